@@ -1,0 +1,103 @@
+package dev.vecgrad.kernels;
+
+import java.lang.management.ManagementFactory;
+
+/**
+ * Which kernel implementation runs: the Vector API kernels, or the scalar reference kernels
+ * when the {@code jdk.incubator.vector} module is missing, C2 is off (vectors would be boxed
+ * and slow), or the system property {@code vecgrad.scalar=true} forces them. Chosen once, at
+ * the first kernel call, which logs one line to standard error saying what runs (vector
+ * width, species lengths, FMA, thread count); {@code -Dvecgrad.log=false} silences it.
+ */
+public final class Backend {
+
+    private static final Choice CHOICE = choose();
+
+    private Backend() {}
+
+    /** What was chosen, and why. */
+    private record Choice(boolean vectorized, GemmImpl gemm, String description, boolean warn) {}
+
+    /** True when the Vector API kernels run, false for the scalar reference. */
+    public static boolean isVectorized() {
+        return CHOICE.vectorized;
+    }
+
+    /** One line: implementation, vector width and species lengths, FMA, thread count. */
+    public static String summary() {
+        return "kernels: " + CHOICE.description + ", " + threadsText();
+    }
+
+    /** The machine report of {@code ./vecgrad info}: JDK, CPU, caches, kernels, GEMM blocking. */
+    public static String report() {
+        CpuInfo cpu = CpuInfo.host();
+        StringBuilder sb = new StringBuilder();
+        sb.append("JDK:      ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(Runtime.version()).append(" (").append(System.getProperty("java.home")).append(")\n");
+        sb.append("CPU:      ").append(cpu.model()).append(", ").append(Runtime.getRuntime().availableProcessors())
+                .append(" logical cores, ").append(System.getProperty("os.arch")).append('\n');
+        sb.append("Caches:   ").append(cpu.cacheSummary()).append('\n');
+        sb.append("Kernels:  ").append(summary().substring("kernels: ".length())).append('\n');
+        if (CHOICE.vectorized) {
+            sb.append(VectorBackend.blockingReport());
+        }
+        return sb.toString();
+    }
+
+    static GemmImpl gemm() {
+        return CHOICE.gemm;
+    }
+
+    private static Choice choose() {
+        String why = scalarReason();
+        Choice choice;
+        if (why != null) {
+            choice = new Choice(false, ScalarGemm.INSTANCE, "scalar reference (" + why + ")", !why.startsWith("forced"));
+        } else {
+            try {
+                choice = new Choice(true, new VectorGemmImpl(), VectorBackend.describe(), false);
+            } catch (LinkageError | RuntimeException e) {
+                choice = new Choice(false, ScalarGemm.INSTANCE,
+                        "scalar reference (the Vector API kernels failed to load: " + e + ")", true);
+            }
+        }
+        if (!"false".equalsIgnoreCase(System.getProperty("vecgrad.log"))) {
+            System.err.println("[vecgrad] " + (choice.warn ? "WARNING: " : "") + "kernels: " + choice.description
+                    + ", " + threadsText());
+        }
+        return choice;
+    }
+
+    private static String threadsText() {
+        int t = Parallelism.threads();
+        return t + (t == 1 ? " thread" : " threads");
+    }
+
+    /** Why the vector kernels cannot or must not run, or null when they can. */
+    private static String scalarReason() {
+        if (Boolean.getBoolean("vecgrad.scalar")) {
+            return "forced by -Dvecgrad.scalar=true";
+        }
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return "module jdk.incubator.vector is not available: start java with --add-modules jdk.incubator.vector";
+        }
+        if (!c2Enabled()) {
+            return "the C2 compiler is off, so vector code would run boxed and slow";
+        }
+        return null;
+    }
+
+    private static boolean c2Enabled() {
+        if (System.getProperty("java.vm.info", "").contains("interpreted mode")) {
+            return false;
+        }
+        try {
+            var bean = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            boolean tiered = Boolean.parseBoolean(bean.getVMOption("TieredCompilation").getValue());
+            int stopAt = Integer.parseInt(bean.getVMOption("TieredStopAtLevel").getValue());
+            return !tiered || stopAt >= 4;
+        } catch (RuntimeException | LinkageError e) {
+            return true;
+        }
+    }
+}

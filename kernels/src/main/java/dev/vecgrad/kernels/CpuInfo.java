@@ -1,0 +1,148 @@
+package dev.vecgrad.kernels;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the machine says about its CPU: model name and data-cache sizes, read from Linux's
+ * {@code /proc/cpuinfo} and {@code /sys/devices/system/cpu/cpu0/cache}. Where those are
+ * missing (other systems, containers hiding sysfs) the sizes fall back to conservative
+ * defaults (32 KiB, 512 KiB, 8 MiB) and {@link #detected()} is false.
+ *
+ * @param model       CPU model name, or the OS architecture when unknown
+ * @param l1dBytes    level-1 data cache of one core
+ * @param l2Bytes     level-2 cache of one core
+ * @param l3Bytes     last-level cache (shared)
+ * @param detected    true when the sizes were read from the system, not defaulted
+ */
+public record CpuInfo(String model, long l1dBytes, long l2Bytes, long l3Bytes, boolean detected) {
+
+    private static final long DEFAULT_L1D = 32 << 10;
+    private static final long DEFAULT_L2 = 512 << 10;
+    private static final long DEFAULT_L3 = 8 << 20;
+
+    private static final CpuInfo HOST = read(Path.of("/proc/cpuinfo"), Path.of("/sys/devices/system/cpu/cpu0/cache"));
+
+    /** This machine, read once. */
+    public static CpuInfo host() {
+        return HOST;
+    }
+
+    /** Reads the model from {@code cpuinfo} and cache sizes from a sysfs {@code cache} directory. */
+    static CpuInfo read(Path cpuinfo, Path cacheDir) {
+        String model = readModel(cpuinfo);
+        long l1d = -1;
+        long l2 = -1;
+        long l3 = -1;
+        for (int index = 0; index < 8; index++) {
+            Path dir = cacheDir.resolve("index" + index);
+            String level = readLine(dir.resolve("level"));
+            String type = readLine(dir.resolve("type"));
+            long size = parseSize(readLine(dir.resolve("size")));
+            if (level == null || type == null || size <= 0 || type.equals("Instruction")) {
+                continue;
+            }
+            switch (level) {
+                case "1" -> l1d = size;
+                case "2" -> l2 = size;
+                case "3" -> l3 = size;
+                default -> { }
+            }
+        }
+        boolean detected = l1d > 0 && l2 > 0;
+        return new CpuInfo(model,
+                l1d > 0 ? l1d : DEFAULT_L1D,
+                l2 > 0 ? l2 : DEFAULT_L2,
+                l3 > 0 ? l3 : Math.max(DEFAULT_L3, l2 > 0 ? 2 * l2 : 0),
+                detected);
+    }
+
+    /** Parses sysfs sizes such as {@code 48K}, {@code 2048K}, {@code 32M}; -1 when unreadable. */
+    static long parseSize(String text) {
+        if (text == null || text.isEmpty()) {
+            return -1;
+        }
+        String t = text.trim().toUpperCase(Locale.ROOT);
+        long unit = 1;
+        char last = t.charAt(t.length() - 1);
+        if (last == 'K' || last == 'M' || last == 'G') {
+            unit = last == 'K' ? 1L << 10 : last == 'M' ? 1L << 20 : 1L << 30;
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            return Long.parseLong(t) * unit;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String readModel(Path cpuinfo) {
+        try {
+            List<String> lines = Files.readAllLines(cpuinfo);
+            for (String key : new String[] {"model name", "Hardware", "cpu model", "Processor"}) {
+                for (String line : lines) {
+                    int colon = line.indexOf(':');
+                    if (colon > 0 && line.substring(0, colon).trim().equals(key)) {
+                        return line.substring(colon + 1).trim();
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux, or hidden: fall back to the architecture name
+        }
+        return System.getProperty("os.arch", "unknown");
+    }
+
+    private static String readLine(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether the JVM uses hardware fused multiply-add ({@code -XX:UseFMA}, which HotSpot turns
+     * on when the CPU has it). Without it the Vector API's {@code fma} runs in software, slowly,
+     * so kernels use multiply-then-add instead.
+     */
+    public static boolean hardwareFma() {
+        try {
+            var bean = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class);
+            return Boolean.parseBoolean(bean.getVMOption("UseFMA").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            String arch = System.getProperty("os.arch", "");
+            return arch.equals("aarch64") || cpuFlags().contains(" fma ");
+        }
+    }
+
+    private static String cpuFlags() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) {
+                    return line + " ";
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // unknown
+        }
+        return "";
+    }
+
+    /** Human-readable cache sizes, e.g. {@code L1d 48 KiB, L2 2 MiB, L3 480 MiB}. */
+    public String cacheSummary() {
+        return "L1d " + human(l1dBytes) + ", L2 " + human(l2Bytes) + ", L3 " + human(l3Bytes)
+                + (detected ? "" : " (defaults: not readable from the system)");
+    }
+
+    static String human(long bytes) {
+        if (bytes >= (1L << 20) && bytes % (1L << 20) == 0) {
+            return (bytes >> 20) + " MiB";
+        }
+        return (bytes >> 10) + " KiB";
+    }
+}

@@ -1,0 +1,235 @@
+// GENERATED from FloatGemm.java by kernels/gen/microkernels.py -- edit that file, then rerun.
+package dev.vecgrad.kernels;
+
+import java.util.Arrays;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Packing, macro-kernel and write-back of the double GEMM; the loops are in {@link GemmDriver}.
+ */
+final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
+
+    private static final VectorSpecies<Double> S = DoubleMicroKernels.S;
+    private static final int VL = DoubleMicroKernels.VL;
+    private static final int KC = DoubleMicroKernels.KC;
+    private static final int MR = GemmBlocking.DOUBLE.mr();
+    private static final int NR = GemmBlocking.DOUBLE.nr();
+    /** Transposing packs gather where the hardware has gather instructions (x86 AVX2 and AVX-512). */
+    private static final boolean GATHER = System.getProperty("os.arch", "").matches("amd64|x86_64");
+
+    private static final DoubleGemm INSTANCE = new DoubleGemm();
+
+    /** One thread's packing buffers, C tile and gather index map; grown on demand, reused across calls. */
+    static final class Workspace {
+        double[] u = new double[0];
+        double[] v = new double[0];
+        final double[] tile = new double[MR * NR];
+        private final int[] vIndex = new int[NR];
+        private int vStride = -1;
+
+        /** Offsets j * ldb of the NR columns of a V sliver. */
+        int[] vIndex(int ldb) {
+            if (vStride != ldb) {
+                for (int j = 0; j < NR; j++) {
+                    vIndex[j] = j * ldb;
+                }
+                vStride = ldb;
+            }
+            return vIndex;
+        }
+    }
+
+    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+
+    private DoubleGemm() {
+        super(GemmBlocking.DOUBLE);
+    }
+
+    /** dgemm on validated arguments, {@code alpha != 0}, {@code k > 0} (see {@link Gemm}). */
+    static void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+                      double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                      double beta, double[] c, int cOff, int ldc) {
+        INSTANCE.run(new Problem(m, n, k, alpha, a, aOff, lda, !transA, b, bOff, ldb, !transB, beta, c, cOff, ldc));
+    }
+
+    @Override
+    Workspace workspace(int mc, int vElements) {
+        Workspace ws = workspaces.get();
+        int uNeed = roundUp(mc, MR) * KC;
+        int vNeed = vElements;
+        if (ws.u.length < uNeed) {
+            ws.u = new double[uNeed];
+        }
+        if (ws.v.length < vNeed) {
+            ws.v = new double[vNeed];
+        }
+        return ws;
+    }
+
+    @Override
+    void packURows(Workspace ws, Problem pr, int ic, int mc, int pc, int kc) {
+        double[] a = (double[]) pr.u();
+        int lda = pr.ldu();
+        for (int r = 0, src = pr.uOff() + ic * lda + pc; r < mc; r++, src += lda) {
+            System.arraycopy(a, src, ws.u, r * KC, kc);
+        }
+        int last = (mc - 1) / MR * MR;
+        for (int r = mc, padded = last + blocking.heightFor(mc - last); r < padded; r++) {
+            Arrays.fill(ws.u, r * KC, r * KC + kc, 0.0);
+        }
+    }
+
+    @Override
+    void packUSlivers(Workspace ws, Problem pr, int ic, int mc, int pc, int kc) {
+        double[] a = (double[]) pr.u();
+        double[] u = ws.u;
+        int lda = pr.ldu();
+        int fullSlivers = mc / MR;
+        int src = pr.uOff() + pc * lda + ic;
+        // Row p of the stored A^T feeds every sliver: read it once, contiguously.
+        for (int p = 0, s = src; p < kc; p++, s += lda) {
+            for (int q = 0, d = p * MR; q < fullSlivers; q++, d += kc * MR) {
+                System.arraycopy(a, s + q * MR, u, d, MR);
+            }
+        }
+        int ir = fullSlivers * MR;
+        if (ir < mc) {
+            int rows = mc - ir;
+            copyPanel(a, src + ir, lda, rows, blocking.heightFor(rows), u, ir * kc, kc);
+        }
+    }
+
+    @Override
+    void packV(Workspace ws, Problem pr, int jc, int nc, int pc, int kc, int panel) {
+        double[] b = (double[]) pr.v();
+        double[] v = ws.v;
+        int ldb = pr.ldv();
+        int fullSlivers = pr.vDirect() ? 0 : nc / NR;
+        int src = pr.vOff() + pc * ldb + jc;
+        // Row by row: B's rows are read once, contiguously, and each feeds every sliver.
+        for (int p = 0, s = src; p < kc; p++, s += ldb) {
+            for (int q = 0, d = panel + p * NR; q < fullSlivers; q++, d += kc * NR) {
+                System.arraycopy(b, s + q * NR, v, d, NR);
+            }
+        }
+        int jr = nc / NR * NR;
+        if (jr < nc) {
+            int cols = nc - jr;
+            copyPanel(b, src + jr, ldb, cols, sliverVectors(cols) * VL, v, panel + jr * kc, kc);
+        }
+    }
+
+    @Override
+    void packVTransposing(Workspace ws, Problem pr, int jc, int nc, int pc, int kc, int panel) {
+        double[] b = (double[]) pr.v();
+        int ldb = pr.ldv();
+        for (int jr = 0, dst = panel; jr < nc; jr += NR) {
+            int cols = Math.min(NR, nc - jr);
+            int width = sliverVectors(cols) * VL;
+            int src = pr.vOff() + (jc + jr) * ldb + pc;
+            if (GATHER && cols == width) {
+                gatherPanel(b, src, ws.vIndex(ldb), width, ws.v, dst, kc);
+            } else {
+                transposePanel(b, src, ldb, cols, width, ws.v, dst, kc);
+            }
+            dst += kc * width;
+        }
+    }
+
+    /**
+     * Packs {@code lanes} (a multiple of VL) runs that lie {@code ld} apart in {@code src}, each
+     * contiguous along p: dst[dstOff + p * lanes + q] = src[srcOff + q * ld + p], one gather per vector.
+     */
+    private static void gatherPanel(double[] src, int srcOff, int[] index, int lanes, double[] dst, int dstOff, int kc) {
+        for (int p = 0, d = dstOff; p < kc; p++, d += lanes) {
+            for (int q = 0; q < lanes; q += VL) {
+                DoubleVector.fromArray(S, src, srcOff + p, index, q).intoArray(dst, d + q);
+            }
+        }
+    }
+
+    /** As {@link #gatherPanel} for {@code valid <= lanes} runs, element by element; lanes past {@code valid} are 0. */
+    private static void transposePanel(double[] src, int srcOff, int ld, int valid, int lanes, double[] dst, int dstOff, int kc) {
+        for (int p = 0, d = dstOff; p < kc; p++, d += lanes) {
+            for (int q = 0, s = srcOff + p; q < valid; q++, s += ld) {
+                dst[d + q] = src[s];
+            }
+            for (int q = valid; q < lanes; q++) {
+                dst[d + q] = 0.0;
+            }
+        }
+    }
+
+    /** dst[dstOff + p * lanes + q] = src[srcOff + p * ld + q] for q < valid, 0 for the padding lanes. */
+    private static void copyPanel(double[] src, int srcOff, int ld, int valid, int lanes, double[] dst, int dstOff, int kc) {
+        for (int p = 0, s = srcOff, d = dstOff; p < kc; p++, s += ld, d += lanes) {
+            System.arraycopy(src, s, dst, d, valid);
+            if (valid < lanes) {
+                Arrays.fill(dst, d + valid, d + lanes, 0.0);
+            }
+        }
+    }
+
+    @Override
+    void macroKernel(Workspace ws, Problem pr, int ic, int mc, int jc, int nc, int pc, int kc, int panel, double beta) {
+        double[] u = ws.u;
+        double[] t = ws.tile;
+        double[] c = (double[]) pr.c();
+        double alpha = (double) pr.alpha();
+        double betaF = (double) beta;
+        int ldc = pr.ldc();
+        boolean rowsLayout = pr.uRowMajor();
+        int vOff = panel;
+        for (int jr = 0; jr < nc; jr += NR) {
+            int cols = Math.min(NR, nc - jr);
+            int w = sliverVectors(cols);
+            int cBase = pr.cOff() + ic * ldc + jc + jr;
+            boolean direct = pr.vDirect() && cols == w * VL;
+            double[] v = direct ? (double[]) pr.v() : ws.v;
+            int vi = direct ? pr.vOff() + pc * pr.ldv() + jc + jr : vOff;
+            int vs = direct ? pr.ldv() : w * VL;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int rows = Math.min(MR, mc - ir);
+                int h = rows == MR ? MR : blocking.heightFor(rows);
+                if (rowsLayout) {
+                    DoubleMicroKernels.rows(h, w, kc, u, ir * KC, v, vi, vs, t);
+                } else {
+                    DoubleMicroKernels.sliver(h, w, kc, u, ir * kc, v, vi, vs, t);
+                }
+                storeTile(t, w * VL, rows, cols, c, cBase + ir * ldc, ldc, alpha, betaF);
+            }
+            vOff += kc * w * VL;
+        }
+    }
+
+    /**
+     * C[r][j] = alpha * t[r][j] + beta * C[r][j] for the valid part of a tile, C not read when
+     * beta is 0. The scalar tail computes exactly what a vector lane does (one fused multiply-add).
+     */
+    static void storeTile(double[] t, int tw, int rows, int cols, double[] c, int ci, int ldc, double alpha, double beta) {
+        DoubleVector av = DoubleVector.broadcast(S, alpha);
+        DoubleVector bv = DoubleVector.broadcast(S, beta);
+        for (int r = 0; r < rows; r++) {
+            int co = ci + r * ldc;
+            int to = r * tw;
+            int j = 0;
+            if (beta == 0.0) {
+                for (; j <= cols - VL; j += VL) {
+                    DoubleVector.fromArray(S, t, to + j).mul(av).intoArray(c, co + j);
+                }
+                for (; j < cols; j++) {
+                    c[co + j] = t[to + j] * alpha;
+                }
+            } else {
+                for (; j <= cols - VL; j += VL) {
+                    DoubleVector old = DoubleVector.fromArray(S, c, co + j);
+                    DoubleVector.fromArray(S, t, to + j).fma(av, old.mul(bv)).intoArray(c, co + j);
+                }
+                for (; j < cols; j++) {
+                    c[co + j] = Math.fma(t[to + j], alpha, c[co + j] * beta);
+                }
+            }
+        }
+    }
+}

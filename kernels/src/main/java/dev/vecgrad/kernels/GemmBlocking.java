@@ -1,0 +1,134 @@
+package dev.vecgrad.kernels;
+
+import java.util.Arrays;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Block sizes of the packed GEMM, derived once from the preferred vector species, the
+ * register file and the data caches (the BLIS analytical model), never scattered as constants.
+ *
+ * <ul>
+ *   <li>{@code nr}: width of a V sliver, two vectors; {@code heights[0]} (MR) rows of U per
+ *       micro-kernel, 10 on 32-register machines (AVX-512, NEON), 6 on 16-register ones
+ *       (AVX2): MR x 2 accumulators, 2 V vectors and the broadcasts C2 hoists must fit the
+ *       registers (at 12 x 2 C2 spilled two accumulators in the ROWS layout and lost 25%);
+ *       the other heights serve the last rows of M.
+ *   <li>{@code kc}: depth of a block; a kc x NR sliver of V takes half of L1.
+ *   <li>{@code mc}: at most this many rows of U per block (mc x kc takes half of L2), and at
+ *       most {@code cBudget / nc}: the mc x nc block of C takes a quarter of L2.
+ *   <li>{@code nc}: at most this many columns of V per panel, and at most {@code vBudget / k}:
+ *       all of V's k x nc takes a quarter of the shared L3 (and no more than 16 MiB).
+ * </ul>
+ * The system properties {@code vecgrad.gemm.kc}, {@code vecgrad.gemm.mc} and
+ * {@code vecgrad.gemm.nc} override the derived sizes, for tuning on a new CPU.
+ *
+ * @param vl       vector length in elements
+ * @param heights  micro-kernel heights, the main one (MR) first, then smaller ones for edges
+ * @param nr       micro-kernel width in elements (2 vectors)
+ * @param kc       block depth
+ * @param mc       U block rows (a multiple of MR)
+ * @param nc       V panel columns (a multiple of NR)
+ * @param cBudget  elements of the C block kept in L2
+ * @param vBudget  elements of packed V kept in L3
+ */
+record GemmBlocking(int vl, int[] heights, int nr, int kc, int mc, int nc, int cBudget, int vBudget) {
+
+    /** Whether hardware FMA is used (see {@link CpuInfo#hardwareFma()}). */
+    static final boolean HARDWARE_FMA = CpuInfo.hardwareFma();
+
+    static final GemmBlocking FLOAT = derive(FloatVector.SPECIES_PREFERRED.length(), Float.BYTES,
+            FloatVector.SPECIES_PREFERRED.vectorBitSize(), CpuInfo.host());
+    static final GemmBlocking DOUBLE = derive(DoubleVector.SPECIES_PREFERRED.length(), Double.BYTES,
+            DoubleVector.SPECIES_PREFERRED.vectorBitSize(), CpuInfo.host());
+
+    /** The main micro-kernel height. */
+    int mr() {
+        return heights[0];
+    }
+
+    /** Height of the micro-kernel for a sliver with {@code rows} rows left: MR or the smallest edge height that covers them. */
+    int heightFor(int rows) {
+        int h = heights[0];
+        for (int i = 1; i < heights.length && heights[i] >= rows; i++) {
+            h = heights[i];
+        }
+        return h;
+    }
+
+    /** Columns of V packed at once for depth k: all k x nc of it within vBudget. */
+    int ncFor(int k) {
+        return clamp(roundDown(vBudget / Math.max(1, k), nr), nr, nc);
+    }
+
+    /** Rows of U per block when the V panel has nc columns: the mc x nc block of C within cBudget. */
+    int mcFor(int nc) {
+        return clamp(roundDown(cBudget / Math.max(1, nc), mr()), mr(), mc);
+    }
+
+    static GemmBlocking derive(int vl, int elementBytes, int vectorBits, CpuInfo cpu) {
+        int[] heights = vectorRegisters(vectorBits) >= 32 ? new int[] {10, 8, 4} : new int[] {6, 4, 2};
+        int mr = heights[0];
+        int nr = 2 * vl;
+        int kc = clamp(roundDown((int) (cpu.l1dBytes() / (2L * nr * elementBytes)), 16), 64, 512);
+        int mc = clamp(roundDown((int) (cpu.l2Bytes() / (2L * kc * elementBytes)), mr), mr, 128 * mr);
+        int nc = clamp(roundDown((int) Math.min(Integer.MAX_VALUE, cpu.l3Bytes() / (4L * kc * elementBytes)), nr),
+                nr, 4096);
+        int cBudget = (int) (cpu.l2Bytes() / (4L * elementBytes));
+        int vBudget = (int) (Math.min(cpu.l3Bytes() / 4, 16L << 20) / elementBytes);
+        kc = override("vecgrad.gemm.kc", kc, 16);
+        mc = override("vecgrad.gemm.mc", mc, mr);
+        nc = override("vecgrad.gemm.nc", nc, nr);
+        return new GemmBlocking(vl, heights, nr, kc, mc, nc, cBudget, vBudget);
+    }
+
+    /** A block size from a system property (for tuning on a new CPU), rounded to its multiple. */
+    private static int override(String property, int derived, int multiple) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            return derived;
+        }
+        try {
+            int v = Integer.parseInt(value.trim());
+            if (v > 0) {
+                return Math.max(multiple, roundDown(v, multiple));
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("system property " + property + " must be a positive integer, got '" + value + "'");
+    }
+
+    /** Vector registers the JIT can use: 32 on AVX-512 and AArch64, 16 on AVX/AVX2. */
+    static int vectorRegisters(int vectorBits) {
+        String arch = System.getProperty("os.arch", "");
+        boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
+        return !x86 || vectorBits >= 512 ? 32 : 16;
+    }
+
+    private static int roundDown(int value, int multiple) {
+        return value / multiple * multiple;
+    }
+
+    private static int clamp(int value, int lo, int hi) {
+        return Math.max(lo, Math.min(hi, value));
+    }
+
+    @Override
+    public String toString() {
+        return "MR x NR " + mr() + " x " + nr + " (edge heights " + Arrays.toString(Arrays.copyOfRange(heights, 1, heights.length))
+                + "), KC " + kc + ", MC " + mc + " (C block " + cBudget + " elements), NC " + nc
+                + " (packed V " + vBudget + " elements)";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof GemmBlocking g && vl == g.vl && Arrays.equals(heights, g.heights) && nr == g.nr
+                && kc == g.kc && mc == g.mc && nc == g.nc && cBudget == g.cBudget && vBudget == g.vBudget;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(new int[] {vl, Arrays.hashCode(heights), nr, kc, mc, nc, cBudget, vBudget});
+    }
+}

@@ -1,0 +1,164 @@
+package dev.vecgrad.kernels;
+
+/**
+ * The five loops of a BLIS-style GEMM, written once for both element types; the typed
+ * subclasses ({@link FloatGemm}, {@link DoubleGemm}) supply packing, the macro-kernel and
+ * the write-back. {@code W} is the per-thread workspace (packing buffers and the C tile).
+ *
+ * <p>The product is normalized to {@code C(i,j) = alpha * sum_p U(i,p) V(p,j) + beta * C(i,j)}
+ * with {@code U = op(A)} (m x k) and {@code V = op(B)} (k x n). V is the vectorized operand:
+ * it is packed p-major into slivers of NR columns, so the micro-kernel loads two vectors per
+ * step; a transposed B is transposed while packing, with gathers where the hardware has them.
+ * U is broadcast one element at a time, so it keeps the direction its storage has and is only
+ * copied: A untransposed as whole rows KC apart (ROWS layout), A transposed as BLIS
+ * micro-panels (SLIVER layout). Transposing A instead cost up to 20% on the training shapes.
+ *
+ * <pre>
+ * for jc in [j0, j1) step nc            columns of C handled by this thread
+ *   pack V[0:k, jc:jc+nc]               one panel per KC block, slivers of NR (or one vector
+ *                                       for a narrow last one); the whole k x nc sits in L3
+ *   for ic in [i0, i1) step mc          the mc x nc block of C stays in L2 ...
+ *     for pc in [0, k) step KC          ... across all KC blocks; never split across threads
+ *       pack U[ic:ic+mc, pc:pc+kc]
+ *       for jr, ir: micro-kernel, then C tile = alpha * acc + beta * C  (beta = 1 after pc = 0)
+ * </pre>
+ * BLIS runs pc outside ic, which re-reads all of C from memory once per KC block; on a
+ * 1024^3 sgemm that write-back took a fifth of the time, so here ic is outside pc.
+ *
+ * <p>Threads split C into column ranges (rows when C is too narrow), aligned to NR (MR); the
+ * block sizes never depend on the thread count, so results are bitwise identical for any.
+ */
+abstract class GemmDriver<W> {
+
+    /**
+     * Up to this many rows of C, a row-major B is not packed: the kernels read its full slivers
+     * in place. Each sliver then serves few micro-kernel calls, and copying it cost more than
+     * the slower strided reads (on (64,784,128) packing B took 15% of the time).
+     */
+    static final int DIRECT_V_MAX_ROWS = Integer.getInteger("vecgrad.gemm.directVRows", 160);
+
+    /** Below this many flops a GEMM stays on the calling thread: a hand-off costs more. */
+    static final long PARALLEL_MIN_FLOPS = 3_000_000L;
+
+    final GemmBlocking blocking;
+
+    GemmDriver(GemmBlocking blocking) {
+        this.blocking = blocking;
+    }
+
+    /**
+     * One normalized call. {@code uRowMajor}: U(i,p) = u[uOff + i * ldu + p], otherwise
+     * u[uOff + p * ldu + i]; {@code vRowMajor}: V(p,j) = v[vOff + p * ldv + j], otherwise
+     * v[vOff + j * ldv + p]; {@code vDirect}: V is row-major and its full slivers are read in place.
+     * Arrays are {@code float[]} or {@code double[]}; alpha and beta are exact in double.
+     */
+    record Problem(int m, int n, int k, double alpha,
+                   Object u, int uOff, int ldu, boolean uRowMajor,
+                   Object v, int vOff, int ldv, boolean vRowMajor, boolean vDirect,
+                   double beta, Object c, int cOff, int ldc) {
+
+        Problem(int m, int n, int k, double alpha, Object u, int uOff, int ldu, boolean uRowMajor,
+                Object v, int vOff, int ldv, boolean vRowMajor, double beta, Object c, int cOff, int ldc) {
+            this(m, n, k, alpha, u, uOff, ldu, uRowMajor, v, vOff, ldv, vRowMajor,
+                    vRowMajor && m <= DIRECT_V_MAX_ROWS, beta, c, cOff, ldc);
+        }
+    }
+
+    /** Computes the whole problem, on as many threads as pay off. */
+    final void run(Problem pr) {
+        int threads = Parallelism.threads();
+        long flops = 2L * pr.m() * pr.n() * pr.k();
+        if (threads == 1 || flops < PARALLEL_MIN_FLOPS) {
+            compute(pr, 0, pr.m(), 0, pr.n());
+            return;
+        }
+        int nr = blocking.nr();
+        int mr = blocking.mr();
+        int unitsN = (pr.n() + nr - 1) / nr;
+        int unitsM = (pr.m() + mr - 1) / mr;
+        if (unitsN >= threads || unitsN >= unitsM) {
+            int parts = Math.min(threads, unitsN);
+            Parallelism.forEach(parts, t -> compute(pr, 0, pr.m(),
+                    Math.min(pr.n(), unitsN * t / parts * nr), Math.min(pr.n(), unitsN * (t + 1) / parts * nr)));
+        } else {
+            int parts = Math.min(threads, unitsM);
+            Parallelism.forEach(parts, t -> compute(pr,
+                    Math.min(pr.m(), unitsM * t / parts * mr), Math.min(pr.m(), unitsM * (t + 1) / parts * mr),
+                    0, pr.n()));
+        }
+    }
+
+    /** The sequential loop nest over rows [i0, i1) and columns [j0, j1) of C. */
+    final void compute(Problem pr, int i0, int i1, int j0, int j1) {
+        if (i0 >= i1 || j0 >= j1) {
+            return;
+        }
+        int k = pr.k();
+        int kcMax = blocking.kc();
+        int ncMax = Math.min(blocking.ncFor(k), j1 - j0);
+        int mcMax = Math.min(blocking.mcFor(ncMax), i1 - i0);
+        int panelStride = roundUp(ncMax, blocking.nr()) * kcMax;
+        W ws = workspace(mcMax, panelStride * ((k + kcMax - 1) / kcMax));
+        for (int jc = j0; jc < j1; jc += ncMax) {
+            int nc = Math.min(ncMax, j1 - jc);
+            for (int pc = 0, panel = 0; pc < k; pc += kcMax, panel += panelStride) {
+                int kc = Math.min(kcMax, k - pc);
+                if (pr.vRowMajor()) {
+                    packV(ws, pr, jc, nc, pc, kc, panel);
+                } else {
+                    packVTransposing(ws, pr, jc, nc, pc, kc, panel);
+                }
+            }
+            for (int ic = i0; ic < i1; ic += mcMax) {
+                int mc = Math.min(mcMax, i1 - ic);
+                for (int pc = 0, panel = 0; pc < k; pc += kcMax, panel += panelStride) {
+                    int kc = Math.min(kcMax, k - pc);
+                    if (pr.uRowMajor()) {
+                        packURows(ws, pr, ic, mc, pc, kc);
+                    } else {
+                        packUSlivers(ws, pr, ic, mc, pc, kc);
+                    }
+                    macroKernel(ws, pr, ic, mc, jc, nc, pc, kc, panel, pc == 0 ? pr.beta() : 1.0);
+                }
+            }
+        }
+    }
+
+    static int roundUp(int value, int multiple) {
+        return (value + multiple - 1) / multiple * multiple;
+    }
+
+    /** This thread's workspace, grown to hold U blocks of {@code mc} rows and {@code vElements} of packed V. */
+    abstract W workspace(int mc, int vElements);
+
+    /**
+     * Packs U[ic:ic+mc, pc:pc+kc], stored contiguous along p, in the ROWS layout: row r at
+     * offset r*KC, padding rows up to the last kernel height zeroed.
+     */
+    abstract void packURows(W ws, Problem pr, int ic, int mc, int pc, int kc);
+
+    /**
+     * Packs U[ic:ic+mc, pc:pc+kc], stored contiguous along i, in the SLIVER layout: sliver s
+     * (rows s*MR ...) at offset s*MR*kc, element (r, p) at + p*h + r, h its kernel height,
+     * padding rows zeroed.
+     */
+    abstract void packUSlivers(W ws, Problem pr, int ic, int mc, int pc, int kc);
+
+    /**
+     * Packs V[pc:pc+kc, jc:jc+nc], stored contiguous along j, into slivers of NR columns (one
+     * vector for a narrow last one) from offset {@code panel}: element (p, j) at + p*width + j,
+     * padding columns 0. With {@code vDirect} only a partial last sliver is packed.
+     */
+    abstract void packV(W ws, Problem pr, int jc, int nc, int pc, int kc, int panel);
+
+    /** As {@link #packV}, for V stored contiguous along p: a transpose. */
+    abstract void packVTransposing(W ws, Problem pr, int jc, int nc, int pc, int kc, int panel);
+
+    /** Runs the micro-kernels over the packed U block and V panel and updates C[ic:ic+mc, jc:jc+nc]. */
+    abstract void macroKernel(W ws, Problem pr, int ic, int mc, int jc, int nc, int pc, int kc, int panel, double beta);
+
+    /** Width in vectors of the sliver holding {@code cols} columns: 1 for a narrow last sliver. */
+    final int sliverVectors(int cols) {
+        return cols > blocking.vl() ? 2 : 1;
+    }
+}

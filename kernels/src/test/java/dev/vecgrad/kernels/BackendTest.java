@@ -1,0 +1,94 @@
+package dev.vecgrad.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The backend choice, checked in child JVMs started with and without the incubator module. */
+class BackendTest {
+
+    @Test
+    void testsRunOnTheVectorKernels() {
+        assertTrue(Backend.isVectorized(), "the test JVM has --add-modules jdk.incubator.vector: " + Backend.summary());
+        assertTrue(Backend.summary().contains("Vector API"), Backend.summary());
+        assertTrue(Backend.report().contains("sgemm:"), Backend.report());
+    }
+
+    @Test
+    void withoutTheIncubatorModuleItWarnsOnceAndComputesCorrectly() throws Exception {
+        Child child = runChild(List.of());
+        assertEquals(0, child.exit, child.output);
+        assertTrue(child.output.contains("product ok, vectorized=false"), child.output);
+        assertEquals(1, count(child.output, "[vecgrad] WARNING: kernels: scalar reference (module jdk.incubator.vector is not available"),
+                child.output);
+    }
+
+    @Test
+    void scalarCanBeForcedBySystemProperty() throws Exception {
+        Child child = runChild(List.of("--add-modules", "jdk.incubator.vector", "-Dvecgrad.scalar=true"));
+        assertEquals(0, child.exit, child.output);
+        assertTrue(child.output.contains("product ok, vectorized=false"), child.output);
+        assertTrue(child.output.contains("[vecgrad] kernels: scalar reference (forced by -Dvecgrad.scalar=true)"), child.output);
+        assertFalse(child.output.contains("WARNING: kernels"), child.output);
+    }
+
+    @Test
+    void withTheModuleTheChildLogsOneLineNamingSpeciesFmaAndThreads() throws Exception {
+        Child child = runChild(List.of("--add-modules", "jdk.incubator.vector", "-Dvecgrad.threads=3"));
+        assertEquals(0, child.exit, child.output);
+        assertTrue(child.output.contains("product ok, vectorized=true"), child.output);
+        assertEquals(1, count(child.output, "[vecgrad] kernels: Vector API, "), child.output);
+        assertTrue(child.output.matches("(?s).*\\d+-bit vectors \\(float x\\d+, double x\\d+\\), (hardware FMA|no hardware FMA).*, 3 threads.*"),
+                child.output);
+    }
+
+    private record Child(int exit, String output) {}
+
+    private static Child runChild(List<String> jvmArgs) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(ChildMain.class.getName());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("child JVM did not finish: " + out);
+        }
+        return new Child(p.exitValue(), out);
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Runs two GEMMs and checks them against hand-computed products. */
+    public static final class ChildMain {
+        public static void main(String[] args) {
+            float[] c = new float[4];
+            Gemm.sgemm(2, 2, 3, new float[] {1, 2, 3, 4, 5, 6}, new float[] {7, 8, 9, 10, 11, 12}, c);
+            double[] d = new double[4];
+            Gemm.dgemm(false, true, 2, 2, 3, 2, new double[] {1, 2, 3, 4, 5, 6}, 0, 3,
+                    new double[] {7, 9, 11, 8, 10, 12}, 0, 3, 0, d, 0, 2);
+            boolean ok = java.util.Arrays.equals(c, new float[] {58, 64, 139, 154})
+                    && java.util.Arrays.equals(d, new double[] {116, 128, 278, 308});
+            System.out.println(ok ? "product ok, vectorized=" + Backend.isVectorized() : "WRONG " + java.util.Arrays.toString(c)
+                    + " " + java.util.Arrays.toString(d));
+            System.exit(ok ? 0 : 1);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package dev.vecgrad.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+public class GemmTest {
+
+    private static final int[] AWKWARD = {1, 2, 3, 5, 7, 9, 10, 11, 13, 16, 17, 31, 32, 33, 47, 64, 65, 97};
+
+    @AfterEach
+    void restoreThreads() {
+        Parallelism.setThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void sgemmEqualsReferenceOnAwkwardSizesForAllTransposes() {
+        Random rnd = new Random(1);
+        for (int m : AWKWARD) {
+            for (int trans = 0; trans < 4; trans++) {
+                int n = AWKWARD[rnd.nextInt(AWKWARD.length)];
+                int k = AWKWARD[rnd.nextInt(AWKWARD.length)];
+                GemmCase.random(rnd, trans >= 2, (trans & 1) == 1, m, n, k, 1.5f, 0.5f).assertSgemmMatchesReference();
+            }
+        }
+    }
+
+    @Test
+    void sgemmEqualsReferenceWhenBlocksAreSplitInEveryDimension() {
+        GemmBlocking blk = GemmBlocking.FLOAT;
+        Random rnd = new Random(2);
+        // k beyond one KC block, m beyond one C block, n beyond one sliver and not a multiple of it
+        int k = blk.kc() * 2 + 7;
+        for (int trans = 0; trans < 4; trans++) {
+            GemmCase.random(rnd, trans >= 2, (trans & 1) == 1, 3 * blk.mr() + 1, blk.nr() * 3 + 5, k, 1f, 1f)
+                    .assertSgemmMatchesReference();
+            GemmCase.random(rnd, trans >= 2, (trans & 1) == 1, GemmDriver.DIRECT_V_MAX_ROWS + 9, 2 * blk.nr() - 1, 33, -0.5f, 0f)
+                    .assertSgemmMatchesReference();
+        }
+    }
+
+    @Test
+    void sgemmSplitsColumnPanelsWhenKIsLarge() {
+        GemmBlocking blk = GemmBlocking.FLOAT;
+        int k = 4096;
+        int n = blk.ncFor(k) + blk.nr() + 3;
+        GemmCase.random(new Random(3), false, false, 5, n, k, 1f, 0f).assertSgemmMatchesReference();
+    }
+
+    @Test
+    void dgemmEqualsReferenceOnAwkwardSizesForAllTransposes() {
+        Random rnd = new Random(4);
+        for (int m : AWKWARD) {
+            for (int trans = 0; trans < 4; trans++) {
+                int n = AWKWARD[rnd.nextInt(AWKWARD.length)];
+                int k = AWKWARD[rnd.nextInt(AWKWARD.length)] * 7;
+                GemmCase.random(rnd, trans >= 2, (trans & 1) == 1, m, n, k, 0.75f, -1.25f).assertDgemmMatchesReference();
+            }
+        }
+    }
+
+    @Test
+    void betaZeroDoesNotReadC() {
+        int m = 13;
+        int n = 21;
+        int k = 9;
+        Random rnd = new Random(5);
+        float[] a = randomFloats(rnd, m * k);
+        float[] b = randomFloats(rnd, k * n);
+        float[] c = new float[m * n];
+        java.util.Arrays.fill(c, Float.NaN);
+        Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        float[] expected = new float[m * n];
+        Reference.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, expected, 0, n);
+        for (int i = 0; i < c.length; i++) {
+            assertTrue(Float.isFinite(c[i]), "NaN leaked from C at " + i);
+            assertEquals(expected[i], c[i], 1e-4f);
+        }
+        double[] cd = new double[m * n];
+        java.util.Arrays.fill(cd, Double.NaN);
+        Gemm.dgemm(false, false, m, n, k, 1, toDouble(a), 0, k, toDouble(b), 0, n, 0, cd, 0, n);
+        for (double v : cd) {
+            assertTrue(Double.isFinite(v), "NaN leaked from C in dgemm");
+        }
+    }
+
+    @Test
+    void alphaZeroOrKZeroScalesCByBetaWithoutReadingAOrB() {
+        float[] c = {1, 2, 3, 4, 5, 6};
+        Gemm.sgemm(false, false, 2, 3, 4, 0f, null, 0, 4, null, 0, 3, 2f, c, 0, 3);
+        assertArrayEquals(new float[] {2, 4, 6, 8, 10, 12}, c);
+        Gemm.sgemm(true, true, 2, 3, 0, 1f, new float[0], 0, 2, new float[0], 0, 1, 0f, c, 0, 3);
+        assertArrayEquals(new float[6], c);
+        double[] cd = {Double.NaN, 1};
+        Gemm.dgemm(false, false, 1, 2, 0, 1, new double[0], 0, 1, new double[0], 0, 2, 0, cd, 0, 2);
+        assertArrayEquals(new double[2], cd);
+    }
+
+    @Test
+    void emptyProductsTouchNothing() {
+        float[] c = {7f};
+        Gemm.sgemm(false, false, 0, 5, 5, 1f, new float[0], 0, 5, new float[25], 0, 5, 0f, new float[0], 0, 5);
+        Gemm.sgemm(false, false, 1, 0, 5, 1f, new float[5], 0, 5, new float[0], 0, 1, 0f, c, 0, 1);
+        assertEquals(7f, c[0]);
+    }
+
+    @Test
+    void resultsAreBitwiseIdenticalForOneTwoAndThreeThreads() {
+        Random rnd = new Random(6);
+        // shapes large enough to run in parallel, split along N and along M
+        int[][] shapes = {{97, 301, 211}, {517, 40, 129}, {64, 784, 128}};
+        for (int[] s : shapes) {
+            for (int trans = 0; trans < 4; trans++) {
+                GemmCase g = GemmCase.random(rnd, trans >= 2, (trans & 1) == 1, s[0], s[1], s[2], 1f, 0.5f);
+                float[] first = null;
+                double[] firstD = null;
+                for (int threads = 1; threads <= 3; threads++) {
+                    Parallelism.setThreads(threads);
+                    float[] c = g.runSgemm();
+                    double[] cd = g.runDgemm();
+                    if (first == null) {
+                        first = c;
+                        firstD = cd;
+                    } else {
+                        assertArrayEquals(first, c, "sgemm differs with " + threads + " threads for " + g);
+                        assertArrayEquals(firstD, cd, "dgemm differs with " + threads + " threads for " + g);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void badArgumentsNameTheArgumentAndValues() {
+        float[] a = new float[12];
+        assertMessage(() -> Gemm.sgemm(false, false, -1, 2, 2, 1f, a, 0, 2, a, 0, 2, 0f, a, 0, 2), "m=-1");
+        assertMessage(() -> Gemm.sgemm(false, false, 3, 4, 2, 1f, a, 0, 1, a, 0, 4, 0f, a, 0, 4), "lda=1 must be >= max(1, 2)");
+        assertMessage(() -> Gemm.sgemm(true, false, 3, 4, 2, 1f, a, 0, 2, a, 0, 4, 0f, a, 0, 4), "lda=2 must be >= max(1, 3)");
+        assertMessage(() -> Gemm.sgemm(false, true, 3, 4, 2, 1f, a, 0, 2, a, 0, 1, 0f, a, 0, 4), "ldb=1 must be >= max(1, 2)");
+        assertMessage(() -> Gemm.sgemm(false, false, 3, 4, 2, 1f, a, 0, 2, a, 0, 4, 0f, a, 0, 3), "ldc=3");
+        assertMessage(() -> Gemm.sgemm(false, false, 3, 2, 2, 1f, a, 7, 2, a, 0, 2, 0f, a, 0, 2),
+                "array a is too short: A is stored m x k = 3 x 2 with lda=2 and aOff=7 needs 13 elements, got 12");
+        assertMessage(() -> Gemm.sgemm(false, false, 2, 2, 2, 1f, a, 0, 2, null, 0, 2, 0f, a, 0, 2), "array b is null");
+        assertMessage(() -> Gemm.sgemm(false, false, 2, 2, 2, 1f, a, -1, 2, a, 0, 2, 0f, a, 0, 2), "aOff=-1");
+        assertMessage(() -> Gemm.dgemm(false, false, 4, 4, 1, 1, new double[4], 0, 1, new double[4], 0, 4, 0, new double[15], 0, 4),
+                "dgemm: array c is too short");
+    }
+
+    @Test
+    void compactOverloadsMultiplyRowMajorMatrices() {
+        float[] c = new float[4];
+        Gemm.sgemm(2, 2, 3, new float[] {1, 2, 3, 4, 5, 6}, new float[] {7, 8, 9, 10, 11, 12}, c);
+        assertArrayEquals(new float[] {58, 64, 139, 154}, c);
+        double[] cd = new double[1];
+        Gemm.dgemm(1, 1, 2, new double[] {1, 2}, new double[] {3, 4}, cd);
+        assertEquals(11.0, cd[0]);
+    }
+
+    private static void assertMessage(Runnable call, String expected) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
+        assertTrue(e.getMessage().contains(expected), "message '" + e.getMessage() + "' should contain '" + expected + "'");
+    }
+
+    public static float[] randomFloats(Random rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rnd.nextFloat() * 2 - 1;
+        }
+        return x;
+    }
+
+    public static double[] toDouble(float[] x) {
+        double[] d = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            d[i] = x[i];
+        }
+        return d;
+    }
+}
