@@ -2,8 +2,9 @@
 """Generates FloatMicroKernels.java, DoubleMicroKernels.java, and DoubleGemm.java from FloatGemm.java.
 
 A micro-kernel multiplies an h-row sliver of U by a w-vector-wide sliver of V over kc steps,
-keeping the h x w accumulators in registers, and stores them to a tile (row r, vector j at
-t[(r * w + j) * VL]). Java cannot index registers, so every register shape is its own method;
+keeping the h x w accumulators in registers, then updates an h x (w * VL) block of C:
+C = alpha * acc + beta * C, C not read when beta is 0. Edge tiles pass a scratch tile as C
+(alpha 1, beta 0) and the driver copies the valid part out with the same arithmetic. Java cannot index registers, so every register shape is its own method;
 this script writes them. Run it from the repository root after changing it:
 
     python3 kernels/gen/microkernels.py
@@ -36,7 +37,8 @@ def kernel(t, layout, h, w):
         ustep = f"int up = ui + p * {h};"
     out = []
     out.append(f"    /** {h} rows x {w} vector{'s' if w > 1 else ''}, U in the {layout} layout. */")
-    out.append(f"    static void {name}(int kc, {prim}[] u, int ui, {prim}[] v, int vi, int vs, {prim}[] t) {{")
+    out.append(f"    static void {name}(int kc, {prim}[] u, int ui, {prim}[] v, int vi, int vs,")
+    out.append(f"            {prim}[] c, int ci, int ldc, {prim} alpha, {prim} beta) {{")
     for r in range(h):
         out.append("        " + " ".join(f"{vec} c{r}_{j} = {vec}.zero(S);" for j in range(w)))
     out.append("        for (int p = 0; p < kc; p++) {")
@@ -49,30 +51,41 @@ def kernel(t, layout, h, w):
         out.append(f"            {'' if r else vec + ' '}a = {vec}.broadcast(S, {uaddr(r)});")
         out.append("            " + " ".join(f"c{r}_{j} = madd(a, b{j}, c{r}_{j});" for j in range(w)))
     out.append("        }")
+    out.append(f"        {vec} al = {vec}.broadcast(S, alpha);")
+    out.append("        if (beta == 0) {")
     for r in range(h):
-        out.append("        " + " ".join(f"c{r}_{j}.intoArray(t, {tile_off(r * w + j)});" for j in range(w)))
+        row = "ci" if r == 0 else f"ci + {r} * ldc" if r > 1 else "ci + ldc"
+        out.append("            " + " ".join(f"c{r}_{j}.mul(al).intoArray(c, {row}{col_off(j)});" for j in range(w)))
+    out.append("        } else {")
+    out.append(f"            {vec} be = {vec}.broadcast(S, beta);")
+    for r in range(h):
+        row = "ci" if r == 0 else f"ci + {r} * ldc" if r > 1 else "ci + ldc"
+        for j in range(w):
+            out.append(f"            c{r}_{j}.fma(al, {vec}.fromArray(S, c, {row}{col_off(j)}).mul(be)).intoArray(c, {row}{col_off(j)});")
+    out.append("        }")
     out.append("    }")
     return "\n".join(out)
 
 
-def tile_off(i):
-    return "0" if i == 0 else "VL" if i == 1 else f"{i} * VL"
+def col_off(j):
+    return "" if j == 0 else " + VL" if j == 1 else f" + {j} * VL"
 
 
 def dispatch(t, layout):
     prim = t["prim"]
     out = [f"    /** Runs the {layout} kernel of height {{@code h}} and width {{@code w}} vectors. */",
-           f"    static void {layout.lower()}(int h, int w, int kc, {prim}[] u, int ui, {prim}[] v, int vi, int vs, {prim}[] t) {{",
+           f"    static void {layout.lower()}(int h, int w, int kc, {prim}[] u, int ui, {prim}[] v, int vi, int vs,",
+           f"            {prim}[] c, int ci, int ldc, {prim} alpha, {prim} beta) {{",
            "        if (w == 2) {",
            "            switch (h) {"]
     for h in HEIGHTS:
-        out.append(f"                case {h} -> {layout.lower()}{h}x2(kc, u, ui, v, vi, vs, t);")
+        out.append(f"                case {h} -> {layout.lower()}{h}x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);")
     out.append('                default -> throw new IllegalArgumentException("no kernel of height " + h);')
     out.append("            }")
     out.append("        } else {")
     out.append("            switch (h) {")
     for h in HEIGHTS:
-        out.append(f"                case {h} -> {layout.lower()}{h}x1(kc, u, ui, v, vi, vs, t);")
+        out.append(f"                case {h} -> {layout.lower()}{h}x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);")
     out.append('                default -> throw new IllegalArgumentException("no kernel of height " + h);')
     out.append("            }")
     out.append("        }")

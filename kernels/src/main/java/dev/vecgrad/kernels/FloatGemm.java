@@ -2,6 +2,7 @@ package dev.vecgrad.kernels;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -90,7 +91,7 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
         // Row p of the stored A^T feeds every sliver: read it once, contiguously.
         for (int p = 0, s = src; p < kc; p++, s += lda) {
             for (int q = 0, d = p * MR; q < fullSlivers; q++, d += kc * MR) {
-                System.arraycopy(a, s + q * MR, u, d, MR);
+                copy(a, s + q * MR, u, d, MR);
             }
         }
         int ir = fullSlivers * MR;
@@ -110,7 +111,7 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
         // Row by row: B's rows are read once, contiguously, and each feeds every sliver.
         for (int p = 0, s = src; p < kc; p++, s += ldb) {
             for (int q = 0, d = panel + p * NR; q < fullSlivers; q++, d += kc * NR) {
-                System.arraycopy(b, s + q * NR, v, d, NR);
+                copy(b, s + q * NR, v, d, NR);
             }
         }
         int jr = nc / NR * NR;
@@ -164,10 +165,22 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
     /** dst[dstOff + p * lanes + q] = src[srcOff + p * ld + q] for q < valid, 0 for the padding lanes. */
     private static void copyPanel(float[] src, int srcOff, int ld, int valid, int lanes, float[] dst, int dstOff, int kc) {
         for (int p = 0, s = srcOff, d = dstOff; p < kc; p++, s += ld, d += lanes) {
-            System.arraycopy(src, s, dst, d, valid);
-            if (valid < lanes) {
-                Arrays.fill(dst, d + valid, d + lanes, 0f);
+            copy(src, s, dst, d, valid);
+            for (int q = valid; q < lanes; q++) {
+                dst[d + q] = 0f;
             }
+        }
+    }
+
+    /** dst[d, d + len) = src[s, s + len) by vectors, the tail masked: packing copies short runs, where arraycopy's call costs more than the copy. */
+    private static void copy(float[] src, int s, float[] dst, int d, int len) {
+        int i = 0;
+        for (; i <= len - VL; i += VL) {
+            FloatVector.fromArray(S, src, s + i).intoArray(dst, d + i);
+        }
+        if (i < len) {
+            VectorMask<Float> tail = S.indexInRange(i, len);
+            FloatVector.fromArray(S, src, s + i, tail).intoArray(dst, d + i, tail);
         }
     }
 
@@ -192,20 +205,30 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
             for (int ir = 0; ir < mc; ir += MR) {
                 int rows = Math.min(MR, mc - ir);
                 int h = rows == MR ? MR : blocking.heightFor(rows);
-                if (rowsLayout) {
-                    FloatMicroKernels.rows(h, w, kc, u, ir * KC, v, vi, vs, t);
+                int ui = rowsLayout ? ir * KC : ir * kc;
+                if (rows == h && cols == w * VL) {
+                    kernel(rowsLayout, h, w, kc, u, ui, v, vi, vs, c, cBase + ir * ldc, ldc, alpha, betaF);
                 } else {
-                    FloatMicroKernels.sliver(h, w, kc, u, ir * kc, v, vi, vs, t);
+                    kernel(rowsLayout, h, w, kc, u, ui, v, vi, vs, t, 0, w * VL, 1f, 0f);
+                    storeTile(t, w * VL, rows, cols, c, cBase + ir * ldc, ldc, alpha, betaF);
                 }
-                storeTile(t, w * VL, rows, cols, c, cBase + ir * ldc, ldc, alpha, betaF);
             }
             vOff += kc * w * VL;
         }
     }
 
+    private static void kernel(boolean rowsLayout, int h, int w, int kc, float[] u, int ui, float[] v, int vi, int vs,
+                               float[] c, int ci, int ldc, float alpha, float beta) {
+        if (rowsLayout) {
+            FloatMicroKernels.rows(h, w, kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+        } else {
+            FloatMicroKernels.sliver(h, w, kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+        }
+    }
+
     /**
-     * C[r][j] = alpha * t[r][j] + beta * C[r][j] for the valid part of a tile, C not read when
-     * beta is 0. The scalar tail computes exactly what a vector lane does (one fused multiply-add).
+     * C[r][j] = alpha * t[r][j] + beta * C[r][j] for the valid part of an edge tile, C not read when
+     * beta is 0: exactly what the kernels do to a full tile, so edges round like the rest.
      */
     static void storeTile(float[] t, int tw, int rows, int cols, float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector av = FloatVector.broadcast(S, alpha);

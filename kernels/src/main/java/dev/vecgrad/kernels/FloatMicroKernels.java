@@ -25,30 +25,32 @@ final class FloatMicroKernels {
     }
 
     /** Runs the ROWS kernel of height {@code h} and width {@code w} vectors. */
-    static void rows(int h, int w, int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void rows(int h, int w, int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         if (w == 2) {
             switch (h) {
-                case 10 -> rows10x2(kc, u, ui, v, vi, vs, t);
-                case 8 -> rows8x2(kc, u, ui, v, vi, vs, t);
-                case 6 -> rows6x2(kc, u, ui, v, vi, vs, t);
-                case 4 -> rows4x2(kc, u, ui, v, vi, vs, t);
-                case 2 -> rows2x2(kc, u, ui, v, vi, vs, t);
+                case 10 -> rows10x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 8 -> rows8x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 6 -> rows6x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 4 -> rows4x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 2 -> rows2x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 default -> throw new IllegalArgumentException("no kernel of height " + h);
             }
         } else {
             switch (h) {
-                case 10 -> rows10x1(kc, u, ui, v, vi, vs, t);
-                case 8 -> rows8x1(kc, u, ui, v, vi, vs, t);
-                case 6 -> rows6x1(kc, u, ui, v, vi, vs, t);
-                case 4 -> rows4x1(kc, u, ui, v, vi, vs, t);
-                case 2 -> rows2x1(kc, u, ui, v, vi, vs, t);
+                case 10 -> rows10x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 8 -> rows8x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 6 -> rows6x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 4 -> rows4x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 2 -> rows2x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 default -> throw new IllegalArgumentException("no kernel of height " + h);
             }
         }
     }
 
     /** 10 rows x 2 vectors, U in the ROWS layout. */
-    static void rows10x2(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void rows10x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
@@ -85,20 +87,46 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 9 * KC]);
             c9_0 = madd(a, b0, c9_0); c9_1 = madd(a, b1, c9_1);
         }
-        c0_0.intoArray(t, 0); c0_1.intoArray(t, VL);
-        c1_0.intoArray(t, 2 * VL); c1_1.intoArray(t, 3 * VL);
-        c2_0.intoArray(t, 4 * VL); c2_1.intoArray(t, 5 * VL);
-        c3_0.intoArray(t, 6 * VL); c3_1.intoArray(t, 7 * VL);
-        c4_0.intoArray(t, 8 * VL); c4_1.intoArray(t, 9 * VL);
-        c5_0.intoArray(t, 10 * VL); c5_1.intoArray(t, 11 * VL);
-        c6_0.intoArray(t, 12 * VL); c6_1.intoArray(t, 13 * VL);
-        c7_0.intoArray(t, 14 * VL); c7_1.intoArray(t, 15 * VL);
-        c8_0.intoArray(t, 16 * VL); c8_1.intoArray(t, 17 * VL);
-        c9_0.intoArray(t, 18 * VL); c9_1.intoArray(t, 19 * VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
+            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
+            c2_0.mul(al).intoArray(c, ci + 2 * ldc); c2_1.mul(al).intoArray(c, ci + 2 * ldc + VL);
+            c3_0.mul(al).intoArray(c, ci + 3 * ldc); c3_1.mul(al).intoArray(c, ci + 3 * ldc + VL);
+            c4_0.mul(al).intoArray(c, ci + 4 * ldc); c4_1.mul(al).intoArray(c, ci + 4 * ldc + VL);
+            c5_0.mul(al).intoArray(c, ci + 5 * ldc); c5_1.mul(al).intoArray(c, ci + 5 * ldc + VL);
+            c6_0.mul(al).intoArray(c, ci + 6 * ldc); c6_1.mul(al).intoArray(c, ci + 6 * ldc + VL);
+            c7_0.mul(al).intoArray(c, ci + 7 * ldc); c7_1.mul(al).intoArray(c, ci + 7 * ldc + VL);
+            c8_0.mul(al).intoArray(c, ci + 8 * ldc); c8_1.mul(al).intoArray(c, ci + 8 * ldc + VL);
+            c9_0.mul(al).intoArray(c, ci + 9 * ldc); c9_1.mul(al).intoArray(c, ci + 9 * ldc + VL);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
+            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
+            c2_1.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + VL).mul(be)).intoArray(c, ci + 2 * ldc + VL);
+            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
+            c3_1.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + VL).mul(be)).intoArray(c, ci + 3 * ldc + VL);
+            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
+            c4_1.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc + VL).mul(be)).intoArray(c, ci + 4 * ldc + VL);
+            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
+            c5_1.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc + VL).mul(be)).intoArray(c, ci + 5 * ldc + VL);
+            c6_0.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc).mul(be)).intoArray(c, ci + 6 * ldc);
+            c6_1.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc + VL).mul(be)).intoArray(c, ci + 6 * ldc + VL);
+            c7_0.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(be)).intoArray(c, ci + 7 * ldc);
+            c7_1.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc + VL).mul(be)).intoArray(c, ci + 7 * ldc + VL);
+            c8_0.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc).mul(be)).intoArray(c, ci + 8 * ldc);
+            c8_1.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc + VL).mul(be)).intoArray(c, ci + 8 * ldc + VL);
+            c9_0.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc).mul(be)).intoArray(c, ci + 9 * ldc);
+            c9_1.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc + VL).mul(be)).intoArray(c, ci + 9 * ldc + VL);
+        }
     }
 
     /** 10 rows x 1 vector, U in the ROWS layout. */
-    static void rows10x1(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void rows10x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S);
@@ -134,20 +162,36 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 9 * KC]);
             c9_0 = madd(a, b0, c9_0);
         }
-        c0_0.intoArray(t, 0);
-        c1_0.intoArray(t, VL);
-        c2_0.intoArray(t, 2 * VL);
-        c3_0.intoArray(t, 3 * VL);
-        c4_0.intoArray(t, 4 * VL);
-        c5_0.intoArray(t, 5 * VL);
-        c6_0.intoArray(t, 6 * VL);
-        c7_0.intoArray(t, 7 * VL);
-        c8_0.intoArray(t, 8 * VL);
-        c9_0.intoArray(t, 9 * VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci);
+            c1_0.mul(al).intoArray(c, ci + ldc);
+            c2_0.mul(al).intoArray(c, ci + 2 * ldc);
+            c3_0.mul(al).intoArray(c, ci + 3 * ldc);
+            c4_0.mul(al).intoArray(c, ci + 4 * ldc);
+            c5_0.mul(al).intoArray(c, ci + 5 * ldc);
+            c6_0.mul(al).intoArray(c, ci + 6 * ldc);
+            c7_0.mul(al).intoArray(c, ci + 7 * ldc);
+            c8_0.mul(al).intoArray(c, ci + 8 * ldc);
+            c9_0.mul(al).intoArray(c, ci + 9 * ldc);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
+            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
+            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
+            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
+            c6_0.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc).mul(be)).intoArray(c, ci + 6 * ldc);
+            c7_0.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(be)).intoArray(c, ci + 7 * ldc);
+            c8_0.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc).mul(be)).intoArray(c, ci + 8 * ldc);
+            c9_0.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc).mul(be)).intoArray(c, ci + 9 * ldc);
+        }
     }
 
     /** 8 rows x 2 vectors, U in the ROWS layout. */
-    static void rows8x2(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void rows8x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
@@ -178,18 +222,40 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 7 * KC]);
             c7_0 = madd(a, b0, c7_0); c7_1 = madd(a, b1, c7_1);
         }
-        c0_0.intoArray(t, 0); c0_1.intoArray(t, VL);
-        c1_0.intoArray(t, 2 * VL); c1_1.intoArray(t, 3 * VL);
-        c2_0.intoArray(t, 4 * VL); c2_1.intoArray(t, 5 * VL);
-        c3_0.intoArray(t, 6 * VL); c3_1.intoArray(t, 7 * VL);
-        c4_0.intoArray(t, 8 * VL); c4_1.intoArray(t, 9 * VL);
-        c5_0.intoArray(t, 10 * VL); c5_1.intoArray(t, 11 * VL);
-        c6_0.intoArray(t, 12 * VL); c6_1.intoArray(t, 13 * VL);
-        c7_0.intoArray(t, 14 * VL); c7_1.intoArray(t, 15 * VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
+            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
+            c2_0.mul(al).intoArray(c, ci + 2 * ldc); c2_1.mul(al).intoArray(c, ci + 2 * ldc + VL);
+            c3_0.mul(al).intoArray(c, ci + 3 * ldc); c3_1.mul(al).intoArray(c, ci + 3 * ldc + VL);
+            c4_0.mul(al).intoArray(c, ci + 4 * ldc); c4_1.mul(al).intoArray(c, ci + 4 * ldc + VL);
+            c5_0.mul(al).intoArray(c, ci + 5 * ldc); c5_1.mul(al).intoArray(c, ci + 5 * ldc + VL);
+            c6_0.mul(al).intoArray(c, ci + 6 * ldc); c6_1.mul(al).intoArray(c, ci + 6 * ldc + VL);
+            c7_0.mul(al).intoArray(c, ci + 7 * ldc); c7_1.mul(al).intoArray(c, ci + 7 * ldc + VL);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
+            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
+            c2_1.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + VL).mul(be)).intoArray(c, ci + 2 * ldc + VL);
+            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
+            c3_1.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + VL).mul(be)).intoArray(c, ci + 3 * ldc + VL);
+            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
+            c4_1.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc + VL).mul(be)).intoArray(c, ci + 4 * ldc + VL);
+            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
+            c5_1.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc + VL).mul(be)).intoArray(c, ci + 5 * ldc + VL);
+            c6_0.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc).mul(be)).intoArray(c, ci + 6 * ldc);
+            c6_1.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc + VL).mul(be)).intoArray(c, ci + 6 * ldc + VL);
+            c7_0.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(be)).intoArray(c, ci + 7 * ldc);
+            c7_1.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc + VL).mul(be)).intoArray(c, ci + 7 * ldc + VL);
+        }
     }
 
     /** 8 rows x 1 vector, U in the ROWS layout. */
-    static void rows8x1(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void rows8x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S);
@@ -219,18 +285,32 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 7 * KC]);
             c7_0 = madd(a, b0, c7_0);
         }
-        c0_0.intoArray(t, 0);
-        c1_0.intoArray(t, VL);
-        c2_0.intoArray(t, 2 * VL);
-        c3_0.intoArray(t, 3 * VL);
-        c4_0.intoArray(t, 4 * VL);
-        c5_0.intoArray(t, 5 * VL);
-        c6_0.intoArray(t, 6 * VL);
-        c7_0.intoArray(t, 7 * VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci);
+            c1_0.mul(al).intoArray(c, ci + ldc);
+            c2_0.mul(al).intoArray(c, ci + 2 * ldc);
+            c3_0.mul(al).intoArray(c, ci + 3 * ldc);
+            c4_0.mul(al).intoArray(c, ci + 4 * ldc);
+            c5_0.mul(al).intoArray(c, ci + 5 * ldc);
+            c6_0.mul(al).intoArray(c, ci + 6 * ldc);
+            c7_0.mul(al).intoArray(c, ci + 7 * ldc);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
+            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
+            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
+            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
+            c6_0.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc).mul(be)).intoArray(c, ci + 6 * ldc);
+            c7_0.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(be)).intoArray(c, ci + 7 * ldc);
+        }
     }
 
     /** 6 rows x 2 vectors, U in the ROWS layout. */
-    static void rows6x2(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void rows6x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
@@ -255,16 +335,34 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 5 * KC]);
             c5_0 = madd(a, b0, c5_0); c5_1 = madd(a, b1, c5_1);
         }
-        c0_0.intoArray(t, 0); c0_1.intoArray(t, VL);
-        c1_0.intoArray(t, 2 * VL); c1_1.intoArray(t, 3 * VL);
-        c2_0.intoArray(t, 4 * VL); c2_1.intoArray(t, 5 * VL);
-        c3_0.intoArray(t, 6 * VL); c3_1.intoArray(t, 7 * VL);
-        c4_0.intoArray(t, 8 * VL); c4_1.intoArray(t, 9 * VL);
-        c5_0.intoArray(t, 10 * VL); c5_1.intoArray(t, 11 * VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
+            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
+            c2_0.mul(al).intoArray(c, ci + 2 * ldc); c2_1.mul(al).intoArray(c, ci + 2 * ldc + VL);
+            c3_0.mul(al).intoArray(c, ci + 3 * ldc); c3_1.mul(al).intoArray(c, ci + 3 * ldc + VL);
+            c4_0.mul(al).intoArray(c, ci + 4 * ldc); c4_1.mul(al).intoArray(c, ci + 4 * ldc + VL);
+            c5_0.mul(al).intoArray(c, ci + 5 * ldc); c5_1.mul(al).intoArray(c, ci + 5 * ldc + VL);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
+            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
+            c2_1.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + VL).mul(be)).intoArray(c, ci + 2 * ldc + VL);
+            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
+            c3_1.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + VL).mul(be)).intoArray(c, ci + 3 * ldc + VL);
+            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
+            c4_1.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc + VL).mul(be)).intoArray(c, ci + 4 * ldc + VL);
+            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
+            c5_1.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc + VL).mul(be)).intoArray(c, ci + 5 * ldc + VL);
+        }
     }
 
     /** 6 rows x 1 vector, U in the ROWS layout. */
-    static void rows6x1(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void rows6x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S);
@@ -288,16 +386,28 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 5 * KC]);
             c5_0 = madd(a, b0, c5_0);
         }
-        c0_0.intoArray(t, 0);
-        c1_0.intoArray(t, VL);
-        c2_0.intoArray(t, 2 * VL);
-        c3_0.intoArray(t, 3 * VL);
-        c4_0.intoArray(t, 4 * VL);
-        c5_0.intoArray(t, 5 * VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci);
+            c1_0.mul(al).intoArray(c, ci + ldc);
+            c2_0.mul(al).intoArray(c, ci + 2 * ldc);
+            c3_0.mul(al).intoArray(c, ci + 3 * ldc);
+            c4_0.mul(al).intoArray(c, ci + 4 * ldc);
+            c5_0.mul(al).intoArray(c, ci + 5 * ldc);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
+            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
+            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
+            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
+        }
     }
 
     /** 4 rows x 2 vectors, U in the ROWS layout. */
-    static void rows4x2(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void rows4x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
@@ -316,14 +426,28 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 3 * KC]);
             c3_0 = madd(a, b0, c3_0); c3_1 = madd(a, b1, c3_1);
         }
-        c0_0.intoArray(t, 0); c0_1.intoArray(t, VL);
-        c1_0.intoArray(t, 2 * VL); c1_1.intoArray(t, 3 * VL);
-        c2_0.intoArray(t, 4 * VL); c2_1.intoArray(t, 5 * VL);
-        c3_0.intoArray(t, 6 * VL); c3_1.intoArray(t, 7 * VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
+            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
+            c2_0.mul(al).intoArray(c, ci + 2 * ldc); c2_1.mul(al).intoArray(c, ci + 2 * ldc + VL);
+            c3_0.mul(al).intoArray(c, ci + 3 * ldc); c3_1.mul(al).intoArray(c, ci + 3 * ldc + VL);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
+            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
+            c2_1.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + VL).mul(be)).intoArray(c, ci + 2 * ldc + VL);
+            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
+            c3_1.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + VL).mul(be)).intoArray(c, ci + 3 * ldc + VL);
+        }
     }
 
     /** 4 rows x 1 vector, U in the ROWS layout. */
-    static void rows4x1(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void rows4x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S);
@@ -341,14 +465,24 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 3 * KC]);
             c3_0 = madd(a, b0, c3_0);
         }
-        c0_0.intoArray(t, 0);
-        c1_0.intoArray(t, VL);
-        c2_0.intoArray(t, 2 * VL);
-        c3_0.intoArray(t, 3 * VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci);
+            c1_0.mul(al).intoArray(c, ci + ldc);
+            c2_0.mul(al).intoArray(c, ci + 2 * ldc);
+            c3_0.mul(al).intoArray(c, ci + 3 * ldc);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
+            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
+        }
     }
 
     /** 2 rows x 2 vectors, U in the ROWS layout. */
-    static void rows2x2(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void rows2x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
@@ -361,12 +495,22 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + KC]);
             c1_0 = madd(a, b0, c1_0); c1_1 = madd(a, b1, c1_1);
         }
-        c0_0.intoArray(t, 0); c0_1.intoArray(t, VL);
-        c1_0.intoArray(t, 2 * VL); c1_1.intoArray(t, 3 * VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
+            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
+        }
     }
 
     /** 2 rows x 1 vector, U in the ROWS layout. */
-    static void rows2x1(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void rows2x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
@@ -378,35 +522,44 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + KC]);
             c1_0 = madd(a, b0, c1_0);
         }
-        c0_0.intoArray(t, 0);
-        c1_0.intoArray(t, VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci);
+            c1_0.mul(al).intoArray(c, ci + ldc);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+        }
     }
 
     /** Runs the SLIVER kernel of height {@code h} and width {@code w} vectors. */
-    static void sliver(int h, int w, int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void sliver(int h, int w, int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         if (w == 2) {
             switch (h) {
-                case 10 -> sliver10x2(kc, u, ui, v, vi, vs, t);
-                case 8 -> sliver8x2(kc, u, ui, v, vi, vs, t);
-                case 6 -> sliver6x2(kc, u, ui, v, vi, vs, t);
-                case 4 -> sliver4x2(kc, u, ui, v, vi, vs, t);
-                case 2 -> sliver2x2(kc, u, ui, v, vi, vs, t);
+                case 10 -> sliver10x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 8 -> sliver8x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 6 -> sliver6x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 4 -> sliver4x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 2 -> sliver2x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 default -> throw new IllegalArgumentException("no kernel of height " + h);
             }
         } else {
             switch (h) {
-                case 10 -> sliver10x1(kc, u, ui, v, vi, vs, t);
-                case 8 -> sliver8x1(kc, u, ui, v, vi, vs, t);
-                case 6 -> sliver6x1(kc, u, ui, v, vi, vs, t);
-                case 4 -> sliver4x1(kc, u, ui, v, vi, vs, t);
-                case 2 -> sliver2x1(kc, u, ui, v, vi, vs, t);
+                case 10 -> sliver10x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 8 -> sliver8x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 6 -> sliver6x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 4 -> sliver4x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 2 -> sliver2x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 default -> throw new IllegalArgumentException("no kernel of height " + h);
             }
         }
     }
 
     /** 10 rows x 2 vectors, U in the SLIVER layout. */
-    static void sliver10x2(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void sliver10x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
@@ -443,20 +596,46 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 9]);
             c9_0 = madd(a, b0, c9_0); c9_1 = madd(a, b1, c9_1);
         }
-        c0_0.intoArray(t, 0); c0_1.intoArray(t, VL);
-        c1_0.intoArray(t, 2 * VL); c1_1.intoArray(t, 3 * VL);
-        c2_0.intoArray(t, 4 * VL); c2_1.intoArray(t, 5 * VL);
-        c3_0.intoArray(t, 6 * VL); c3_1.intoArray(t, 7 * VL);
-        c4_0.intoArray(t, 8 * VL); c4_1.intoArray(t, 9 * VL);
-        c5_0.intoArray(t, 10 * VL); c5_1.intoArray(t, 11 * VL);
-        c6_0.intoArray(t, 12 * VL); c6_1.intoArray(t, 13 * VL);
-        c7_0.intoArray(t, 14 * VL); c7_1.intoArray(t, 15 * VL);
-        c8_0.intoArray(t, 16 * VL); c8_1.intoArray(t, 17 * VL);
-        c9_0.intoArray(t, 18 * VL); c9_1.intoArray(t, 19 * VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
+            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
+            c2_0.mul(al).intoArray(c, ci + 2 * ldc); c2_1.mul(al).intoArray(c, ci + 2 * ldc + VL);
+            c3_0.mul(al).intoArray(c, ci + 3 * ldc); c3_1.mul(al).intoArray(c, ci + 3 * ldc + VL);
+            c4_0.mul(al).intoArray(c, ci + 4 * ldc); c4_1.mul(al).intoArray(c, ci + 4 * ldc + VL);
+            c5_0.mul(al).intoArray(c, ci + 5 * ldc); c5_1.mul(al).intoArray(c, ci + 5 * ldc + VL);
+            c6_0.mul(al).intoArray(c, ci + 6 * ldc); c6_1.mul(al).intoArray(c, ci + 6 * ldc + VL);
+            c7_0.mul(al).intoArray(c, ci + 7 * ldc); c7_1.mul(al).intoArray(c, ci + 7 * ldc + VL);
+            c8_0.mul(al).intoArray(c, ci + 8 * ldc); c8_1.mul(al).intoArray(c, ci + 8 * ldc + VL);
+            c9_0.mul(al).intoArray(c, ci + 9 * ldc); c9_1.mul(al).intoArray(c, ci + 9 * ldc + VL);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
+            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
+            c2_1.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + VL).mul(be)).intoArray(c, ci + 2 * ldc + VL);
+            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
+            c3_1.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + VL).mul(be)).intoArray(c, ci + 3 * ldc + VL);
+            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
+            c4_1.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc + VL).mul(be)).intoArray(c, ci + 4 * ldc + VL);
+            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
+            c5_1.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc + VL).mul(be)).intoArray(c, ci + 5 * ldc + VL);
+            c6_0.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc).mul(be)).intoArray(c, ci + 6 * ldc);
+            c6_1.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc + VL).mul(be)).intoArray(c, ci + 6 * ldc + VL);
+            c7_0.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(be)).intoArray(c, ci + 7 * ldc);
+            c7_1.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc + VL).mul(be)).intoArray(c, ci + 7 * ldc + VL);
+            c8_0.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc).mul(be)).intoArray(c, ci + 8 * ldc);
+            c8_1.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc + VL).mul(be)).intoArray(c, ci + 8 * ldc + VL);
+            c9_0.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc).mul(be)).intoArray(c, ci + 9 * ldc);
+            c9_1.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc + VL).mul(be)).intoArray(c, ci + 9 * ldc + VL);
+        }
     }
 
     /** 10 rows x 1 vector, U in the SLIVER layout. */
-    static void sliver10x1(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void sliver10x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S);
@@ -492,20 +671,36 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 9]);
             c9_0 = madd(a, b0, c9_0);
         }
-        c0_0.intoArray(t, 0);
-        c1_0.intoArray(t, VL);
-        c2_0.intoArray(t, 2 * VL);
-        c3_0.intoArray(t, 3 * VL);
-        c4_0.intoArray(t, 4 * VL);
-        c5_0.intoArray(t, 5 * VL);
-        c6_0.intoArray(t, 6 * VL);
-        c7_0.intoArray(t, 7 * VL);
-        c8_0.intoArray(t, 8 * VL);
-        c9_0.intoArray(t, 9 * VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci);
+            c1_0.mul(al).intoArray(c, ci + ldc);
+            c2_0.mul(al).intoArray(c, ci + 2 * ldc);
+            c3_0.mul(al).intoArray(c, ci + 3 * ldc);
+            c4_0.mul(al).intoArray(c, ci + 4 * ldc);
+            c5_0.mul(al).intoArray(c, ci + 5 * ldc);
+            c6_0.mul(al).intoArray(c, ci + 6 * ldc);
+            c7_0.mul(al).intoArray(c, ci + 7 * ldc);
+            c8_0.mul(al).intoArray(c, ci + 8 * ldc);
+            c9_0.mul(al).intoArray(c, ci + 9 * ldc);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
+            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
+            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
+            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
+            c6_0.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc).mul(be)).intoArray(c, ci + 6 * ldc);
+            c7_0.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(be)).intoArray(c, ci + 7 * ldc);
+            c8_0.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc).mul(be)).intoArray(c, ci + 8 * ldc);
+            c9_0.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc).mul(be)).intoArray(c, ci + 9 * ldc);
+        }
     }
 
     /** 8 rows x 2 vectors, U in the SLIVER layout. */
-    static void sliver8x2(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void sliver8x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
@@ -536,18 +731,40 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 7]);
             c7_0 = madd(a, b0, c7_0); c7_1 = madd(a, b1, c7_1);
         }
-        c0_0.intoArray(t, 0); c0_1.intoArray(t, VL);
-        c1_0.intoArray(t, 2 * VL); c1_1.intoArray(t, 3 * VL);
-        c2_0.intoArray(t, 4 * VL); c2_1.intoArray(t, 5 * VL);
-        c3_0.intoArray(t, 6 * VL); c3_1.intoArray(t, 7 * VL);
-        c4_0.intoArray(t, 8 * VL); c4_1.intoArray(t, 9 * VL);
-        c5_0.intoArray(t, 10 * VL); c5_1.intoArray(t, 11 * VL);
-        c6_0.intoArray(t, 12 * VL); c6_1.intoArray(t, 13 * VL);
-        c7_0.intoArray(t, 14 * VL); c7_1.intoArray(t, 15 * VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
+            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
+            c2_0.mul(al).intoArray(c, ci + 2 * ldc); c2_1.mul(al).intoArray(c, ci + 2 * ldc + VL);
+            c3_0.mul(al).intoArray(c, ci + 3 * ldc); c3_1.mul(al).intoArray(c, ci + 3 * ldc + VL);
+            c4_0.mul(al).intoArray(c, ci + 4 * ldc); c4_1.mul(al).intoArray(c, ci + 4 * ldc + VL);
+            c5_0.mul(al).intoArray(c, ci + 5 * ldc); c5_1.mul(al).intoArray(c, ci + 5 * ldc + VL);
+            c6_0.mul(al).intoArray(c, ci + 6 * ldc); c6_1.mul(al).intoArray(c, ci + 6 * ldc + VL);
+            c7_0.mul(al).intoArray(c, ci + 7 * ldc); c7_1.mul(al).intoArray(c, ci + 7 * ldc + VL);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
+            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
+            c2_1.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + VL).mul(be)).intoArray(c, ci + 2 * ldc + VL);
+            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
+            c3_1.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + VL).mul(be)).intoArray(c, ci + 3 * ldc + VL);
+            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
+            c4_1.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc + VL).mul(be)).intoArray(c, ci + 4 * ldc + VL);
+            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
+            c5_1.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc + VL).mul(be)).intoArray(c, ci + 5 * ldc + VL);
+            c6_0.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc).mul(be)).intoArray(c, ci + 6 * ldc);
+            c6_1.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc + VL).mul(be)).intoArray(c, ci + 6 * ldc + VL);
+            c7_0.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(be)).intoArray(c, ci + 7 * ldc);
+            c7_1.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc + VL).mul(be)).intoArray(c, ci + 7 * ldc + VL);
+        }
     }
 
     /** 8 rows x 1 vector, U in the SLIVER layout. */
-    static void sliver8x1(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void sliver8x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S);
@@ -577,18 +794,32 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 7]);
             c7_0 = madd(a, b0, c7_0);
         }
-        c0_0.intoArray(t, 0);
-        c1_0.intoArray(t, VL);
-        c2_0.intoArray(t, 2 * VL);
-        c3_0.intoArray(t, 3 * VL);
-        c4_0.intoArray(t, 4 * VL);
-        c5_0.intoArray(t, 5 * VL);
-        c6_0.intoArray(t, 6 * VL);
-        c7_0.intoArray(t, 7 * VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci);
+            c1_0.mul(al).intoArray(c, ci + ldc);
+            c2_0.mul(al).intoArray(c, ci + 2 * ldc);
+            c3_0.mul(al).intoArray(c, ci + 3 * ldc);
+            c4_0.mul(al).intoArray(c, ci + 4 * ldc);
+            c5_0.mul(al).intoArray(c, ci + 5 * ldc);
+            c6_0.mul(al).intoArray(c, ci + 6 * ldc);
+            c7_0.mul(al).intoArray(c, ci + 7 * ldc);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
+            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
+            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
+            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
+            c6_0.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc).mul(be)).intoArray(c, ci + 6 * ldc);
+            c7_0.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(be)).intoArray(c, ci + 7 * ldc);
+        }
     }
 
     /** 6 rows x 2 vectors, U in the SLIVER layout. */
-    static void sliver6x2(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void sliver6x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
@@ -613,16 +844,34 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 5]);
             c5_0 = madd(a, b0, c5_0); c5_1 = madd(a, b1, c5_1);
         }
-        c0_0.intoArray(t, 0); c0_1.intoArray(t, VL);
-        c1_0.intoArray(t, 2 * VL); c1_1.intoArray(t, 3 * VL);
-        c2_0.intoArray(t, 4 * VL); c2_1.intoArray(t, 5 * VL);
-        c3_0.intoArray(t, 6 * VL); c3_1.intoArray(t, 7 * VL);
-        c4_0.intoArray(t, 8 * VL); c4_1.intoArray(t, 9 * VL);
-        c5_0.intoArray(t, 10 * VL); c5_1.intoArray(t, 11 * VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
+            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
+            c2_0.mul(al).intoArray(c, ci + 2 * ldc); c2_1.mul(al).intoArray(c, ci + 2 * ldc + VL);
+            c3_0.mul(al).intoArray(c, ci + 3 * ldc); c3_1.mul(al).intoArray(c, ci + 3 * ldc + VL);
+            c4_0.mul(al).intoArray(c, ci + 4 * ldc); c4_1.mul(al).intoArray(c, ci + 4 * ldc + VL);
+            c5_0.mul(al).intoArray(c, ci + 5 * ldc); c5_1.mul(al).intoArray(c, ci + 5 * ldc + VL);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
+            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
+            c2_1.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + VL).mul(be)).intoArray(c, ci + 2 * ldc + VL);
+            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
+            c3_1.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + VL).mul(be)).intoArray(c, ci + 3 * ldc + VL);
+            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
+            c4_1.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc + VL).mul(be)).intoArray(c, ci + 4 * ldc + VL);
+            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
+            c5_1.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc + VL).mul(be)).intoArray(c, ci + 5 * ldc + VL);
+        }
     }
 
     /** 6 rows x 1 vector, U in the SLIVER layout. */
-    static void sliver6x1(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void sliver6x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S);
@@ -646,16 +895,28 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 5]);
             c5_0 = madd(a, b0, c5_0);
         }
-        c0_0.intoArray(t, 0);
-        c1_0.intoArray(t, VL);
-        c2_0.intoArray(t, 2 * VL);
-        c3_0.intoArray(t, 3 * VL);
-        c4_0.intoArray(t, 4 * VL);
-        c5_0.intoArray(t, 5 * VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci);
+            c1_0.mul(al).intoArray(c, ci + ldc);
+            c2_0.mul(al).intoArray(c, ci + 2 * ldc);
+            c3_0.mul(al).intoArray(c, ci + 3 * ldc);
+            c4_0.mul(al).intoArray(c, ci + 4 * ldc);
+            c5_0.mul(al).intoArray(c, ci + 5 * ldc);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
+            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
+            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
+            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
+        }
     }
 
     /** 4 rows x 2 vectors, U in the SLIVER layout. */
-    static void sliver4x2(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void sliver4x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
@@ -674,14 +935,28 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 3]);
             c3_0 = madd(a, b0, c3_0); c3_1 = madd(a, b1, c3_1);
         }
-        c0_0.intoArray(t, 0); c0_1.intoArray(t, VL);
-        c1_0.intoArray(t, 2 * VL); c1_1.intoArray(t, 3 * VL);
-        c2_0.intoArray(t, 4 * VL); c2_1.intoArray(t, 5 * VL);
-        c3_0.intoArray(t, 6 * VL); c3_1.intoArray(t, 7 * VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
+            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
+            c2_0.mul(al).intoArray(c, ci + 2 * ldc); c2_1.mul(al).intoArray(c, ci + 2 * ldc + VL);
+            c3_0.mul(al).intoArray(c, ci + 3 * ldc); c3_1.mul(al).intoArray(c, ci + 3 * ldc + VL);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
+            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
+            c2_1.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + VL).mul(be)).intoArray(c, ci + 2 * ldc + VL);
+            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
+            c3_1.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + VL).mul(be)).intoArray(c, ci + 3 * ldc + VL);
+        }
     }
 
     /** 4 rows x 1 vector, U in the SLIVER layout. */
-    static void sliver4x1(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void sliver4x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S);
@@ -699,14 +974,24 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 3]);
             c3_0 = madd(a, b0, c3_0);
         }
-        c0_0.intoArray(t, 0);
-        c1_0.intoArray(t, VL);
-        c2_0.intoArray(t, 2 * VL);
-        c3_0.intoArray(t, 3 * VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci);
+            c1_0.mul(al).intoArray(c, ci + ldc);
+            c2_0.mul(al).intoArray(c, ci + 2 * ldc);
+            c3_0.mul(al).intoArray(c, ci + 3 * ldc);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
+            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
+        }
     }
 
     /** 2 rows x 2 vectors, U in the SLIVER layout. */
-    static void sliver2x2(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void sliver2x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
@@ -719,12 +1004,22 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 1]);
             c1_0 = madd(a, b0, c1_0); c1_1 = madd(a, b1, c1_1);
         }
-        c0_0.intoArray(t, 0); c0_1.intoArray(t, VL);
-        c1_0.intoArray(t, 2 * VL); c1_1.intoArray(t, 3 * VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
+            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
+        }
     }
 
     /** 2 rows x 1 vector, U in the SLIVER layout. */
-    static void sliver2x1(int kc, float[] u, int ui, float[] v, int vi, int vs, float[] t) {
+    static void sliver2x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
+            float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
@@ -736,7 +1031,14 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 1]);
             c1_0 = madd(a, b0, c1_0);
         }
-        c0_0.intoArray(t, 0);
-        c1_0.intoArray(t, VL);
+        FloatVector al = FloatVector.broadcast(S, alpha);
+        if (beta == 0) {
+            c0_0.mul(al).intoArray(c, ci);
+            c1_0.mul(al).intoArray(c, ci + ldc);
+        } else {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
+            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
+        }
     }
 }
