@@ -17,7 +17,7 @@ micro-panel, u[ui + p * h + r].
 import re
 from pathlib import Path
 
-HEIGHTS = [10, 8, 6, 4, 2]
+HEIGHTS = {"ROWS": [10, 8, 6, 4, 2], "SLIVER": [12, 8, 6, 4, 2]}
 WIDTHS = [2, 1]
 
 TYPES = {
@@ -78,13 +78,13 @@ def dispatch(t, layout):
            f"            {prim}[] c, int ci, int ldc, {prim} alpha, {prim} beta) {{",
            "        if (w == 2) {",
            "            switch (h) {"]
-    for h in HEIGHTS:
+    for h in HEIGHTS[layout]:
         out.append(f"                case {h} -> {layout.lower()}{h}x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);")
     out.append('                default -> throw new IllegalArgumentException("no kernel of height " + h);')
     out.append("            }")
     out.append("        } else {")
     out.append("            switch (h) {")
-    for h in HEIGHTS:
+    for h in HEIGHTS[layout]:
         out.append(f"                case {h} -> {layout.lower()}{h}x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);")
     out.append('                default -> throw new IllegalArgumentException("no kernel of height " + h);')
     out.append("            }")
@@ -103,9 +103,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Register-blocked {prim} GEMM micro-kernels on the preferred species: each keeps an
- * h x (w vectors) block of C in registers for {{@code kc}} steps and stores it to a tile.
- * Heights {HEIGHTS}, widths 2 and 1 vectors; the driver picks the shapes that fit the
- * machine's register file (see {{@link GemmBlocking}}).
+ * h x (w vectors) block of C in registers for {{@code kc}} steps, then updates C.
+ * Heights {HEIGHTS['ROWS']} (ROWS) and {HEIGHTS['SLIVER']} (SLIVER), widths 2 and 1
+ * vectors; the driver picks the shapes that fit the machine's register file
+ * (see {{@link GemmBlocking}}).
  */
 final class {t["cls"]} {{
 
@@ -124,7 +125,7 @@ final class {t["cls"]} {{
     for layout in ["ROWS", "SLIVER"]:
         parts.append(dispatch(t, layout))
         parts.append("")
-        for h in HEIGHTS:
+        for h in HEIGHTS[layout]:
             for w in WIDTHS:
                 parts.append(kernel(t, layout, h, w))
                 parts.append("")

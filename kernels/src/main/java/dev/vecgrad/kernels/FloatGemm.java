@@ -14,7 +14,9 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
     private static final VectorSpecies<Float> S = FloatMicroKernels.S;
     private static final int VL = FloatMicroKernels.VL;
     private static final int KC = FloatMicroKernels.KC;
-    private static final int MR = GemmBlocking.FLOAT.mr();
+    /** Main kernel heights of the ROWS and the SLIVER layout. */
+    private static final int MR = GemmBlocking.FLOAT.mr(true);
+    private static final int MRS = GemmBlocking.FLOAT.mr(false);
     private static final int NR = GemmBlocking.FLOAT.nr();
     /** Transposing packs gather where the hardware has gather instructions (x86 AVX2 and AVX-512). */
     private static final boolean GATHER = System.getProperty("os.arch", "").matches("amd64|x86_64");
@@ -25,9 +27,22 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
     static final class Workspace {
         float[] u = new float[0];
         float[] v = new float[0];
-        final float[] tile = new float[MR * NR];
+        final float[] tile = new float[Math.max(MR, MRS) * NR];
+        private final int[] uIndex = new int[roundUp(MRS, VL)];
         private final int[] vIndex = new int[NR];
+        private int uStride = -1;
         private int vStride = -1;
+
+        /** Offsets r * lda of the MRS rows of a U sliver, 0 for the lanes past them. */
+        int[] uIndex(int lda) {
+            if (uStride != lda) {
+                for (int r = 0; r < uIndex.length; r++) {
+                    uIndex[r] = r < MRS ? r * lda : 0;
+                }
+                uStride = lda;
+            }
+            return uIndex;
+        }
 
         /** Offsets j * ldb of the NR columns of a V sliver. */
         int[] vIndex(int ldb) {
@@ -57,7 +72,7 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
     @Override
     Workspace workspace(int mc, int vElements) {
         Workspace ws = workspaces.get();
-        int uNeed = roundUp(mc, MR) * KC;
+        int uNeed = Math.max(roundUp(mc, MR), roundUp(mc, MRS)) * KC;
         int vNeed = vElements;
         if (ws.u.length < uNeed) {
             ws.u = new float[uNeed];
@@ -76,7 +91,7 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
             System.arraycopy(a, src, ws.u, r * KC, kc);
         }
         int last = (mc - 1) / MR * MR;
-        for (int r = mc, padded = last + blocking.heightFor(mc - last); r < padded; r++) {
+        for (int r = mc, padded = last + blocking.heightFor(true, mc - last); r < padded; r++) {
             Arrays.fill(ws.u, r * KC, r * KC + kc, 0f);
         }
     }
@@ -86,18 +101,33 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
         float[] a = (float[]) pr.u();
         float[] u = ws.u;
         int lda = pr.ldu();
-        int fullSlivers = mc / MR;
+        int fullSlivers = mc / MRS;
         int src = pr.uOff() + pc * lda + ic;
         // Row p of the stored A^T feeds every sliver: read it once, contiguously.
         for (int p = 0, s = src; p < kc; p++, s += lda) {
-            for (int q = 0, d = p * MR; q < fullSlivers; q++, d += kc * MR) {
-                copy(a, s + q * MR, u, d, MR);
+            for (int q = 0, d = p * MRS; q < fullSlivers; q++, d += kc * MRS) {
+                copy(a, s + q * MRS, u, d, MRS);
             }
         }
-        int ir = fullSlivers * MR;
+        int ir = fullSlivers * MRS;
         if (ir < mc) {
             int rows = mc - ir;
-            copyPanel(a, src + ir, lda, rows, blocking.heightFor(rows), u, ir * kc, kc);
+            copyPanel(a, src + ir, lda, rows, blocking.heightFor(false, rows), u, ir * kc, kc);
+        }
+    }
+
+    @Override
+    void packUSliversTransposing(Workspace ws, Problem pr, int ic, int mc, int pc, int kc) {
+        float[] a = (float[]) pr.u();
+        int lda = pr.ldu();
+        for (int ir = 0; ir < mc; ir += MRS) {
+            int rows = Math.min(MRS, mc - ir);
+            int src = pr.uOff() + (ic + ir) * lda + pc;
+            if (GATHER && rows == MRS) {
+                gatherPanel(a, src, ws.uIndex(lda), MRS, ws.u, ir * kc, kc);
+            } else {
+                transposePanel(a, src, lda, rows, blocking.heightFor(false, rows), ws.u, ir * kc, kc);
+            }
         }
     }
 
@@ -139,13 +169,20 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
     }
 
     /**
-     * Packs {@code lanes} (a multiple of VL) runs that lie {@code ld} apart in {@code src}, each
-     * contiguous along p: dst[dstOff + p * lanes + q] = src[srcOff + q * ld + p], one gather per vector.
+     * Packs {@code lanes} runs that lie {@code ld} apart in {@code src}, each contiguous along
+     * p: dst[dstOff + p * lanes + q] = src[srcOff + q * ld + p], one gather per vector; the
+     * index map holds the offsets q * ld (0 past {@code lanes}), a partial last vector is
+     * stored masked.
      */
     private static void gatherPanel(float[] src, int srcOff, int[] index, int lanes, float[] dst, int dstOff, int kc) {
+        int full = lanes / VL * VL;
+        VectorMask<Float> tail = S.indexInRange(full, lanes);
         for (int p = 0, d = dstOff; p < kc; p++, d += lanes) {
-            for (int q = 0; q < lanes; q += VL) {
+            for (int q = 0; q < full; q += VL) {
                 FloatVector.fromArray(S, src, srcOff + p, index, q).intoArray(dst, d + q);
+            }
+            if (full < lanes) {
+                FloatVector.fromArray(S, src, srcOff + p, index, full).intoArray(dst, d + full, tail);
             }
         }
     }
@@ -192,7 +229,8 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
         float alpha = (float) pr.alpha();
         float betaF = (float) beta;
         int ldc = pr.ldc();
-        boolean rowsLayout = pr.uRowMajor();
+        boolean rowsLayout = pr.rowsLayout();
+        int mr = rowsLayout ? MR : MRS;
         int vOff = panel;
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
@@ -202,9 +240,9 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
             float[] v = direct ? (float[]) pr.v() : ws.v;
             int vi = direct ? pr.vOff() + pc * pr.ldv() + jc + jr : vOff;
             int vs = direct ? pr.ldv() : w * VL;
-            for (int ir = 0; ir < mc; ir += MR) {
-                int rows = Math.min(MR, mc - ir);
-                int h = rows == MR ? MR : blocking.heightFor(rows);
+            for (int ir = 0; ir < mc; ir += mr) {
+                int rows = Math.min(mr, mc - ir);
+                int h = rows == mr ? mr : blocking.heightFor(rowsLayout, rows);
                 int ui = rowsLayout ? ir * KC : ir * kc;
                 if (rows == h && cols == w * VL) {
                     kernel(rowsLayout, h, w, kc, u, ui, v, vi, vs, c, cBase + ir * ldc, ldc, alpha, betaF);

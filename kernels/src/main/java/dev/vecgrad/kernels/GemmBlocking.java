@@ -10,10 +10,11 @@ import jdk.incubator.vector.FloatVector;
  *
  * <ul>
  *   <li>{@code nr}: width of a V sliver, two vectors; {@code heights[0]} (MR) rows of U per
- *       micro-kernel, 10 on 32-register machines (AVX-512, NEON), 6 on 16-register ones
- *       (AVX2): MR x 2 accumulators, 2 V vectors and the broadcasts C2 hoists must fit the
- *       registers (at 12 x 2 C2 spilled two accumulators in the ROWS layout and lost 25%);
- *       the other heights serve the last rows of M.
+ *       micro-kernel in the ROWS layout, 10 on 32-register machines (AVX-512, NEON), 6 on
+ *       16-register ones (AVX2): MR x 2 accumulators, 2 V vectors and the broadcasts C2
+ *       hoists must fit the registers (at 12 x 2 C2 spilled two accumulators and lost 25%).
+ *       The SLIVER layout's kernels do not spill at 12 x 2 ({@code sliverHeights}). The other
+ *       heights serve the last rows of M.
  *   <li>{@code kc}: depth of a block; a kc x NR sliver of V takes half of L1.
  *   <li>{@code mc}: at most this many rows of U per block (mc x kc takes half of L2), and at
  *       most {@code cBudget / nc}: the mc x nc block of C takes a quarter of L2.
@@ -24,7 +25,8 @@ import jdk.incubator.vector.FloatVector;
  * {@code vecgrad.gemm.nc} override the derived sizes, for tuning on a new CPU.
  *
  * @param vl       vector length in elements
- * @param heights  micro-kernel heights, the main one (MR) first, then smaller ones for edges
+ * @param heights  ROWS micro-kernel heights, the main one (MR) first, then smaller ones for edges
+ * @param sliverHeights the same for the SLIVER layout
  * @param nr       micro-kernel width in elements (2 vectors)
  * @param kc       block depth
  * @param mc       U block rows (a multiple of MR)
@@ -32,7 +34,7 @@ import jdk.incubator.vector.FloatVector;
  * @param cBudget  elements of the C block kept in L2
  * @param vBudget  elements of packed V kept in L3
  */
-record GemmBlocking(int vl, int[] heights, int nr, int kc, int mc, int nc, int cBudget, int vBudget) {
+record GemmBlocking(int vl, int[] heights, int[] sliverHeights, int nr, int kc, int mc, int nc, int cBudget, int vBudget) {
 
     /** Whether hardware FMA is used (see {@link CpuInfo#hardwareFma()}). */
     static final boolean HARDWARE_FMA = CpuInfo.hardwareFma();
@@ -42,16 +44,22 @@ record GemmBlocking(int vl, int[] heights, int nr, int kc, int mc, int nc, int c
     static final GemmBlocking DOUBLE = derive(DoubleVector.SPECIES_PREFERRED.length(), Double.BYTES,
             DoubleVector.SPECIES_PREFERRED.vectorBitSize(), CpuInfo.host());
 
-    /** The main micro-kernel height. */
+    /** The main micro-kernel height of the ROWS (true) or SLIVER (false) layout. */
+    int mr(boolean rowsLayout) {
+        return rowsLayout ? heights[0] : sliverHeights[0];
+    }
+
+    /** The main ROWS micro-kernel height. */
     int mr() {
         return heights[0];
     }
 
-    /** Height of the micro-kernel for a sliver with {@code rows} rows left: MR or the smallest edge height that covers them. */
-    int heightFor(int rows) {
-        int h = heights[0];
-        for (int i = 1; i < heights.length && heights[i] >= rows; i++) {
-            h = heights[i];
+    /** Height of the kernel for a sliver with {@code rows} rows left: MR or the smallest edge height that covers them. */
+    int heightFor(boolean rowsLayout, int rows) {
+        int[] set = rowsLayout ? heights : sliverHeights;
+        int h = set[0];
+        for (int i = 1; i < set.length && set[i] >= rows; i++) {
+            h = set[i];
         }
         return h;
     }
@@ -61,13 +69,15 @@ record GemmBlocking(int vl, int[] heights, int nr, int kc, int mc, int nc, int c
         return clamp(roundDown(vBudget / Math.max(1, k), nr), nr, nc);
     }
 
-    /** Rows of U per block when the V panel has nc columns: the mc x nc block of C within cBudget. */
-    int mcFor(int nc) {
-        return clamp(roundDown(cBudget / Math.max(1, nc), mr()), mr(), mc);
+    /** Rows of U per block (a multiple of mr) when the V panel has nc columns: the mc x nc block of C within cBudget. */
+    int mcFor(int nc, int mr) {
+        return clamp(roundDown(Math.min(mc, cBudget / Math.max(1, nc)), mr), mr, Math.max(mr, mc));
     }
 
     static GemmBlocking derive(int vl, int elementBytes, int vectorBits, CpuInfo cpu) {
-        int[] heights = vectorRegisters(vectorBits) >= 32 ? new int[] {10, 8, 4} : new int[] {6, 4, 2};
+        boolean wide = vectorRegisters(vectorBits) >= 32;
+        int[] heights = wide ? new int[] {10, 8, 4} : new int[] {6, 4, 2};
+        int[] sliverHeights = wide ? new int[] {12, 8, 4} : new int[] {6, 4, 2};
         int mr = heights[0];
         int nr = 2 * vl;
         int kc = clamp(roundDown((int) (cpu.l1dBytes() / (2L * nr * elementBytes)), 16), 64, 512);
@@ -79,7 +89,7 @@ record GemmBlocking(int vl, int[] heights, int nr, int kc, int mc, int nc, int c
         kc = override("vecgrad.gemm.kc", kc, 16);
         mc = override("vecgrad.gemm.mc", mc, mr);
         nc = override("vecgrad.gemm.nc", nc, nr);
-        return new GemmBlocking(vl, heights, nr, kc, mc, nc, cBudget, vBudget);
+        return new GemmBlocking(vl, heights, sliverHeights, nr, kc, mc, nc, cBudget, vBudget);
     }
 
     /** A block size from a system property (for tuning on a new CPU), rounded to its multiple. */
@@ -116,19 +126,20 @@ record GemmBlocking(int vl, int[] heights, int nr, int kc, int mc, int nc, int c
 
     @Override
     public String toString() {
-        return "MR x NR " + mr() + " x " + nr + " (edge heights " + Arrays.toString(Arrays.copyOfRange(heights, 1, heights.length))
-                + "), KC " + kc + ", MC " + mc + " (C block " + cBudget + " elements), NC " + nc
+        return "MR x NR " + mr() + " x " + nr + " rows / " + sliverHeights[0] + " x " + nr + " slivers (edge heights "
+                + Arrays.toString(Arrays.copyOfRange(heights, 1, heights.length)) + "), KC " + kc + ", MC " + mc + " (C block " + cBudget + " elements), NC " + nc
                 + " (packed V " + vBudget + " elements)";
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GemmBlocking g && vl == g.vl && Arrays.equals(heights, g.heights) && nr == g.nr
+        return o instanceof GemmBlocking g && vl == g.vl && Arrays.equals(heights, g.heights)
+                && Arrays.equals(sliverHeights, g.sliverHeights) && nr == g.nr
                 && kc == g.kc && mc == g.mc && nc == g.nc && cBudget == g.cBudget && vBudget == g.vBudget;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(new int[] {vl, Arrays.hashCode(heights), nr, kc, mc, nc, cBudget, vBudget});
+        return Arrays.hashCode(new int[] {vl, Arrays.hashCode(heights), Arrays.hashCode(sliverHeights), nr, kc, mc, nc, cBudget, vBudget});
     }
 }

@@ -9,9 +9,10 @@ package dev.vecgrad.kernels;
  * with {@code U = op(A)} (m x k) and {@code V = op(B)} (k x n). V is the vectorized operand:
  * it is packed p-major into slivers of NR columns, so the micro-kernel loads two vectors per
  * step; a transposed B is transposed while packing, with gathers where the hardware has them.
- * U is broadcast one element at a time, so it keeps the direction its storage has and is only
- * copied: A untransposed as whole rows KC apart (ROWS layout), A transposed as BLIS
- * micro-panels (SLIVER layout). Transposing A instead cost up to 20% on the training shapes.
+ * U is broadcast one element at a time, so it can keep the direction its storage has and be
+ * only copied: A untransposed as whole rows KC apart (ROWS layout), A transposed as BLIS
+ * micro-panels (SLIVER layout). Transposing A into micro-panels cost up to 20% on the
+ * training shapes, but the SLIVER kernels are faster, so wide products (n >= 512) do it.
  *
  * <pre>
  * for jc in [j0, j1) step nc            columns of C handled by this thread
@@ -37,8 +38,15 @@ abstract class GemmDriver<W> {
      */
     static final int DIRECT_V_MAX_ROWS = Integer.getInteger("vecgrad.gemm.directVRows", 160);
 
+    /**
+     * From this many columns of C on, a row-major A is transposed into micro-panels (SLIVER)
+     * rather than copied as rows (ROWS): the SLIVER kernels run 5-7% faster, which pays for
+     * the transpose once each row of A feeds enough columns.
+     */
+    static final int SLIVER_MIN_COLUMNS = Integer.getInteger("vecgrad.gemm.sliverMinColumns", 512);
+
     /** Below this many flops a GEMM stays on the calling thread: a hand-off costs more. */
-    static final long PARALLEL_MIN_FLOPS = 3_000_000L;
+    static final long PARALLEL_MIN_FLOPS = Long.getLong("vecgrad.gemm.parallelMinFlops", 3_000_000L);
 
     final GemmBlocking blocking;
 
@@ -49,18 +57,19 @@ abstract class GemmDriver<W> {
     /**
      * One normalized call. {@code uRowMajor}: U(i,p) = u[uOff + i * ldu + p], otherwise
      * u[uOff + p * ldu + i]; {@code vRowMajor}: V(p,j) = v[vOff + p * ldv + j], otherwise
-     * v[vOff + j * ldv + p]; {@code vDirect}: V is row-major and its full slivers are read in place.
+     * v[vOff + j * ldv + p]; {@code rowsLayout}: U is packed as rows (only when row-major);
+     * {@code vDirect}: V is row-major and its full slivers are read in place.
      * Arrays are {@code float[]} or {@code double[]}; alpha and beta are exact in double.
      */
     record Problem(int m, int n, int k, double alpha,
-                   Object u, int uOff, int ldu, boolean uRowMajor,
+                   Object u, int uOff, int ldu, boolean uRowMajor, boolean rowsLayout,
                    Object v, int vOff, int ldv, boolean vRowMajor, boolean vDirect,
                    double beta, Object c, int cOff, int ldc) {
 
         Problem(int m, int n, int k, double alpha, Object u, int uOff, int ldu, boolean uRowMajor,
                 Object v, int vOff, int ldv, boolean vRowMajor, double beta, Object c, int cOff, int ldc) {
-            this(m, n, k, alpha, u, uOff, ldu, uRowMajor, v, vOff, ldv, vRowMajor,
-                    vRowMajor && m <= DIRECT_V_MAX_ROWS, beta, c, cOff, ldc);
+            this(m, n, k, alpha, u, uOff, ldu, uRowMajor, uRowMajor && n < SLIVER_MIN_COLUMNS,
+                    v, vOff, ldv, vRowMajor, vRowMajor && m <= DIRECT_V_MAX_ROWS, beta, c, cOff, ldc);
         }
     }
 
@@ -73,7 +82,7 @@ abstract class GemmDriver<W> {
             return;
         }
         int nr = blocking.nr();
-        int mr = blocking.mr();
+        int mr = blocking.mr(pr.rowsLayout());
         int unitsN = (pr.n() + nr - 1) / nr;
         int unitsM = (pr.m() + mr - 1) / mr;
         if (unitsN >= threads || unitsN >= unitsM) {
@@ -96,7 +105,7 @@ abstract class GemmDriver<W> {
         int k = pr.k();
         int kcMax = blocking.kc();
         int ncMax = Math.min(blocking.ncFor(k), j1 - j0);
-        int mcMax = Math.min(blocking.mcFor(ncMax), i1 - i0);
+        int mcMax = Math.min(blocking.mcFor(ncMax, blocking.mr(pr.rowsLayout())), i1 - i0);
         int panelStride = roundUp(ncMax, blocking.nr()) * kcMax;
         W ws = workspace(mcMax, panelStride * ((k + kcMax - 1) / kcMax));
         for (int jc = j0; jc < j1; jc += ncMax) {
@@ -113,8 +122,10 @@ abstract class GemmDriver<W> {
                 int mc = Math.min(mcMax, i1 - ic);
                 for (int pc = 0, panel = 0; pc < k; pc += kcMax, panel += panelStride) {
                     int kc = Math.min(kcMax, k - pc);
-                    if (pr.uRowMajor()) {
+                    if (pr.rowsLayout()) {
                         packURows(ws, pr, ic, mc, pc, kc);
+                    } else if (pr.uRowMajor()) {
+                        packUSliversTransposing(ws, pr, ic, mc, pc, kc);
                     } else {
                         packUSlivers(ws, pr, ic, mc, pc, kc);
                     }
@@ -143,6 +154,9 @@ abstract class GemmDriver<W> {
      * padding rows zeroed.
      */
     abstract void packUSlivers(W ws, Problem pr, int ic, int mc, int pc, int kc);
+
+    /** As {@link #packUSlivers}, for U stored contiguous along p: a transpose. */
+    abstract void packUSliversTransposing(W ws, Problem pr, int ic, int mc, int pc, int kc);
 
     /**
      * Packs V[pc:pc+kc, jc:jc+nc], stored contiguous along j, into slivers of NR columns (one

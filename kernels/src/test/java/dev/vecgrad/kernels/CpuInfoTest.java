@@ -45,8 +45,8 @@ class CpuInfoTest {
         assertEquals(16, avx2.nr());
         assertEquals(256, avx2.kc(), "a KC x NR sliver takes half of L1");
         assertEquals(avx2.kc() * avx2.nr() * Float.BYTES, 16 << 10);
-        assertEquals(0, avx2.mc() % avx2.mr());
-        assertTrue(avx2.mcFor(1024) * 1024 * Float.BYTES <= (512 << 10) / 4);
+        assertEquals(0, avx2.mcFor(1024, avx2.mr()) % avx2.mr());
+        assertTrue(avx2.mcFor(1024, avx2.mr()) * 1024 * Float.BYTES <= (512 << 10) / 4);
         assertTrue((long) avx2.ncFor(4096) * 4096 * Float.BYTES <= (32L << 20) / 4);
     }
 
