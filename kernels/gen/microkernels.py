@@ -3,7 +3,7 @@
 
 A micro-kernel multiplies an h-row sliver of U by a w-vector-wide sliver of V over kc steps,
 keeping the h x w accumulators in registers, then updates an h x (w * VL) block of C:
-C = alpha * acc + beta * C, C not read when beta is 0. Edge tiles pass a scratch tile as C
+C = fma(acc, alpha, beta * C), or alpha * acc without reading C when beta is 0. Edge tiles pass a scratch tile as C
 (alpha 1, beta 0) and the driver copies the valid part out with the same arithmetic. Java cannot index registers, so every register shape is its own method;
 this script writes them. Run it from the repository root after changing it:
 
@@ -17,7 +17,7 @@ micro-panel, u[ui + p * h + r].
 import re
 from pathlib import Path
 
-HEIGHTS = {"ROWS": [10, 8, 6, 4, 2], "SLIVER": [12, 8, 6, 4, 2]}
+HEIGHTS = {"ROWS": [10, 8, 6, 4, 2], "SLIVER": [10, 8, 6, 4, 2]}
 WIDTHS = [2, 1]
 
 TYPES = {
@@ -61,7 +61,8 @@ def kernel(t, layout, h, w):
     for r in range(h):
         row = "ci" if r == 0 else f"ci + {r} * ldc" if r > 1 else "ci + ldc"
         for j in range(w):
-            out.append(f"            c{r}_{j}.fma(al, {vec}.fromArray(S, c, {row}{col_off(j)}).mul(be)).intoArray(c, {row}{col_off(j)});")
+            idx = f"{row}{col_off(j)}"
+            out.append(f"            c{r}_{j}.fma(al, {vec}.fromArray(S, c, {idx}).mul(be)).intoArray(c, {idx});")
     out.append("        }")
     out.append("    }")
     return "\n".join(out)

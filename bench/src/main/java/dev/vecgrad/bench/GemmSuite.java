@@ -73,7 +73,7 @@ final class GemmSuite implements Callable<Integer> {
             // shape competes with its first measurements.
             System.err.println("[bench] warm-up pass");
             for (GemmShape s : list) {
-                measure(s, f64, 0.5);
+                measure(s, f64, 1.5);
             }
             for (int r = 0; r < rounds; r++) {
                 System.err.printf("[bench] round %d/%d%n", r + 1, rounds);

@@ -7,7 +7,8 @@ import java.lang.management.ManagementFactory;
  * when the {@code jdk.incubator.vector} module is missing, C2 is off (vectors would be boxed
  * and slow), or the system property {@code vecgrad.scalar=true} forces them. Chosen once, at
  * the first kernel call, which logs one line to standard error saying what runs (vector
- * width, species lengths, FMA, thread count); {@code -Dvecgrad.log=false} silences it.
+ * width, species lengths, FMA, thread count); {@code -Dvecgrad.log=false} silences it. With
+ * the vector kernels it also keeps C1 away from them (see {@code JitDirectives}).
  */
 public final class Backend {
 
@@ -55,7 +56,8 @@ public final class Backend {
             choice = new Choice(false, ScalarGemm.INSTANCE, "scalar reference (" + why + ")", !why.startsWith("forced"));
         } else {
             try {
-                choice = new Choice(true, new VectorGemmImpl(), VectorBackend.describe(), false);
+                String jit = JitDirectives.installed() ? "" : ", C1 not excluded (the JIT may leave kernels unoptimized)";
+                choice = new Choice(true, new VectorGemmImpl(), VectorBackend.describe() + jit, !jit.isEmpty());
             } catch (LinkageError | RuntimeException e) {
                 choice = new Choice(false, ScalarGemm.INSTANCE,
                         "scalar reference (the Vector API kernels failed to load: " + e + ")", true);

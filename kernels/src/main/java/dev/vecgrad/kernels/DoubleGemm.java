@@ -265,8 +265,9 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
     }
 
     /**
-     * C[r][j] = alpha * t[r][j] + beta * C[r][j] for the valid part of an edge tile, C not read when
-     * beta is 0: exactly what the kernels do to a full tile, so edges round like the rest.
+     * C[r][j] = fma(t[r][j], alpha, beta * C[r][j]), or alpha * t[r][j] without reading C when
+     * beta is 0, for the valid part of an edge tile: exactly what the kernels do to a full
+     * tile, so edges round like the rest.
      */
     static void storeTile(double[] t, int tw, int rows, int cols, double[] c, int ci, int ldc, double alpha, double beta) {
         DoubleVector av = DoubleVector.broadcast(S, alpha);
@@ -274,22 +275,11 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
         for (int r = 0; r < rows; r++) {
             int co = ci + r * ldc;
             int to = r * tw;
-            int j = 0;
-            if (beta == 0.0) {
-                for (; j <= cols - VL; j += VL) {
-                    DoubleVector.fromArray(S, t, to + j).mul(av).intoArray(c, co + j);
-                }
-                for (; j < cols; j++) {
-                    c[co + j] = t[to + j] * alpha;
-                }
-            } else {
-                for (; j <= cols - VL; j += VL) {
-                    DoubleVector old = DoubleVector.fromArray(S, c, co + j);
-                    DoubleVector.fromArray(S, t, to + j).fma(av, old.mul(bv)).intoArray(c, co + j);
-                }
-                for (; j < cols; j++) {
-                    c[co + j] = Math.fma(t[to + j], alpha, c[co + j] * beta);
-                }
+            for (int j = 0; j < cols; j += VL) {
+                VectorMask<Double> lanes = S.indexInRange(j, cols);
+                DoubleVector acc = DoubleVector.fromArray(S, t, to + j);
+                DoubleVector out = beta == 0.0 ? acc.mul(av) : acc.fma(av, DoubleVector.fromArray(S, c, co + j, lanes).mul(bv));
+                out.intoArray(c, co + j, lanes);
             }
         }
     }

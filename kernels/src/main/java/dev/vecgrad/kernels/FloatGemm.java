@@ -265,8 +265,9 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
     }
 
     /**
-     * C[r][j] = alpha * t[r][j] + beta * C[r][j] for the valid part of an edge tile, C not read when
-     * beta is 0: exactly what the kernels do to a full tile, so edges round like the rest.
+     * C[r][j] = fma(t[r][j], alpha, beta * C[r][j]), or alpha * t[r][j] without reading C when
+     * beta is 0, for the valid part of an edge tile: exactly what the kernels do to a full
+     * tile, so edges round like the rest.
      */
     static void storeTile(float[] t, int tw, int rows, int cols, float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector av = FloatVector.broadcast(S, alpha);
@@ -274,22 +275,11 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
         for (int r = 0; r < rows; r++) {
             int co = ci + r * ldc;
             int to = r * tw;
-            int j = 0;
-            if (beta == 0f) {
-                for (; j <= cols - VL; j += VL) {
-                    FloatVector.fromArray(S, t, to + j).mul(av).intoArray(c, co + j);
-                }
-                for (; j < cols; j++) {
-                    c[co + j] = t[to + j] * alpha;
-                }
-            } else {
-                for (; j <= cols - VL; j += VL) {
-                    FloatVector old = FloatVector.fromArray(S, c, co + j);
-                    FloatVector.fromArray(S, t, to + j).fma(av, old.mul(bv)).intoArray(c, co + j);
-                }
-                for (; j < cols; j++) {
-                    c[co + j] = Math.fma(t[to + j], alpha, c[co + j] * beta);
-                }
+            for (int j = 0; j < cols; j += VL) {
+                VectorMask<Float> lanes = S.indexInRange(j, cols);
+                FloatVector acc = FloatVector.fromArray(S, t, to + j);
+                FloatVector out = beta == 0f ? acc.mul(av) : acc.fma(av, FloatVector.fromArray(S, c, co + j, lanes).mul(bv));
+                out.intoArray(c, co + j, lanes);
             }
         }
     }

@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Register-blocked float GEMM micro-kernels on the preferred species: each keeps an
  * h x (w vectors) block of C in registers for {@code kc} steps, then updates C.
- * Heights [10, 8, 6, 4, 2] (ROWS) and [12, 8, 6, 4, 2] (SLIVER), widths 2 and 1
+ * Heights [10, 8, 6, 4, 2] (ROWS) and [10, 8, 6, 4, 2] (SLIVER), widths 2 and 1
  * vectors; the driver picks the shapes that fit the machine's register file
  * (see {@link GemmBlocking}).
  */
@@ -539,7 +539,7 @@ final class FloatMicroKernels {
             float[] c, int ci, int ldc, float alpha, float beta) {
         if (w == 2) {
             switch (h) {
-                case 12 -> sliver12x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 10 -> sliver10x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 8 -> sliver8x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 6 -> sliver6x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 4 -> sliver4x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
@@ -548,7 +548,7 @@ final class FloatMicroKernels {
             }
         } else {
             switch (h) {
-                case 12 -> sliver12x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 10 -> sliver10x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 8 -> sliver8x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 6 -> sliver6x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 4 -> sliver4x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
@@ -558,8 +558,8 @@ final class FloatMicroKernels {
         }
     }
 
-    /** 12 rows x 2 vectors, U in the SLIVER layout. */
-    static void sliver12x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
+    /** 10 rows x 2 vectors, U in the SLIVER layout. */
+    static void sliver10x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
             float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
@@ -571,10 +571,8 @@ final class FloatMicroKernels {
         FloatVector c7_0 = FloatVector.zero(S); FloatVector c7_1 = FloatVector.zero(S);
         FloatVector c8_0 = FloatVector.zero(S); FloatVector c8_1 = FloatVector.zero(S);
         FloatVector c9_0 = FloatVector.zero(S); FloatVector c9_1 = FloatVector.zero(S);
-        FloatVector c10_0 = FloatVector.zero(S); FloatVector c10_1 = FloatVector.zero(S);
-        FloatVector c11_0 = FloatVector.zero(S); FloatVector c11_1 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int up = ui + p * 12;
+            int up = ui + p * 10;
             int vp = vi + p * vs;
             FloatVector b0 = FloatVector.fromArray(S, v, vp);
             FloatVector b1 = FloatVector.fromArray(S, v, vp + VL);
@@ -598,10 +596,6 @@ final class FloatMicroKernels {
             c8_0 = madd(a, b0, c8_0); c8_1 = madd(a, b1, c8_1);
             a = FloatVector.broadcast(S, u[up + 9]);
             c9_0 = madd(a, b0, c9_0); c9_1 = madd(a, b1, c9_1);
-            a = FloatVector.broadcast(S, u[up + 10]);
-            c10_0 = madd(a, b0, c10_0); c10_1 = madd(a, b1, c10_1);
-            a = FloatVector.broadcast(S, u[up + 11]);
-            c11_0 = madd(a, b0, c11_0); c11_1 = madd(a, b1, c11_1);
         }
         FloatVector al = FloatVector.broadcast(S, alpha);
         if (beta == 0) {
@@ -615,8 +609,6 @@ final class FloatMicroKernels {
             c7_0.mul(al).intoArray(c, ci + 7 * ldc); c7_1.mul(al).intoArray(c, ci + 7 * ldc + VL);
             c8_0.mul(al).intoArray(c, ci + 8 * ldc); c8_1.mul(al).intoArray(c, ci + 8 * ldc + VL);
             c9_0.mul(al).intoArray(c, ci + 9 * ldc); c9_1.mul(al).intoArray(c, ci + 9 * ldc + VL);
-            c10_0.mul(al).intoArray(c, ci + 10 * ldc); c10_1.mul(al).intoArray(c, ci + 10 * ldc + VL);
-            c11_0.mul(al).intoArray(c, ci + 11 * ldc); c11_1.mul(al).intoArray(c, ci + 11 * ldc + VL);
         } else {
             FloatVector be = FloatVector.broadcast(S, beta);
             c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
@@ -639,15 +631,11 @@ final class FloatMicroKernels {
             c8_1.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc + VL).mul(be)).intoArray(c, ci + 8 * ldc + VL);
             c9_0.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc).mul(be)).intoArray(c, ci + 9 * ldc);
             c9_1.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc + VL).mul(be)).intoArray(c, ci + 9 * ldc + VL);
-            c10_0.fma(al, FloatVector.fromArray(S, c, ci + 10 * ldc).mul(be)).intoArray(c, ci + 10 * ldc);
-            c10_1.fma(al, FloatVector.fromArray(S, c, ci + 10 * ldc + VL).mul(be)).intoArray(c, ci + 10 * ldc + VL);
-            c11_0.fma(al, FloatVector.fromArray(S, c, ci + 11 * ldc).mul(be)).intoArray(c, ci + 11 * ldc);
-            c11_1.fma(al, FloatVector.fromArray(S, c, ci + 11 * ldc + VL).mul(be)).intoArray(c, ci + 11 * ldc + VL);
         }
     }
 
-    /** 12 rows x 1 vector, U in the SLIVER layout. */
-    static void sliver12x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
+    /** 10 rows x 1 vector, U in the SLIVER layout. */
+    static void sliver10x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
             float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
@@ -659,10 +647,8 @@ final class FloatMicroKernels {
         FloatVector c7_0 = FloatVector.zero(S);
         FloatVector c8_0 = FloatVector.zero(S);
         FloatVector c9_0 = FloatVector.zero(S);
-        FloatVector c10_0 = FloatVector.zero(S);
-        FloatVector c11_0 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int up = ui + p * 12;
+            int up = ui + p * 10;
             int vp = vi + p * vs;
             FloatVector b0 = FloatVector.fromArray(S, v, vp);
             FloatVector a = FloatVector.broadcast(S, u[up]);
@@ -685,10 +671,6 @@ final class FloatMicroKernels {
             c8_0 = madd(a, b0, c8_0);
             a = FloatVector.broadcast(S, u[up + 9]);
             c9_0 = madd(a, b0, c9_0);
-            a = FloatVector.broadcast(S, u[up + 10]);
-            c10_0 = madd(a, b0, c10_0);
-            a = FloatVector.broadcast(S, u[up + 11]);
-            c11_0 = madd(a, b0, c11_0);
         }
         FloatVector al = FloatVector.broadcast(S, alpha);
         if (beta == 0) {
@@ -702,8 +684,6 @@ final class FloatMicroKernels {
             c7_0.mul(al).intoArray(c, ci + 7 * ldc);
             c8_0.mul(al).intoArray(c, ci + 8 * ldc);
             c9_0.mul(al).intoArray(c, ci + 9 * ldc);
-            c10_0.mul(al).intoArray(c, ci + 10 * ldc);
-            c11_0.mul(al).intoArray(c, ci + 11 * ldc);
         } else {
             FloatVector be = FloatVector.broadcast(S, beta);
             c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
@@ -716,8 +696,6 @@ final class FloatMicroKernels {
             c7_0.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(be)).intoArray(c, ci + 7 * ldc);
             c8_0.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc).mul(be)).intoArray(c, ci + 8 * ldc);
             c9_0.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc).mul(be)).intoArray(c, ci + 9 * ldc);
-            c10_0.fma(al, FloatVector.fromArray(S, c, ci + 10 * ldc).mul(be)).intoArray(c, ci + 10 * ldc);
-            c11_0.fma(al, FloatVector.fromArray(S, c, ci + 11 * ldc).mul(be)).intoArray(c, ci + 11 * ldc);
         }
     }
 

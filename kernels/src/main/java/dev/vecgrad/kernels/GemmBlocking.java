@@ -77,7 +77,7 @@ record GemmBlocking(int vl, int[] heights, int[] sliverHeights, int nr, int kc, 
     static GemmBlocking derive(int vl, int elementBytes, int vectorBits, CpuInfo cpu) {
         boolean wide = vectorRegisters(vectorBits) >= 32;
         int[] heights = wide ? new int[] {10, 8, 4} : new int[] {6, 4, 2};
-        int[] sliverHeights = wide ? new int[] {12, 8, 4} : new int[] {6, 4, 2};
+        int[] sliverHeights = wide ? new int[] {10, 8, 4} : new int[] {6, 4, 2};
         int mr = heights[0];
         int nr = 2 * vl;
         int kc = clamp(roundDown((int) (cpu.l1dBytes() / (2L * nr * elementBytes)), 16), 64, 512);
