@@ -19,7 +19,8 @@ import javax.management.ObjectName;
 final class JitDirectives {
 
     private static final String DIRECTIVE =
-            "[ { match: [\"dev/vecgrad/kernels/*MicroKernels.*\"], c1: { Exclude: true } } ]";
+            "[ { match: [\"dev/vecgrad/kernels/FloatMicroKernels.*\", \"dev/vecgrad/kernels/DoubleMicroKernels.*\"],"
+            + " c1: { Exclude: true } } ]";
 
     private static final boolean INSTALLED = install();
 
