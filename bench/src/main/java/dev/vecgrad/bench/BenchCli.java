@@ -12,7 +12,12 @@ import picocli.CommandLine.Parameters;
         description = "Benchmarks of vecgrad's kernels against the machine's peak and against OpenBLAS / PyTorch.")
 public final class BenchCli implements Runnable {
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("jmh")) {
+            // everything after "jmh" belongs to JMH, options included
+            org.openjdk.jmh.Main.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         CommandLine cli = new CommandLine(new BenchCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
@@ -37,7 +42,7 @@ public final class BenchCli implements Runnable {
         }
     }
 
-    /** {@code ./vecgrad bench jmh ...}: the JMH benchmarks with JMH's own options. */
+    /** {@code ./vecgrad bench jmh ...}: the JMH benchmarks with JMH's own options (main hands them to JMH directly; this class is its help entry). */
     @Command(name = "jmh", mixinStandardHelpOptions = false,
             description = {"Runs the JMH benchmarks; arguments go to JMH (e.g. GemmBenchmark -p shape=1024x1024x1024:NN).",
                     "JMH's -h lists its options."})
