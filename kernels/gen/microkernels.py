@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Generates FloatMicroKernels.java, DoubleMicroKernels.java, and DoubleGemm.java from FloatGemm.java.
+"""Generates FloatMicroKernels.java, DoubleMicroKernels.java, and the double twins of FloatGemm,
+FloatSimd and FloatScalar (DoubleGemm, DoubleSimd, DoubleScalar).
 
 A micro-kernel multiplies an h-row sliver of U by a w-vector-wide sliver of V over kc steps,
 keeping the h x w accumulators in registers, then updates an h x (w * VL) block of C:
@@ -134,13 +135,20 @@ final class {t["cls"]} {{
     return "\n".join(parts) + "\n"
 
 
-def float_to_double(java):
+def float_literal_to_double(m):
+    digits = m.group(1)
+    return digits if any(ch in digits for ch in ".eE") else digits + ".0"
+
+
+def float_to_double(java, source):
     """The double twin of a float source file: the same code with the element type swapped."""
     java = re.sub(r"\bfloat\b", "double", java)
     java = java.replace("Float", "Double").replace("FLOAT", "DOUBLE").replace("sgemm", "dgemm")
-    java = re.sub(r"\b0f\b", "0.0", java)
-    java = java.replace(" * {@code DoubleGemm} is generated from this file by {@code kernels/gen/microkernels.py}.\n", "")
-    return "// GENERATED from FloatGemm.java by kernels/gen/microkernels.py -- edit that file, then rerun.\n" + java
+    java = re.sub(r"\b(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)f\b", float_literal_to_double, java)
+    java = re.sub(r" \* \{@code Double\w+\} is generated from this file by \{@code kernels/gen/microkernels.py\}.\n", "", java)
+    java = re.sub(r" \{@code Double\w+\} is generated from this file by\n \* \{@code kernels/gen/microkernels.py\}.", "", java)
+    java = re.sub(r" \{@code Double\w+\} is generated from this file\n \* by \{@code kernels/gen/microkernels.py\}.", "", java)
+    return f"// GENERATED from {source} by kernels/gen/microkernels.py -- edit that file, then rerun.\n" + java
 
 
 if __name__ == "__main__":
@@ -148,5 +156,7 @@ if __name__ == "__main__":
     for t in TYPES.values():
         (root / f"{t['cls']}.java").write_text(source(t))
         print("wrote", root / f"{t['cls']}.java")
-    (root / "DoubleGemm.java").write_text(float_to_double((root / "FloatGemm.java").read_text()))
-    print("wrote", root / "DoubleGemm.java")
+    for name in ("Gemm", "Simd", "Scalar"):
+        source = f"Float{name}.java"
+        (root / f"Double{name}.java").write_text(float_to_double((root / source).read_text(), source))
+        print("wrote", root / f"Double{name}.java")

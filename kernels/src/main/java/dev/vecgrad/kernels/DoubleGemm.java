@@ -247,7 +247,7 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
                 if (rows == h && cols == w * VL) {
                     kernel(rowsLayout, h, w, kc, u, ui, v, vi, vs, c, cBase + ir * ldc, ldc, alpha, betaF);
                 } else {
-                    kernel(rowsLayout, h, w, kc, u, ui, v, vi, vs, t, 0, w * VL, 1f, 0.0);
+                    kernel(rowsLayout, h, w, kc, u, ui, v, vi, vs, t, 0, w * VL, 1.0, 0.0);
                     storeTile(t, w * VL, rows, cols, c, cBase + ir * ldc, ldc, alpha, betaF);
                 }
             }

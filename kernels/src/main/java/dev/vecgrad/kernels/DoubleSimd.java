@@ -1,0 +1,575 @@
+// GENERATED from FloatSimd.java by kernels/gen/microkernels.py -- edit that file, then rerun.
+package dev.vecgrad.kernels;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API elementwise maps, broadcasts and reductions on double; {@link DoubleScalar} is
+ * the reference each one is tested against. Single-threaded over one range: splitting and
+ * argument checks are in {@link Elementwise} and {@link Reductions}. Every loop ends with one
+ * masked step instead of a scalar tail, so every element is computed the same way.
+ */
+final class DoubleSimd {
+
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final int VL = S.length();
+    private static final double SQRT1_2 = (double) Math.sqrt(0.5);
+    private static final double INV_SQRT_2PI = (double) (1 / Math.sqrt(2 * Math.PI));
+    private static final double GELU_K0 = (double) Math.sqrt(2 / Math.PI);
+    /** Constants of the tanh-form GELU, 2 * GELU_K0 folded in at use. */
+    private static final double GELU_K1 = 0.044715;
+
+    private DoubleSimd() {}
+
+    private static DoubleVector load(double[] a, int i, VectorMask<Double> m) {
+        return DoubleVector.fromArray(S, a, i, m);
+    }
+
+    // ---- binary maps: out = a (op) b ----
+
+    static void add(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, a, ao + i).add(DoubleVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(a, ao + i, m).add(load(b, bo + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void sub(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, a, ao + i).sub(DoubleVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(a, ao + i, m).sub(load(b, bo + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void mul(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, a, ao + i).mul(DoubleVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(a, ao + i, m).mul(load(b, bo + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void div(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, a, ao + i).div(DoubleVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(a, ao + i, m).div(load(b, bo + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** out = a * b + c, one rounding. */
+    static void fma(double[] a, int ao, double[] b, int bo, double[] c, int co, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, a, ao + i).fma(DoubleVector.fromArray(S, b, bo + i), DoubleVector.fromArray(S, c, co + i)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(a, ao + i, m).fma(load(b, bo + i, m), load(c, co + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** y += a * b, one rounding. */
+    static void mulAdd(double[] a, int ao, double[] b, int bo, double[] y, int yo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, a, ao + i).fma(DoubleVector.fromArray(S, b, bo + i), DoubleVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(a, ao + i, m).fma(load(b, bo + i, m), load(y, yo + i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    // ---- maps with a scalar ----
+
+    static void scale(double alpha, double[] x, int xo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, x, xo + i).mul(alpha).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).mul(alpha).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** y += alpha * x, one rounding. */
+    static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n) {
+        DoubleVector av = DoubleVector.broadcast(S, alpha);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, x, xo + i).fma(av, DoubleVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).fma(av, load(y, yo + i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    static void addScalar(double[] x, int xo, double s, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, x, xo + i).add(s).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).add(s).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void clamp(double[] x, int xo, double lo, double hi, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, x, xo + i).min(hi).max(lo).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).min(hi).max(lo).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void leakyRelu(double[] x, int xo, double slope, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector v = DoubleVector.fromArray(S, x, xo + i);
+            v.blend(v.mul(slope), v.compare(VectorOperators.LT, 0.0)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            DoubleVector v = load(x, xo + i, m);
+            v.blend(v.mul(slope), v.compare(VectorOperators.LT, 0.0)).intoArray(out, oo + i, m);
+        }
+    }
+
+    // ---- unary maps ----
+
+    // The operator is a literal in each method: passed as a parameter it is no longer a
+    // constant and C2 falls back to scalar Math per lane (measured 25x slower for exp).
+
+    static void neg(double[] x, int xo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, x, xo + i).lanewise(VectorOperators.NEG).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.NEG).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void abs(double[] x, int xo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, x, xo + i).lanewise(VectorOperators.ABS).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.ABS).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void sqrt(double[] x, int xo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, x, xo + i).lanewise(VectorOperators.SQRT).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.SQRT).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void exp(double[] x, int xo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, x, xo + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.EXP).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void log(double[] x, int xo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.LOG).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void tanh(double[] x, int xo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.TANH).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** sigmoid(x) = s for x >= 0 and e * s for x < 0, e = exp(-|x|), s = 1 / (1 + e): no overflow, no flush to 0. */
+    static void sigmoid(double[] x, int xo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            sigmoid(DoubleVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            sigmoid(load(x, xo + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    private static DoubleVector sigmoid(DoubleVector v) {
+        DoubleVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+        DoubleVector s = DoubleVector.broadcast(S, 1.0).div(e.add(1.0));
+        return s.blend(e.mul(s), v.compare(VectorOperators.LT, 0.0));
+    }
+
+    static void relu(double[] x, int xo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, x, xo + i).max(0.0).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).max(0.0).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** GELU, PyTorch's default (erf) form: x * Phi(x) = 0.5 x erfc(-x / sqrt 2). */
+    static void gelu(double[] x, int xo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector v = DoubleVector.fromArray(S, x, xo + i);
+            v.mul(normalCdf(v)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            DoubleVector v = load(x, xo + i, m);
+            v.mul(normalCdf(v)).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** GELU, tanh form: 0.5 x (1 + tanh(u)) = x sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3); no cancellation for x << 0. */
+    static void geluTanh(double[] x, int xo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector v = DoubleVector.fromArray(S, x, xo + i);
+            v.mul(sigmoid(geluTanhArgument(v))).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            DoubleVector v = load(x, xo + i, m);
+            v.mul(sigmoid(geluTanhArgument(v))).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** 2u = 2 sqrt(2/pi) (x + 0.044715 x^3). */
+    private static DoubleVector geluTanhArgument(DoubleVector v) {
+        return v.mul(v).fma(GELU_K1, 1.0).mul(v).mul(2 * GELU_K0);
+    }
+
+    // ---- derivative maps: out = grad * f'(.) ----
+
+    /** relu'(x) = 1 for x > 0, else 0 (PyTorch's choice at 0). */
+    static void reluBackward(double[] x, int xo, double[] g, int go, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector grad = DoubleVector.fromArray(S, g, go + i);
+            DoubleVector.zero(S).blend(grad, DoubleVector.fromArray(S, x, xo + i).compare(VectorOperators.GT, 0.0)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            DoubleVector grad = load(g, go + i, m);
+            DoubleVector.zero(S).blend(grad, load(x, xo + i, m).compare(VectorOperators.GT, 0.0)).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void leakyReluBackward(double[] x, int xo, double slope, double[] g, int go, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector grad = DoubleVector.fromArray(S, g, go + i);
+            grad.mul(slope).blend(grad, DoubleVector.fromArray(S, x, xo + i).compare(VectorOperators.GT, 0.0)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            DoubleVector grad = load(g, go + i, m);
+            grad.mul(slope).blend(grad, load(x, xo + i, m).compare(VectorOperators.GT, 0.0)).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** From the output y = sigmoid(x): grad * y * (1 - y). */
+    static void sigmoidBackward(double[] y, int yo, double[] g, int go, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector yv = DoubleVector.fromArray(S, y, yo + i);
+            DoubleVector.fromArray(S, g, go + i).mul(yv).mul(yv.neg().add(1.0)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            DoubleVector yv = load(y, yo + i, m);
+            load(g, go + i, m).mul(yv).mul(yv.neg().add(1.0)).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** From the output y = tanh(x): grad * (1 - y^2). */
+    static void tanhBackward(double[] y, int yo, double[] g, int go, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector yv = DoubleVector.fromArray(S, y, yo + i);
+            DoubleVector.fromArray(S, g, go + i).mul(yv.neg().fma(yv, DoubleVector.broadcast(S, 1.0))).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            DoubleVector yv = load(y, yo + i, m);
+            load(g, go + i, m).mul(yv.neg().fma(yv, DoubleVector.broadcast(S, 1.0))).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** gelu'(x) = Phi(x) + x phi(x). */
+    static void geluBackward(double[] x, int xo, double[] g, int go, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, g, go + i).mul(geluDerivative(DoubleVector.fromArray(S, x, xo + i))).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(g, go + i, m).mul(geluDerivative(load(x, xo + i, m))).intoArray(out, oo + i, m);
+        }
+    }
+
+    private static DoubleVector geluDerivative(DoubleVector v) {
+        DoubleVector pdf = expMinusHalfSquare(v).mul(INV_SQRT_2PI);
+        return v.fma(pdf, normalCdf(v));
+    }
+
+    /**
+     * d/dx of the tanh form: s + x s (1 - s) 2u', s = sigmoid(2u), 2u' = 2 sqrt(2/pi) (1 + 3 * 0.044715 x^2).
+     */
+    static void geluTanhBackward(double[] x, int xo, double[] g, int go, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, g, go + i).mul(geluTanhDerivative(DoubleVector.fromArray(S, x, xo + i))).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(g, go + i, m).mul(geluTanhDerivative(load(x, xo + i, m))).intoArray(out, oo + i, m);
+        }
+    }
+
+    private static DoubleVector geluTanhDerivative(DoubleVector v) {
+        DoubleVector s = sigmoid(geluTanhArgument(v));
+        DoubleVector du = v.mul(v).fma(3 * GELU_K1, 1.0).mul(2 * GELU_K0);
+        return v.mul(s).mul(s.neg().add(1.0)).fma(du, s);
+    }
+
+    // ---- row broadcasts on a rows x cols row-major block ----
+
+    /** out[r][j] = x[r][j] + v[j]; with {@code relu}, max(0, that), fused. */
+    static void addRow(double[] x, int xo, int rows, int cols, double[] v, int vo, boolean relu, double[] out, int oo) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xo + r * cols;
+            int or = oo + r * cols;
+            for (int j = 0; j < cols; j += VL) {
+                VectorMask<Double> m = S.indexInRange(j, cols);
+                DoubleVector s = load(x, xr + j, m).add(load(v, vo + j, m));
+                (relu ? s.max(0.0) : s).intoArray(out, or + j, m);
+            }
+        }
+    }
+
+    /** out[r][j] = x[r][j] * v[j]. */
+    static void mulRow(double[] x, int xo, int rows, int cols, double[] v, int vo, double[] out, int oo) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xo + r * cols;
+            int or = oo + r * cols;
+            for (int j = 0; j < cols; j += VL) {
+                VectorMask<Double> m = S.indexInRange(j, cols);
+                load(x, xr + j, m).mul(load(v, vo + j, m)).intoArray(out, or + j, m);
+            }
+        }
+    }
+
+    /** out[j] (+)= sum over rows of x[r][j], rows in order, for columns [j0, j1). */
+    static void columnSums(double[] x, int xo, int rows, int cols, int j0, int j1, double[] out, int oo, boolean accumulate) {
+        for (int j = j0; j < j1; j += VL) {
+            VectorMask<Double> m = S.indexInRange(j, j1);
+            DoubleVector acc = accumulate ? load(out, oo + j, m) : DoubleVector.zero(S);
+            for (int r = 0, xi = xo + j; r < rows; r++, xi += cols) {
+                acc = acc.add(load(x, xi, m));
+            }
+            acc.intoArray(out, oo + j, m);
+        }
+    }
+
+    // ---- reductions over one chunk; Reductions combines chunks in order ----
+
+    static double sum(double[] x, int xo, int n) {
+        DoubleVector a0 = DoubleVector.zero(S);
+        DoubleVector a1 = DoubleVector.zero(S);
+        int i = 0;
+        for (; i <= n - 2 * VL; i += 2 * VL) {
+            a0 = a0.add(DoubleVector.fromArray(S, x, xo + i));
+            a1 = a1.add(DoubleVector.fromArray(S, x, xo + i + VL));
+        }
+        for (; i < n; i += VL) {
+            a0 = a0.add(load(x, xo + i, S.indexInRange(i, n)));
+        }
+        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+    }
+
+    static double dot(double[] a, int ao, double[] b, int bo, int n) {
+        DoubleVector a0 = DoubleVector.zero(S);
+        DoubleVector a1 = DoubleVector.zero(S);
+        int i = 0;
+        for (; i <= n - 2 * VL; i += 2 * VL) {
+            a0 = DoubleVector.fromArray(S, a, ao + i).fma(DoubleVector.fromArray(S, b, bo + i), a0);
+            a1 = DoubleVector.fromArray(S, a, ao + i + VL).fma(DoubleVector.fromArray(S, b, bo + i + VL), a1);
+        }
+        for (; i < n; i += VL) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            a0 = load(a, ao + i, m).fma(load(b, bo + i, m), a0);
+        }
+        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Largest element, NaN when any is NaN, -infinity for n = 0. */
+    static double max(double[] x, int xo, int n) {
+        DoubleVector acc = DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            acc = acc.max(DoubleVector.fromArray(S, x, xo + i));
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            acc = acc.max(DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY).blend(load(x, xo + i, m), m));
+        }
+        return acc.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** Index (from 0) of the first element equal to {@code value}, or of the first NaN when value is NaN; -1 if none. */
+    static int indexOf(double[] x, int xo, int n, double value) {
+        boolean nan = Double.isNaN(value);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector v = DoubleVector.fromArray(S, x, xo + i);
+            VectorMask<Double> hit = nan ? v.test(VectorOperators.IS_NAN) : v.compare(VectorOperators.EQ, value);
+            if (hit.anyTrue()) {
+                return i + hit.firstTrue();
+            }
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            DoubleVector v = load(x, xo + i, m);
+            VectorMask<Double> hit = (nan ? v.test(VectorOperators.IS_NAN) : v.compare(VectorOperators.EQ, value)).and(m);
+            if (hit.anyTrue()) {
+                return i + hit.firstTrue();
+            }
+        }
+        return -1;
+    }
+
+    // ---- row softmax over a rows x cols row-major block (max-subtracted) ----
+
+    static void rowSoftmax(double[] x, int xo, int rows, int cols, double[] out, int oo, boolean log) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xo + r * cols;
+            int or = oo + r * cols;
+            double mx = max(x, xr, cols);
+            DoubleVector sum = DoubleVector.zero(S);
+            for (int j = 0; j < cols; j += VL) {
+                VectorMask<Double> m = S.indexInRange(j, cols);
+                DoubleVector e = load(x, xr + j, m).sub(mx).lanewise(VectorOperators.EXP);
+                sum = sum.add(e, m);
+                if (!log) {
+                    e.intoArray(out, or + j, m);
+                }
+            }
+            double total = sum.reduceLanes(VectorOperators.ADD);
+            if (log) {
+                // (x - max) first: exact for the large entries, then the small log(sum)
+                double logTotal = (double) Math.log(total);
+                for (int j = 0; j < cols; j += VL) {
+                    VectorMask<Double> m = S.indexInRange(j, cols);
+                    load(x, xr + j, m).sub(mx).sub(logTotal).intoArray(out, or + j, m);
+                }
+            } else {
+                for (int j = 0; j < cols; j += VL) {
+                    VectorMask<Double> m = S.indexInRange(j, cols);
+                    load(out, or + j, m).div(total).intoArray(out, or + j, m);
+                }
+            }
+        }
+    }
+
+    // ---- erfc, for GELU ----
+
+    /**
+     * exp(-x^2 / 2) without the error of rounding x^2 first, which exp multiplies by x^2 / 2
+     * (50 ulp at x = 10 in double): x = h + l with h holding half of the significand bits
+     * (Veltkamp's split), so h^2 is exact and exp(-x^2/2) = exp(-h^2/2) exp(-l (2h + l) / 2).
+     */
+    private static DoubleVector expMinusHalfSquare(DoubleVector x) {
+        DoubleVector c = x.mul(ErfcCoefficients.DOUBLE_SPLITTER);
+        DoubleVector h = c.sub(c.sub(x));
+        DoubleVector l = x.sub(h);
+        return h.mul(h).mul(-0.5).lanewise(VectorOperators.EXP)
+                .mul(l.mul(h.add(h).add(l)).mul(-0.5).lanewise(VectorOperators.EXP));
+    }
+
+    /**
+     * Phi(x) = 0.5 erfc(-x / sqrt 2), with erfc(z) by erf's Taylor series for |z| < 1 and
+     * erfc(z) = exp(-z^2) R(z) for |z| >= 1 (R a degree-24 Chebyshev fit on [1, 6], held at
+     * R(6) beyond, where erfc < 2e-17), reflected by erfc(-z) = 2 - erfc(z). exp(-z^2) =
+     * exp(-x^2 / 2) is taken from x split in halves, so that neither z = x / sqrt 2 nor z^2
+     * is rounded before exp amplifies the error (see {@link ErfcCoefficients}).
+     */
+    private static DoubleVector normalCdf(DoubleVector x) {
+        DoubleVector z = x.mul(-SQRT1_2);
+        DoubleVector a = z.abs();
+        DoubleVector t = z.mul(z);
+        double[] taylor = ErfcCoefficients.TAYLOR;
+        DoubleVector p = DoubleVector.broadcast(S, (double) taylor[taylor.length - 1]);
+        for (int k = taylor.length - 2; k >= 0; k--) {
+            p = p.fma(t, DoubleVector.broadcast(S, (double) taylor[k]));
+        }
+        DoubleVector small = z.neg().fma(p, DoubleVector.broadcast(S, 1.0));
+        DoubleVector u = a.sub(3.5).mul(0.4).min(1.0);
+        DoubleVector u2 = u.add(u);
+        double[] cheb = ErfcCoefficients.CHEBYSHEV;
+        DoubleVector b1 = DoubleVector.zero(S);
+        DoubleVector b2 = DoubleVector.zero(S);
+        for (int k = cheb.length - 1; k >= 1; k--) {
+            DoubleVector b0 = u2.fma(b1, b2.neg()).add((double) cheb[k]);
+            b2 = b1;
+            b1 = b0;
+        }
+        DoubleVector r = u.fma(b1, b2.neg()).add((double) cheb[0]);
+        DoubleVector tail = expMinusHalfSquare(x).mul(r);
+        DoubleVector large = tail.blend(tail.neg().add(2.0), z.compare(VectorOperators.LT, 0.0));
+        return small.blend(large, a.compare(VectorOperators.GE, 1.0)).mul(0.5);
+    }
+}

@@ -1,0 +1,575 @@
+package dev.vecgrad.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API elementwise maps, broadcasts and reductions on float; {@link FloatScalar} is
+ * the reference each one is tested against. Single-threaded over one range: splitting and
+ * argument checks are in {@link Elementwise} and {@link Reductions}. Every loop ends with one
+ * masked step instead of a scalar tail, so every element is computed the same way.
+ * {@code DoubleSimd} is generated from this file by {@code kernels/gen/microkernels.py}.
+ */
+final class FloatSimd {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int VL = S.length();
+    private static final float SQRT1_2 = (float) Math.sqrt(0.5);
+    private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
+    private static final float GELU_K0 = (float) Math.sqrt(2 / Math.PI);
+    /** Constants of the tanh-form GELU, 2 * GELU_K0 folded in at use. */
+    private static final float GELU_K1 = 0.044715f;
+
+    private FloatSimd() {}
+
+    private static FloatVector load(float[] a, int i, VectorMask<Float> m) {
+        return FloatVector.fromArray(S, a, i, m);
+    }
+
+    // ---- binary maps: out = a (op) b ----
+
+    static void add(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, a, ao + i).add(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(a, ao + i, m).add(load(b, bo + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void sub(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, a, ao + i).sub(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(a, ao + i, m).sub(load(b, bo + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void mul(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(a, ao + i, m).mul(load(b, bo + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void div(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, a, ao + i).div(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(a, ao + i, m).div(load(b, bo + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** out = a * b + c, one rounding. */
+    static void fma(float[] a, int ao, float[] b, int bo, float[] c, int co, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), FloatVector.fromArray(S, c, co + i)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(a, ao + i, m).fma(load(b, bo + i, m), load(c, co + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** y += a * b, one rounding. */
+    static void mulAdd(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(a, ao + i, m).fma(load(b, bo + i, m), load(y, yo + i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    // ---- maps with a scalar ----
+
+    static void scale(float alpha, float[] x, int xo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, x, xo + i).mul(alpha).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).mul(alpha).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** y += alpha * x, one rounding. */
+    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, x, xo + i).fma(av, FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).fma(av, load(y, yo + i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    static void addScalar(float[] x, int xo, float s, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, x, xo + i).add(s).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).add(s).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void clamp(float[] x, int xo, float lo, float hi, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, x, xo + i).min(hi).max(lo).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).min(hi).max(lo).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void leakyRelu(float[] x, int xo, float slope, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            v.blend(v.mul(slope), v.compare(VectorOperators.LT, 0f)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = load(x, xo + i, m);
+            v.blend(v.mul(slope), v.compare(VectorOperators.LT, 0f)).intoArray(out, oo + i, m);
+        }
+    }
+
+    // ---- unary maps ----
+
+    // The operator is a literal in each method: passed as a parameter it is no longer a
+    // constant and C2 falls back to scalar Math per lane (measured 25x slower for exp).
+
+    static void neg(float[] x, int xo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.NEG).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.NEG).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void abs(float[] x, int xo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.ABS).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.ABS).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void sqrt(float[] x, int xo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.SQRT).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.SQRT).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void exp(float[] x, int xo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.EXP).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void log(float[] x, int xo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.LOG).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void tanh(float[] x, int xo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.TANH).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** sigmoid(x) = s for x >= 0 and e * s for x < 0, e = exp(-|x|), s = 1 / (1 + e): no overflow, no flush to 0. */
+    static void sigmoid(float[] x, int xo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            sigmoid(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            sigmoid(load(x, xo + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    private static FloatVector sigmoid(FloatVector v) {
+        FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+        FloatVector s = FloatVector.broadcast(S, 1f).div(e.add(1f));
+        return s.blend(e.mul(s), v.compare(VectorOperators.LT, 0f));
+    }
+
+    static void relu(float[] x, int xo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, x, xo + i).max(0f).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).max(0f).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** GELU, PyTorch's default (erf) form: x * Phi(x) = 0.5 x erfc(-x / sqrt 2). */
+    static void gelu(float[] x, int xo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            v.mul(normalCdf(v)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = load(x, xo + i, m);
+            v.mul(normalCdf(v)).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** GELU, tanh form: 0.5 x (1 + tanh(u)) = x sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3); no cancellation for x << 0. */
+    static void geluTanh(float[] x, int xo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            v.mul(sigmoid(geluTanhArgument(v))).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = load(x, xo + i, m);
+            v.mul(sigmoid(geluTanhArgument(v))).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** 2u = 2 sqrt(2/pi) (x + 0.044715 x^3). */
+    private static FloatVector geluTanhArgument(FloatVector v) {
+        return v.mul(v).fma(GELU_K1, 1f).mul(v).mul(2 * GELU_K0);
+    }
+
+    // ---- derivative maps: out = grad * f'(.) ----
+
+    /** relu'(x) = 1 for x > 0, else 0 (PyTorch's choice at 0). */
+    static void reluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector grad = FloatVector.fromArray(S, g, go + i);
+            FloatVector.zero(S).blend(grad, FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.GT, 0f)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector grad = load(g, go + i, m);
+            FloatVector.zero(S).blend(grad, load(x, xo + i, m).compare(VectorOperators.GT, 0f)).intoArray(out, oo + i, m);
+        }
+    }
+
+    static void leakyReluBackward(float[] x, int xo, float slope, float[] g, int go, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector grad = FloatVector.fromArray(S, g, go + i);
+            grad.mul(slope).blend(grad, FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.GT, 0f)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector grad = load(g, go + i, m);
+            grad.mul(slope).blend(grad, load(x, xo + i, m).compare(VectorOperators.GT, 0f)).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** From the output y = sigmoid(x): grad * y * (1 - y). */
+    static void sigmoidBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector yv = FloatVector.fromArray(S, y, yo + i);
+            FloatVector.fromArray(S, g, go + i).mul(yv).mul(yv.neg().add(1f)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector yv = load(y, yo + i, m);
+            load(g, go + i, m).mul(yv).mul(yv.neg().add(1f)).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** From the output y = tanh(x): grad * (1 - y^2). */
+    static void tanhBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector yv = FloatVector.fromArray(S, y, yo + i);
+            FloatVector.fromArray(S, g, go + i).mul(yv.neg().fma(yv, FloatVector.broadcast(S, 1f))).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector yv = load(y, yo + i, m);
+            load(g, go + i, m).mul(yv.neg().fma(yv, FloatVector.broadcast(S, 1f))).intoArray(out, oo + i, m);
+        }
+    }
+
+    /** gelu'(x) = Phi(x) + x phi(x). */
+    static void geluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, g, go + i).mul(geluDerivative(FloatVector.fromArray(S, x, xo + i))).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(g, go + i, m).mul(geluDerivative(load(x, xo + i, m))).intoArray(out, oo + i, m);
+        }
+    }
+
+    private static FloatVector geluDerivative(FloatVector v) {
+        FloatVector pdf = expMinusHalfSquare(v).mul(INV_SQRT_2PI);
+        return v.fma(pdf, normalCdf(v));
+    }
+
+    /**
+     * d/dx of the tanh form: s + x s (1 - s) 2u', s = sigmoid(2u), 2u' = 2 sqrt(2/pi) (1 + 3 * 0.044715 x^2).
+     */
+    static void geluTanhBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, g, go + i).mul(geluTanhDerivative(FloatVector.fromArray(S, x, xo + i))).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(g, go + i, m).mul(geluTanhDerivative(load(x, xo + i, m))).intoArray(out, oo + i, m);
+        }
+    }
+
+    private static FloatVector geluTanhDerivative(FloatVector v) {
+        FloatVector s = sigmoid(geluTanhArgument(v));
+        FloatVector du = v.mul(v).fma(3 * GELU_K1, 1f).mul(2 * GELU_K0);
+        return v.mul(s).mul(s.neg().add(1f)).fma(du, s);
+    }
+
+    // ---- row broadcasts on a rows x cols row-major block ----
+
+    /** out[r][j] = x[r][j] + v[j]; with {@code relu}, max(0, that), fused. */
+    static void addRow(float[] x, int xo, int rows, int cols, float[] v, int vo, boolean relu, float[] out, int oo) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xo + r * cols;
+            int or = oo + r * cols;
+            for (int j = 0; j < cols; j += VL) {
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector s = load(x, xr + j, m).add(load(v, vo + j, m));
+                (relu ? s.max(0f) : s).intoArray(out, or + j, m);
+            }
+        }
+    }
+
+    /** out[r][j] = x[r][j] * v[j]. */
+    static void mulRow(float[] x, int xo, int rows, int cols, float[] v, int vo, float[] out, int oo) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xo + r * cols;
+            int or = oo + r * cols;
+            for (int j = 0; j < cols; j += VL) {
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                load(x, xr + j, m).mul(load(v, vo + j, m)).intoArray(out, or + j, m);
+            }
+        }
+    }
+
+    /** out[j] (+)= sum over rows of x[r][j], rows in order, for columns [j0, j1). */
+    static void columnSums(float[] x, int xo, int rows, int cols, int j0, int j1, float[] out, int oo, boolean accumulate) {
+        for (int j = j0; j < j1; j += VL) {
+            VectorMask<Float> m = S.indexInRange(j, j1);
+            FloatVector acc = accumulate ? load(out, oo + j, m) : FloatVector.zero(S);
+            for (int r = 0, xi = xo + j; r < rows; r++, xi += cols) {
+                acc = acc.add(load(x, xi, m));
+            }
+            acc.intoArray(out, oo + j, m);
+        }
+    }
+
+    // ---- reductions over one chunk; Reductions combines chunks in order ----
+
+    static double sum(float[] x, int xo, int n) {
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - 2 * VL; i += 2 * VL) {
+            a0 = a0.add(FloatVector.fromArray(S, x, xo + i));
+            a1 = a1.add(FloatVector.fromArray(S, x, xo + i + VL));
+        }
+        for (; i < n; i += VL) {
+            a0 = a0.add(load(x, xo + i, S.indexInRange(i, n)));
+        }
+        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+    }
+
+    static double dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - 2 * VL; i += 2 * VL) {
+            a0 = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), a0);
+            a1 = FloatVector.fromArray(S, a, ao + i + VL).fma(FloatVector.fromArray(S, b, bo + i + VL), a1);
+        }
+        for (; i < n; i += VL) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            a0 = load(a, ao + i, m).fma(load(b, bo + i, m), a0);
+        }
+        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Largest element, NaN when any is NaN, -infinity for n = 0. */
+    static float max(float[] x, int xo, int n) {
+        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            acc = acc.max(FloatVector.fromArray(S, x, xo + i));
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            acc = acc.max(FloatVector.broadcast(S, Float.NEGATIVE_INFINITY).blend(load(x, xo + i, m), m));
+        }
+        return acc.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** Index (from 0) of the first element equal to {@code value}, or of the first NaN when value is NaN; -1 if none. */
+    static int indexOf(float[] x, int xo, int n, float value) {
+        boolean nan = Float.isNaN(value);
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            VectorMask<Float> hit = nan ? v.test(VectorOperators.IS_NAN) : v.compare(VectorOperators.EQ, value);
+            if (hit.anyTrue()) {
+                return i + hit.firstTrue();
+            }
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = load(x, xo + i, m);
+            VectorMask<Float> hit = (nan ? v.test(VectorOperators.IS_NAN) : v.compare(VectorOperators.EQ, value)).and(m);
+            if (hit.anyTrue()) {
+                return i + hit.firstTrue();
+            }
+        }
+        return -1;
+    }
+
+    // ---- row softmax over a rows x cols row-major block (max-subtracted) ----
+
+    static void rowSoftmax(float[] x, int xo, int rows, int cols, float[] out, int oo, boolean log) {
+        for (int r = 0; r < rows; r++) {
+            int xr = xo + r * cols;
+            int or = oo + r * cols;
+            float mx = max(x, xr, cols);
+            FloatVector sum = FloatVector.zero(S);
+            for (int j = 0; j < cols; j += VL) {
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector e = load(x, xr + j, m).sub(mx).lanewise(VectorOperators.EXP);
+                sum = sum.add(e, m);
+                if (!log) {
+                    e.intoArray(out, or + j, m);
+                }
+            }
+            float total = sum.reduceLanes(VectorOperators.ADD);
+            if (log) {
+                // (x - max) first: exact for the large entries, then the small log(sum)
+                float logTotal = (float) Math.log(total);
+                for (int j = 0; j < cols; j += VL) {
+                    VectorMask<Float> m = S.indexInRange(j, cols);
+                    load(x, xr + j, m).sub(mx).sub(logTotal).intoArray(out, or + j, m);
+                }
+            } else {
+                for (int j = 0; j < cols; j += VL) {
+                    VectorMask<Float> m = S.indexInRange(j, cols);
+                    load(out, or + j, m).div(total).intoArray(out, or + j, m);
+                }
+            }
+        }
+    }
+
+    // ---- erfc, for GELU ----
+
+    /**
+     * exp(-x^2 / 2) without the error of rounding x^2 first, which exp multiplies by x^2 / 2
+     * (50 ulp at x = 10 in float): x = h + l with h holding half of the significand bits
+     * (Veltkamp's split), so h^2 is exact and exp(-x^2/2) = exp(-h^2/2) exp(-l (2h + l) / 2).
+     */
+    private static FloatVector expMinusHalfSquare(FloatVector x) {
+        FloatVector c = x.mul(ErfcCoefficients.FLOAT_SPLITTER);
+        FloatVector h = c.sub(c.sub(x));
+        FloatVector l = x.sub(h);
+        return h.mul(h).mul(-0.5f).lanewise(VectorOperators.EXP)
+                .mul(l.mul(h.add(h).add(l)).mul(-0.5f).lanewise(VectorOperators.EXP));
+    }
+
+    /**
+     * Phi(x) = 0.5 erfc(-x / sqrt 2), with erfc(z) by erf's Taylor series for |z| < 1 and
+     * erfc(z) = exp(-z^2) R(z) for |z| >= 1 (R a degree-24 Chebyshev fit on [1, 6], held at
+     * R(6) beyond, where erfc < 2e-17), reflected by erfc(-z) = 2 - erfc(z). exp(-z^2) =
+     * exp(-x^2 / 2) is taken from x split in halves, so that neither z = x / sqrt 2 nor z^2
+     * is rounded before exp amplifies the error (see {@link ErfcCoefficients}).
+     */
+    private static FloatVector normalCdf(FloatVector x) {
+        FloatVector z = x.mul(-SQRT1_2);
+        FloatVector a = z.abs();
+        FloatVector t = z.mul(z);
+        double[] taylor = ErfcCoefficients.TAYLOR;
+        FloatVector p = FloatVector.broadcast(S, (float) taylor[taylor.length - 1]);
+        for (int k = taylor.length - 2; k >= 0; k--) {
+            p = p.fma(t, FloatVector.broadcast(S, (float) taylor[k]));
+        }
+        FloatVector small = z.neg().fma(p, FloatVector.broadcast(S, 1f));
+        FloatVector u = a.sub(3.5f).mul(0.4f).min(1f);
+        FloatVector u2 = u.add(u);
+        double[] cheb = ErfcCoefficients.CHEBYSHEV;
+        FloatVector b1 = FloatVector.zero(S);
+        FloatVector b2 = FloatVector.zero(S);
+        for (int k = cheb.length - 1; k >= 1; k--) {
+            FloatVector b0 = u2.fma(b1, b2.neg()).add((float) cheb[k]);
+            b2 = b1;
+            b1 = b0;
+        }
+        FloatVector r = u.fma(b1, b2.neg()).add((float) cheb[0]);
+        FloatVector tail = expMinusHalfSquare(x).mul(r);
+        FloatVector large = tail.blend(tail.neg().add(2f), z.compare(VectorOperators.LT, 0f));
+        return small.blend(large, a.compare(VectorOperators.GE, 1f)).mul(0.5f);
+    }
+}

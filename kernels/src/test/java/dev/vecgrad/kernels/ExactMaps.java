@@ -1,0 +1,77 @@
+package dev.vecgrad.kernels;
+
+/**
+ * Runs every exactly rounded float map through the public facade and the reference on the
+ * same inputs and requires the same bits (NaNs compared as NaN). Shared by the unit tests
+ * and the jqwik properties.
+ */
+public final class ExactMaps {
+
+    private ExactMaps() {}
+
+    /** a, b, c hold at least off + n values; nothing is written to them. */
+    public static void check(float[] a, float[] b, float[] c, int off, int n) {
+        int len = off + n;
+        float[] got = new float[len];
+        float[] want = new float[len];
+        Elementwise.add(a, off, b, off, got, off, n);
+        FloatScalar.add(a, off, b, off, want, off, n);
+        ElementwiseTest.assertBitwise("add n=" + n, want, got);
+        Elementwise.sub(a, off, b, off, got, off, n);
+        FloatScalar.sub(a, off, b, off, want, off, n);
+        ElementwiseTest.assertBitwise("sub n=" + n, want, got);
+        Elementwise.mul(a, off, b, off, got, off, n);
+        FloatScalar.mul(a, off, b, off, want, off, n);
+        ElementwiseTest.assertBitwise("mul n=" + n, want, got);
+        Elementwise.div(a, off, b, off, got, off, n);
+        FloatScalar.div(a, off, b, off, want, off, n);
+        ElementwiseTest.assertBitwise("div n=" + n, want, got);
+        Elementwise.fma(a, off, b, off, c, off, got, off, n);
+        FloatScalar.fma(a, off, b, off, c, off, want, off, n);
+        ElementwiseTest.assertBitwise("fma n=" + n, want, got);
+        System.arraycopy(c, 0, got, 0, len);
+        System.arraycopy(c, 0, want, 0, len);
+        Elementwise.mulAdd(a, off, b, off, got, off, n);
+        FloatScalar.mulAdd(a, off, b, off, want, off, n);
+        ElementwiseTest.assertBitwise("mulAdd n=" + n, want, got);
+        Elementwise.axpy(-1.5f, a, off, got, off, n);
+        FloatScalar.axpy(-1.5f, a, off, want, off, n);
+        ElementwiseTest.assertBitwise("axpy n=" + n, want, got);
+        Elementwise.scale(0.3f, a, off, got, off, n);
+        FloatScalar.scale(0.3f, a, off, want, off, n);
+        ElementwiseTest.assertBitwise("scale n=" + n, want, got);
+        Elementwise.addScalar(a, off, 2.5f, got, off, n);
+        FloatScalar.addScalar(a, off, 2.5f, want, off, n);
+        ElementwiseTest.assertBitwise("addScalar n=" + n, want, got);
+        Elementwise.clamp(a, off, -1f, 2f, got, off, n);
+        FloatScalar.clamp(a, off, -1f, 2f, want, off, n);
+        ElementwiseTest.assertBitwise("clamp n=" + n, want, got);
+        Elementwise.leakyRelu(a, off, 0.01f, got, off, n);
+        FloatScalar.leakyRelu(a, off, 0.01f, want, off, n);
+        ElementwiseTest.assertBitwise("leakyRelu n=" + n, want, got);
+        Elementwise.neg(a, off, got, off, n);
+        FloatScalar.neg(a, off, want, off, n);
+        ElementwiseTest.assertBitwise("neg n=" + n, want, got);
+        Elementwise.abs(a, off, got, off, n);
+        FloatScalar.abs(a, off, want, off, n);
+        ElementwiseTest.assertBitwise("abs n=" + n, want, got);
+        Elementwise.sqrt(a, off, got, off, n);
+        FloatScalar.sqrt(a, off, want, off, n);
+        ElementwiseTest.assertBitwise("sqrt n=" + n, want, got);
+        Elementwise.relu(a, off, got, off, n);
+        FloatScalar.relu(a, off, want, off, n);
+        ElementwiseTest.assertBitwise("relu n=" + n, want, got);
+        Elementwise.reluBackward(a, off, b, off, got, off, n);
+        FloatScalar.reluBackward(a, off, b, off, want, off, n);
+        ElementwiseTest.assertBitwise("reluBackward n=" + n, want, got);
+        Elementwise.leakyReluBackward(a, off, 0.2f, b, off, got, off, n);
+        FloatScalar.leakyReluBackward(a, off, 0.2f, b, off, want, off, n);
+        ElementwiseTest.assertBitwise("leakyReluBackward n=" + n, want, got);
+        Elementwise.sigmoidBackward(a, off, b, off, got, off, n);
+        FloatScalar.sigmoidBackward(a, off, b, off, want, off, n);
+        ElementwiseTest.assertBitwise("sigmoidBackward n=" + n, want, got);
+        Elementwise.tanhBackward(a, off, b, off, got, off, n);
+        FloatScalar.tanhBackward(a, off, b, off, want, off, n);
+        ElementwiseTest.assertBitwise("tanhBackward n=" + n, want, got);
+    }
+}
