@@ -1,0 +1,129 @@
+package dev.vecgrad.autograd;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The engine: records ops as they run, and runs the chain rule backwards.
+ *
+ * <p>backward: a depth-first walk from the output lists every tensor on a path to a leaf
+ * that requires grad, in topological order; then, from the output back, each op turns its
+ * output's gradient into its inputs' gradients, which are added up per tensor (the
+ * shared-weight rule: a tensor used twice gets the sum of both paths). Reverse topological
+ * order runs a tensor's op only after all its users have added their share. Leaves add into
+ * {@link Tensor#grad()}; intermediate gradients are dropped once used.
+ */
+final class Autograd {
+
+    private Autograd() {}
+
+    /**
+     * Wraps up an op: checks the output for NaN/Inf under anomaly detection, and when grad
+     * mode is on and an input requires grad, attaches the node that will differentiate it.
+     */
+    static Tensor record(String op, Tensor out, Node.Backward backward, Tensor... inputs) {
+        if (Grad.anomalyDetection()) {
+            Anomaly.checkForward(op, out);
+        }
+        if (!Grad.isEnabled()) {
+            return out;
+        }
+        for (Tensor in : inputs) {
+            if (in != null && in.requiresGrad()) {
+                out.requiresGrad(true);
+                out.node = new Node(op, inputs, backward);
+                return out;
+            }
+        }
+        return out;
+    }
+
+    static void backward(Tensor root, Tensor seed, boolean retainGraph) {
+        if (!root.requiresGrad()) {
+            throw new IllegalStateException("backward: the tensor does not require grad and has no grad_fn"
+                    + " (no input of the computation had requiresGrad(true), or it ran under Grad.disabled())");
+        }
+        if (seed.dtype != root.dtype || !Shapes.same(seed.shape, root.shape)) {
+            throw new IllegalArgumentException("backward: the seed is " + Shapes.str(seed.shape) + " " + seed.dtype.torchName()
+                    + ", the tensor " + Shapes.str(root.shape) + " " + root.dtype.torchName());
+        }
+        List<Tensor> order = topologicalOrder(root);
+        root.pending = seed;
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Tensor t = order.get(i);
+            Tensor g = t.pending;
+            t.pending = null;
+            if (g == null) {
+                continue;
+            }
+            Node node = t.node;
+            if (node == null) {
+                accumulateLeaf(t, g);
+                continue;
+            }
+            if (node.released()) {
+                throw new IllegalStateException("backward: trying to backward through the graph a second time (op '"
+                        + node.op + "'): its saved values were freed by the first backward; pass retainGraph = true the first time");
+            }
+            Tensor[] grads;
+            try (var noGrad = Grad.disabled()) {
+                grads = node.backward.apply(g);
+            }
+            Tensor[] inputs = node.inputs;
+            for (int k = 0; k < inputs.length; k++) {
+                Tensor in = inputs[k];
+                if (in == null || !in.requiresGrad() || grads[k] == null) {
+                    continue;
+                }
+                if (Grad.anomalyDetection()) {
+                    Anomaly.checkBackward(node.op, k, grads[k]);
+                }
+                in.pending = in.pending == null ? grads[k] : Pointwise.addRaw(in.pending, grads[k]);
+            }
+            if (!retainGraph) {
+                node.release();
+            }
+        }
+    }
+
+    /** Leaves hold their own copy: upstream gradients may be shared between tensors. */
+    private static void accumulateLeaf(Tensor leaf, Tensor g) {
+        Tensor gc = Pointwise.copyRaw(g);
+        if (leaf.grad == null) {
+            leaf.grad = gc;
+        } else {
+            if (!Shapes.same(leaf.grad.shape, gc.shape)) {
+                throw new IllegalStateException("backward: gradient " + Shapes.str(gc.shape) + " for a leaf of shape "
+                        + Shapes.str(leaf.shape));
+            }
+            leaf.grad = Pointwise.addRaw(leaf.grad, gc);
+        }
+    }
+
+    /** Tensors reachable from root through inputs that require grad, inputs before users. */
+    private static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> order = new ArrayList<>();
+        java.util.IdentityHashMap<Tensor, Boolean> seen = new java.util.IdentityHashMap<>();
+        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[] {root, 0});
+        seen.put(root, Boolean.TRUE);
+        while (!stack.isEmpty()) {
+            Object[] frame = stack.peek();
+            Tensor t = (Tensor) frame[0];
+            int next = (Integer) frame[1];
+            Tensor[] inputs = t.node == null || t.node.inputs == null ? new Tensor[0] : t.node.inputs;
+            if (next < inputs.length) {
+                frame[1] = next + 1;
+                Tensor in = inputs[next];
+                if (in != null && in.requiresGrad() && seen.put(in, Boolean.TRUE) == null) {
+                    stack.push(new Object[] {in, 0});
+                }
+            } else {
+                stack.pop();
+                order.add(t);
+            }
+        }
+        return order;
+    }
+}

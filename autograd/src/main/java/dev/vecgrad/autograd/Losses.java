@@ -1,0 +1,233 @@
+package dev.vecgrad.autograd;
+
+import dev.vecgrad.kernels.RowOps;
+
+/**
+ * Loss functions as differentiable ops with fused, numerically stable backward passes,
+ * following {@code torch.nn.functional}: mean reduction by default, {@link Reduction#SUM}
+ * and {@link Reduction#NONE} on request. Inputs and targets must have the same shape (where
+ * PyTorch would broadcast with a warning, this throws, naming both shapes).
+ */
+public final class Losses {
+
+    private Losses() {}
+
+    /** How per-element losses are combined. */
+    public enum Reduction {
+        /** The average (PyTorch's default). */
+        MEAN,
+        /** The sum. */
+        SUM,
+        /** No reduction: one loss per element (per sample for the class losses). */
+        NONE
+    }
+
+    /** Mean squared error, mean((input - target)^2). */
+    public static Tensor mse(Tensor input, Tensor target) {
+        return mse(input, target, Reduction.MEAN);
+    }
+
+    public static Tensor mse(Tensor input, Tensor target, Reduction reduction) {
+        check("mse", input, target);
+        Tensor diff = input.sub(target);
+        return reduce(diff.mul(diff), reduction);
+    }
+
+    /** Mean absolute error, mean|input - target|; the derivative at 0 is 0, as in PyTorch. */
+    public static Tensor l1(Tensor input, Tensor target) {
+        return l1(input, target, Reduction.MEAN);
+    }
+
+    public static Tensor l1(Tensor input, Tensor target, Reduction reduction) {
+        check("l1", input, target);
+        return reduce(input.sub(target).abs(), reduction);
+    }
+
+    /**
+     * Binary cross-entropy on probabilities: -(y log p + (1 - y) log(1 - p)), each log
+     * clamped at -100 and the derivative's denominator p(1 - p) at 1e-12, as PyTorch does.
+     *
+     * @throws IllegalArgumentException if an input is outside [0, 1]
+     */
+    public static Tensor bce(Tensor input, Tensor target) {
+        return bce(input, target, Reduction.MEAN);
+    }
+
+    public static Tensor bce(Tensor input, Tensor target, Reduction reduction) {
+        check("bce", input, target);
+        double[] p = input.toDoubleArray();
+        double[] y = target.toDoubleArray();
+        double[] l = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            if (!(p[i] >= 0 && p[i] <= 1)) {
+                throw new IllegalArgumentException("bce: all elements of input should be between 0 and 1, element " + i
+                        + " is " + p[i] + " (use bceWithLogits on raw scores)");
+            }
+            l[i] = -(y[i] * Math.max(Math.log(p[i]), -100) + (1 - y[i]) * Math.max(Math.log(1 - p[i]), -100));
+        }
+        Tensor loss = fromDoubles(input.dtype, l, input.shape);
+        // d bce / dp = (p - y) / max(p (1 - p), 1e-12); d bce / dy = max(log(1 - p), -100) - max(log p, -100)
+        Tensor out = Autograd.record("bce", loss, g -> {
+            double[] gg = g.toDoubleArray();
+            double[] dp = new double[p.length];
+            double[] dy = new double[p.length];
+            for (int i = 0; i < p.length; i++) {
+                dp[i] = gg[i] * (p[i] - y[i]) / Math.max(p[i] * (1 - p[i]), 1e-12);
+                dy[i] = gg[i] * (Math.max(Math.log(1 - p[i]), -100) - Math.max(Math.log(p[i]), -100));
+            }
+            return new Tensor[] {fromDoubles(input.dtype, dp, input.shape), fromDoubles(input.dtype, dy, input.shape)};
+        }, input, target);
+        return reduce(out, reduction);
+    }
+
+    /**
+     * Binary cross-entropy on logits, stable for any logit: max(x, 0) - x y + log(1 + exp(-|x|)).
+     */
+    public static Tensor bceWithLogits(Tensor logits, Tensor target) {
+        return bceWithLogits(logits, target, Reduction.MEAN);
+    }
+
+    public static Tensor bceWithLogits(Tensor logits, Tensor target, Reduction reduction) {
+        check("bceWithLogits", logits, target);
+        double[] x = logits.toDoubleArray();
+        double[] y = target.toDoubleArray();
+        double[] l = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            l[i] = Math.max(x[i], 0) - x[i] * y[i] + Math.log1p(Math.exp(-Math.abs(x[i])));
+        }
+        Tensor loss = fromDoubles(logits.dtype, l, logits.shape);
+        // d/dx = sigmoid(x) - y; d/dy = -x
+        Tensor out = Autograd.record("bceWithLogits", loss, g -> {
+            double[] gg = g.toDoubleArray();
+            double[] dx = new double[x.length];
+            double[] dy = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                double e = Math.exp(-Math.abs(x[i]));
+                double s = x[i] >= 0 ? 1 / (1 + e) : e / (1 + e);
+                dx[i] = gg[i] * (s - y[i]);
+                dy[i] = -gg[i] * x[i];
+            }
+            return new Tensor[] {fromDoubles(logits.dtype, dx, logits.shape), fromDoubles(logits.dtype, dy, logits.shape)};
+        }, logits, target);
+        return reduce(out, reduction);
+    }
+
+    /**
+     * Cross-entropy of logits [N, C] against class indices: -log softmax(logits)[i, t_i],
+     * log-softmax max-subtracted; the backward is softmax - one_hot, fused.
+     *
+     * @throws IllegalArgumentException if logits is not [N, C], there are not N targets, or a
+     *         target is outside [0, C)
+     */
+    public static Tensor crossEntropy(Tensor logits, int[] targets) {
+        return crossEntropy(logits, targets, Reduction.MEAN);
+    }
+
+    public static Tensor crossEntropy(Tensor logits, int[] targets, Reduction reduction) {
+        checkClasses("crossEntropy", logits, targets);
+        int n = logits.shape[0];
+        int c = logits.shape[1];
+        Tensor x = logits.contiguous();
+        Tensor lp = Tensor.empty(x.dtype, n, c);
+        if (x.f != null) {
+            RowOps.rowLogSoftmax(x.f, x.offset, n, c, lp.f, 0);
+        } else {
+            RowOps.rowLogSoftmax(x.d, x.offset, n, c, lp.d, 0);
+        }
+        double[] l = new double[n];
+        for (int i = 0; i < n; i++) {
+            l[i] = -lp.getFlat(i * c + targets[i]);
+        }
+        Tensor loss = fromDoubles(logits.dtype, l, n);
+        // d/dlogits = (softmax(logits) - one_hot(t)) * g_i
+        Tensor out = Autograd.record("crossEntropy", loss, g -> {
+            Tensor grad = lp.exp();
+            double[] gg = g.toDoubleArray();
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < c; j++) {
+                    int k = i * c + j;
+                    double v = (grad.getFlat(k) - (j == targets[i] ? 1 : 0)) * gg[i];
+                    if (grad.f != null) {
+                        grad.f[k] = (float) v;
+                    } else {
+                        grad.d[k] = v;
+                    }
+                }
+            }
+            return new Tensor[] {grad};
+        }, logits);
+        return reduce(out, reduction);
+    }
+
+    /** Negative log-likelihood of log-probabilities [N, C] at class indices: -logProbs[i, t_i]. */
+    public static Tensor nll(Tensor logProbs, int[] targets) {
+        return nll(logProbs, targets, Reduction.MEAN);
+    }
+
+    public static Tensor nll(Tensor logProbs, int[] targets, Reduction reduction) {
+        checkClasses("nll", logProbs, targets);
+        int n = logProbs.shape[0];
+        int c = logProbs.shape[1];
+        double[] l = new double[n];
+        for (int i = 0; i < n; i++) {
+            l[i] = -logProbs.get(i, targets[i]);
+        }
+        Tensor loss = fromDoubles(logProbs.dtype, l, n);
+        // d/dlogProbs = -g_i at (i, t_i), 0 elsewhere
+        Tensor out = Autograd.record("nll", loss, g -> {
+            double[] gg = g.toDoubleArray();
+            double[] grad = new double[n * c];
+            for (int i = 0; i < n; i++) {
+                grad[i * c + targets[i]] = -gg[i];
+            }
+            return new Tensor[] {fromDoubles(logProbs.dtype, grad, n, c)};
+        }, logProbs);
+        return reduce(out, reduction);
+    }
+
+    private static Tensor reduce(Tensor perElement, Reduction reduction) {
+        return switch (reduction) {
+            case MEAN -> perElement.mean();
+            case SUM -> perElement.sum();
+            case NONE -> perElement;
+        };
+    }
+
+    private static void check(String op, Tensor input, Tensor target) {
+        Pointwise.checkDtypes(op, input, target);
+        if (!Shapes.same(input.shape, target.shape)) {
+            throw new IllegalArgumentException(op + ": input " + Shapes.str(input.shape) + " and target "
+                    + Shapes.str(target.shape) + " differ in shape");
+        }
+    }
+
+    private static void checkClasses(String op, Tensor scores, int[] targets) {
+        if (scores.shape.length != 2) {
+            throw new IllegalArgumentException(op + ": expects [N, C] scores, got " + Shapes.str(scores.shape));
+        }
+        int n = scores.shape[0];
+        int c = scores.shape[1];
+        if (targets.length != n) {
+            throw new IllegalArgumentException(op + ": " + targets.length + " targets for " + n + " rows of "
+                    + Shapes.str(scores.shape));
+        }
+        for (int i = 0; i < n; i++) {
+            if (targets[i] < 0 || targets[i] >= c) {
+                throw new IllegalArgumentException(op + ": target " + targets[i] + " (row " + i + ") is out of bounds for "
+                        + c + " classes");
+            }
+        }
+    }
+
+    static Tensor fromDoubles(DType dtype, double[] values, int... shape) {
+        Tensor t = Tensor.empty(dtype, shape.clone());
+        for (int i = 0; i < values.length; i++) {
+            if (t.f != null) {
+                t.f[i] = (float) values[i];
+            } else {
+                t.d[i] = values[i];
+            }
+        }
+        return t;
+    }
+}
