@@ -23,7 +23,7 @@ final class Autograd {
      * mode is on and an input requires grad, attaches the node that will differentiate it.
      */
     static Tensor record(String op, Tensor out, Node.Backward backward, Tensor... inputs) {
-        if (Grad.anomalyDetection()) {
+        if (Grad.checkForward()) {
             Anomaly.checkForward(op, out);
         }
         if (!Grad.isEnabled()) {
@@ -67,7 +67,7 @@ final class Autograd {
                         + node.op + "'): its saved values were freed by the first backward; pass retainGraph = true the first time");
             }
             Tensor[] grads;
-            try (var noGrad = Grad.disabled()) {
+            try (var noGrad = Grad.disabled(); var running = Grad.backwardRunning()) {
                 grads = node.backward.apply(g);
             }
             Tensor[] inputs = node.inputs;

@@ -19,6 +19,8 @@ public final class Grad {
 
     private static final ThreadLocal<int[]> DISABLED = ThreadLocal.withInitial(() -> new int[1]);
     private static final ThreadLocal<int[]> ANOMALY = ThreadLocal.withInitial(() -> new int[1]);
+    /** Depth of backward functions running on this thread: their inner ops are not forward-checked. */
+    private static final ThreadLocal<int[]> IN_BACKWARD = ThreadLocal.withInitial(() -> new int[1]);
 
     private Grad() {}
 
@@ -43,6 +45,18 @@ public final class Grad {
     /** True inside {@link #detectAnomaly()} on this thread. */
     public static boolean anomalyDetection() {
         return ANOMALY.get()[0] > 0;
+    }
+
+    /** True when forward outputs are to be checked: anomaly detection is on and no backward function is running. */
+    static boolean checkForward() {
+        return ANOMALY.get()[0] > 0 && IN_BACKWARD.get()[0] == 0;
+    }
+
+    /** Marks a backward function running (its ops are checked as the gradient they produce, not as forward ops). */
+    static Scope backwardRunning() {
+        int[] depth = IN_BACKWARD.get();
+        depth[0]++;
+        return () -> depth[0]--;
     }
 
     /**
