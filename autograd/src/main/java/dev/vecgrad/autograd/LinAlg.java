@@ -59,15 +59,41 @@ final class LinAlg {
         }
         // d(A B) = (dC B^T, A^T dC); for a shared 2-D B under a 3-D A, A^T dC sums over the batch
         return Autograd.record("matmul", out, g -> new Tensor[] {
-            a.requiresGrad() ? g.matmul(b.transpose(-1 + rb, -2 + rb)) : null,
-            b.requiresGrad() ? gradRight(a, g, ra, rb) : null}, a, b);
+            a.requiresGrad() ? gradLeft(b, g, storedTransposed(a, ra)) : null,
+            b.requiresGrad() ? gradRight(a, g, ra, rb, storedTransposed(b, rb)) : null}, a, b);
     }
 
-    private static Tensor gradRight(Tensor a, Tensor g, int ra, int rb) {
+    /** True when x's last two dimensions are a transposed view (x = w.t() of a contiguous w, as in a Linear layer). */
+    private static boolean storedTransposed(Tensor x, int rank) {
+        Operand o = operand(x, rank - 2, 0);
+        return o != null && o.trans && x.shape[rank - 2] > 1 && x.shape[rank - 1] > 1;
+    }
+
+    /**
+     * dA = dC B^T. When A is itself a transposed view, the gradient is produced in the layout
+     * of A's storage, (B dC^T)^T, so that the transpose's own backward gets a contiguous
+     * tensor back and nothing is copied.
+     */
+    private static Tensor gradLeft(Tensor b, Tensor g, boolean aTransposed) {
+        int rb = b.shape.length;
+        int rg = g.shape.length;
+        if (aTransposed) {
+            return b.matmul(g.transpose(rg - 2, rg - 1)).transpose(-2 + rg, -1 + rg);
+        }
+        return g.matmul(b.transpose(rb - 2, rb - 1));
+    }
+
+    /** dB = A^T dC, in the layout of B's storage when B is a transposed view: (dC^T A)^T. */
+    private static Tensor gradRight(Tensor a, Tensor g, int ra, int rb, boolean bTransposed) {
         if (ra == 3 && rb == 2) {
             int k = a.shape[2];
             int n = g.shape[2];
-            return a.reshape(-1, k).t().matmul(g.reshape(-1, n));
+            Tensor a2 = a.reshape(-1, k);
+            Tensor g2 = g.reshape(-1, n);
+            return bTransposed ? g2.t().matmul(a2).t() : a2.t().matmul(g2);
+        }
+        if (bTransposed) {
+            return g.transpose(ra - 2, ra - 1).matmul(a).transpose(ra - 2, ra - 1);
         }
         return a.transpose(ra - 2, ra - 1).matmul(g);
     }

@@ -136,7 +136,7 @@ public final class Losses {
         }
         double[] l = new double[n];
         for (int i = 0; i < n; i++) {
-            l[i] = -lp.getFlat(i * c + targets[i]);
+            l[i] = -(lp.f != null ? lp.f[i * c + targets[i]] : lp.d[i * c + targets[i]]);
         }
         Tensor loss = fromDoubles(logits.dtype, l, n);
         // d/dlogits = (softmax(logits) - one_hot(t)) * g_i
@@ -144,14 +144,13 @@ public final class Losses {
             Tensor grad = lp.exp();
             double[] gg = g.toDoubleArray();
             for (int i = 0; i < n; i++) {
-                for (int j = 0; j < c; j++) {
-                    int k = i * c + j;
-                    double v = (grad.getFlat(k) - (j == targets[i] ? 1 : 0)) * gg[i];
-                    if (grad.f != null) {
-                        grad.f[k] = (float) v;
-                    } else {
-                        grad.d[k] = v;
-                    }
+                int t = i * c + targets[i];
+                if (grad.f != null) {
+                    grad.f[t] -= 1;
+                    dev.vecgrad.kernels.Elementwise.scale((float) gg[i], grad.f, i * c, grad.f, i * c, c);
+                } else {
+                    grad.d[t] -= 1;
+                    dev.vecgrad.kernels.Elementwise.scale(gg[i], grad.d, i * c, grad.d, i * c, c);
                 }
             }
             return new Tensor[] {grad};

@@ -144,19 +144,11 @@ final class Pointwise {
         return out;
     }
 
-    /** A contiguous copy of x broadcast to shape. */
+    /** A contiguous copy of x broadcast to shape (a view with stride 0 on the broadcast dimensions, gathered). */
     static Tensor expand(Tensor x, int[] shape) {
-        int[] st = Shapes.expandStrides(x.shape, x.strides, shape);
+        Tensor view = new Tensor(x.dtype, shape.clone(), Shapes.expandStrides(x.shape, x.strides, shape), x.offset, x.f, x.d);
         Tensor out = Tensor.empty(x.dtype, shape.clone());
-        int n = out.numel();
-        for (int i = 0; i < n; i++) {
-            int pos = Shapes.position(i, shape, st, x.offset);
-            if (out.f != null) {
-                out.f[i] = x.f[pos];
-            } else {
-                out.d[i] = x.d[pos];
-            }
-        }
+        Views.gather(view, out.f, out.d);
         return out;
     }
 
@@ -249,11 +241,6 @@ final class Pointwise {
         try (var noGrad = Grad.disabled()) {
             return binary(Bin.ADD, a, b, "add");
         }
-    }
-
-    /** A contiguous copy, not recorded. */
-    static Tensor copyRaw(Tensor x) {
-        return map(x, (s, so, o, oo, n) -> System.arraycopy(s, so, o, oo, n), (s, so, o, oo, n) -> System.arraycopy(s, so, o, oo, n));
     }
 
     // ---------------------------------------------------------------- unary ops

@@ -10,17 +10,85 @@ final class Views {
     /** A contiguous copy of x; differentiable (the gradient passes through). */
     static Tensor copy(Tensor x) {
         Tensor out = Tensor.empty(x.dtype, x.shape.clone());
-        int n = out.numel();
-        for (int i = 0; i < n; i++) {
-            int pos = Shapes.position(i, x.shape, x.strides, x.offset);
-            if (out.f != null) {
-                out.f[i] = x.f[pos];
-            } else {
-                out.d[i] = x.d[pos];
-            }
-        }
+        gather(x, out.f, out.d);
         // d copy(x) = g
         return Autograd.record("contiguous", out, g -> new Tensor[] {g}, x);
+    }
+
+    /**
+     * Writes the elements of x in row-major order into f or d (whichever is non-null): rows of
+     * the last dimension at a time, the position advanced incrementally; a 2-D transpose is
+     * copied in 32 x 32 blocks so that both sides stay in cache.
+     */
+    static void gather(Tensor x, float[] f, double[] d) {
+        int rank = x.shape.length;
+        int n = x.numel();
+        if (n == 0) {
+            return;
+        }
+        if (rank == 0) {
+            if (f != null) {
+                f[0] = x.f[x.offset];
+            } else {
+                d[0] = x.d[x.offset];
+            }
+            return;
+        }
+        if (rank == 2 && x.strides[1] != 1 && x.strides[0] == 1) {
+            transposeBlocked(x, f, d);
+            return;
+        }
+        int inner = x.shape[rank - 1];
+        int innerStride = x.strides[rank - 1];
+        int[] idx = new int[rank];
+        int pos = x.offset;
+        for (int out = 0; out < n; out += inner) {
+            if (innerStride == 1) {
+                if (f != null) {
+                    System.arraycopy(x.f, pos, f, out, inner);
+                } else {
+                    System.arraycopy(x.d, pos, d, out, inner);
+                }
+            } else if (f != null) {
+                for (int j = 0, p = pos; j < inner; j++, p += innerStride) {
+                    f[out + j] = x.f[p];
+                }
+            } else {
+                for (int j = 0, p = pos; j < inner; j++, p += innerStride) {
+                    d[out + j] = x.d[p];
+                }
+            }
+            for (int k = rank - 2; k >= 0; k--) {
+                pos += x.strides[k];
+                if (++idx[k] < x.shape[k]) {
+                    break;
+                }
+                pos -= x.strides[k] * x.shape[k];
+                idx[k] = 0;
+            }
+        }
+    }
+
+    private static void transposeBlocked(Tensor x, float[] f, double[] d) {
+        int rows = x.shape[0];
+        int cols = x.shape[1];
+        int cs = x.strides[1];
+        for (int i0 = 0; i0 < rows; i0 += 32) {
+            for (int j0 = 0; j0 < cols; j0 += 32) {
+                int i1 = Math.min(rows, i0 + 32);
+                int j1 = Math.min(cols, j0 + 32);
+                for (int i = i0; i < i1; i++) {
+                    for (int j = j0; j < j1; j++) {
+                        int p = x.offset + i + j * cs;
+                        if (f != null) {
+                            f[i * cols + j] = x.f[p];
+                        } else {
+                            d[i * cols + j] = x.d[p];
+                        }
+                    }
+                }
+            }
+        }
     }
 
     static Tensor transpose(Tensor x, int d0, int d1) {
