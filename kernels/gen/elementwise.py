@@ -14,6 +14,7 @@ ops = [
  ("sub", "out = a - b.", ["float[] a", "int aOff", "float[] b", "int bOff", "float[] out", "int outOff", "int n"], ["a","b","out"]),
  ("mul", "out = a * b.", ["float[] a", "int aOff", "float[] b", "int bOff", "float[] out", "int outOff", "int n"], ["a","b","out"]),
  ("div", "out = a / b.", ["float[] a", "int aOff", "float[] b", "int bOff", "float[] out", "int outOff", "int n"], ["a","b","out"]),
+ ("maximum", "out = max(a, b); NaN if either is NaN.", ["float[] a", "int aOff", "float[] b", "int bOff", "float[] out", "int outOff", "int n"], ["a","b","out"]),
  ("fma", "out = a * b + c with one rounding.", ["float[] a", "int aOff", "float[] b", "int bOff", "float[] c", "int cOff", "float[] out", "int outOff", "int n"], ["a","b","c","out"]),
  ("mulAdd", "y += a * b with one rounding (accumulating a product, as a backward pass does).", ["float[] a", "int aOff", "float[] b", "int bOff", "float[] y", "int yOff", "int n"], ["a","b","y"]),
  ("scale", "out = alpha * x.", ["float alpha", "float[] x", "int xOff", "float[] out", "int outOff", "int n"], ["x","out"]),
@@ -37,6 +38,8 @@ ops = [
  ("tanhBackward", "out = grad * (1 - y^2), from the output y = tanh(x).", ["float[] y", "int yOff", "float[] grad", "int gradOff", "float[] out", "int outOff", "int n"], ["y","grad","out"]),
  ("geluBackward", "out = grad * (Phi(x) + x phi(x)), the derivative of {@link #gelu}.", ["float[] x", "int xOff", "float[] grad", "int gradOff", "float[] out", "int outOff", "int n"], ["x","grad","out"]),
  ("geluTanhBackward", "out = grad * d/dx of {@link #geluTanh}.", ["float[] x", "int xOff", "float[] grad", "int gradOff", "float[] out", "int outOff", "int n"], ["x","grad","out"]),
+ ("adamStep", "One fused Adam/AdamW update, in place: g' = g + weightDecay p; m = beta1 m + (1 - beta1) g'; v = beta2 v + (1 - beta2) g'^2; p = pScale p - stepSize m / (sqrt(v) invSqrtBc2 + eps). Adam: pScale 1, stepSize lr / (1 - beta1^t), invSqrtBc2 1 / sqrt(1 - beta2^t); AdamW: weightDecay 0, pScale 1 - lr wd.",
+  ["float[] p", "int pOff", "float[] g", "int gOff", "float[] m", "int mOff", "float[] v", "int vOff", "float stepSize", "float beta1", "float beta2", "float invSqrtBc2", "float eps", "float weightDecay", "float pScale", "int n"], ["p","g","m","v"]),
 ]
 
 

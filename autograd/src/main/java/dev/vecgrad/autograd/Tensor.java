@@ -274,6 +274,57 @@ public final class Tensor {
         }
     }
 
+    // ---------------------------------------------------------------- direct storage access
+
+    /**
+     * The float32 storage of this contiguous tensor, element i at {@code floatData()[dataOffset() + i]}:
+     * for optimizers, initializers and loaders that update parameters in place. Writing through
+     * it bypasses autograd, as {@code p.data} does in PyTorch.
+     *
+     * @throws IllegalStateException if the tensor is float64 or not contiguous
+     */
+    public float[] floatData() {
+        requireContiguous("floatData");
+        if (f == null) {
+            throw new IllegalStateException("floatData: the tensor is float64; use doubleData()");
+        }
+        return f;
+    }
+
+    /** The float64 storage of this contiguous tensor; see {@link #floatData()}. */
+    public double[] doubleData() {
+        requireContiguous("doubleData");
+        if (d == null) {
+            throw new IllegalStateException("doubleData: the tensor is float32; use floatData()");
+        }
+        return d;
+    }
+
+    /** Offset of element 0 in {@link #floatData()} / {@link #doubleData()}. */
+    public int dataOffset() {
+        return offset;
+    }
+
+    /** Copies src's values into this tensor in place (same shape; converts dtype); no autograd. Returns this. */
+    public Tensor copyFrom(Tensor src) {
+        requireContiguous("copyFrom");
+        if (!Shapes.same(src.shape, shape)) {
+            throw new IllegalArgumentException("copyFrom: source " + Shapes.str(src.shape) + " and target "
+                    + Shapes.str(shape) + " differ in shape");
+        }
+        double[] v = src.toDoubleArray();
+        for (int i = 0; i < v.length; i++) {
+            setFlat(i, v[i]);
+        }
+        return this;
+    }
+
+    private void requireContiguous(String op) {
+        if (!isContiguous()) {
+            throw new IllegalStateException(op + ": the tensor " + Shapes.str(shape) + " is a non-contiguous view; use contiguous()");
+        }
+    }
+
     // ---------------------------------------------------------------- autograd
 
     /** Marks this tensor as a leaf whose gradient is wanted (or not); returns this. */

@@ -40,6 +40,12 @@ final class DoubleScalar {
         }
     }
 
+    static void maximum(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = Math.max(a[ao + i], b[bo + i]);
+        }
+    }
+
     static void fma(double[] a, int ao, double[] b, int bo, double[] c, int co, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = Math.fma(a[ao + i], b[bo + i], c[co + i]);
@@ -192,6 +198,19 @@ final class DoubleScalar {
             double s = sigmoid(2 * GELU_K0 * (v + GELU_K1 * v * v * v));
             double d = s + v * s * (1 - s) * 2 * GELU_K0 * (1 + 3 * GELU_K1 * v * v);
             out[oo + i] = (double) (g[go + i] * d);
+        }
+    }
+
+    static void adamStep(double[] p, int po, double[] g, int go, double[] m, int mo, double[] v, int vo, double stepSize,
+                         double beta1, double beta2, double invSqrtBc2, double eps, double weightDecay, double pScale, int n) {
+        for (int i = 0; i < n; i++) {
+            double g2 = p[po + i] * weightDecay + g[go + i];
+            double m2 = m[mo + i] * beta1 + g2 * (1 - beta1);
+            double v2 = v[vo + i] * beta2 + g2 * g2 * (1 - beta2);
+            double denom = (double) Math.sqrt(v2) * invSqrtBc2 + eps;
+            p[po + i] = p[po + i] * pScale - m2 * stepSize / denom;
+            m[mo + i] = m2;
+            v[vo + i] = v2;
         }
     }
 

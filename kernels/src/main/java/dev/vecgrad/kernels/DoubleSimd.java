@@ -74,6 +74,17 @@ final class DoubleSimd {
         }
     }
 
+    static void maximum(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            DoubleVector.fromArray(S, a, ao + i).max(DoubleVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(a, ao + i, m).max(load(b, bo + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
     /** out = a * b + c, one rounding. */
     static void fma(double[] a, int ao, double[] b, int bo, double[] c, int co, double[] out, int oo, int n) {
         int i = 0;
@@ -384,6 +395,35 @@ final class DoubleSimd {
         DoubleVector s = sigmoid(geluTanhArgument(v));
         DoubleVector du = v.mul(v).fma(3 * GELU_K1, 1.0).mul(2 * GELU_K0);
         return v.mul(s).mul(s.neg().add(1.0)).fma(du, s);
+    }
+
+    // ---- optimizer updates ----
+
+    static void adamStep(double[] p, int po, double[] g, int go, double[] m, int mo, double[] v, int vo, double stepSize,
+                         double beta1, double beta2, double invSqrtBc2, double eps, double weightDecay, double pScale, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            adam(DoubleVector.fromArray(S, p, po + i), DoubleVector.fromArray(S, g, go + i), DoubleVector.fromArray(S, m, mo + i),
+                    DoubleVector.fromArray(S, v, vo + i), stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale,
+                    p, po + i, m, mo + i, v, vo + i, S.maskAll(true));
+        }
+        if (i < n) {
+            VectorMask<Double> k = S.indexInRange(i, n);
+            adam(load(p, po + i, k), load(g, go + i, k), load(m, mo + i, k), load(v, vo + i, k), stepSize, beta1, beta2,
+                    invSqrtBc2, eps, weightDecay, pScale, p, po + i, m, mo + i, v, vo + i, k);
+        }
+    }
+
+    private static void adam(DoubleVector pv, DoubleVector gv, DoubleVector mv, DoubleVector vv, double stepSize, double beta1,
+                             double beta2, double invSqrtBc2, double eps, double weightDecay, double pScale,
+                             double[] p, int pi, double[] m, int mi, double[] v, int vi, VectorMask<Double> k) {
+        DoubleVector g2 = pv.mul(weightDecay).add(gv);
+        DoubleVector m2 = mv.mul(beta1).add(g2.mul(1 - beta1));
+        DoubleVector v2 = vv.mul(beta2).add(g2.mul(g2).mul(1 - beta2));
+        DoubleVector denom = v2.lanewise(VectorOperators.SQRT).mul(invSqrtBc2).add(eps);
+        pv.mul(pScale).sub(m2.mul(stepSize).div(denom)).intoArray(p, pi, k);
+        m2.intoArray(m, mi, k);
+        v2.intoArray(v, vi, k);
     }
 
     // ---- row broadcasts on a rows x cols row-major block ----

@@ -161,6 +161,29 @@ public final class Elementwise {
         });
     }
 
+    /** out = max(a, b); NaN if either is NaN. */
+    public static void maximum(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        checkLength("maximum", n);
+        check("maximum", "a", a == null ? -1 : a.length, aOff, n);
+        check("maximum", "b", b == null ? -1 : b.length, bOff, n);
+        check("maximum", "out", out == null ? -1 : out.length, outOff, n);
+        if (n <= GRAIN) {
+            if (VECTOR) {
+                FloatSimd.maximum(a, aOff, b, bOff, out, outOff, n);
+            } else {
+                FloatScalar.maximum(a, aOff, b, bOff, out, outOff, n);
+            }
+            return;
+        }
+        split(n, (from, len) -> {
+            if (VECTOR) {
+                FloatSimd.maximum(a, aOff + from, b, bOff + from, out, outOff + from, len);
+            } else {
+                FloatScalar.maximum(a, aOff + from, b, bOff + from, out, outOff + from, len);
+            }
+        });
+    }
+
     /** out = a * b + c with one rounding. */
     public static void fma(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] out, int outOff, int n) {
         checkLength("fma", n);
@@ -676,6 +699,30 @@ public final class Elementwise {
         });
     }
 
+    /** One fused Adam/AdamW update, in place: g' = g + weightDecay p; m = beta1 m + (1 - beta1) g'; v = beta2 v + (1 - beta2) g'^2; p = pScale p - stepSize m / (sqrt(v) invSqrtBc2 + eps). Adam: pScale 1, stepSize lr / (1 - beta1^t), invSqrtBc2 1 / sqrt(1 - beta2^t); AdamW: weightDecay 0, pScale 1 - lr wd. */
+    public static void adamStep(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float stepSize, float beta1, float beta2, float invSqrtBc2, float eps, float weightDecay, float pScale, int n) {
+        checkLength("adamStep", n);
+        check("adamStep", "p", p == null ? -1 : p.length, pOff, n);
+        check("adamStep", "g", g == null ? -1 : g.length, gOff, n);
+        check("adamStep", "m", m == null ? -1 : m.length, mOff, n);
+        check("adamStep", "v", v == null ? -1 : v.length, vOff, n);
+        if (n <= GRAIN) {
+            if (VECTOR) {
+                FloatSimd.adamStep(p, pOff, g, gOff, m, mOff, v, vOff, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, n);
+            } else {
+                FloatScalar.adamStep(p, pOff, g, gOff, m, mOff, v, vOff, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, n);
+            }
+            return;
+        }
+        split(n, (from, len) -> {
+            if (VECTOR) {
+                FloatSimd.adamStep(p, pOff + from, g, gOff + from, m, mOff + from, v, vOff + from, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, len);
+            } else {
+                FloatScalar.adamStep(p, pOff + from, g, gOff + from, m, mOff + from, v, vOff + from, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, len);
+            }
+        });
+    }
+
     /** out = a + b. */
     public static void add(double[] a, int aOff, double[] b, int bOff, double[] out, int outOff, int n) {
         checkLength("add", n);
@@ -764,6 +811,29 @@ public final class Elementwise {
                 DoubleSimd.div(a, aOff + from, b, bOff + from, out, outOff + from, len);
             } else {
                 DoubleScalar.div(a, aOff + from, b, bOff + from, out, outOff + from, len);
+            }
+        });
+    }
+
+    /** out = max(a, b); NaN if either is NaN. */
+    public static void maximum(double[] a, int aOff, double[] b, int bOff, double[] out, int outOff, int n) {
+        checkLength("maximum", n);
+        check("maximum", "a", a == null ? -1 : a.length, aOff, n);
+        check("maximum", "b", b == null ? -1 : b.length, bOff, n);
+        check("maximum", "out", out == null ? -1 : out.length, outOff, n);
+        if (n <= GRAIN) {
+            if (VECTOR) {
+                DoubleSimd.maximum(a, aOff, b, bOff, out, outOff, n);
+            } else {
+                DoubleScalar.maximum(a, aOff, b, bOff, out, outOff, n);
+            }
+            return;
+        }
+        split(n, (from, len) -> {
+            if (VECTOR) {
+                DoubleSimd.maximum(a, aOff + from, b, bOff + from, out, outOff + from, len);
+            } else {
+                DoubleScalar.maximum(a, aOff + from, b, bOff + from, out, outOff + from, len);
             }
         });
     }
@@ -1279,6 +1349,30 @@ public final class Elementwise {
                 DoubleSimd.geluTanhBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len);
             } else {
                 DoubleScalar.geluTanhBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len);
+            }
+        });
+    }
+
+    /** One fused Adam/AdamW update, in place: g' = g + weightDecay p; m = beta1 m + (1 - beta1) g'; v = beta2 v + (1 - beta2) g'^2; p = pScale p - stepSize m / (sqrt(v) invSqrtBc2 + eps). Adam: pScale 1, stepSize lr / (1 - beta1^t), invSqrtBc2 1 / sqrt(1 - beta2^t); AdamW: weightDecay 0, pScale 1 - lr wd. */
+    public static void adamStep(double[] p, int pOff, double[] g, int gOff, double[] m, int mOff, double[] v, int vOff, double stepSize, double beta1, double beta2, double invSqrtBc2, double eps, double weightDecay, double pScale, int n) {
+        checkLength("adamStep", n);
+        check("adamStep", "p", p == null ? -1 : p.length, pOff, n);
+        check("adamStep", "g", g == null ? -1 : g.length, gOff, n);
+        check("adamStep", "m", m == null ? -1 : m.length, mOff, n);
+        check("adamStep", "v", v == null ? -1 : v.length, vOff, n);
+        if (n <= GRAIN) {
+            if (VECTOR) {
+                DoubleSimd.adamStep(p, pOff, g, gOff, m, mOff, v, vOff, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, n);
+            } else {
+                DoubleScalar.adamStep(p, pOff, g, gOff, m, mOff, v, vOff, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, n);
+            }
+            return;
+        }
+        split(n, (from, len) -> {
+            if (VECTOR) {
+                DoubleSimd.adamStep(p, pOff + from, g, gOff + from, m, mOff + from, v, vOff + from, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, len);
+            } else {
+                DoubleScalar.adamStep(p, pOff + from, g, gOff + from, m, mOff + from, v, vOff + from, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, len);
             }
         });
     }

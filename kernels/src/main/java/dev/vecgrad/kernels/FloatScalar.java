@@ -40,6 +40,12 @@ final class FloatScalar {
         }
     }
 
+    static void maximum(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = Math.max(a[ao + i], b[bo + i]);
+        }
+    }
+
     static void fma(float[] a, int ao, float[] b, int bo, float[] c, int co, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = Math.fma(a[ao + i], b[bo + i], c[co + i]);
@@ -192,6 +198,19 @@ final class FloatScalar {
             double s = sigmoid(2 * GELU_K0 * (v + GELU_K1 * v * v * v));
             double d = s + v * s * (1 - s) * 2 * GELU_K0 * (1 + 3 * GELU_K1 * v * v);
             out[oo + i] = (float) (g[go + i] * d);
+        }
+    }
+
+    static void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, float stepSize,
+                         float beta1, float beta2, float invSqrtBc2, float eps, float weightDecay, float pScale, int n) {
+        for (int i = 0; i < n; i++) {
+            float g2 = p[po + i] * weightDecay + g[go + i];
+            float m2 = m[mo + i] * beta1 + g2 * (1 - beta1);
+            float v2 = v[vo + i] * beta2 + g2 * g2 * (1 - beta2);
+            float denom = (float) Math.sqrt(v2) * invSqrtBc2 + eps;
+            p[po + i] = p[po + i] * pScale - m2 * stepSize / denom;
+            m[mo + i] = m2;
+            v[vo + i] = v2;
         }
     }
 

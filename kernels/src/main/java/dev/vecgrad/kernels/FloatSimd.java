@@ -74,6 +74,17 @@ final class FloatSimd {
         }
     }
 
+    static void maximum(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            FloatVector.fromArray(S, a, ao + i).max(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(a, ao + i, m).max(load(b, bo + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
     /** out = a * b + c, one rounding. */
     static void fma(float[] a, int ao, float[] b, int bo, float[] c, int co, float[] out, int oo, int n) {
         int i = 0;
@@ -384,6 +395,35 @@ final class FloatSimd {
         FloatVector s = sigmoid(geluTanhArgument(v));
         FloatVector du = v.mul(v).fma(3 * GELU_K1, 1f).mul(2 * GELU_K0);
         return v.mul(s).mul(s.neg().add(1f)).fma(du, s);
+    }
+
+    // ---- optimizer updates ----
+
+    static void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, float stepSize,
+                         float beta1, float beta2, float invSqrtBc2, float eps, float weightDecay, float pScale, int n) {
+        int i = 0;
+        for (int end = S.loopBound(n); i < end; i += VL) {
+            adam(FloatVector.fromArray(S, p, po + i), FloatVector.fromArray(S, g, go + i), FloatVector.fromArray(S, m, mo + i),
+                    FloatVector.fromArray(S, v, vo + i), stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale,
+                    p, po + i, m, mo + i, v, vo + i, S.maskAll(true));
+        }
+        if (i < n) {
+            VectorMask<Float> k = S.indexInRange(i, n);
+            adam(load(p, po + i, k), load(g, go + i, k), load(m, mo + i, k), load(v, vo + i, k), stepSize, beta1, beta2,
+                    invSqrtBc2, eps, weightDecay, pScale, p, po + i, m, mo + i, v, vo + i, k);
+        }
+    }
+
+    private static void adam(FloatVector pv, FloatVector gv, FloatVector mv, FloatVector vv, float stepSize, float beta1,
+                             float beta2, float invSqrtBc2, float eps, float weightDecay, float pScale,
+                             float[] p, int pi, float[] m, int mi, float[] v, int vi, VectorMask<Float> k) {
+        FloatVector g2 = pv.mul(weightDecay).add(gv);
+        FloatVector m2 = mv.mul(beta1).add(g2.mul(1 - beta1));
+        FloatVector v2 = vv.mul(beta2).add(g2.mul(g2).mul(1 - beta2));
+        FloatVector denom = v2.lanewise(VectorOperators.SQRT).mul(invSqrtBc2).add(eps);
+        pv.mul(pScale).sub(m2.mul(stepSize).div(denom)).intoArray(p, pi, k);
+        m2.intoArray(m, mi, k);
+        v2.intoArray(v, vi, k);
     }
 
     // ---- row broadcasts on a rows x cols row-major block ----

@@ -26,6 +26,24 @@ public final class ExactMaps {
         Elementwise.div(a, off, b, off, got, off, n);
         FloatScalar.div(a, off, b, off, want, off, n);
         ElementwiseTest.assertBitwise("div n=" + n, want, got);
+        Elementwise.maximum(a, off, b, off, got, off, n);
+        FloatScalar.maximum(a, off, b, off, want, off, n);
+        ElementwiseTest.assertBitwise("maximum n=" + n, want, got);
+        float[] p1 = got.clone();
+        float[] p2 = got.clone();
+        float[] m1 = c.clone();
+        float[] m2 = c.clone();
+        float[] v1 = new float[len];
+        float[] v2 = new float[len];
+        for (int i = 0; i < len; i++) {
+            v1[i] = Math.abs(b[i]);
+            v2[i] = v1[i];
+        }
+        Elementwise.adamStep(p1, off, a, off, m1, off, v1, off, 1e-3f, 0.9f, 0.999f, 1.3f, 1e-8f, 0.01f, 0.999f, n);
+        FloatScalar.adamStep(p2, off, a, off, m2, off, v2, off, 1e-3f, 0.9f, 0.999f, 1.3f, 1e-8f, 0.01f, 0.999f, n);
+        ElementwiseTest.assertBitwise("adamStep p n=" + n, p2, p1);
+        ElementwiseTest.assertBitwise("adamStep m n=" + n, m2, m1);
+        ElementwiseTest.assertBitwise("adamStep v n=" + n, v2, v1);
         Elementwise.fma(a, off, b, off, c, off, got, off, n);
         FloatScalar.fma(a, off, b, off, c, off, want, off, n);
         ElementwiseTest.assertBitwise("fma n=" + n, want, got);

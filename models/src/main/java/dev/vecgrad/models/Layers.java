@@ -1,0 +1,128 @@
+package dev.vecgrad.models;
+
+import dev.vecgrad.autograd.DType;
+import dev.vecgrad.autograd.Tensor;
+import java.util.Random;
+
+/** Shape and regularization layers: Flatten, Dropout, BatchNorm1d, LayerNorm. */
+public final class Layers {
+
+    private Layers() {}
+
+    /** [N, d1, d2, ...] to [N, d1 * d2 * ...]. */
+    public static final class Flatten extends Module {
+        @Override
+        public Tensor forward(Tensor x) {
+            return x.dim() <= 2 ? x : x.flatten(1);
+        }
+    }
+
+    /** Inverted dropout in training mode (scale 1 / (1 - p)); the identity in eval mode. */
+    public static final class Dropout extends Module {
+        private final double p;
+        private final Random rng;
+
+        public Dropout(double p, Random rng) {
+            if (!(p >= 0 && p < 1)) {
+                throw new IllegalArgumentException("Dropout: p must be in [0, 1), got " + p);
+            }
+            this.p = p;
+            this.rng = rng;
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return x.dropout(p, isTraining(), rng);
+        }
+    }
+
+    /**
+     * Batch normalization over [N, C]: in training, each feature is normalized by the batch
+     * mean and (biased) variance, and the running statistics are updated with momentum as
+     * PyTorch does (running_var from the unbiased variance); in eval mode the running
+     * statistics are used. Learnable scale (weight, 1s) and shift (bias, 0s).
+     */
+    public static final class BatchNorm1d extends Module {
+        public final Tensor weight;
+        public final Tensor bias;
+        public final Tensor runningMean;
+        public final Tensor runningVar;
+        private final double eps;
+        private final double momentum;
+        private final int features;
+
+        public BatchNorm1d(int features) {
+            this(features, 1e-5, 0.1, DType.F32);
+        }
+
+        public BatchNorm1d(int features, double eps, double momentum, DType dtype) {
+            this.features = features;
+            this.eps = eps;
+            this.momentum = momentum;
+            weight = registerParameter("weight", Tensor.ones(dtype, features));
+            bias = registerParameter("bias", Tensor.zeros(dtype, features));
+            runningMean = registerBuffer("running_mean", Tensor.zeros(dtype, features));
+            runningVar = registerBuffer("running_var", Tensor.ones(dtype, features));
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            if (x.dim() != 2 || x.size(1) != features) {
+                throw new IllegalArgumentException("BatchNorm1d(" + features + "): expects [N, " + features + "], got "
+                        + java.util.Arrays.toString(x.shape()));
+            }
+            if (!isTraining()) {
+                return x.sub(runningMean).div(runningVar.add(eps).sqrt()).mul(weight).add(bias);
+            }
+            int n = x.size(0);
+            if (n < 2) {
+                throw new IllegalArgumentException("BatchNorm1d: expected more than 1 value per channel when training, got a batch of " + n);
+            }
+            Tensor mean = x.mean(0, true);
+            Tensor centered = x.sub(mean);
+            Tensor var = centered.mul(centered).mean(0, true);
+            Tensor y = centered.div(var.add(eps).sqrt()).mul(weight).add(bias);
+            double[] m = mean.toDoubleArray();
+            double[] v = var.toDoubleArray();
+            double[] rm = runningMean.toDoubleArray();
+            double[] rv = runningVar.toDoubleArray();
+            for (int j = 0; j < features; j++) {
+                rm[j] = (1 - momentum) * rm[j] + momentum * m[j];
+                rv[j] = (1 - momentum) * rv[j] + momentum * v[j] * n / (n - 1);
+            }
+            runningMean.copyFrom(Tensor.of(rm, features));
+            runningVar.copyFrom(Tensor.of(rv, features));
+            return y;
+        }
+    }
+
+    /** Layer normalization over the last dimension, biased variance, learnable scale and shift. */
+    public static final class LayerNorm extends Module {
+        public final Tensor weight;
+        public final Tensor bias;
+        private final double eps;
+        private final int size;
+
+        public LayerNorm(int size) {
+            this(size, 1e-5, DType.F32);
+        }
+
+        public LayerNorm(int size, double eps, DType dtype) {
+            this.size = size;
+            this.eps = eps;
+            weight = registerParameter("weight", Tensor.ones(dtype, size));
+            bias = registerParameter("bias", Tensor.zeros(dtype, size));
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            if (x.dim() == 0 || x.size(-1) != size) {
+                throw new IllegalArgumentException("LayerNorm(" + size + "): the last dimension of "
+                        + java.util.Arrays.toString(x.shape()) + " is not " + size);
+            }
+            Tensor centered = x.sub(x.mean(-1, true));
+            Tensor var = centered.mul(centered).mean(-1, true);
+            return centered.div(var.add(eps).sqrt()).mul(weight).add(bias);
+        }
+    }
+}

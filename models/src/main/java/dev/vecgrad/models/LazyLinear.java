@@ -1,0 +1,41 @@
+package dev.vecgrad.models;
+
+import dev.vecgrad.autograd.DType;
+import dev.vecgrad.autograd.Tensor;
+import java.util.Random;
+
+/**
+ * A {@link Linear} whose input size is inferred from the first input it sees, as
+ * {@code torch.nn.LazyLinear}. Its parameters exist only after that first call: create the
+ * optimizer after a first forward pass.
+ */
+public class LazyLinear extends Module {
+
+    private final int out;
+    private final Random rng;
+    private Linear inner;
+
+    public LazyLinear(int out, Random rng) {
+        this.out = out;
+        this.rng = rng;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (inner == null) {
+            int[] s = x.shape();
+            inner = register("linear", new Linear(s[s.length - 1], out, true, x.dtype(), rng));
+        }
+        return inner.forward(x);
+    }
+
+    /** The inferred input size, or -1 before the first call. */
+    public int inFeatures() {
+        return inner == null ? -1 : inner.in;
+    }
+
+    @Override
+    public String toString() {
+        return inner == null ? "LazyLinear(? -> " + out + ")" : "LazyLinear(" + inner.in + " -> " + out + ")";
+    }
+}

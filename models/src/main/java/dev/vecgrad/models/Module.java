@@ -1,0 +1,192 @@
+package dev.vecgrad.models;
+
+import dev.vecgrad.autograd.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A building block of a model, as {@code torch.nn.Module}: it owns named parameters (tensors
+ * that require grad), named buffers (state that is saved but not trained, like BatchNorm's
+ * running statistics) and named child modules, and computes {@link #forward(Tensor)}.
+ *
+ * <p>Subclass it and register what you create in the constructor:
+ * <pre>{@code
+ * class TwoLayer extends Module {
+ *     final Linear a = register("a", new Linear(784, 128, rng));
+ *     final Linear b = register("b", new Linear(128, 10, rng));
+ *     public Tensor forward(Tensor x) { return b.forward(a.forward(x).relu()); }
+ * }
+ * }</pre>
+ * Names are dotted paths ({@code a.weight}). A module used twice in a model shares its
+ * parameters, which then receive the sum of both gradients. {@link #train()} and
+ * {@link #eval()} switch the mode of the whole tree (dropout, batch norm).
+ *
+ * <p>Not thread-safe: one module tree per training thread.
+ */
+public abstract class Module {
+
+    private final Map<String, Tensor> parameters = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+
+    /** The computation of this module. */
+    public abstract Tensor forward(Tensor input);
+
+    /** Registers a trainable parameter (marked requiresGrad) under {@code name}; returns it. */
+    protected Tensor registerParameter(String name, Tensor parameter) {
+        checkName(name);
+        parameters.put(name, parameter.requiresGrad(true));
+        return parameter;
+    }
+
+    /** Registers state that is saved with the parameters but not trained; returns it. */
+    protected Tensor registerBuffer(String name, Tensor buffer) {
+        checkName(name);
+        buffers.put(name, buffer);
+        return buffer;
+    }
+
+    /** Registers a child module under {@code name}; returns it. */
+    protected <M extends Module> M register(String name, M child) {
+        checkName(name);
+        children.put(name, child);
+        return child;
+    }
+
+    private void checkName(String name) {
+        if (name.isEmpty() || name.contains(".")) {
+            throw new IllegalArgumentException("a parameter, buffer or module name must be non-empty and without '.', got '" + name + "'");
+        }
+        if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException("'" + name + "' is already registered in " + getClass().getSimpleName());
+        }
+    }
+
+    /** Parameters of this module and its descendants by dotted name, each shared tensor once. */
+    public Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collect("", out, false);
+        return out;
+    }
+
+    /** All parameters, each shared tensor once, in registration order. */
+    public List<Tensor> parameters() {
+        return new ArrayList<>(namedParameters().values());
+    }
+
+    /** Buffers by dotted name. */
+    public Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collect("", out, true);
+        return out;
+    }
+
+    private void collect(String prefix, Map<String, Tensor> out, boolean wantBuffers) {
+        for (Map.Entry<String, Tensor> e : (wantBuffers ? buffers : parameters).entrySet()) {
+            if (!out.containsValue(e.getValue())) {
+                out.put(prefix + e.getKey(), e.getValue());
+            }
+        }
+        for (Map.Entry<String, Module> e : children.entrySet()) {
+            e.getValue().collect(prefix + e.getKey() + ".", out, wantBuffers);
+        }
+    }
+
+    /** Direct children by name. */
+    public Map<String, Module> children() {
+        return Map.copyOf(children);
+    }
+
+    /** Parameters and buffers by dotted name: what a checkpoint saves. */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>(namedParameters());
+        out.putAll(namedBuffers());
+        return out;
+    }
+
+    /**
+     * Copies a saved state into this module's parameters and buffers.
+     *
+     * @throws IllegalArgumentException naming every missing and unexpected name, or the first
+     *         tensor whose shape or dtype differs; nothing is copied then
+     */
+    public void loadStateDict(Map<String, Tensor> state) {
+        Map<String, Tensor> mine = stateDict();
+        Set<String> missing = new TreeSet<>(mine.keySet());
+        missing.removeAll(state.keySet());
+        Set<String> unexpected = new TreeSet<>(state.keySet());
+        unexpected.removeAll(mine.keySet());
+        if (!missing.isEmpty() || !unexpected.isEmpty()) {
+            throw new IllegalArgumentException("loadStateDict: " + (missing.isEmpty() ? "" : "missing " + missing)
+                    + (missing.isEmpty() || unexpected.isEmpty() ? "" : ", ")
+                    + (unexpected.isEmpty() ? "" : "unexpected " + unexpected));
+        }
+        for (Map.Entry<String, Tensor> e : mine.entrySet()) {
+            Tensor src = state.get(e.getKey());
+            Tensor dst = e.getValue();
+            if (!java.util.Arrays.equals(src.shape(), dst.shape()) || src.dtype() != dst.dtype()) {
+                throw new IllegalArgumentException("loadStateDict: '" + e.getKey() + "' is " + java.util.Arrays.toString(src.shape())
+                        + " " + src.dtype().torchName() + " in the state, " + java.util.Arrays.toString(dst.shape()) + " "
+                        + dst.dtype().torchName() + " in the module");
+            }
+        }
+        for (Map.Entry<String, Tensor> e : mine.entrySet()) {
+            e.getValue().copyFrom(state.get(e.getKey()));
+        }
+    }
+
+    /** Training mode for this module and all descendants; returns this. */
+    public Module train() {
+        setTraining(true);
+        return this;
+    }
+
+    /** Evaluation mode (dropout off, batch norm on running statistics); returns this. */
+    public Module eval() {
+        setTraining(false);
+        return this;
+    }
+
+    private void setTraining(boolean mode) {
+        training = mode;
+        for (Module m : children.values()) {
+            m.setTraining(mode);
+        }
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** Clears the gradients of all parameters. */
+    public void zeroGrad() {
+        for (Tensor p : parameters()) {
+            p.zeroGrad();
+        }
+    }
+
+    /** Number of trainable elements. */
+    public long parameterCount() {
+        long n = 0;
+        for (Tensor p : parameters()) {
+            n += p.numel();
+        }
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('(');
+        String sep = "";
+        for (Map.Entry<String, Module> e : children.entrySet()) {
+            sb.append(sep).append(e.getKey()).append(": ").append(e.getValue());
+            sep = ", ";
+        }
+        return sb.append(')').toString();
+    }
+}

@@ -1,0 +1,244 @@
+package dev.vecgrad.models.optim;
+
+import dev.vecgrad.autograd.DType;
+import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.kernels.Elementwise;
+import dev.vecgrad.kernels.Reductions;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Base of the optimizers, as {@code torch.optim.Optimizer}: parameter groups, each with its
+ * own learning rate; per-parameter state created on the first step; {@link #zeroGrad()} and
+ * {@link #step()}. Updates run in place on the parameters' storage with the vector kernels
+ * (float32 or float64 alike); parameters without a gradient are skipped.
+ */
+public abstract class Optimizer {
+
+    /** Parameters sharing a learning rate. */
+    public static final class ParamGroup {
+        final List<Tensor> params;
+        double lr;
+
+        public ParamGroup(List<Tensor> params, double lr) {
+            this.params = List.copyOf(params);
+            this.lr = lr;
+        }
+
+        public List<Tensor> params() {
+            return params;
+        }
+
+        public double lr() {
+            return lr;
+        }
+    }
+
+    protected final List<ParamGroup> groups = new ArrayList<>();
+    private final Map<Tensor, double[]> scalars = new IdentityHashMap<>();
+    private final Map<Tensor, Map<String, Tensor>> buffers = new IdentityHashMap<>();
+
+    protected Optimizer(List<Tensor> params, double lr) {
+        this(List.of(new ParamGroup(params, lr)));
+    }
+
+    protected Optimizer(List<ParamGroup> groups) {
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameter groups");
+        }
+        for (ParamGroup g : groups) {
+            checkLr(g.lr);
+            for (Tensor p : g.params) {
+                if (!p.requiresGrad()) {
+                    throw new IllegalArgumentException(getClass().getSimpleName() + ": a parameter " + java.util.Arrays.toString(p.shape())
+                            + " does not require grad");
+                }
+            }
+        }
+        this.groups.addAll(groups);
+    }
+
+    private void checkLr(double lr) {
+        if (!(lr >= 0)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": invalid learning rate " + lr);
+        }
+    }
+
+    public List<ParamGroup> paramGroups() {
+        return List.copyOf(groups);
+    }
+
+    /** The learning rate of the first group. */
+    public double lr() {
+        return groups.get(0).lr;
+    }
+
+    /** Sets the learning rate of every group (what a schedule does). */
+    public void setLr(double lr) {
+        checkLr(lr);
+        for (ParamGroup g : groups) {
+            g.lr = lr;
+        }
+    }
+
+    /** Sets the learning rate of one group. */
+    public void setLr(int group, double lr) {
+        checkLr(lr);
+        groups.get(group).lr = lr;
+    }
+
+    /** Clears every parameter's gradient. */
+    public void zeroGrad() {
+        for (ParamGroup g : groups) {
+            for (Tensor p : g.params) {
+                p.zeroGrad();
+            }
+        }
+    }
+
+    /** One update of every parameter that has a gradient. */
+    public void step() {
+        for (ParamGroup g : groups) {
+            for (Tensor p : g.params) {
+                Tensor grad = p.grad();
+                if (grad == null) {
+                    continue;
+                }
+                if (!java.util.Arrays.equals(grad.shape(), p.shape())) {
+                    throw new IllegalStateException("step: gradient " + java.util.Arrays.toString(grad.shape()) + " for a parameter "
+                            + java.util.Arrays.toString(p.shape()));
+                }
+                update(p, grad.contiguous(), g.lr);
+            }
+        }
+    }
+
+    /** Updates one parameter in place from its gradient. */
+    protected abstract void update(Tensor p, Tensor grad, double lr);
+
+    /** Scalar state of a parameter (step counts), created zeroed with {@code size} entries. */
+    protected double[] scalars(Tensor p, int size) {
+        return scalars.computeIfAbsent(p, k -> new double[size]);
+    }
+
+    /** A state buffer of a parameter's shape and dtype, created filled with {@code init}. */
+    protected Tensor buffer(Tensor p, String name, double init) {
+        return buffers.computeIfAbsent(p, k -> new java.util.HashMap<>())
+                .computeIfAbsent(name, k -> Tensor.full(p.dtype(), init, p.shape()));
+    }
+
+    /** True when the buffer exists already (PyTorch initializes some state from the first gradient). */
+    protected boolean hasBuffer(Tensor p, String name) {
+        Map<String, Tensor> m = buffers.get(p);
+        return m != null && m.containsKey(name);
+    }
+
+    // ---- vector-kernel helpers on whole tensors (contiguous, same shape) ----
+
+    static boolean f32(Tensor t) {
+        return t.dtype() == DType.F32;
+    }
+
+    /** y += alpha x. */
+    static void axpy(double alpha, Tensor x, Tensor y) {
+        if (f32(y)) {
+            Elementwise.axpy((float) alpha, x.floatData(), x.dataOffset(), y.floatData(), y.dataOffset(), y.numel());
+        } else {
+            Elementwise.axpy(alpha, x.doubleData(), x.dataOffset(), y.doubleData(), y.dataOffset(), y.numel());
+        }
+    }
+
+    /** y *= alpha. */
+    static void scale(double alpha, Tensor y) {
+        if (f32(y)) {
+            Elementwise.scale((float) alpha, y.floatData(), y.dataOffset(), y.floatData(), y.dataOffset(), y.numel());
+        } else {
+            Elementwise.scale(alpha, y.doubleData(), y.dataOffset(), y.doubleData(), y.dataOffset(), y.numel());
+        }
+    }
+
+    /** y += a * b. */
+    static void mulAdd(Tensor a, Tensor b, Tensor y) {
+        if (f32(y)) {
+            Elementwise.mulAdd(a.floatData(), a.dataOffset(), b.floatData(), b.dataOffset(), y.floatData(), y.dataOffset(), y.numel());
+        } else {
+            Elementwise.mulAdd(a.doubleData(), a.dataOffset(), b.doubleData(), b.dataOffset(), y.doubleData(), y.dataOffset(), y.numel());
+        }
+    }
+
+    /** out = a / b. */
+    static void div(Tensor a, Tensor b, Tensor out) {
+        if (f32(out)) {
+            Elementwise.div(a.floatData(), a.dataOffset(), b.floatData(), b.dataOffset(), out.floatData(), out.dataOffset(), out.numel());
+        } else {
+            Elementwise.div(a.doubleData(), a.dataOffset(), b.doubleData(), b.dataOffset(), out.doubleData(), out.dataOffset(), out.numel());
+        }
+    }
+
+    /** out = a * b. */
+    static void mul(Tensor a, Tensor b, Tensor out) {
+        if (f32(out)) {
+            Elementwise.mul(a.floatData(), a.dataOffset(), b.floatData(), b.dataOffset(), out.floatData(), out.dataOffset(), out.numel());
+        } else {
+            Elementwise.mul(a.doubleData(), a.dataOffset(), b.doubleData(), b.dataOffset(), out.doubleData(), out.dataOffset(), out.numel());
+        }
+    }
+
+    /** out = sqrt(x) + s. */
+    static void sqrtAdd(Tensor x, double s, Tensor out) {
+        if (f32(out)) {
+            Elementwise.sqrt(x.floatData(), x.dataOffset(), out.floatData(), out.dataOffset(), out.numel());
+            Elementwise.addScalar(out.floatData(), out.dataOffset(), (float) s, out.floatData(), out.dataOffset(), out.numel());
+        } else {
+            Elementwise.sqrt(x.doubleData(), x.dataOffset(), out.doubleData(), out.dataOffset(), out.numel());
+            Elementwise.addScalar(out.doubleData(), out.dataOffset(), s, out.doubleData(), out.dataOffset(), out.numel());
+        }
+    }
+
+    /** out = x + s. */
+    static void addScalar(Tensor x, double s, Tensor out) {
+        if (f32(out)) {
+            Elementwise.addScalar(x.floatData(), x.dataOffset(), (float) s, out.floatData(), out.dataOffset(), out.numel());
+        } else {
+            Elementwise.addScalar(x.doubleData(), x.dataOffset(), s, out.doubleData(), out.dataOffset(), out.numel());
+        }
+    }
+
+    /** A fresh copy of g, or g + wd * p when weight decay is on (the L2 term PyTorch adds to the gradient). */
+    static Tensor decayed(Tensor g, Tensor p, double weightDecay) {
+        Tensor out = g.mul(1.0);
+        if (weightDecay != 0) {
+            axpy(weightDecay, p, out);
+        }
+        return out;
+    }
+
+    /**
+     * Scales every gradient so that their global L2 norm is at most maxNorm, as
+     * {@code torch.nn.utils.clip_grad_norm_}; returns the norm before clipping.
+     */
+    public static double clipGradNorm(List<Tensor> params, double maxNorm) {
+        double sq = 0;
+        for (Tensor p : params) {
+            Tensor g = p.grad();
+            if (g != null) {
+                Tensor c = g.contiguous();
+                sq += f32(c) ? Reductions.sumOfSquares(c.floatData(), c.dataOffset(), c.numel())
+                        : Reductions.sumOfSquares(c.doubleData(), c.dataOffset(), c.numel());
+            }
+        }
+        double norm = Math.sqrt(sq);
+        double coef = maxNorm / (norm + 1e-6);
+        if (coef < 1) {
+            for (Tensor p : params) {
+                Tensor g = p.grad();
+                if (g != null) {
+                    scale(coef, g.contiguous());
+                }
+            }
+        }
+        return norm;
+    }
+}

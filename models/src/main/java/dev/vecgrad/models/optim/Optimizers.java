@@ -1,0 +1,303 @@
+package dev.vecgrad.models.optim;
+
+import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.kernels.Elementwise;
+import java.util.List;
+
+/**
+ * The optimizers of {@code torch.optim} with PyTorch's update rules and defaults, as
+ * nested classes: {@link SGD}, {@link Adam}, {@link AdamW}, {@link RMSprop}, {@link Adagrad},
+ * {@link Adadelta}, {@link Adamax}. Each update is written as PyTorch's (1.13) in the comment
+ * above it, and runs on the vector kernels over the flat parameter storage.
+ */
+public final class Optimizers {
+
+    private Optimizers() {}
+
+    /** SGD with optional momentum (dampening, Nesterov) and L2 weight decay. */
+    public static final class SGD extends Optimizer {
+        private final double momentum;
+        private final double dampening;
+        private final boolean nesterov;
+        private final double weightDecay;
+
+        public SGD(List<Tensor> params, double lr) {
+            this(params, lr, 0, 0, false, 0);
+        }
+
+        public SGD(List<Tensor> params, double lr, double momentum, double dampening, boolean nesterov, double weightDecay) {
+            this(List.of(new ParamGroup(params, lr)), momentum, dampening, nesterov, weightDecay);
+        }
+
+        public SGD(List<ParamGroup> groups, double momentum, double dampening, boolean nesterov, double weightDecay) {
+            super(groups);
+            if (nesterov && (momentum <= 0 || dampening != 0)) {
+                throw new IllegalArgumentException("SGD: Nesterov momentum requires a momentum and zero dampening");
+            }
+            this.momentum = momentum;
+            this.dampening = dampening;
+            this.nesterov = nesterov;
+            this.weightDecay = weightDecay;
+        }
+
+        // d = g + wd p; buf = d (first step) or momentum buf + (1 - dampening) d;
+        // d = d + momentum buf (Nesterov) or buf; p -= lr d
+        @Override
+        protected void update(Tensor p, Tensor g, double lr) {
+            Tensor d = weightDecay != 0 || (momentum != 0 && nesterov) ? decayed(g, p, weightDecay) : g;
+            if (momentum != 0) {
+                boolean first = !hasBuffer(p, "momentum");
+                Tensor buf = buffer(p, "momentum", 0);
+                if (first) {
+                    axpy(1, d, buf);
+                } else {
+                    scale(momentum, buf);
+                    axpy(1 - dampening, d, buf);
+                }
+                if (nesterov) {
+                    axpy(momentum, buf, d);
+                } else {
+                    d = buf;
+                }
+            }
+            axpy(-lr, d, p);
+        }
+    }
+
+    /** Adam (Kingma and Ba) with optional L2 weight decay added to the gradient. */
+    public static class Adam extends Optimizer {
+        final double beta1;
+        final double beta2;
+        final double eps;
+        final double weightDecay;
+        final boolean decoupled;
+
+        public Adam(List<Tensor> params, double lr) {
+            this(params, lr, 0.9, 0.999, 1e-8, 0);
+        }
+
+        public Adam(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
+            this(List.of(new ParamGroup(params, lr)), beta1, beta2, eps, weightDecay, false);
+        }
+
+        Adam(List<ParamGroup> groups, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
+            super(groups);
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            this.eps = eps;
+            this.weightDecay = weightDecay;
+            this.decoupled = decoupled;
+        }
+
+        // t += 1; g = g + wd p (Adam) or p *= 1 - lr wd (AdamW); m = b1 m + (1 - b1) g;
+        // v = b2 v + (1 - b2) g^2; p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)   -- one fused kernel
+        @Override
+        protected void update(Tensor p, Tensor g, double lr) {
+            double[] s = scalars(p, 1);
+            double t = ++s[0];
+            Tensor m = buffer(p, "exp_avg", 0);
+            Tensor v = buffer(p, "exp_avg_sq", 0);
+            double stepSize = lr / (1 - Math.pow(beta1, t));
+            double invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(beta2, t));
+            double l2 = decoupled ? 0 : weightDecay;
+            double pScale = decoupled ? 1 - lr * weightDecay : 1;
+            if (f32(p)) {
+                Elementwise.adamStep(p.floatData(), p.dataOffset(), g.floatData(), g.dataOffset(), m.floatData(), m.dataOffset(),
+                        v.floatData(), v.dataOffset(), (float) stepSize, (float) beta1, (float) beta2, (float) invSqrtBc2,
+                        (float) eps, (float) l2, (float) pScale, p.numel());
+            } else {
+                Elementwise.adamStep(p.doubleData(), p.dataOffset(), g.doubleData(), g.dataOffset(), m.doubleData(), m.dataOffset(),
+                        v.doubleData(), v.dataOffset(), stepSize, beta1, beta2, invSqrtBc2, eps, l2, pScale, p.numel());
+            }
+        }
+    }
+
+    /** AdamW: Adam with decoupled weight decay (Loshchilov and Hutter); default decay 0.01. */
+    public static final class AdamW extends Adam {
+        public AdamW(List<Tensor> params, double lr) {
+            this(params, lr, 0.9, 0.999, 1e-8, 0.01);
+        }
+
+        public AdamW(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
+            super(List.of(new ParamGroup(params, lr)), beta1, beta2, eps, weightDecay, true);
+        }
+    }
+
+    /** RMSprop with optional momentum and centering; defaults alpha 0.99, eps 1e-8. */
+    public static final class RMSprop extends Optimizer {
+        private final double alpha;
+        private final double eps;
+        private final double weightDecay;
+        private final double momentum;
+        private final boolean centered;
+
+        public RMSprop(List<Tensor> params, double lr) {
+            this(params, lr, 0.99, 1e-8, 0, 0, false);
+        }
+
+        public RMSprop(List<Tensor> params, double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
+            super(params, lr);
+            this.alpha = alpha;
+            this.eps = eps;
+            this.weightDecay = weightDecay;
+            this.momentum = momentum;
+            this.centered = centered;
+        }
+
+        // g = g + wd p; sq = alpha sq + (1 - alpha) g^2; avg = sqrt(sq - ga^2) + eps with
+        // ga = alpha ga + (1 - alpha) g (centered) or sqrt(sq) + eps;
+        // buf = momentum buf + g / avg, p -= lr buf (momentum) or p -= lr g / avg
+        @Override
+        protected void update(Tensor p, Tensor g, double lr) {
+            Tensor d = decayed(g, p, weightDecay);
+            Tensor sq = buffer(p, "square_avg", 0);
+            scale(alpha, sq);
+            Tensor d2 = Tensor.zeros(p.dtype(), p.shape());
+            mul(d, d, d2);
+            axpy(1 - alpha, d2, sq);
+            Tensor avg = Tensor.zeros(p.dtype(), p.shape());
+            if (centered) {
+                Tensor ga = buffer(p, "grad_avg", 0);
+                scale(alpha, ga);
+                axpy(1 - alpha, d, ga);
+                Tensor ga2 = Tensor.zeros(p.dtype(), p.shape());
+                mul(ga, ga, ga2);
+                axpy(1, sq, avg);
+                axpy(-1, ga2, avg);
+                sqrtAdd(avg, eps, avg);
+            } else {
+                sqrtAdd(sq, eps, avg);
+            }
+            Tensor step = Tensor.zeros(p.dtype(), p.shape());
+            div(d, avg, step);
+            if (momentum > 0) {
+                Tensor buf = buffer(p, "momentum_buffer", 0);
+                scale(momentum, buf);
+                axpy(1, step, buf);
+                axpy(-lr, buf, p);
+            } else {
+                axpy(-lr, step, p);
+            }
+        }
+    }
+
+    /** Adagrad; defaults lr decay 0, eps 1e-10, initial accumulator 0. */
+    public static final class Adagrad extends Optimizer {
+        private final double lrDecay;
+        private final double weightDecay;
+        private final double initialAccumulator;
+        private final double eps;
+
+        public Adagrad(List<Tensor> params, double lr) {
+            this(params, lr, 0, 0, 0, 1e-10);
+        }
+
+        public Adagrad(List<Tensor> params, double lr, double lrDecay, double weightDecay, double initialAccumulator, double eps) {
+            super(params, lr);
+            this.lrDecay = lrDecay;
+            this.weightDecay = weightDecay;
+            this.initialAccumulator = initialAccumulator;
+            this.eps = eps;
+        }
+
+        // t += 1; g = g + wd p; clr = lr / (1 + (t - 1) lr_decay); sum += g^2; p -= clr g / (sqrt(sum) + eps)
+        @Override
+        protected void update(Tensor p, Tensor g, double lr) {
+            double[] s = scalars(p, 1);
+            double t = ++s[0];
+            Tensor d = decayed(g, p, weightDecay);
+            Tensor sum = buffer(p, "sum", initialAccumulator);
+            mulAdd(d, d, sum);
+            Tensor denom = Tensor.zeros(p.dtype(), p.shape());
+            sqrtAdd(sum, eps, denom);
+            div(d, denom, denom);
+            axpy(-lr / (1 + (t - 1) * lrDecay), denom, p);
+        }
+    }
+
+    /** Adadelta; defaults lr 1.0, rho 0.9, eps 1e-6. */
+    public static final class Adadelta extends Optimizer {
+        private final double rho;
+        private final double eps;
+        private final double weightDecay;
+
+        public Adadelta(List<Tensor> params, double lr) {
+            this(params, lr, 0.9, 1e-6, 0);
+        }
+
+        public Adadelta(List<Tensor> params, double lr, double rho, double eps, double weightDecay) {
+            super(params, lr);
+            this.rho = rho;
+            this.eps = eps;
+            this.weightDecay = weightDecay;
+        }
+
+        // g = g + wd p; sq = rho sq + (1 - rho) g^2; delta = sqrt(acc + eps) / sqrt(sq + eps) g;
+        // acc = rho acc + (1 - rho) delta^2; p -= lr delta
+        @Override
+        protected void update(Tensor p, Tensor g, double lr) {
+            Tensor d = decayed(g, p, weightDecay);
+            Tensor sq = buffer(p, "square_avg", 0);
+            Tensor acc = buffer(p, "acc_delta", 0);
+            scale(rho, sq);
+            Tensor d2 = Tensor.zeros(p.dtype(), p.shape());
+            mul(d, d, d2);
+            axpy(1 - rho, d2, sq);
+            Tensor std = Tensor.zeros(p.dtype(), p.shape());
+            addScalar(sq, eps, std);
+            sqrtAdd(std, 0, std);
+            Tensor delta = Tensor.zeros(p.dtype(), p.shape());
+            addScalar(acc, eps, delta);
+            sqrtAdd(delta, 0, delta);
+            div(delta, std, delta);
+            mul(delta, d, delta);
+            scale(rho, acc);
+            mul(delta, delta, d2);
+            axpy(1 - rho, d2, acc);
+            axpy(-lr, delta, p);
+        }
+    }
+
+    /** Adamax (Adam with the infinity norm); defaults lr 2e-3, betas (0.9, 0.999), eps 1e-8. */
+    public static final class Adamax extends Optimizer {
+        private final double beta1;
+        private final double beta2;
+        private final double eps;
+        private final double weightDecay;
+
+        public Adamax(List<Tensor> params, double lr) {
+            this(params, lr, 0.9, 0.999, 1e-8, 0);
+        }
+
+        public Adamax(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
+            super(params, lr);
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            this.eps = eps;
+            this.weightDecay = weightDecay;
+        }
+
+        // t += 1; g = g + wd p; m = b1 m + (1 - b1) g; u = max(b2 u, |g| + eps); p -= lr / (1 - b1^t) m / u
+        @Override
+        protected void update(Tensor p, Tensor g, double lr) {
+            double[] s = scalars(p, 1);
+            double t = ++s[0];
+            Tensor d = decayed(g, p, weightDecay);
+            Tensor m = buffer(p, "exp_avg", 0);
+            Tensor u = buffer(p, "exp_inf", 0);
+            scale(beta1, m);
+            axpy(1 - beta1, d, m);
+            Tensor absG = d.abs();
+            addScalar(absG, eps, absG);
+            scale(beta2, u);
+            if (f32(u)) {
+                Elementwise.maximum(u.floatData(), u.dataOffset(), absG.floatData(), absG.dataOffset(), u.floatData(), u.dataOffset(), u.numel());
+            } else {
+                Elementwise.maximum(u.doubleData(), u.dataOffset(), absG.doubleData(), absG.dataOffset(), u.doubleData(), u.dataOffset(), u.numel());
+            }
+            Tensor step = Tensor.zeros(p.dtype(), p.shape());
+            div(m, u, step);
+            axpy(-lr / (1 - Math.pow(beta1, t)), step, p);
+        }
+    }
+}

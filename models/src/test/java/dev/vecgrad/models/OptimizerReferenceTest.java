@@ -1,0 +1,171 @@
+package dev.vecgrad.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.vecgrad.autograd.DType;
+import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.models.optim.Optimizer;
+import dev.vecgrad.models.optim.Optimizers;
+import dev.vecgrad.models.optim.Schedules;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Optimizers, schedules and BatchNorm1d against PyTorch 1.13 (src/test/python/torch_optim_reference.py):
+ * parameters after each of 10 steps from fixed gradients, learning rates for 50 steps,
+ * running statistics after 3 batches; float64, to 1e-6 relative (in practice ~1e-15).
+ */
+class OptimizerReferenceTest {
+
+    private static final Map<String, Function<List<Tensor>, Optimizer>> OPTIMIZERS = new LinkedHashMap<>();
+
+    static {
+        OPTIMIZERS.put("sgd", p -> new Optimizers.SGD(p, 0.1));
+        OPTIMIZERS.put("sgd_momentum_dampening_wd", p -> new Optimizers.SGD(p, 0.1, 0.9, 0.1, false, 0.01));
+        OPTIMIZERS.put("sgd_nesterov_wd", p -> new Optimizers.SGD(p, 0.1, 0.9, 0, true, 0.01));
+        OPTIMIZERS.put("adam", p -> new Optimizers.Adam(p, 0.01));
+        OPTIMIZERS.put("adam_wd", p -> new Optimizers.Adam(p, 0.01, 0.8, 0.99, 1e-6, 0.1));
+        OPTIMIZERS.put("adamw", p -> new Optimizers.AdamW(p, 0.01, 0.9, 0.999, 1e-8, 0.1));
+        OPTIMIZERS.put("rmsprop", p -> new Optimizers.RMSprop(p, 0.01));
+        OPTIMIZERS.put("rmsprop_centered_momentum_wd", p -> new Optimizers.RMSprop(p, 0.01, 0.9, 1e-8, 0.01, 0.9, true));
+        OPTIMIZERS.put("adagrad", p -> new Optimizers.Adagrad(p, 0.1));
+        OPTIMIZERS.put("adagrad_decay_wd_init", p -> new Optimizers.Adagrad(p, 0.1, 0.01, 0.01, 0.1, 1e-10));
+        OPTIMIZERS.put("adadelta", p -> new Optimizers.Adadelta(p, 1.0));
+        OPTIMIZERS.put("adadelta_rho_wd", p -> new Optimizers.Adadelta(p, 0.5, 0.8, 1e-6, 0.01));
+        OPTIMIZERS.put("adamax", p -> new Optimizers.Adamax(p, 0.002));
+        OPTIMIZERS.put("adamax_wd", p -> new Optimizers.Adamax(p, 0.01, 0.9, 0.999, 1e-8, 0.01));
+    }
+
+    private final Map<String, List<double[]>> blocks = new LinkedHashMap<>();
+    private final Map<String, double[]> lines = new LinkedHashMap<>();
+    private final List<double[]> grads = new ArrayList<>();
+    private final List<double[]> bn = new ArrayList<>();
+
+    OptimizerReferenceTest() throws IOException {
+        String text;
+        try (InputStream in = getClass().getResourceAsStream("/torch_optim_reference.txt")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String current = null;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            String[] parts = line.split(" ", 2);
+            switch (parts[0]) {
+                case "grad" -> grads.add(values(parts[1]));
+                case "optim" -> {
+                    current = parts[1];
+                    blocks.put(current, new ArrayList<>());
+                }
+                case "step" -> blocks.get(current).add(values(parts[1]));
+                case "schedule" -> {
+                    String[] s = parts[1].split(" ", 2);
+                    lines.put(s[0], values(s[1]));
+                }
+                case "bn_input", "bn_output", "bn_running", "bn_eval_input", "bn_eval_output" -> bn.add(values(parts[1]));
+                default -> lines.put(parts[0], values(parts[1]));
+            }
+        }
+    }
+
+    private static double[] values(String s) {
+        return Arrays.stream(s.trim().split(" ")).mapToDouble(Double::parseDouble).toArray();
+    }
+
+    @Test
+    void everyOptimizerFollowsPyTorchStepForStep() {
+        for (Map.Entry<String, Function<List<Tensor>, Optimizer>> e : OPTIMIZERS.entrySet()) {
+            Tensor p = Tensor.of(lines.get("p0"), 8).requiresGrad(true);
+            Optimizer opt = e.getValue().apply(List.of(p));
+            List<double[]> want = blocks.get(e.getKey());
+            assertNotNull(want, e.getKey());
+            for (int t = 0; t < 10; t++) {
+                setGrad(p, grads.get(t));
+                opt.step();
+                close(e.getKey() + " step " + (t + 1), want.get(t), p.toDoubleArray());
+            }
+        }
+    }
+
+    @Test
+    void parameterGroupsKeepTheirOwnLearningRates() {
+        double[] p0 = lines.get("p0");
+        Tensor a = Tensor.of(Arrays.copyOfRange(p0, 0, 4), 4).requiresGrad(true);
+        Tensor b = Tensor.of(Arrays.copyOfRange(p0, 4, 8), 4).requiresGrad(true);
+        Optimizer opt = new Optimizers.SGD(List.of(new Optimizer.ParamGroup(List.of(a), 0.1), new Optimizer.ParamGroup(List.of(b), 0.01)),
+                0.5, 0, false, 0);
+        for (int t = 0; t < 10; t++) {
+            setGrad(a, Arrays.copyOfRange(grads.get(t), 0, 4));
+            setGrad(b, Arrays.copyOfRange(grads.get(t), 4, 8));
+            opt.step();
+            double[] both = new double[8];
+            System.arraycopy(a.toDoubleArray(), 0, both, 0, 4);
+            System.arraycopy(b.toDoubleArray(), 0, both, 4, 4);
+            close("two groups step " + (t + 1), blocks.get("sgd_two_groups").get(t), both);
+        }
+    }
+
+    @Test
+    void schedulesFollowPyTorchFor50Steps() {
+        schedule("step_lr", Schedules.stepLR(0.1, 7, 0.5));
+        schedule("cosine", Schedules.cosine(0.1, 50, 0.001));
+        schedule("warmup_cosine", Schedules.warmupCosine(0.1, 5, 50, 0.1));
+        schedule("one_cycle", Schedules.oneCycle(0.1, 50));
+        Schedules.ReduceLROnPlateau plateau = new Schedules.ReduceLROnPlateau(0.1, 0.5, 2, 1e-4, 1, 1e-3);
+        double[] metrics = lines.get("metrics");
+        double[] want = lines.get("plateau");
+        for (int i = 0; i < 50; i++) {
+            double lr = plateau.step(metrics[i]);
+            assertEquals(want[i], lr, 1e-6 * want[i], "plateau after step " + i);
+        }
+    }
+
+    private void schedule(String name, Schedules.Schedule s) {
+        double[] want = lines.get(name);
+        for (int i = 0; i < 50; i++) {
+            assertEquals(want[i], s.lr(i), 1e-6 * Math.abs(want[i]), name + " at step " + i);
+        }
+    }
+
+    @Test
+    void batchNormRunningStatisticsMatchPyTorch() {
+        Layers.BatchNorm1d norm = new Layers.BatchNorm1d(4, 1e-5, 0.1, DType.F64);
+        norm.weight.copyFrom(Tensor.of(new double[] {1.0, 0.5, 2.0, -1.0}, 4));
+        norm.bias.copyFrom(Tensor.of(new double[] {0.0, 0.1, -0.2, 0.3}, 4));
+        norm.train();
+        for (int k = 0; k < 3; k++) {
+            Tensor x = Tensor.of(bn.get(3 * k), 6, 4);
+            close("batch " + k + " output", bn.get(3 * k + 1), norm.forward(x).toDoubleArray());
+            double[] running = new double[8];
+            System.arraycopy(norm.runningMean.toDoubleArray(), 0, running, 0, 4);
+            System.arraycopy(norm.runningVar.toDoubleArray(), 0, running, 4, 4);
+            close("running mean and var after batch " + k, bn.get(3 * k + 2), running);
+        }
+        norm.eval();
+        close("eval output", bn.get(10), norm.forward(Tensor.of(bn.get(9), 5, 4)).toDoubleArray());
+    }
+
+    private static void setGrad(Tensor p, double[] g) {
+        p.zeroGrad();
+        p.mul(Tensor.of(g, g.length)).sum().backward();
+    }
+
+    private static void close(String what, double[] want, double[] got) {
+        for (int i = 0; i < want.length; i++) {
+            if (!(Math.abs(want[i] - got[i]) <= 1e-6 * Math.max(1e-12, Math.abs(want[i])))) {
+                fail(what + " element " + i + ": PyTorch " + want[i] + ", vecgrad " + got[i]);
+            }
+        }
+    }
+}
