@@ -403,27 +403,26 @@ final class DoubleSimd {
                          double beta1, double beta2, double invSqrtBc2, double eps, double weightDecay, double pScale, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
-            adam(DoubleVector.fromArray(S, p, po + i), DoubleVector.fromArray(S, g, go + i), DoubleVector.fromArray(S, m, mo + i),
-                    DoubleVector.fromArray(S, v, vo + i), stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale,
-                    p, po + i, m, mo + i, v, vo + i, S.maskAll(true));
+            DoubleVector pv = DoubleVector.fromArray(S, p, po + i);
+            DoubleVector g2 = pv.mul(weightDecay).add(DoubleVector.fromArray(S, g, go + i));
+            DoubleVector m2 = DoubleVector.fromArray(S, m, mo + i).mul(beta1).add(g2.mul(1 - beta1));
+            DoubleVector v2 = DoubleVector.fromArray(S, v, vo + i).mul(beta2).add(g2.mul(g2).mul(1 - beta2));
+            DoubleVector denom = v2.lanewise(VectorOperators.SQRT).mul(invSqrtBc2).add(eps);
+            pv.mul(pScale).sub(m2.mul(stepSize).div(denom)).intoArray(p, po + i);
+            m2.intoArray(m, mo + i);
+            v2.intoArray(v, vo + i);
         }
         if (i < n) {
             VectorMask<Double> k = S.indexInRange(i, n);
-            adam(load(p, po + i, k), load(g, go + i, k), load(m, mo + i, k), load(v, vo + i, k), stepSize, beta1, beta2,
-                    invSqrtBc2, eps, weightDecay, pScale, p, po + i, m, mo + i, v, vo + i, k);
+            DoubleVector pv = load(p, po + i, k);
+            DoubleVector g2 = pv.mul(weightDecay).add(load(g, go + i, k));
+            DoubleVector m2 = load(m, mo + i, k).mul(beta1).add(g2.mul(1 - beta1));
+            DoubleVector v2 = load(v, vo + i, k).mul(beta2).add(g2.mul(g2).mul(1 - beta2));
+            DoubleVector denom = v2.lanewise(VectorOperators.SQRT).mul(invSqrtBc2).add(eps);
+            pv.mul(pScale).sub(m2.mul(stepSize).div(denom)).intoArray(p, po + i, k);
+            m2.intoArray(m, mo + i, k);
+            v2.intoArray(v, vo + i, k);
         }
-    }
-
-    private static void adam(DoubleVector pv, DoubleVector gv, DoubleVector mv, DoubleVector vv, double stepSize, double beta1,
-                             double beta2, double invSqrtBc2, double eps, double weightDecay, double pScale,
-                             double[] p, int pi, double[] m, int mi, double[] v, int vi, VectorMask<Double> k) {
-        DoubleVector g2 = pv.mul(weightDecay).add(gv);
-        DoubleVector m2 = mv.mul(beta1).add(g2.mul(1 - beta1));
-        DoubleVector v2 = vv.mul(beta2).add(g2.mul(g2).mul(1 - beta2));
-        DoubleVector denom = v2.lanewise(VectorOperators.SQRT).mul(invSqrtBc2).add(eps);
-        pv.mul(pScale).sub(m2.mul(stepSize).div(denom)).intoArray(p, pi, k);
-        m2.intoArray(m, mi, k);
-        v2.intoArray(v, vi, k);
     }
 
     // ---- row broadcasts on a rows x cols row-major block ----

@@ -403,27 +403,26 @@ final class FloatSimd {
                          float beta1, float beta2, float invSqrtBc2, float eps, float weightDecay, float pScale, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
-            adam(FloatVector.fromArray(S, p, po + i), FloatVector.fromArray(S, g, go + i), FloatVector.fromArray(S, m, mo + i),
-                    FloatVector.fromArray(S, v, vo + i), stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale,
-                    p, po + i, m, mo + i, v, vo + i, S.maskAll(true));
+            FloatVector pv = FloatVector.fromArray(S, p, po + i);
+            FloatVector g2 = pv.mul(weightDecay).add(FloatVector.fromArray(S, g, go + i));
+            FloatVector m2 = FloatVector.fromArray(S, m, mo + i).mul(beta1).add(g2.mul(1 - beta1));
+            FloatVector v2 = FloatVector.fromArray(S, v, vo + i).mul(beta2).add(g2.mul(g2).mul(1 - beta2));
+            FloatVector denom = v2.lanewise(VectorOperators.SQRT).mul(invSqrtBc2).add(eps);
+            pv.mul(pScale).sub(m2.mul(stepSize).div(denom)).intoArray(p, po + i);
+            m2.intoArray(m, mo + i);
+            v2.intoArray(v, vo + i);
         }
         if (i < n) {
             VectorMask<Float> k = S.indexInRange(i, n);
-            adam(load(p, po + i, k), load(g, go + i, k), load(m, mo + i, k), load(v, vo + i, k), stepSize, beta1, beta2,
-                    invSqrtBc2, eps, weightDecay, pScale, p, po + i, m, mo + i, v, vo + i, k);
+            FloatVector pv = load(p, po + i, k);
+            FloatVector g2 = pv.mul(weightDecay).add(load(g, go + i, k));
+            FloatVector m2 = load(m, mo + i, k).mul(beta1).add(g2.mul(1 - beta1));
+            FloatVector v2 = load(v, vo + i, k).mul(beta2).add(g2.mul(g2).mul(1 - beta2));
+            FloatVector denom = v2.lanewise(VectorOperators.SQRT).mul(invSqrtBc2).add(eps);
+            pv.mul(pScale).sub(m2.mul(stepSize).div(denom)).intoArray(p, po + i, k);
+            m2.intoArray(m, mo + i, k);
+            v2.intoArray(v, vo + i, k);
         }
-    }
-
-    private static void adam(FloatVector pv, FloatVector gv, FloatVector mv, FloatVector vv, float stepSize, float beta1,
-                             float beta2, float invSqrtBc2, float eps, float weightDecay, float pScale,
-                             float[] p, int pi, float[] m, int mi, float[] v, int vi, VectorMask<Float> k) {
-        FloatVector g2 = pv.mul(weightDecay).add(gv);
-        FloatVector m2 = mv.mul(beta1).add(g2.mul(1 - beta1));
-        FloatVector v2 = vv.mul(beta2).add(g2.mul(g2).mul(1 - beta2));
-        FloatVector denom = v2.lanewise(VectorOperators.SQRT).mul(invSqrtBc2).add(eps);
-        pv.mul(pScale).sub(m2.mul(stepSize).div(denom)).intoArray(p, pi, k);
-        m2.intoArray(m, mi, k);
-        v2.intoArray(v, vi, k);
     }
 
     // ---- row broadcasts on a rows x cols row-major block ----
