@@ -144,6 +144,8 @@ def float_to_double(java, source):
     """The double twin of a float source file: the same code with the element type swapped."""
     java = re.sub(r"\bfloat\b", "double", java)
     java = java.replace("Float", "Double").replace("FLOAT", "DOUBLE").replace("sgemm", "dgemm")
+    # the integer lanes of the same width: exponent and mantissa bits of exp and log
+    java = java.replace("IntVector", "LongVector").replace("reinterpretAsInts", "reinterpretAsLongs")
     java = re.sub(r"\b(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)f\b", float_literal_to_double, java)
     java = re.sub(r" \* \{@code Double\w+\} is generated from this file by \{@code kernels/gen/microkernels.py\}.\n", "", java)
     java = re.sub(r" \{@code Double\w+\} is generated from this file by\n \* \{@code kernels/gen/microkernels.py\}.", "", java)

@@ -1,16 +1,22 @@
 // GENERATED from FloatSimd.java by kernels/gen/microkernels.py -- edit that file, then rerun.
 package dev.vecgrad.kernels;
 
+import java.util.ArrayList;
+import java.util.List;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API elementwise maps, broadcasts and reductions on double; {@link DoubleScalar} is
  * the reference each one is tested against. Single-threaded over one range: splitting and
  * argument checks are in {@link Elementwise} and {@link Reductions}. Every loop ends with one
- * masked step instead of a scalar tail, so every element is computed the same way.
+ * masked step instead of a scalar tail, so every element is computed the same way. exp, log,
+ * tanh and lane sums are built from IEEE operations only, so results do not depend on whether
+ * the JIT has compiled a kernel yet (the Vector API's EXP / LOG / TANH and reduceLanes(ADD) do).
  */
 final class DoubleSimd {
 
@@ -22,7 +28,28 @@ final class DoubleSimd {
     /** Constants of the tanh-form GELU, 2 * GELU_K0 folded in at use. */
     private static final double GELU_K1 = 0.044715;
 
+    private static final double LOG2E = (double) (1 / Math.log(2));
+    /** 1.5 * 2^(p-1): adding it rounds a double of magnitude < 2^(p-2) to an integer held in the low bits. */
+    private static final double ROUNDER = 1.5 * Math.scalb(1.0, Double.PRECISION - 1);
+    private static final LongVector ROUNDER_BITS = DoubleVector.broadcast(S, ROUNDER).reinterpretAsLongs();
+    /** exp overflows above EXP_HI and is 0 below EXP_LO: clamping there keeps 2^n representable in two halves. */
+    private static final double EXP_HI = (Double.MAX_EXPONENT + 2) * (double) Math.log(2);
+    private static final double EXP_LO = -(Double.MAX_EXPONENT + Double.PRECISION + 2) * (double) Math.log(2);
+    private static final LongVector SQRT_HALF_BITS = DoubleVector.broadcast(S, (double) Math.sqrt(0.5)).reinterpretAsLongs();
+    private static final LongVector MANTISSA_MASK = DoubleVector.broadcast(S, Double.MIN_NORMAL).reinterpretAsLongs().sub(1);
+    /** Lane permutations of a butterfly sum: lane i meets lane i ^ d for d = VL/2, ..., 1. */
+    private static final List<VectorShuffle<Double>> BUTTERFLY = butterfly();
+
     private DoubleSimd() {}
+
+    private static List<VectorShuffle<Double>> butterfly() {
+        List<VectorShuffle<Double>> out = new ArrayList<>();
+        for (int d = VL / 2; d > 0; d /= 2) {
+            int dist = d;
+            out.add(VectorShuffle.fromOp(S, i -> i ^ dist));
+        }
+        return List.copyOf(out);
+    }
 
     private static DoubleVector load(double[] a, int i, VectorMask<Double> m) {
         return DoubleVector.fromArray(S, a, i, m);
@@ -211,33 +238,33 @@ final class DoubleSimd {
     static void exp(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
-            DoubleVector.fromArray(S, x, xo + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i);
+            exp(DoubleVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
         }
         if (i < n) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.EXP).intoArray(out, oo + i, m);
+            exp(load(x, xo + i, m)).intoArray(out, oo + i, m);
         }
     }
 
     static void log(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
-            DoubleVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i);
+            log(DoubleVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
         }
         if (i < n) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.LOG).intoArray(out, oo + i, m);
+            log(load(x, xo + i, m)).intoArray(out, oo + i, m);
         }
     }
 
     static void tanh(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
-            DoubleVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i);
+            tanh(DoubleVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
         }
         if (i < n) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.TANH).intoArray(out, oo + i, m);
+            tanh(load(x, xo + i, m)).intoArray(out, oo + i, m);
         }
     }
 
@@ -254,7 +281,7 @@ final class DoubleSimd {
     }
 
     private static DoubleVector sigmoid(DoubleVector v) {
-        DoubleVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+        DoubleVector e = exp(v.abs().neg());
         DoubleVector s = DoubleVector.broadcast(S, 1.0).div(e.add(1.0));
         return s.blend(e.mul(s), v.compare(VectorOperators.LT, 0.0));
     }
@@ -477,7 +504,7 @@ final class DoubleSimd {
         for (; i < n; i += VL) {
             a0 = a0.add(load(x, xo + i, S.indexInRange(i, n)));
         }
-        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+        return sumLanes(a0.add(a1));
     }
 
     static double dot(double[] a, int ao, double[] b, int bo, int n) {
@@ -492,7 +519,7 @@ final class DoubleSimd {
             VectorMask<Double> m = S.indexInRange(i, n);
             a0 = load(a, ao + i, m).fma(load(b, bo + i, m), a0);
         }
-        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+        return sumLanes(a0.add(a1));
     }
 
     /** Largest element, NaN when any is NaN, -infinity for n = 0. */
@@ -541,13 +568,13 @@ final class DoubleSimd {
             DoubleVector sum = DoubleVector.zero(S);
             for (int j = 0; j < cols; j += VL) {
                 VectorMask<Double> m = S.indexInRange(j, cols);
-                DoubleVector e = load(x, xr + j, m).sub(mx).lanewise(VectorOperators.EXP);
+                DoubleVector e = exp(load(x, xr + j, m).sub(mx));
                 sum = sum.add(e, m);
                 if (!log) {
                     e.intoArray(out, or + j, m);
                 }
             }
-            double total = sum.reduceLanes(VectorOperators.ADD);
+            double total = sumLanes(sum);
             if (log) {
                 // (x - max) first: exact for the large entries, then the small log(sum)
                 double logTotal = (double) Math.log(total);
@@ -564,6 +591,78 @@ final class DoubleSimd {
         }
     }
 
+    // ---- exp, log, tanh and lane sums from IEEE operations (see ExpLogCoefficients) ----
+
+    /** The lanes' sum in a fixed order: a butterfly of lane permutations, lane 0 at the end. */
+    private static double sumLanes(DoubleVector v) {
+        for (VectorShuffle<Double> s : BUTTERFLY) {
+            v = v.add(v.rearrange(s));
+        }
+        return v.lane(0);
+    }
+
+    /** p(t) by Horner's rule with FMA; coefficients ascending. */
+    private static DoubleVector horner(double[] c, DoubleVector t) {
+        DoubleVector p = DoubleVector.broadcast(S, (double) c[c.length - 1]);
+        for (int k = c.length - 2; k >= 0; k--) {
+            p = p.fma(t, DoubleVector.broadcast(S, (double) c[k]));
+        }
+        return p;
+    }
+
+    /**
+     * e^x: x = n ln 2 + r with n an integer and |r| <= ln(2) / 2, e^r = 1 + r + r^2 P(r), then
+     * times 2^n built in the exponent bits in two halves, so that subnormal results round once
+     * and n = 128 does not overflow early. NaN stays NaN, +-infinity gives infinity and 0.
+     */
+    private static DoubleVector exp(DoubleVector x) {
+        DoubleVector c = x.max(EXP_LO).min(EXP_HI);
+        DoubleVector t = c.fma(DoubleVector.broadcast(S, LOG2E), DoubleVector.broadcast(S, ROUNDER));
+        DoubleVector n = t.sub(ROUNDER);
+        DoubleVector r = n.fma(DoubleVector.broadcast(S, -ExpLogCoefficients.LN2_HI_DOUBLE), c);
+        r = n.fma(DoubleVector.broadcast(S, -ExpLogCoefficients.LN2_LO_DOUBLE), r);
+        DoubleVector e = r.mul(r).fma(horner(ExpLogCoefficients.EXP_DOUBLE, r), r).add(1.0);
+        LongVector ni = t.reinterpretAsLongs().sub(ROUNDER_BITS);
+        LongVector half = ni.lanewise(VectorOperators.ASHR, 1);
+        DoubleVector s1 = half.add(Double.MAX_EXPONENT).lanewise(VectorOperators.LSHL, Double.PRECISION - 1).reinterpretAsDoubles();
+        DoubleVector s2 = ni.sub(half).add(Double.MAX_EXPONENT).lanewise(VectorOperators.LSHL, Double.PRECISION - 1).reinterpretAsDoubles();
+        return e.mul(s1).mul(s2);
+    }
+
+    /**
+     * log x: x = 2^k m with m in [sqrt(1/2), sqrt 2) (subnormals scaled up first), then
+     * log m = log((1 + s) / (1 - s)) = 2 s + s^3 P(s^2) with s = (m - 1) / (m + 1), and
+     * log x = k ln 2 + log m. log 0 = -infinity, log of a negative number NaN.
+     */
+    private static DoubleVector log(DoubleVector x) {
+        VectorMask<Double> subnormal = x.compare(VectorOperators.LT, Double.MIN_NORMAL);
+        DoubleVector xs = x.blend(x.mul(Math.scalb(1.0, Double.PRECISION)), subnormal);
+        LongVector ix = xs.reinterpretAsLongs().sub(SQRT_HALF_BITS);
+        LongVector k = ix.lanewise(VectorOperators.ASHR, Double.PRECISION - 1);
+        DoubleVector m = ix.and(MANTISSA_MASK).add(SQRT_HALF_BITS).reinterpretAsDoubles();
+        DoubleVector kf = k.add(ROUNDER_BITS).reinterpretAsDoubles().sub(ROUNDER)
+                .sub(DoubleVector.zero(S).blend(Double.PRECISION, subnormal));
+        DoubleVector f = m.sub(1.0);
+        DoubleVector s = f.div(f.add(2.0));
+        DoubleVector z = s.mul(s);
+        DoubleVector logM = s.mul(z).fma(horner(ExpLogCoefficients.LOG_DOUBLE, z), s.add(s));
+        DoubleVector y = kf.fma(DoubleVector.broadcast(S, ExpLogCoefficients.LN2_HI_DOUBLE),
+                kf.fma(DoubleVector.broadcast(S, ExpLogCoefficients.LN2_LO_DOUBLE), logM));
+        y = y.blend(Double.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0.0));
+        y = y.blend(Double.NaN, x.compare(VectorOperators.LT, 0.0));
+        return y.blend(x, x.compare(VectorOperators.EQ, Double.POSITIVE_INFINITY).or(x.test(VectorOperators.IS_NAN)));
+    }
+
+    /** tanh x: x + x^3 P(x^2) for |x| < 0.625 (x itself where x^2 underflows, -0 included), else sign(x) (1 - 2 / (e^(2|x|) + 1)). */
+    private static DoubleVector tanh(DoubleVector x) {
+        DoubleVector a = x.abs();
+        DoubleVector big = DoubleVector.broadcast(S, 1.0).sub(DoubleVector.broadcast(S, 2.0).div(exp(a.add(a)).add(1.0)));
+        big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0.0));
+        DoubleVector z = x.mul(x);
+        DoubleVector small = x.mul(z).fma(horner(ExpLogCoefficients.TANH_DOUBLE, z), x).blend(x, z.compare(VectorOperators.EQ, 0.0));
+        return big.blend(small, a.compare(VectorOperators.LT, ExpLogCoefficients.TANH_SMALL_DOUBLE));
+    }
+
     // ---- erfc, for GELU ----
 
     /**
@@ -575,8 +674,7 @@ final class DoubleSimd {
         DoubleVector c = x.mul(ErfcCoefficients.DOUBLE_SPLITTER);
         DoubleVector h = c.sub(c.sub(x));
         DoubleVector l = x.sub(h);
-        return h.mul(h).mul(-0.5).lanewise(VectorOperators.EXP)
-                .mul(l.mul(h.add(h).add(l)).mul(-0.5).lanewise(VectorOperators.EXP));
+        return exp(h.mul(h).mul(-0.5)).mul(exp(l.mul(h.add(h).add(l)).mul(-0.5)));
     }
 
     /**

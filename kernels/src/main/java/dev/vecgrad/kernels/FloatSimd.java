@@ -1,15 +1,21 @@
 package dev.vecgrad.kernels;
 
+import java.util.ArrayList;
+import java.util.List;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API elementwise maps, broadcasts and reductions on float; {@link FloatScalar} is
  * the reference each one is tested against. Single-threaded over one range: splitting and
  * argument checks are in {@link Elementwise} and {@link Reductions}. Every loop ends with one
- * masked step instead of a scalar tail, so every element is computed the same way.
+ * masked step instead of a scalar tail, so every element is computed the same way. exp, log,
+ * tanh and lane sums are built from IEEE operations only, so results do not depend on whether
+ * the JIT has compiled a kernel yet (the Vector API's EXP / LOG / TANH and reduceLanes(ADD) do).
  * {@code DoubleSimd} is generated from this file by {@code kernels/gen/microkernels.py}.
  */
 final class FloatSimd {
@@ -22,7 +28,28 @@ final class FloatSimd {
     /** Constants of the tanh-form GELU, 2 * GELU_K0 folded in at use. */
     private static final float GELU_K1 = 0.044715f;
 
+    private static final float LOG2E = (float) (1 / Math.log(2));
+    /** 1.5 * 2^(p-1): adding it rounds a float of magnitude < 2^(p-2) to an integer held in the low bits. */
+    private static final float ROUNDER = 1.5f * Math.scalb(1f, Float.PRECISION - 1);
+    private static final IntVector ROUNDER_BITS = FloatVector.broadcast(S, ROUNDER).reinterpretAsInts();
+    /** exp overflows above EXP_HI and is 0 below EXP_LO: clamping there keeps 2^n representable in two halves. */
+    private static final float EXP_HI = (Float.MAX_EXPONENT + 2) * (float) Math.log(2);
+    private static final float EXP_LO = -(Float.MAX_EXPONENT + Float.PRECISION + 2) * (float) Math.log(2);
+    private static final IntVector SQRT_HALF_BITS = FloatVector.broadcast(S, (float) Math.sqrt(0.5)).reinterpretAsInts();
+    private static final IntVector MANTISSA_MASK = FloatVector.broadcast(S, Float.MIN_NORMAL).reinterpretAsInts().sub(1);
+    /** Lane permutations of a butterfly sum: lane i meets lane i ^ d for d = VL/2, ..., 1. */
+    private static final List<VectorShuffle<Float>> BUTTERFLY = butterfly();
+
     private FloatSimd() {}
+
+    private static List<VectorShuffle<Float>> butterfly() {
+        List<VectorShuffle<Float>> out = new ArrayList<>();
+        for (int d = VL / 2; d > 0; d /= 2) {
+            int dist = d;
+            out.add(VectorShuffle.fromOp(S, i -> i ^ dist));
+        }
+        return List.copyOf(out);
+    }
 
     private static FloatVector load(float[] a, int i, VectorMask<Float> m) {
         return FloatVector.fromArray(S, a, i, m);
@@ -211,33 +238,33 @@ final class FloatSimd {
     static void exp(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
-            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i);
+            exp(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.EXP).intoArray(out, oo + i, m);
+            exp(load(x, xo + i, m)).intoArray(out, oo + i, m);
         }
     }
 
     static void log(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
-            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i);
+            log(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.LOG).intoArray(out, oo + i, m);
+            log(load(x, xo + i, m)).intoArray(out, oo + i, m);
         }
     }
 
     static void tanh(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
-            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i);
+            tanh(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.TANH).intoArray(out, oo + i, m);
+            tanh(load(x, xo + i, m)).intoArray(out, oo + i, m);
         }
     }
 
@@ -254,7 +281,7 @@ final class FloatSimd {
     }
 
     private static FloatVector sigmoid(FloatVector v) {
-        FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+        FloatVector e = exp(v.abs().neg());
         FloatVector s = FloatVector.broadcast(S, 1f).div(e.add(1f));
         return s.blend(e.mul(s), v.compare(VectorOperators.LT, 0f));
     }
@@ -477,7 +504,7 @@ final class FloatSimd {
         for (; i < n; i += VL) {
             a0 = a0.add(load(x, xo + i, S.indexInRange(i, n)));
         }
-        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+        return sumLanes(a0.add(a1));
     }
 
     static double dot(float[] a, int ao, float[] b, int bo, int n) {
@@ -492,7 +519,7 @@ final class FloatSimd {
             VectorMask<Float> m = S.indexInRange(i, n);
             a0 = load(a, ao + i, m).fma(load(b, bo + i, m), a0);
         }
-        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+        return sumLanes(a0.add(a1));
     }
 
     /** Largest element, NaN when any is NaN, -infinity for n = 0. */
@@ -541,13 +568,13 @@ final class FloatSimd {
             FloatVector sum = FloatVector.zero(S);
             for (int j = 0; j < cols; j += VL) {
                 VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector e = load(x, xr + j, m).sub(mx).lanewise(VectorOperators.EXP);
+                FloatVector e = exp(load(x, xr + j, m).sub(mx));
                 sum = sum.add(e, m);
                 if (!log) {
                     e.intoArray(out, or + j, m);
                 }
             }
-            float total = sum.reduceLanes(VectorOperators.ADD);
+            float total = sumLanes(sum);
             if (log) {
                 // (x - max) first: exact for the large entries, then the small log(sum)
                 float logTotal = (float) Math.log(total);
@@ -564,6 +591,78 @@ final class FloatSimd {
         }
     }
 
+    // ---- exp, log, tanh and lane sums from IEEE operations (see ExpLogCoefficients) ----
+
+    /** The lanes' sum in a fixed order: a butterfly of lane permutations, lane 0 at the end. */
+    private static float sumLanes(FloatVector v) {
+        for (VectorShuffle<Float> s : BUTTERFLY) {
+            v = v.add(v.rearrange(s));
+        }
+        return v.lane(0);
+    }
+
+    /** p(t) by Horner's rule with FMA; coefficients ascending. */
+    private static FloatVector horner(double[] c, FloatVector t) {
+        FloatVector p = FloatVector.broadcast(S, (float) c[c.length - 1]);
+        for (int k = c.length - 2; k >= 0; k--) {
+            p = p.fma(t, FloatVector.broadcast(S, (float) c[k]));
+        }
+        return p;
+    }
+
+    /**
+     * e^x: x = n ln 2 + r with n an integer and |r| <= ln(2) / 2, e^r = 1 + r + r^2 P(r), then
+     * times 2^n built in the exponent bits in two halves, so that subnormal results round once
+     * and n = 128 does not overflow early. NaN stays NaN, +-infinity gives infinity and 0.
+     */
+    private static FloatVector exp(FloatVector x) {
+        FloatVector c = x.max(EXP_LO).min(EXP_HI);
+        FloatVector t = c.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUNDER));
+        FloatVector n = t.sub(ROUNDER);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -ExpLogCoefficients.LN2_HI_FLOAT), c);
+        r = n.fma(FloatVector.broadcast(S, -ExpLogCoefficients.LN2_LO_FLOAT), r);
+        FloatVector e = r.mul(r).fma(horner(ExpLogCoefficients.EXP_FLOAT, r), r).add(1f);
+        IntVector ni = t.reinterpretAsInts().sub(ROUNDER_BITS);
+        IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
+        FloatVector s1 = half.add(Float.MAX_EXPONENT).lanewise(VectorOperators.LSHL, Float.PRECISION - 1).reinterpretAsFloats();
+        FloatVector s2 = ni.sub(half).add(Float.MAX_EXPONENT).lanewise(VectorOperators.LSHL, Float.PRECISION - 1).reinterpretAsFloats();
+        return e.mul(s1).mul(s2);
+    }
+
+    /**
+     * log x: x = 2^k m with m in [sqrt(1/2), sqrt 2) (subnormals scaled up first), then
+     * log m = log((1 + s) / (1 - s)) = 2 s + s^3 P(s^2) with s = (m - 1) / (m + 1), and
+     * log x = k ln 2 + log m. log 0 = -infinity, log of a negative number NaN.
+     */
+    private static FloatVector log(FloatVector x) {
+        VectorMask<Float> subnormal = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
+        FloatVector xs = x.blend(x.mul(Math.scalb(1f, Float.PRECISION)), subnormal);
+        IntVector ix = xs.reinterpretAsInts().sub(SQRT_HALF_BITS);
+        IntVector k = ix.lanewise(VectorOperators.ASHR, Float.PRECISION - 1);
+        FloatVector m = ix.and(MANTISSA_MASK).add(SQRT_HALF_BITS).reinterpretAsFloats();
+        FloatVector kf = k.add(ROUNDER_BITS).reinterpretAsFloats().sub(ROUNDER)
+                .sub(FloatVector.zero(S).blend(Float.PRECISION, subnormal));
+        FloatVector f = m.sub(1f);
+        FloatVector s = f.div(f.add(2f));
+        FloatVector z = s.mul(s);
+        FloatVector logM = s.mul(z).fma(horner(ExpLogCoefficients.LOG_FLOAT, z), s.add(s));
+        FloatVector y = kf.fma(FloatVector.broadcast(S, ExpLogCoefficients.LN2_HI_FLOAT),
+                kf.fma(FloatVector.broadcast(S, ExpLogCoefficients.LN2_LO_FLOAT), logM));
+        y = y.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
+        y = y.blend(Float.NaN, x.compare(VectorOperators.LT, 0f));
+        return y.blend(x, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY).or(x.test(VectorOperators.IS_NAN)));
+    }
+
+    /** tanh x: x + x^3 P(x^2) for |x| < 0.625 (x itself where x^2 underflows, -0 included), else sign(x) (1 - 2 / (e^(2|x|) + 1)). */
+    private static FloatVector tanh(FloatVector x) {
+        FloatVector a = x.abs();
+        FloatVector big = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(a.add(a)).add(1f)));
+        big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
+        FloatVector z = x.mul(x);
+        FloatVector small = x.mul(z).fma(horner(ExpLogCoefficients.TANH_FLOAT, z), x).blend(x, z.compare(VectorOperators.EQ, 0f));
+        return big.blend(small, a.compare(VectorOperators.LT, ExpLogCoefficients.TANH_SMALL_FLOAT));
+    }
+
     // ---- erfc, for GELU ----
 
     /**
@@ -575,8 +674,7 @@ final class FloatSimd {
         FloatVector c = x.mul(ErfcCoefficients.FLOAT_SPLITTER);
         FloatVector h = c.sub(c.sub(x));
         FloatVector l = x.sub(h);
-        return h.mul(h).mul(-0.5f).lanewise(VectorOperators.EXP)
-                .mul(l.mul(h.add(h).add(l)).mul(-0.5f).lanewise(VectorOperators.EXP));
+        return exp(h.mul(h).mul(-0.5f)).mul(exp(l.mul(h.add(h).add(l)).mul(-0.5f)));
     }
 
     /**
