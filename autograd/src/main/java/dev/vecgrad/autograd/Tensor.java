@@ -83,6 +83,23 @@ public final class Tensor {
         return wrap(data.clone(), shape.clone());
     }
 
+    /**
+     * A float32 tensor over {@code data} itself, not a copy (as {@code torch.from_numpy}): writes
+     * to the array show in the tensor. For data loaders that fill a fresh array per batch.
+     *
+     * @throws IllegalArgumentException if the shape has a negative size or does not hold data.length elements
+     */
+    public static Tensor fromArray(float[] data, int... shape) {
+        Shapes.checkData("Tensor.fromArray", data.length, shape);
+        return wrap(data, shape.clone());
+    }
+
+    /** A float64 tensor over {@code data} itself, not a copy; see {@link #fromArray(float[], int...)}. */
+    public static Tensor fromArray(double[] data, int... shape) {
+        Shapes.checkData("Tensor.fromArray", data.length, shape);
+        return wrap(data, shape.clone());
+    }
+
     /** A 0-dimensional float32 tensor. */
     public static Tensor scalar(float value) {
         return wrap(new float[] {value});
