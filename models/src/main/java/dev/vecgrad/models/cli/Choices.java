@@ -1,0 +1,67 @@
+package dev.vecgrad.models.cli;
+
+import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.models.optim.Optimizer;
+import dev.vecgrad.models.optim.Optimizers;
+import dev.vecgrad.models.optim.Schedules;
+import dev.vecgrad.models.train.Objective;
+import java.util.List;
+
+/** The names the CLI accepts for losses, optimizers and schedules, and what they make. */
+final class Choices {
+
+    private Choices() {}
+
+    static final List<String> LOSSES = List.of("auto", "cross-entropy", "nll", "bce-with-logits", "bce", "mse");
+    static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "adamax");
+    static final List<String> SCHEDULES = List.of("none", "step", "cosine", "warmup-cosine", "one-cycle");
+
+    static Objective objective(String loss) {
+        return switch (loss) {
+            case "cross-entropy" -> Objective.crossEntropy();
+            case "nll" -> Objective.nll();
+            case "bce-with-logits" -> Objective.bceWithLogits();
+            case "bce" -> Objective.bce();
+            case "mse" -> Objective.mse();
+            default -> throw new IllegalArgumentException("unknown loss '" + loss + "' (" + String.join(", ", LOSSES) + ")");
+        };
+    }
+
+    /** Losses whose model has one output per sample (a probability, a logit or a value). */
+    static boolean singleOutput(String loss) {
+        return loss.equals("bce-with-logits") || loss.equals("bce") || loss.equals("mse");
+    }
+
+    /**
+     * An optimizer over {@code params}. {@code momentum} is used by sgd (0 unless set),
+     * momentum (0.9 unless set) and rmsprop; {@code weightDecay} by all (decoupled for adamw).
+     */
+    static Optimizer optimizer(String name, List<Tensor> params, double lr, Double momentum, double weightDecay) {
+        return switch (name) {
+            case "sgd" -> new Optimizers.SGD(params, lr, momentum == null ? 0 : momentum, 0, false, weightDecay);
+            case "momentum" -> new Optimizers.SGD(params, lr, momentum == null ? 0.9 : momentum, 0, false, weightDecay);
+            case "adam" -> new Optimizers.Adam(params, lr, 0.9, 0.999, 1e-8, weightDecay);
+            case "adamw" -> new Optimizers.AdamW(params, lr, 0.9, 0.999, 1e-8, weightDecay == 0 ? 0.01 : weightDecay);
+            case "rmsprop" -> new Optimizers.RMSprop(params, lr, 0.99, 1e-8, weightDecay, momentum == null ? 0 : momentum, false);
+            case "adagrad" -> new Optimizers.Adagrad(params, lr, 0, weightDecay, 0, 1e-10);
+            case "adadelta" -> new Optimizers.Adadelta(params, lr, 0.9, 1e-6, weightDecay);
+            case "adamax" -> new Optimizers.Adamax(params, lr, 0.9, 0.999, 1e-8, weightDecay);
+            default -> throw new IllegalArgumentException("unknown optimizer '" + name + "' (" + String.join(", ", OPTIMIZERS) + ")");
+        };
+    }
+
+    /** A schedule and whether it is applied per step (true) or per epoch; null for none. */
+    record ScheduleChoice(Schedules.Schedule schedule, boolean perStep) {}
+
+    static ScheduleChoice schedule(String name, double lr, int epochs, int stepsPerEpoch) {
+        int total = epochs * stepsPerEpoch;
+        return switch (name) {
+            case "none" -> null;
+            case "step" -> new ScheduleChoice(Schedules.stepLR(lr, Math.max(1, epochs / 3), 0.1), false);
+            case "cosine" -> new ScheduleChoice(Schedules.cosine(lr, total, 0), true);
+            case "warmup-cosine" -> new ScheduleChoice(Schedules.warmupCosine(lr, Math.max(1, total / 20), total + 1, 0), true);
+            case "one-cycle" -> new ScheduleChoice(Schedules.oneCycle(lr, total), true);
+            default -> throw new IllegalArgumentException("unknown schedule '" + name + "' (" + String.join(", ", SCHEDULES) + ")");
+        };
+    }
+}

@@ -1,0 +1,40 @@
+package dev.vecgrad.models.cli;
+
+import dev.vecgrad.kernels.Parallelism;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options every training command takes. */
+final class CommonOptions {
+
+    @Option(names = "--threads", paramLabel = "N", description = "Kernel threads (default: all cores, ${sys:vecgrad.cores} here).")
+    Integer threads;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the initial weights, the shuffling and the split (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the checkpoint, history CSV and plot go (default: runs/demo, or runs/MODEL-DATASET for train).")
+    Path out;
+
+    @Option(names = "--json", description = "One JSON object per line on standard output: one per epoch, then the test result and the files.")
+    boolean json;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Directory with the Fashion-MNIST IDX files, gzip or raw (default: /usr/share/datasets/fashion-mnist).")
+    Path dataDir;
+
+    @Option(names = "--no-install", description = "Never install the Fashion-MNIST package, even as root.")
+    boolean noInstall;
+
+    void applyThreads() {
+        if (threads != null) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+            }
+            Parallelism.setThreads(threads);
+        }
+    }
+
+    static {
+        System.setProperty("vecgrad.cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    }
+}

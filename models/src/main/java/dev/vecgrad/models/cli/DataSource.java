@@ -1,0 +1,142 @@
+package dev.vecgrad.models.cli;
+
+import dev.vecgrad.models.data.Dataset;
+import dev.vecgrad.models.data.Datasets;
+import dev.vecgrad.models.data.FashionMnist;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The datasets the CLI knows by name, as a training and a test split, and the metadata that
+ * lets {@code predict} get the same data back: {@code fashion-mnist} (files), and the
+ * generated {@code moons}, {@code xor}, {@code and}, {@code or}, {@code blobs},
+ * {@code linreg}.
+ */
+record DataSource(String name, Path dir, int samples, double noise, long seed) {
+
+    static final List<String> NAMES = List.of("fashion-mnist", "moons", "xor", "and", "or", "blobs", "linreg");
+
+    /** The notes' synthetic regression: w = [2, -3.4], b = 4.2. */
+    static final double[] LINREG_W = {2, -3.4};
+    static final double LINREG_B = 4.2;
+
+    DataSource {
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException("unknown dataset '" + name + "' (" + String.join(", ", NAMES) + ")");
+        }
+    }
+
+    /** Training and test data. */
+    record Splits(Dataset train, Dataset test) {}
+
+    Splits load() throws IOException {
+        return switch (name) {
+            case "fashion-mnist" -> {
+                FashionMnist.Splits s = FashionMnist.load(dir, FashionMnist.Scaling.SYMMETRIC, true);
+                yield new Splits(s.train(), s.test());
+            }
+            case "moons" -> new Splits(Datasets.moons(samples, noise, seed), Datasets.moons(Math.max(2, samples / 5), noise, seed + 1));
+            case "blobs" -> new Splits(Datasets.blobs(samples, 2, 3, 5, seed), Datasets.blobs(Math.max(3, samples / 5), 2, 3, 5, seed + 1));
+            case "linreg" -> new Splits(Datasets.linearRegression(samples, LINREG_W, LINREG_B, noise, seed),
+                    Datasets.linearRegression(Math.max(1, samples / 5), LINREG_W, LINREG_B, noise, seed + 1));
+            case "xor" -> new Splits(Datasets.xor(), Datasets.xor());
+            case "and" -> new Splits(Datasets.and(), Datasets.and());
+            default -> new Splits(Datasets.or(), Datasets.or());
+        };
+    }
+
+    /** The logic gates have four points: they are trained and tested on all of them, without a validation split. */
+    boolean isGate() {
+        return name.equals("xor") || name.equals("and") || name.equals("or");
+    }
+
+    Map<String, String> toMetadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("vecgrad.dataset", name);
+        switch (name) {
+            case "fashion-mnist" -> m.put("vecgrad.scaling", FashionMnist.Scaling.SYMMETRIC.name().toLowerCase());
+            case "moons", "blobs", "linreg" -> {
+                m.put("vecgrad.dataset.samples", Integer.toString(samples));
+                m.put("vecgrad.dataset.noise", Double.toString(noise));
+                m.put("vecgrad.dataset.seed", Long.toString(seed));
+            }
+            default -> { }
+        }
+        return m;
+    }
+
+    /** The data a checkpoint was trained on, from its metadata; {@code dir} for Fashion-MNIST. */
+    static DataSource fromMetadata(Map<String, String> m, Path dir) {
+        String name = m.get("vecgrad.dataset");
+        if (name == null) {
+            throw new IllegalArgumentException("the checkpoint does not say which dataset it was trained on; pass --dataset");
+        }
+        return new DataSource(name, dir, Integer.parseInt(m.getOrDefault("vecgrad.dataset.samples", "1000")),
+                Double.parseDouble(m.getOrDefault("vecgrad.dataset.noise", "0.2")),
+                Long.parseLong(m.getOrDefault("vecgrad.dataset.seed", "0")));
+    }
+
+    /**
+     * Makes sure Fashion-MNIST is in {@code dir}: when it is the system directory and missing,
+     * installs Debian's package with apt-get if this process runs as root. Returns whether the
+     * files are there; says what it does on {@code log}.
+     */
+    static boolean ensureFashionMnist(Path dir, boolean mayInstall, PrintStream log) {
+        if (FashionMnist.isPresent(dir)) {
+            return true;
+        }
+        if (!mayInstall || !dir.equals(FashionMnist.SYSTEM_DIR) || !isRoot() || findOnPath("apt-get") == null) {
+            return false;
+        }
+        log.println("Fashion-MNIST is not in " + dir + "; installing Debian's " + FashionMnist.DEBIAN_PACKAGE + " with apt-get");
+        if (!run(log, "apt-get", "install", "-y", "-q", FashionMnist.DEBIAN_PACKAGE)) {
+            run(log, "apt-get", "update", "-q");
+            run(log, "apt-get", "install", "-y", "-q", FashionMnist.DEBIAN_PACKAGE);
+        }
+        return FashionMnist.isPresent(dir);
+    }
+
+    private static boolean isRoot() {
+        try {
+            Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            return uid instanceof Integer i && i == 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
+    }
+
+    private static Path findOnPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String d : path.split(java.io.File.pathSeparator)) {
+            Path p = Path.of(d, program);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static boolean run(PrintStream log, String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            try (var in = p.getInputStream()) {
+                in.transferTo(log);
+            }
+            return p.waitFor() == 0;
+        } catch (IOException e) {
+            log.println("could not run " + command[0] + ": " + e.getMessage());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.vecgrad.models.cli;
+
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The command line of the models jar: {@code demo}, {@code train}, {@code predict}. The
+ * {@code ./vecgrad} launcher calls it. A failure prints one line naming the problem on
+ * standard error and exits with 1; a bad option prints the usage and exits with 2.
+ */
+@Command(name = "vecgrad", mixinStandardHelpOptions = true,
+        subcommands = {DemoCommand.class, TrainCommand.class, PredictCommand.class},
+        description = "Trains and runs vecgrad's zoo models from the command line.")
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line; returns the exit code. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + describe(e));
+            if (Boolean.getBoolean("vecgrad.trace")) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    /** One line: the message, or for file-system errors the file and what went wrong. */
+    static String describe(Throwable e) {
+        if (e instanceof NoSuchFileException n) {
+            return n.getReason() != null ? n.getMessage() : "no such file: " + n.getFile();
+        }
+        if (e instanceof FileSystemException f) {
+            return f.getMessage();
+        }
+        String m = e.getMessage();
+        return m == null ? e.toString() : m.replace('\n', ' ');
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.vecgrad.models.cli;
+
+import dev.vecgrad.models.data.FashionMnist;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ./vecgrad train}: any zoo model on any known dataset, with the optimizer, schedule and batch size chosen. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains a zoo model and reports every epoch; writes the checkpoint, history CSV and curves PNG.",
+                "Several learning rates (--lr 0.1,0.5,10) train one model each and plot their losses together.",
+                "Examples:",
+                "  ./vecgrad train --model mlp --dataset fashion-mnist --epochs 5",
+                "  ./vecgrad train --model softmax --dataset fashion-mnist --optimizer sgd --lr 0.1",
+                "  ./vecgrad train --model perceptron --dataset xor --lr 0.1 --epochs 100",
+                "  ./vecgrad train --model adaline --dataset and --optimizer sgd --lr 0.05 --batch-size 1 --epochs 200",
+                "  ./vecgrad train --model linreg --dataset linreg --optimizer sgd --lr 0.03 --epochs 20 --schedule cosine",
+                "  ./vecgrad train --model mlp --dataset xor --hidden 2 --activation sigmoid --output sigmoid --loss mse \\",
+                "      --optimizer sgd --lr 0.1,0.5,2,10 --batch-size 4 --epochs 5000"})
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--model", defaultValue = "mlp", description = "mlp, softmax, perceptron, adaline or linreg (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--dataset", defaultValue = "moons",
+            description = "fashion-mnist, moons, xor, and, or, blobs or linreg (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--samples", defaultValue = "2000", description = "Training samples of a generated dataset (default: ${DEFAULT-VALUE}; the test set has a fifth as many).")
+    int samples;
+
+    @Option(names = "--noise", description = "Noise of a generated dataset (default: 0.2 for moons, 0.01 for linreg).")
+    Double noise;
+
+    @Option(names = "--hidden", split = ",", defaultValue = "128,64", description = "MLP hidden widths (default: ${DEFAULT-VALUE}).")
+    int[] hidden;
+
+    @Option(names = "--activation", defaultValue = "relu", description = "MLP hidden activation: relu, leaky_relu, sigmoid, tanh, gelu (default: ${DEFAULT-VALUE}).")
+    String activation;
+
+    @Option(names = "--output", defaultValue = "none", description = "MLP output activation: none, sigmoid, log_softmax (default: ${DEFAULT-VALUE}).")
+    String output;
+
+    @Option(names = "--loss", defaultValue = "auto",
+            description = "auto, cross-entropy, nll, bce-with-logits, bce, mse (default: ${DEFAULT-VALUE}: cross-entropy for classes, mse for regression and adaline).")
+    String loss;
+
+    @Option(names = "--optimizer", defaultValue = "adam", description = "sgd, momentum, adam, adamw, rmsprop, adagrad, adadelta, adamax (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", split = ",", defaultValue = "0.003", description = "Learning rate; a comma list runs a study (default: ${DEFAULT-VALUE}).")
+    double[] lrs;
+
+    @Option(names = "--momentum", description = "Momentum of sgd, momentum (default 0.9) and rmsprop.")
+    Double momentum;
+
+    @Option(names = "--weight-decay", defaultValue = "0", description = "Weight decay (L2; decoupled for adamw) (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "Epochs; for the perceptron the most it may take (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Mini-batch size: 1 is online, the dataset size is full batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--val-fraction", defaultValue = "0.1", description = "Share of the training data held out for validation (default: ${DEFAULT-VALUE}).")
+    double valFraction;
+
+    @Option(names = "--schedule", defaultValue = "none", description = "Learning-rate schedule: none, step, cosine, warmup-cosine, one-cycle (default: ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--clip", defaultValue = "0", description = "Clip the gradient norm to this; 0 is off (default: ${DEFAULT-VALUE}).")
+    double clip;
+
+    @Option(names = "--early-stopping", defaultValue = "0", paramLabel = "PATIENCE",
+            description = "Stop after this many epochs without a better validation loss, keeping the best weights; 0 is off.")
+    int patience;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() throws Exception {
+        common.applyThreads();
+        Path dir = common.dataDir != null ? common.dataDir : FashionMnist.SYSTEM_DIR;
+        if (dataset.equals("fashion-mnist") && !DataSource.ensureFashionMnist(dir, !common.noInstall, System.err)) {
+            throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no Fashion-MNIST files here (as root: apt-get install "
+                    + FashionMnist.DEBIAN_PACKAGE + ", or --data DIR with the four IDX files)");
+        }
+        if (!Choices.LOSSES.contains(loss)) {
+            throw new IllegalArgumentException("unknown loss '" + loss + "' (" + String.join(", ", Choices.LOSSES) + ")");
+        }
+        TrainingRun run = new TrainingRun();
+        run.model = model;
+        run.data = new DataSource(dataset, dir, samples, noise != null ? noise : dataset.equals("linreg") ? 0.01 : 0.2, common.seed);
+        run.hidden = hidden;
+        run.activation = activation;
+        run.output = output;
+        run.loss = loss;
+        run.optimizer = optimizer;
+        run.lrs = lrs;
+        run.momentum = momentum;
+        run.weightDecay = weightDecay;
+        run.epochs = epochs;
+        run.batchSize = batchSize;
+        run.valFraction = valFraction;
+        run.seed = common.seed;
+        run.schedule = schedule;
+        run.clip = clip;
+        run.patience = patience;
+        run.json = common.json;
+        run.outDir = common.out != null ? common.out : Path.of("runs", model + "-" + dataset);
+        run.title = model + " on " + dataset;
+        return run.run();
+    }
+}

@@ -1,0 +1,301 @@
+package dev.vecgrad.models.cli;
+
+import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.kernels.Parallelism;
+import dev.vecgrad.models.Linear;
+import dev.vecgrad.models.Module;
+import dev.vecgrad.models.Regularization.EarlyStopping;
+import dev.vecgrad.models.data.Dataset;
+import dev.vecgrad.models.io.Checkpoints;
+import dev.vecgrad.models.optim.Optimizer;
+import dev.vecgrad.models.train.EpochMetrics;
+import dev.vecgrad.models.train.History;
+import dev.vecgrad.models.train.Objective;
+import dev.vecgrad.models.train.Plots;
+import dev.vecgrad.models.train.Progress;
+import dev.vecgrad.models.train.Trainer;
+import dev.vecgrad.models.zoo.LinearRegression;
+import dev.vecgrad.models.zoo.ModelSpec;
+import dev.vecgrad.models.zoo.Perceptron;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One {@code train} (or {@code demo}) invocation: loads the data, builds the model, trains it
+ * once per learning rate, reports every epoch (text or JSON lines on {@code out}), evaluates
+ * on the test split and writes the history CSV, the curves PNG and the checkpoint.
+ */
+final class TrainingRun {
+
+    String model = "mlp";
+    DataSource data;
+    int[] hidden = {128, 64};
+    String activation = "relu";
+    String output = "none";
+    String loss = "auto";
+    String optimizer = "adam";
+    double[] lrs = {0.003};
+    Double momentum;
+    double weightDecay;
+    int epochs = 2;
+    int batchSize = 64;
+    double valFraction = 0.1;
+    long seed;
+    String schedule = "none";
+    double clip;
+    int patience;
+    Path outDir;
+    boolean json;
+    String title;
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+
+    int run() throws IOException {
+        DataSource.Splits splits = data.load();
+        Dataset trainAll = splits.train();
+        Dataset test = splits.test();
+        Dataset train = trainAll;
+        Dataset val = null;
+        if (!data.isGate() && valFraction > 0) {
+            Dataset.Split s = trainAll.split(valFraction, seed);
+            train = s.train();
+            val = s.validation();
+        }
+        if (model.equals("perceptron")) {
+            return perceptron(train, test);
+        }
+        String lossName = resolveLoss(train);
+        ModelSpec spec = spec(train, lossName);
+        Objective objective = Choices.objective(lossName);
+        if (!json) {
+            out.printf(Locale.ROOT, "%s: %s, %s loss, %s%s, batch %d, %d epoch(s), %d thread(s)%n", title, spec, lossName, optimizer,
+                    lrs.length == 1 ? " lr " + lrs[0] : " lr " + Arrays.toString(lrs), batchSize, epochs, Parallelism.threads());
+            out.printf(Locale.ROOT, "data: %d train%s / %d test samples (%s)%n", train.size(),
+                    val == null ? "" : " / " + val.size() + " validation", test.size(), data.name());
+        }
+        Map<String, History> study = new LinkedHashMap<>();
+        Map<String, String> saved = new LinkedHashMap<>();
+        for (double lr : lrs) {
+            String tag = lrs.length == 1 ? "" : "-lr" + lr;
+            Module net = spec.build(new Random(seed));
+            Optimizer opt = Choices.optimizer(optimizer, net.parameters(), lr, momentum, weightDecay);
+            Trainer trainer = new Trainer(objective).epochs(epochs).batchSize(batchSize).seed(seed)
+                    .progress(json || train.size() < 20_000 ? Progress.none() : Progress.auto());
+            Choices.ScheduleChoice sc = Choices.schedule(schedule, lr, epochs, train.batchCount(batchSize));
+            if (sc != null) {
+                trainer.schedule(sc.schedule(), sc.perStep());
+            }
+            if (clip > 0) {
+                trainer.clipGradNorm(clip);
+            }
+            if (patience > 0) {
+                if (val == null) {
+                    throw new IllegalArgumentException("--early-stopping needs a validation split (--val-fraction > 0, not a logic gate)");
+                }
+                trainer.earlyStopping(new EarlyStopping(patience, 0));
+            }
+            int every = Math.max(1, epochs / 20);
+            trainer.onEpoch(m -> reportEpoch(m, lr, lrs.length > 1, every));
+            History h = trainer.fit(net, opt, train, val);
+            study.put("lr " + lr, h);
+            Trainer.Evaluation t = trainer.evaluate(net, test);
+            reportTest(t, lr, lrs.length > 1, h);
+            Map<String, String> meta = new LinkedHashMap<>(spec.toMetadata());
+            meta.putAll(data.toMetadata());
+            meta.put("vecgrad.loss", lossName);
+            meta.put("vecgrad.classes", String.join("|", train.classNames()));
+            meta.put("vecgrad.epochs", Integer.toString(h.epochs().size()));
+            meta.put("vecgrad.test_loss", Double.toString(t.loss()));
+            meta.put("vecgrad.test_accuracy", Double.toString(t.accuracy()));
+            Path ckpt = outDir.resolve("model" + tag + ".safetensors");
+            Checkpoints.save(ckpt, net, meta);
+            h.writeCsv(outDir.resolve("history" + tag + ".csv"));
+            saved.put("checkpoint" + tag, ckpt.toString());
+            saved.put("history" + tag, outDir.resolve("history" + tag + ".csv").toString());
+            if (lrs.length == 1) {
+                Path png = outDir.resolve("curves.png");
+                Plots.curves(h, title, png);
+                saved.put("plot", png.toString());
+            }
+            if (model.equals("linreg")) {
+                compareWithNormalEquations(net, trainAll);
+            }
+        }
+        if (lrs.length > 1) {
+            Path png = outDir.resolve("lr-study.png");
+            Plots.compare(study, title + ": training loss by learning rate", true, png);
+            saved.put("plot", png.toString());
+        }
+        reportFiles(saved);
+        return 0;
+    }
+
+    private String resolveLoss(Dataset train) {
+        if (!loss.equals("auto")) {
+            return loss;
+        }
+        if (!train.isClassification() || model.equals("linreg") || model.equals("adaline")) {
+            return "mse";
+        }
+        return switch (output) {
+            case "sigmoid" -> "bce";
+            case "log_softmax" -> "nll";
+            default -> "cross-entropy";
+        };
+    }
+
+    private ModelSpec spec(Dataset train, String lossName) {
+        int in = train.features();
+        boolean single = Choices.singleOutput(lossName);
+        if (!train.isClassification() && !lossName.equals("mse")) {
+            throw new IllegalArgumentException(lossName + " needs a classification dataset; " + data.name() + " is regression (use --loss mse)");
+        }
+        int outWidth = single ? train.targetWidth() : train.numClasses();
+        return switch (model) {
+            case "mlp" -> {
+                int[] sizes = new int[hidden.length + 2];
+                sizes[0] = in;
+                System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+                sizes[sizes.length - 1] = outWidth;
+                yield ModelSpec.mlp(sizes, activation, output);
+            }
+            case "softmax" -> {
+                if (!train.isClassification() || single) {
+                    throw new IllegalArgumentException("softmax regression needs class labels and cross-entropy or nll");
+                }
+                yield ModelSpec.of("softmax", in, outWidth);
+            }
+            case "linreg" -> {
+                if (train.isClassification()) {
+                    throw new IllegalArgumentException("linreg needs a regression dataset (--dataset linreg), got " + data.name());
+                }
+                yield ModelSpec.of("linreg", in, outWidth);
+            }
+            case "adaline" -> {
+                if (!train.isClassification() || train.numClasses() != 2 || !lossName.equals("mse")) {
+                    throw new IllegalArgumentException("adaline learns 2-class data with the mse loss, got " + data.name() + " / " + lossName);
+                }
+                yield ModelSpec.of("adaline", in);
+            }
+            default -> throw new IllegalArgumentException("unknown model '" + model + "' (mlp, softmax, perceptron, adaline, linreg)");
+        };
+    }
+
+    private int perceptron(Dataset train, Dataset test) throws IOException {
+        if (lrs.length != 1) {
+            throw new IllegalArgumentException("the perceptron takes one learning rate");
+        }
+        Perceptron p = new Perceptron(train.features(), lrs[0], new Random(seed));
+        Perceptron.Result r = p.train(train, epochs);
+        long hits;
+        try (var g = dev.vecgrad.autograd.Grad.disabled()) {
+            float[] pred = p.forward(test.x()).toFloatArray();
+            hits = 0;
+            for (int i = 0; i < pred.length; i++) {
+                hits += (int) pred[i] == test.label(i) ? 1 : 0;
+            }
+        }
+        double acc = (double) hits / test.size();
+        if (json) {
+            out.println("{\"model\":\"perceptron\",\"converged\":" + r.converged() + ",\"epochs\":" + r.epochs()
+                    + ",\"mistakes_per_epoch\":" + Arrays.toString(r.mistakesPerEpoch()).replace(" ", "")
+                    + ",\"test_accuracy\":" + JsonLines.num(acc) + "}");
+        } else {
+            out.println(title + ": perceptron rule on " + data.name() + ", lr " + lrs[0] + ", at most " + epochs + " epochs");
+            out.println("mistakes per epoch: " + Arrays.toString(Arrays.copyOf(r.mistakesPerEpoch(), Math.min(20, r.epochs())))
+                    + (r.epochs() > 20 ? " ..." : ""));
+            out.println(r);
+            out.printf(Locale.ROOT, "test accuracy %.2f%% (%d samples)%n", 100 * acc, test.size());
+        }
+        Map<String, String> meta = new LinkedHashMap<>(ModelSpec.of("perceptron", train.features()).toMetadata());
+        meta.putAll(data.toMetadata());
+        meta.put("vecgrad.classes", String.join("|", train.classNames()));
+        meta.put("vecgrad.converged", Boolean.toString(r.converged()));
+        Path ckpt = outDir.resolve("model.safetensors");
+        Checkpoints.save(ckpt, p, meta);
+        reportFiles(Map.of("checkpoint", ckpt.toString()));
+        return r.converged() ? 0 : 3;
+    }
+
+    private void compareWithNormalEquations(Module net, Dataset trainAll) {
+        Linear exact = LinearRegression.normalEquations(trainAll);
+        Linear sgd = (Linear) net;
+        double maxDiff = Math.max(maxAbsDiff(exact.weight, sgd.weight), maxAbsDiff(exact.bias, sgd.bias));
+        if (json) {
+            out.println("{\"normal_equations_weight\":" + Arrays.toString(exact.weight.toFloatArray()).replace(" ", "")
+                    + ",\"normal_equations_bias\":" + Arrays.toString(exact.bias.toFloatArray()).replace(" ", "")
+                    + ",\"max_abs_difference\":" + JsonLines.num(maxDiff) + "}");
+        } else {
+            out.println("normal equations: w = " + Arrays.toString(exact.weight.toFloatArray()) + ", b = "
+                    + Arrays.toString(exact.bias.toFloatArray()));
+            out.println("SGD:              w = " + Arrays.toString(sgd.weight.toFloatArray()) + ", b = "
+                    + Arrays.toString(sgd.bias.toFloatArray()));
+            out.printf(Locale.ROOT, "largest difference %.2e%n", maxDiff);
+        }
+    }
+
+    private static double maxAbsDiff(Tensor a, Tensor b) {
+        float[] x = a.toFloatArray();
+        float[] y = b.toFloatArray();
+        double m = 0;
+        for (int i = 0; i < x.length; i++) {
+            m = Math.max(m, Math.abs(x[i] - y[i]));
+        }
+        return m;
+    }
+
+    private void reportEpoch(EpochMetrics m, double lr, boolean study, int every) {
+        if (json) {
+            out.println(JsonLines.epoch(m, study ? lr : Double.NaN));
+            return;
+        }
+        if (m.epoch() % every != 0 && m.epoch() != epochs) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        if (study) {
+            sb.append(String.format(Locale.ROOT, "lr %-8s ", lr));
+        }
+        sb.append(String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f", m.epoch(), epochs, m.trainLoss()));
+        if (!Double.isNaN(m.valLoss())) {
+            sb.append(String.format(Locale.ROOT, "  val loss %.4f", m.valLoss()));
+        }
+        if (!Double.isNaN(m.valAccuracy())) {
+            sb.append(String.format(Locale.ROOT, "  val accuracy %.2f%%", 100 * m.valAccuracy()));
+        } else if (!Double.isNaN(m.trainAccuracy())) {
+            sb.append(String.format(Locale.ROOT, "  train accuracy %.2f%%", 100 * m.trainAccuracy()));
+        }
+        sb.append(String.format(Locale.ROOT, "  %.2f s (%.0f samples/s)", m.trainSeconds(), m.samplesPerSecond()));
+        out.println(sb);
+    }
+
+    private void reportTest(Trainer.Evaluation t, double lr, boolean study, History h) {
+        if (json) {
+            out.println(JsonLines.test(t, study ? lr : Double.NaN, h));
+            return;
+        }
+        String prefix = study ? String.format(Locale.ROOT, "lr %-8s ", lr) : "";
+        if (h.diverged()) {
+            out.println(prefix + "the loss became NaN or infinite: training stopped (try a lower learning rate)");
+        }
+        if (h.stoppedEarly()) {
+            out.println(prefix + "early stopping after epoch " + h.last().epoch() + "; restored the weights of epoch " + h.bestEpoch());
+        }
+        out.printf(Locale.ROOT, "%stest loss %.4f%s (%d samples)%n", prefix, t.loss(),
+                Double.isNaN(t.accuracy()) ? "" : String.format(Locale.ROOT, "  test accuracy %.2f%%", 100 * t.accuracy()), t.samples());
+    }
+
+    private void reportFiles(Map<String, String> files) {
+        if (json) {
+            out.println(JsonLines.files(files));
+            return;
+        }
+        files.forEach((k, v) -> out.println("wrote " + k.replace('-', ' ') + ": " + v));
+    }
+}

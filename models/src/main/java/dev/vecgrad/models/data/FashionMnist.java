@@ -1,0 +1,182 @@
+package dev.vecgrad.models.data;
+
+import dev.vecgrad.models.io.FileFormatException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Fashion-MNIST (Zalando): 60,000 training and 10,000 test images of 28 x 28 grey pixels in 10
+ * classes, read from the four IDX files, gzip-compressed or not. Debian's
+ * {@value #DEBIAN_PACKAGE} package installs them in {@link #SYSTEM_DIR}.
+ */
+public final class FashionMnist {
+
+    private FashionMnist() {}
+
+    /** Where {@code apt-get install dataset-fashion-mnist} puts the files. */
+    public static final Path SYSTEM_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+    public static final String DEBIAN_PACKAGE = "dataset-fashion-mnist";
+
+    public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+
+    /** The file stems: images and labels of the training and the test split. */
+    static final String[] FILES = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte"};
+
+    /**
+     * MD5 of the published files: the gzip files of Zalando's repository, and their inflated
+     * content (what a re-compressed copy, such as Debian's, still matches).
+     */
+    static final Map<String, String> MD5_GZIP = Map.of(
+            "train-images-idx3-ubyte", "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+            "train-labels-idx1-ubyte", "25c81989df183df01b3e8a0aad5dffbe",
+            "t10k-images-idx3-ubyte", "bef4ecab320f06d8554ea6380940ec79",
+            "t10k-labels-idx1-ubyte", "bb300cfdad3c16e7a12a480ee83cd310");
+    static final Map<String, String> MD5_RAW = Map.of(
+            "train-images-idx3-ubyte", "f4a8712d7a061bf5bd6d2ca38dc4d50a",
+            "train-labels-idx1-ubyte", "9018921c3c673c538a1fc5bad174d6f9",
+            "t10k-images-idx3-ubyte", "8181f5470baa50b63fa0f6fddb340f0a",
+            "t10k-labels-idx1-ubyte", "15d484375f8d13e6eb1aabb0c3f46965");
+
+    /** How pixel bytes 0..255 become inputs. */
+    public enum Scaling {
+        /** p / 255, in [0, 1] (torchvision's ToTensor). */
+        UNIT(1f / 255, 0f),
+        /** (p / 255 - 0.5) / 0.5, in [-1, 1] (ToTensor then Normalize((0.5,), (0.5,)), the PyTorch tutorials'). */
+        SYMMETRIC(2f / 255, -1f);
+
+        final float scale;
+        final float shift;
+
+        Scaling(float scale, float shift) {
+            this.scale = scale;
+            this.shift = shift;
+        }
+    }
+
+    /** The training and the test split. */
+    public record Splits(Dataset train, Dataset test) {}
+
+    /** True when {@code dir} holds all four files (each gzip-compressed or raw). */
+    public static boolean isPresent(Path dir) {
+        for (String stem : FILES) {
+            if (find(dir, stem) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Path find(Path dir, String stem) {
+        for (Path p : new Path[] {dir.resolve(stem + ".gz"), dir.resolve(stem)}) {
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Loads both splits from {@code dir}.
+     *
+     * @param verifyChecksums compare each file's MD5 with the published one first
+     * @throws FileFormatException naming the file: missing, corrupt, a wrong checksum, image and
+     *         label counts that differ, an image that is not 28 x 28, a label outside 0..9
+     */
+    public static Splits load(Path dir, Scaling scaling, boolean verifyChecksums) throws IOException {
+        return new Splits(load(dir, "train", scaling, verifyChecksums), load(dir, "t10k", scaling, verifyChecksums));
+    }
+
+    /** One split, {@code "train"} or {@code "t10k"} (the test set). */
+    public static Dataset load(Path dir, String split, Scaling scaling, boolean verifyChecksums) throws IOException {
+        if (!split.equals("train") && !split.equals("t10k")) {
+            throw new IllegalArgumentException("Fashion-MNIST split must be train or t10k, got '" + split + "'");
+        }
+        Path imagesFile = require(dir, split + "-images-idx3-ubyte");
+        Path labelsFile = require(dir, split + "-labels-idx1-ubyte");
+        if (verifyChecksums) {
+            verify(imagesFile);
+            verify(labelsFile);
+        }
+        Idx images = Idx.read(imagesFile);
+        Idx labels = Idx.read(labelsFile);
+        if (images.type() != Idx.UBYTE || images.dims().length != 3 || images.dims()[1] != 28 || images.dims()[2] != 28) {
+            throw new FileFormatException(imagesFile, "expected N x 28 x 28 ubyte images, found " + images);
+        }
+        if (labels.dims().length != 1) {
+            throw new FileFormatException(labelsFile, "expected a vector of labels, found " + labels);
+        }
+        if (images.count() != labels.count()) {
+            throw new FileFormatException(labelsFile, "holds " + labels.count() + " labels but " + imagesFile.getFileName()
+                    + " holds " + images.count() + " images");
+        }
+        int[] y = labels.toInts();
+        for (int i = 0; i < y.length; i++) {
+            if (y[i] < 0 || y[i] > 9) {
+                throw new FileFormatException(labelsFile, "label " + y[i] + " of item " + i + " is outside 0..9");
+            }
+        }
+        String name = "fashion-mnist/" + (split.equals("train") ? "train" : "test");
+        return Dataset.classification(name, images.toFloats(scaling.scale, scaling.shift), new int[] {28, 28}, y, 10,
+                CLASS_NAMES);
+    }
+
+    private static Path require(Path dir, String stem) throws IOException {
+        Path p = find(dir, stem);
+        if (p == null) {
+            throw new java.nio.file.NoSuchFileException(dir.resolve(stem + ".gz").toString(), null,
+                    "Fashion-MNIST file missing (neither " + stem + ".gz nor " + stem + " in " + dir + ")");
+        }
+        return p;
+    }
+
+    /**
+     * Checks a Fashion-MNIST file's MD5 against the published checksums: a gzip file may match
+     * the published archive or, once inflated, the published content.
+     *
+     * @throws FileFormatException if neither matches
+     */
+    public static void verify(Path file) throws IOException {
+        String fileName = file.getFileName().toString();
+        String stem = fileName.endsWith(".gz") ? fileName.substring(0, fileName.length() - 3) : fileName;
+        String rawSum = MD5_RAW.get(stem);
+        if (rawSum == null) {
+            throw new IllegalArgumentException(file + " is not one of the Fashion-MNIST files " + List.of(FILES));
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        String sum = md5(bytes);
+        if (sum.equals(rawSum) || sum.equals(MD5_GZIP.get(stem))) {
+            return;
+        }
+        if (bytes.length > 1 && (bytes[0] & 0xFF) == 0x1F && (bytes[1] & 0xFF) == 0x8B) {
+            try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+                String inflated = md5(in.readAllBytes());
+                if (inflated.equals(rawSum)) {
+                    return;
+                }
+                sum = sum + " (inflated " + inflated + ")";
+            } catch (IOException e) {
+                throw new FileFormatException(file, "corrupt gzip data: " + e.getMessage(), e);
+            }
+        }
+        throw new FileFormatException(file, "MD5 " + sum + " does not match the published Fashion-MNIST checksum "
+                + MD5_GZIP.get(stem) + " (gzip) / " + rawSum + " (content)");
+    }
+
+    private static String md5(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no MD5", e);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.vecgrad.models.data;
+
+import dev.vecgrad.models.io.FileFormatException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * One IDX file (the MNIST / Fashion-MNIST format), read whole: a magic number
+ * {@code 00 00 TT DD} (TT the element type, DD the number of dimensions), DD big-endian int32
+ * sizes, then the elements row-major, big-endian. Gzip-compressed files are recognized by their
+ * own magic bytes and inflated on the fly.
+ *
+ * <p>Element types: 0x08 unsigned byte, 0x09 signed byte, 0x0B int16, 0x0C int32, 0x0D float32,
+ * 0x0E float64.
+ *
+ * @param path where it was read from
+ * @param type the element type code
+ * @param dims the sizes, outermost first (dims[0] is the number of items)
+ * @param data the elements as stored (big-endian)
+ */
+public record Idx(Path path, int type, int[] dims, byte[] data) {
+
+    public static final int UBYTE = 0x08;
+    public static final int BYTE = 0x09;
+    public static final int SHORT = 0x0B;
+    public static final int INT = 0x0C;
+    public static final int FLOAT = 0x0D;
+    public static final int DOUBLE = 0x0E;
+
+    /**
+     * Reads an IDX file, gzip-compressed or raw.
+     *
+     * @throws FileFormatException naming the file and the problem: a bad magic number, an unknown
+     *         element type, a truncated file or gzip stream, bytes after the data
+     * @throws NoSuchFileException if the file does not exist
+     */
+    public static Idx read(Path path) throws IOException {
+        byte[] bytes = readMaybeGzipped(path);
+        if (bytes.length < 4) {
+            throw new FileFormatException(path, "truncated: " + bytes.length + " bytes, shorter than the 4-byte IDX magic number");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        int magic = buf.getInt();
+        int type = (magic >>> 8) & 0xFF;
+        int rank = magic & 0xFF;
+        if ((magic >>> 16) != 0 || elementSize(type) == 0 || rank == 0) {
+            throw new FileFormatException(path, String.format(
+                    "bad magic number 0x%08X: an IDX file starts with 00 00, an element type (08, 09, 0B, 0C, 0D or 0E) "
+                            + "and a number of dimensions >= 1 (images 0x00000803, labels 0x00000801)", magic));
+        }
+        if (bytes.length < 4 + 4 * rank) {
+            throw new FileFormatException(path, "truncated: the header announces " + rank + " dimensions ("
+                    + (4 + 4 * rank) + " header bytes), the file holds " + bytes.length + " bytes");
+        }
+        int[] dims = new int[rank];
+        long count = 1;
+        for (int i = 0; i < rank; i++) {
+            dims[i] = buf.getInt();
+            if (dims[i] < 0) {
+                throw new FileFormatException(path, "dimension " + i + " has a negative size " + dims[i]);
+            }
+            count *= dims[i];
+        }
+        long expected = count * elementSize(type);
+        long actual = bytes.length - buf.position();
+        if (actual < expected) {
+            throw new FileFormatException(path, "truncated: the header announces " + describe(type, dims) + " ("
+                    + expected + " bytes of data), the file holds " + actual);
+        }
+        if (actual > expected) {
+            throw new FileFormatException(path, (actual - expected) + " unexpected bytes after the "
+                    + describe(type, dims) + " the header announces");
+        }
+        return new Idx(path, type, dims, Arrays.copyOfRange(bytes, buf.position(), bytes.length));
+    }
+
+    private static byte[] readMaybeGzipped(Path path) throws IOException {
+        byte[] raw = Files.readAllBytes(path);
+        if (raw.length < 2 || (raw[0] & 0xFF) != 0x1F || (raw[1] & 0xFF) != 0x8B) {
+            return raw;
+        }
+        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(raw), 1 << 16)) {
+            return in.readAllBytes();
+        } catch (EOFException e) {
+            throw new FileFormatException(path, "truncated gzip stream (the compressed file ends early)", e);
+        } catch (ZipException e) {
+            throw new FileFormatException(path, "corrupt gzip data: " + e.getMessage(), e);
+        }
+    }
+
+    /** Bytes per element of an IDX type code; 0 for an unknown code. */
+    static int elementSize(int type) {
+        return switch (type) {
+            case UBYTE, BYTE -> 1;
+            case SHORT -> 2;
+            case INT, FLOAT -> 4;
+            case DOUBLE -> 8;
+            default -> 0;
+        };
+    }
+
+    private static String typeName(int type) {
+        return switch (type) {
+            case UBYTE -> "ubyte";
+            case BYTE -> "byte";
+            case SHORT -> "int16";
+            case INT -> "int32";
+            case FLOAT -> "float32";
+            case DOUBLE -> "float64";
+            default -> String.format("type 0x%02X", type);
+        };
+    }
+
+    private static String describe(int type, int[] dims) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < dims.length; i++) {
+            sb.append(i == 0 ? "" : " x ").append(dims[i]);
+        }
+        return sb.append(' ').append(typeName(type)).toString();
+    }
+
+    /** Number of items (dims[0]). */
+    public int count() {
+        return dims[0];
+    }
+
+    /** Elements per item: the product of dims[1..]. */
+    public int itemSize() {
+        int n = 1;
+        for (int i = 1; i < dims.length; i++) {
+            n *= dims[i];
+        }
+        return n;
+    }
+
+    /** Number of elements. */
+    public int elements() {
+        return data.length / elementSize(type);
+    }
+
+    /** The elements as floats, each times {@code scale} plus {@code shift} (pixels: 1/255, 0). */
+    public float[] toFloats(float scale, float shift) {
+        int n = elements();
+        float[] out = new float[n];
+        if (type == UBYTE) {
+            for (int i = 0; i < n; i++) {
+                out[i] = (data[i] & 0xFF) * scale + shift;
+            }
+            return out;
+        }
+        ByteBuffer buf = ByteBuffer.wrap(data);
+        for (int i = 0; i < n; i++) {
+            double v = switch (type) {
+                case BYTE -> buf.get();
+                case SHORT -> buf.getShort();
+                case INT -> buf.getInt();
+                case FLOAT -> buf.getFloat();
+                default -> buf.getDouble();
+            };
+            out[i] = (float) (v * scale + shift);
+        }
+        return out;
+    }
+
+    /**
+     * The elements as ints (labels).
+     *
+     * @throws FileFormatException if the element type is floating point
+     */
+    public int[] toInts() throws FileFormatException {
+        if (type == FLOAT || type == DOUBLE) {
+            throw new FileFormatException(path, "holds " + typeName(type) + " values where integers (labels) were expected");
+        }
+        int n = elements();
+        int[] out = new int[n];
+        ByteBuffer buf = ByteBuffer.wrap(data);
+        for (int i = 0; i < n; i++) {
+            out[i] = switch (type) {
+                case UBYTE -> buf.get() & 0xFF;
+                case BYTE -> buf.get();
+                case SHORT -> buf.getShort();
+                default -> buf.getInt();
+            };
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "Idx(" + path.getFileName() + ": " + describe(type, dims) + ")";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Idx other && path.equals(other.path) && type == other.type
+                && Arrays.equals(dims, other.dims) && Arrays.equals(data, other.data);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * path.hashCode() + type) + Arrays.hashCode(dims);
+    }
+}

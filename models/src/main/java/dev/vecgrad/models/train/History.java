@@ -1,0 +1,79 @@
+package dev.vecgrad.models.train;
+
+import dev.vecgrad.models.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/** The epochs of one training run, in order, and whether early stopping ended it. */
+public final class History {
+
+    private final List<EpochMetrics> epochs = new ArrayList<>();
+    private boolean stoppedEarly;
+    private boolean diverged;
+    private int bestEpoch = -1;
+
+    void add(EpochMetrics m) {
+        epochs.add(m);
+    }
+
+    void markStoppedEarly(int bestEpoch) {
+        this.stoppedEarly = true;
+        this.bestEpoch = bestEpoch;
+    }
+
+    void markDiverged() {
+        this.diverged = true;
+    }
+
+    /** True when a loss became NaN or infinite, which ended the run (try a lower learning rate). */
+    public boolean diverged() {
+        return diverged;
+    }
+
+    public List<EpochMetrics> epochs() {
+        return Collections.unmodifiableList(epochs);
+    }
+
+    /** The last epoch's metrics. */
+    public EpochMetrics last() {
+        if (epochs.isEmpty()) {
+            throw new IllegalStateException("no epoch has run");
+        }
+        return epochs.get(epochs.size() - 1);
+    }
+
+    /** True when early stopping ended the run (the model then holds the weights of {@link #bestEpoch()}). */
+    public boolean stoppedEarly() {
+        return stoppedEarly;
+    }
+
+    /** The epoch whose weights early stopping restored; -1 when it did not stop the run. */
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+
+    static final String CSV_HEADER = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,gap,lr,train_seconds,val_seconds,samples_per_second";
+
+    /** One header line, then one line per epoch; empty fields where a value is undefined. */
+    public String toCsv() {
+        StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
+        for (EpochMetrics m : epochs) {
+            sb.append(m.epoch());
+            for (double v : new double[] {m.trainLoss(), m.trainAccuracy(), m.valLoss(), m.valAccuracy(), m.gap(), m.lr(),
+                m.trainSeconds(), m.valSeconds(), m.samplesPerSecond()}) {
+                sb.append(',').append(Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Writes {@link #toCsv()} to {@code file} atomically. */
+    public void writeCsv(Path file) throws IOException {
+        AtomicFiles.writeString(file, toCsv());
+    }
+}

@@ -1,0 +1,108 @@
+package dev.vecgrad.models.train;
+
+import dev.vecgrad.models.io.AtomicFiles;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import javax.imageio.ImageIO;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/** Training curves as PNG images (XChart), written atomically. Runs headless. */
+public final class Plots {
+
+    private Plots() {}
+
+    private static final int WIDTH = 640;
+    private static final int HEIGHT = 420;
+
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    /**
+     * Loss (train and validation) and, where defined, accuracy (train and validation) per
+     * epoch, side by side, to {@code file}.
+     */
+    public static void curves(History history, String title, Path file) throws IOException {
+        List<XYChart> charts = new ArrayList<>();
+        XYChart loss = chart(title + ": loss", "loss", false);
+        addSeries(loss, "train", history, EpochMetrics::trainLoss);
+        addSeries(loss, "validation", history, EpochMetrics::valLoss);
+        charts.add(loss);
+        if (!Double.isNaN(history.last().trainAccuracy())) {
+            XYChart acc = chart(title + ": accuracy", "accuracy", false);
+            addSeries(acc, "train", history, EpochMetrics::trainAccuracy);
+            addSeries(acc, "validation", history, EpochMetrics::valAccuracy);
+            charts.add(acc);
+        }
+        write(charts, file);
+    }
+
+    /**
+     * One training-loss curve per run, on one chart (a learning-rate study): {@code runs} maps
+     * a label ({@code "lr 0.5"}) to its history. Log scale on the y axis when {@code logY}.
+     */
+    public static void compare(Map<String, History> runs, String title, boolean logY, Path file) throws IOException {
+        XYChart c = chart(title, "train loss", logY);
+        for (Map.Entry<String, History> e : runs.entrySet()) {
+            addSeries(c, e.getKey(), e.getValue(), EpochMetrics::trainLoss);
+        }
+        write(List.of(c), file);
+    }
+
+    private static XYChart chart(String title, String yTitle, boolean logY) {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
+        var styler = c.getStyler();
+        styler.setLegendPosition(Styler.LegendPosition.InsideNE);
+        styler.setYAxisLogarithmic(logY);
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setMarkerSize(5);
+        return c;
+    }
+
+    private static void addSeries(XYChart c, String name, History h, ToDoubleFunction<EpochMetrics> f) {
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        for (EpochMetrics m : h.epochs()) {
+            double y = f.applyAsDouble(m);
+            if (Double.isFinite(y) && !(c.getStyler().isYAxisLogarithmic() && y <= 0)) {
+                xs.add((double) m.epoch());
+                ys.add(y);
+            }
+        }
+        if (!xs.isEmpty()) {
+            c.addSeries(name, xs, ys);
+        }
+    }
+
+    private static void write(List<XYChart> charts, Path file) throws IOException {
+        BufferedImage img = new BufferedImage(WIDTH * charts.size(), HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, img.getWidth(), img.getHeight());
+            for (int i = 0; i < charts.size(); i++) {
+                Graphics2D sub = (Graphics2D) g.create(i * WIDTH, 0, WIDTH, HEIGHT);
+                charts.get(i).paint(sub, WIDTH, HEIGHT);
+                sub.dispose();
+            }
+        } finally {
+            g.dispose();
+        }
+        AtomicFiles.write(file, out -> {
+            if (!ImageIO.write(img, "png", out)) {
+                throw new IOException("no PNG writer in this JDK");
+            }
+        });
+    }
+}

@@ -1,0 +1,95 @@
+package dev.vecgrad.models.train;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Shows an epoch as it runs: a terminal progress bar (samples/s, running loss) when the
+ * process has a terminal, plain lines (at each quarter of the epoch) when it has not, or
+ * nothing. The {@link Trainer} calls it; it never changes what is trained.
+ */
+public interface Progress {
+
+    /** An epoch of {@code samples} training samples begins. */
+    void epochStart(int epoch, int epochs, int samples);
+
+    /** {@code done} samples of the epoch are trained; {@code loss} is the running mean loss. */
+    void advance(int done, double loss);
+
+    /** The epoch (validation included) is over. */
+    void epochEnd(EpochMetrics metrics);
+
+    /** Shows nothing. */
+    static Progress none() {
+        return new Progress() {
+            public void epochStart(int epoch, int epochs, int samples) {}
+
+            public void advance(int done, double loss) {}
+
+            public void epochEnd(EpochMetrics metrics) {}
+        };
+    }
+
+    /** A progress bar on standard error when there is a terminal, else {@link #lines} on standard error. */
+    static Progress auto() {
+        java.io.Console console = System.console();
+        return console != null && console.isTerminal() ? bar() : lines(System.err);
+    }
+
+    /** A line at each quarter of an epoch: samples, samples/s, running loss. */
+    static Progress lines(PrintStream out) {
+        return new Progress() {
+            int epoch;
+            int epochs;
+            int samples;
+            int nextQuarter;
+            long start;
+
+            public void epochStart(int epoch, int epochs, int samples) {
+                this.epoch = epoch;
+                this.epochs = epochs;
+                this.samples = samples;
+                this.nextQuarter = 1;
+                this.start = System.nanoTime();
+            }
+
+            public void advance(int done, double loss) {
+                if (nextQuarter < 4 && (long) done * 4 >= (long) nextQuarter * samples) {
+                    double s = (System.nanoTime() - start) * 1e-9;
+                    out.printf(Locale.ROOT, "  epoch %d/%d  %3d%%  %d/%d samples  %.0f samples/s  loss %.4f%n", epoch, epochs,
+                            (int) (100L * done / samples), done, samples, done / s, loss);
+                    while (nextQuarter < 4 && (long) done * 4 >= (long) nextQuarter * samples) {
+                        nextQuarter++;
+                    }
+                }
+            }
+
+            public void epochEnd(EpochMetrics metrics) {}
+        };
+    }
+
+    /** A terminal progress bar on standard error (me.tongfei progressbar). */
+    static Progress bar() {
+        return new Progress() {
+            ProgressBar bar;
+
+            public void epochStart(int epoch, int epochs, int samples) {
+                bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(samples)
+                        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUnit(" samples", 1).showSpeed()
+                        .setUpdateIntervalMillis(200).build();
+            }
+
+            public void advance(int done, double loss) {
+                bar.stepTo(done);
+                bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
+            }
+
+            public void epochEnd(EpochMetrics metrics) {
+                bar.close();
+            }
+        };
+    }
+}

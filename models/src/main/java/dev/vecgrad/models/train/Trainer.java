@@ -1,0 +1,240 @@
+package dev.vecgrad.models.train;
+
+import dev.vecgrad.autograd.Grad;
+import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.models.Module;
+import dev.vecgrad.models.Regularization.EarlyStopping;
+import dev.vecgrad.models.data.Batch;
+import dev.vecgrad.models.data.Dataset;
+import dev.vecgrad.models.data.Seeds;
+import dev.vecgrad.models.optim.Optimizer;
+import dev.vecgrad.models.optim.Schedules.ReduceLROnPlateau;
+import dev.vecgrad.models.optim.Schedules.Schedule;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The training loop of the notes, once: for each epoch, for each shuffled mini-batch,
+ * {@code zeroGrad} / forward / loss / backward / (clip) / step; then a validation pass in eval
+ * mode without a graph. Configure with the setters (each returns this), then {@link #fit}:
+ *
+ * <pre>{@code
+ * History h = new Trainer(Objective.crossEntropy()).epochs(2).batchSize(64).seed(0)
+ *         .fit(model, new Adam(model.parameters(), 0.003), split.train(), split.validation());
+ * }</pre>
+ *
+ * Online training is batch size 1, full-batch training batch size {@code train.size()}.
+ * Reproducible: the same seed gives the same batches, and the kernels give the same results
+ * for any thread count. Not thread-safe.
+ */
+public final class Trainer {
+
+    private final Objective objective;
+    private int epochs = 1;
+    private int batchSize = 64;
+    private int evalBatchSize = 1000;
+    private long seed;
+    private boolean shuffle = true;
+    private Schedule schedule;
+    private boolean schedulePerStep;
+    private ReduceLROnPlateau plateau;
+    private double clipNorm;
+    private EarlyStopping earlyStopping;
+    private Function<Module, Tensor> penalty;
+    private Progress progress = Progress.none();
+    private Consumer<EpochMetrics> onEpoch = m -> {};
+
+    public Trainer(Objective objective) {
+        this.objective = objective;
+    }
+
+    public Trainer epochs(int epochs) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
+        this.epochs = epochs;
+        return this;
+    }
+
+    /** Training batch size: 1 is online training; the dataset size is full-batch training. */
+    public Trainer batchSize(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        this.batchSize = batchSize;
+        return this;
+    }
+
+    /** Batch size of the validation pass (default 1000; it only bounds memory). */
+    public Trainer evalBatchSize(int evalBatchSize) {
+        if (evalBatchSize < 1) {
+            throw new IllegalArgumentException("eval batch size must be >= 1, got " + evalBatchSize);
+        }
+        this.evalBatchSize = evalBatchSize;
+        return this;
+    }
+
+    /** Seed of the shuffling (default 0). */
+    public Trainer seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    /** Whether to shuffle the training set every epoch (default true). */
+    public Trainer shuffle(boolean shuffle) {
+        this.shuffle = shuffle;
+        return this;
+    }
+
+    /**
+     * A learning-rate schedule, applied before every optimizer step ({@code perStep}, the
+     * step counted from 0 over the whole run) or at the start of every epoch (the epoch
+     * counted from 0).
+     */
+    public Trainer schedule(Schedule schedule, boolean perStep) {
+        this.schedule = schedule;
+        this.schedulePerStep = perStep;
+        return this;
+    }
+
+    /** Cuts the learning rate when the validation loss stalls (needs a validation set). */
+    public Trainer reduceOnPlateau(ReduceLROnPlateau plateau) {
+        this.plateau = plateau;
+        return this;
+    }
+
+    /** Clips the global gradient norm to {@code maxNorm} before each step; 0 turns it off. */
+    public Trainer clipGradNorm(double maxNorm) {
+        if (!(maxNorm >= 0)) {
+            throw new IllegalArgumentException("clip norm must be >= 0, got " + maxNorm);
+        }
+        this.clipNorm = maxNorm;
+        return this;
+    }
+
+    /** Stops when the validation loss stops improving and restores the best weights (needs a validation set). */
+    public Trainer earlyStopping(EarlyStopping earlyStopping) {
+        this.earlyStopping = earlyStopping;
+        return this;
+    }
+
+    /** A term added to every batch loss, e.g. {@code m -> Regularization.l2(m.parameters(), 1e-4)}. */
+    public Trainer penalty(Function<Module, Tensor> penalty) {
+        this.penalty = penalty;
+        return this;
+    }
+
+    public Trainer progress(Progress progress) {
+        this.progress = progress;
+        return this;
+    }
+
+    /** Called after every epoch with its metrics (reporting, JSON lines, checkpoints). */
+    public Trainer onEpoch(Consumer<EpochMetrics> onEpoch) {
+        this.onEpoch = onEpoch;
+        return this;
+    }
+
+    /**
+     * Trains {@code model} with {@code optimizer} on {@code train}, validating on
+     * {@code validation} (may be null) after every epoch. A loss that turns NaN or infinite
+     * ends the run after that epoch, with {@link History#diverged()} set.
+     */
+    public History fit(Module model, Optimizer optimizer, Dataset train, Dataset validation) {
+        if ((earlyStopping != null || plateau != null) && validation == null) {
+            throw new IllegalArgumentException("early stopping and reduce-on-plateau need a validation set");
+        }
+        Random shuffler = shuffle ? Seeds.random(seed, "shuffle") : null;
+        List<Tensor> params = model.parameters();
+        History history = new History();
+        int step = 0;
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            if (schedule != null && !schedulePerStep) {
+                optimizer.setLr(schedule.lr(epoch - 1));
+            }
+            progress.epochStart(epoch, epochs, train.size());
+            model.train();
+            long t0 = System.nanoTime();
+            double lossSum = 0;
+            long correct = 0;
+            boolean scored = true;
+            int done = 0;
+            for (Batch batch : train.batches(batchSize, shuffler)) {
+                optimizer.zeroGrad();
+                Tensor output = model.forward(batch.x());
+                Tensor loss = objective.loss(output, batch);
+                Tensor total = penalty == null ? loss : loss.add(penalty.apply(model));
+                total.backward();
+                if (clipNorm > 0) {
+                    Optimizer.clipGradNorm(params, clipNorm);
+                }
+                if (schedule != null && schedulePerStep) {
+                    optimizer.setLr(schedule.lr(step));
+                }
+                optimizer.step();
+                step++;
+                lossSum += loss.item() * batch.size();
+                int hits = scored ? objective.correct(output, batch) : -1;
+                scored = hits >= 0;
+                correct += Math.max(hits, 0);
+                done += batch.size();
+                progress.advance(done, lossSum / done);
+            }
+            double trainSeconds = (System.nanoTime() - t0) * 1e-9;
+            double trainLoss = lossSum / done;
+            long t1 = System.nanoTime();
+            Evaluation val = validation == null ? null : evaluate(model, validation);
+            double valSeconds = (System.nanoTime() - t1) * 1e-9;
+            EpochMetrics m = new EpochMetrics(epoch, trainLoss, scored ? (double) correct / done : Double.NaN,
+                    val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(), optimizer.lr(),
+                    trainSeconds, validation == null ? 0 : valSeconds, done);
+            history.add(m);
+            progress.epochEnd(m);
+            onEpoch.accept(m);
+            if (!Double.isFinite(trainLoss) || (val != null && !Double.isFinite(val.loss()))) {
+                history.markDiverged();
+                break;
+            }
+            if (plateau != null) {
+                optimizer.setLr(plateau.step(val.loss()));
+            }
+            if (earlyStopping != null && earlyStopping.update(epoch, val.loss(), model)) {
+                earlyStopping.restoreBest(model);
+                history.markStoppedEarly(earlyStopping.bestEpoch());
+                break;
+            }
+        }
+        return history;
+    }
+
+    /** Loss and accuracy over a whole dataset. */
+    public record Evaluation(double loss, double accuracy, int samples) {}
+
+    /**
+     * The mean loss and the accuracy (NaN when undefined) of {@code model} on {@code data},
+     * in eval mode and without a graph; the model's mode is restored afterwards.
+     */
+    public Evaluation evaluate(Module model, Dataset data) {
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        double lossSum = 0;
+        long correct = 0;
+        boolean scored = true;
+        try (var g = Grad.disabled()) {
+            for (Batch batch : data.batches(evalBatchSize, null)) {
+                Tensor output = model.forward(batch.x());
+                lossSum += objective.loss(output, batch).item() * batch.size();
+                int hits = scored ? objective.correct(output, batch) : -1;
+                scored = hits >= 0;
+                correct += Math.max(hits, 0);
+            }
+        } finally {
+            if (wasTraining) {
+                model.train();
+            }
+        }
+        return new Evaluation(lossSum / data.size(), scored ? (double) correct / data.size() : Double.NaN, data.size());
+    }
+}

@@ -1,0 +1,98 @@
+package dev.vecgrad.models.zoo;
+
+import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.models.Activations;
+import dev.vecgrad.models.Layers;
+import dev.vecgrad.models.Linear;
+import dev.vecgrad.models.Module;
+import dev.vecgrad.models.Sequential;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * A multilayer perceptron laid out as the notes' {@code RedMNIST}: a {@code flatten} then a
+ * {@code stack} of Linear layers with an activation between them and an optional one at the
+ * end. Parameter names are PyTorch's for that module ({@code stack.0.weight},
+ * {@code stack.2.bias}, ...), so a checkpoint loads into the PyTorch class unchanged.
+ *
+ * <p>{@code new Mlp(new int[] {784, 128, 64, 10}, "relu", "none", rng)} is the notes'
+ * Fashion-MNIST network (its LogSoftmax is in the loss: cross-entropy on logits);
+ * {@code new Mlp(new int[] {2, 2, 1}, "sigmoid", "sigmoid", rng)} is their XOR network.
+ */
+public final class Mlp extends Module {
+
+    private final int[] sizes;
+    private final String activation;
+    private final String output;
+    private final Layers.Flatten flatten;
+    private final Sequential stack;
+
+    /**
+     * @param sizes input width, hidden widths, output width (at least two entries, all >= 1)
+     * @param activation between layers: relu, leaky_relu, sigmoid, tanh, gelu
+     * @param output after the last layer: none, sigmoid, log_softmax
+     */
+    public Mlp(int[] sizes, String activation, String output, Random rng) {
+        if (sizes.length < 2) {
+            throw new IllegalArgumentException("Mlp: need at least an input and an output width, got " + Arrays.toString(sizes));
+        }
+        this.sizes = sizes.clone();
+        this.activation = activation;
+        this.output = output;
+        this.flatten = register("flatten", new Layers.Flatten());
+        this.stack = register("stack", new Sequential());
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            stack.add(new Linear(sizes[i], sizes[i + 1], rng));
+            if (i + 2 < sizes.length) {
+                stack.add(activation(activation));
+            }
+        }
+        if (!output.equals("none")) {
+            stack.add(output.equals("log_softmax") ? new LogSoftmax() : activation(output));
+        }
+    }
+
+    /** An activation module by name. */
+    static Module activation(String name) {
+        return switch (name) {
+            case "relu" -> new Activations.ReLU();
+            case "leaky_relu" -> new Activations.LeakyReLU();
+            case "sigmoid" -> new Activations.Sigmoid();
+            case "tanh" -> new Activations.Tanh();
+            case "gelu" -> new Activations.GELU();
+            default -> throw new IllegalArgumentException("unknown activation '" + name
+                    + "' (relu, leaky_relu, sigmoid, tanh, gelu)");
+        };
+    }
+
+    /** log softmax over the last dimension. */
+    static final class LogSoftmax extends Module {
+        @Override
+        public Tensor forward(Tensor x) {
+            return x.logSoftmax(-1);
+        }
+    }
+
+    public int[] sizes() {
+        return sizes.clone();
+    }
+
+    public String activationName() {
+        return activation;
+    }
+
+    public String outputName() {
+        return output;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return stack.forward(flatten.forward(x));
+    }
+
+    @Override
+    public String toString() {
+        return "Mlp(" + String.join("-", Arrays.stream(sizes).mapToObj(Integer::toString).toList()) + ", " + activation
+                + (output.equals("none") ? "" : ", output " + output) + ")";
+    }
+}

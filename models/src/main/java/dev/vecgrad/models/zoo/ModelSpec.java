@@ -1,0 +1,108 @@
+package dev.vecgrad.models.zoo;
+
+import dev.vecgrad.models.Module;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Enough to rebuild a zoo model: its kind and layer widths, and for an MLP the activations.
+ * Saved in a checkpoint's metadata ({@code vecgrad.model}, {@code vecgrad.sizes},
+ * {@code vecgrad.activation}, {@code vecgrad.output}) so that {@code predict} needs nothing
+ * but the file.
+ *
+ * @param kind mlp, softmax, linreg, adaline or perceptron
+ * @param sizes layer widths: mlp input..output; softmax and linreg [inputs, outputs]; adaline and perceptron [inputs]
+ * @param activation mlp hidden activation (relu, leaky_relu, sigmoid, tanh, gelu); "none" otherwise
+ * @param output mlp output activation (none, sigmoid, log_softmax); "none" otherwise
+ */
+public record ModelSpec(String kind, int[] sizes, String activation, String output) {
+
+    public ModelSpec {
+        sizes = sizes.clone();
+        int want = switch (kind) {
+            case "mlp" -> -1;
+            case "softmax", "linreg" -> 2;
+            case "adaline", "perceptron" -> 1;
+            default -> throw new IllegalArgumentException("unknown model kind '" + kind
+                    + "' (mlp, softmax, linreg, adaline, perceptron)");
+        };
+        if ((want > 0 && sizes.length != want) || (want < 0 && sizes.length < 2)) {
+            throw new IllegalArgumentException(kind + ": " + (want < 0 ? "at least 2" : Integer.toString(want))
+                    + " layer widths expected, got " + Arrays.toString(sizes));
+        }
+        for (int s : sizes) {
+            if (s < 1) {
+                throw new IllegalArgumentException(kind + ": layer widths must be >= 1, got " + Arrays.toString(sizes));
+            }
+        }
+    }
+
+    public static ModelSpec mlp(int[] sizes, String activation, String output) {
+        return new ModelSpec("mlp", sizes, activation, output);
+    }
+
+    public static ModelSpec of(String kind, int... sizes) {
+        return new ModelSpec(kind, sizes, "none", "none");
+    }
+
+    /** A fresh model with initial weights drawn from {@code rng}. */
+    public Module build(Random rng) {
+        return switch (kind) {
+            case "mlp" -> new Mlp(sizes, activation, output, rng);
+            case "softmax" -> new Mlp(sizes, "relu", "none", rng);
+            case "linreg" -> LinearRegression.model(sizes[0], sizes[1], rng);
+            case "adaline" -> new Adaline(sizes[0], rng);
+            default -> new Perceptron(sizes[0], 0.1, rng);
+        };
+    }
+
+    /** The metadata entries that describe this spec. */
+    public Map<String, String> toMetadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("vecgrad.model", kind);
+        m.put("vecgrad.sizes", String.join(",", Arrays.stream(sizes).mapToObj(Integer::toString).toList()));
+        m.put("vecgrad.activation", activation);
+        m.put("vecgrad.output", output);
+        return m;
+    }
+
+    /**
+     * The spec a checkpoint's metadata describes.
+     *
+     * @throws IllegalArgumentException naming the missing or malformed entry
+     */
+    public static ModelSpec fromMetadata(Map<String, String> metadata) {
+        String kind = metadata.get("vecgrad.model");
+        String sizes = metadata.get("vecgrad.sizes");
+        if (kind == null || sizes == null) {
+            throw new IllegalArgumentException("no vecgrad.model / vecgrad.sizes in the metadata: not a checkpoint saved by vecgrad train");
+        }
+        int[] s;
+        try {
+            s = Arrays.stream(sizes.split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("vecgrad.sizes '" + sizes + "' is not a list of integers");
+        }
+        return new ModelSpec(kind, s, metadata.getOrDefault("vecgrad.activation", "none"),
+                metadata.getOrDefault("vecgrad.output", "none"));
+    }
+
+    @Override
+    public String toString() {
+        String w = String.join("-", Arrays.stream(sizes).mapToObj(Integer::toString).toList());
+        return kind + " " + w + (kind.equals("mlp") ? " " + activation + (output.equals("none") ? "" : " -> " + output) : "");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelSpec m && kind.equals(m.kind) && Arrays.equals(sizes, m.sizes)
+                && activation.equals(m.activation) && output.equals(m.output);
+    }
+
+    @Override
+    public int hashCode() {
+        return kind.hashCode() * 31 + Arrays.hashCode(sizes);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.vecgrad.models.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vecgrad.models.io.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: train, predict, and errors that name the problem. */
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+        List<String> lines() {
+            return Arrays.asList(out.strip().split("\n"));
+        }
+    }
+
+    static Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void trainWritesJsonLinesAndFilesThatPredictReadsBack() throws Exception {
+        Path out = dir.resolve("run");
+        Result r = run("train", "--model", "mlp", "--dataset", "moons", "--samples", "1000", "--hidden", "16,16", "--lr", "0.01",
+                "--epochs", "8", "--batch-size", "32", "--threads", "1", "--json", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.lines();
+        assertEquals(10, lines.size(), r.out());
+        for (int e = 0; e < 8; e++) {
+            Map<?, ?> m = (Map<?, ?>) Json.parse(lines.get(e));
+            assertEquals((long) e + 1, m.get("epoch"));
+            for (String k : List.of("seconds", "train_loss", "val_loss", "val_accuracy")) {
+                assertTrue(m.get(k) instanceof Number, k + " in " + lines.get(e));
+            }
+        }
+        Map<?, ?> test = (Map<?, ?>) Json.parse(lines.get(8));
+        assertTrue(((Number) test.get("test_accuracy")).doubleValue() > 0.95, lines.get(8));
+        Map<?, ?> files = (Map<?, ?>) ((Map<?, ?>) Json.parse(lines.get(9))).get("files");
+        for (Object f : files.values()) {
+            assertTrue(Files.size(Path.of((String) f)) > 0, f + " written");
+        }
+        assertTrue(Files.exists(out.resolve("curves.png")));
+
+        Result p = run("predict", "--checkpoint", out.resolve("model.safetensors").toString(), "--limit", "3");
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().contains("mlp 2-16-16-2 relu, trained on moons"), p.out());
+        assertTrue(p.out().contains("#0  predicted "), p.out());
+        double acc = Double.parseDouble(p.out().replaceAll("(?s).*accuracy on moons: ([0-9.]+)%.*", "$1"));
+        assertEquals(((Number) test.get("test_accuracy")).doubleValue() * 100, acc, 0.01, "predict repeats the test accuracy");
+
+        Path csv = dir.resolve("points.csv");
+        Files.writeString(csv, "# x,y\n0,1\n1,-0.5\n");
+        Result q = run("predict", "--checkpoint", out.resolve("model.safetensors").toString(), "--input", csv.toString());
+        assertEquals(0, q.code(), q.err());
+        assertTrue(q.out().contains("#0  predicted upper"), q.out());
+        assertTrue(q.out().contains("#1  predicted lower"), q.out());
+    }
+
+    @Test
+    void thePerceptronReportsWhetherItConverged() {
+        Result and = run("train", "--model", "perceptron", "--dataset", "and", "--epochs", "100", "--lr", "0.1", "--out",
+                dir.resolve("p").toString());
+        assertEquals(0, and.code(), and.err());
+        assertTrue(and.out().contains("converged after"), and.out());
+        Result xor = run("train", "--model", "perceptron", "--dataset", "xor", "--epochs", "50", "--out", dir.resolve("q").toString());
+        assertEquals(3, xor.code(), "a distinct exit code when the rule does not converge");
+        assertTrue(xor.out().contains("did not converge in 50 epochs"), xor.out());
+    }
+
+    @Test
+    void linearRegressionComparesSgdWithTheNormalEquations() {
+        Result r = run("train", "--model", "linreg", "--dataset", "linreg", "--optimizer", "sgd", "--lr", "0.05", "--epochs", "30",
+                "--batch-size", "32", "--schedule", "cosine", "--out", dir.resolve("l").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("(?s).*normal equations: w = \\[(1\\.99|2\\.00)\\d*, -3\\.(39|40)\\d*\\], b = \\[4\\.(19|20)\\d*\\].*"), r.out());
+        double diff = Double.parseDouble(r.out().replaceAll("(?s).*largest difference ([0-9.eE+-]+).*", "$1"));
+        assertTrue(diff < 1e-3, r.out());
+    }
+
+    @Test
+    void aLearningRateStudyPlotsOneCurvePerRate() {
+        Result r = run("train", "--model", "mlp", "--dataset", "xor", "--hidden", "2", "--activation", "sigmoid", "--output", "sigmoid",
+                "--loss", "mse", "--optimizer", "sgd", "--lr", "0.5,2", "--batch-size", "4", "--epochs", "200", "--out", dir.resolve("s").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.exists(dir.resolve("s/lr-study.png")));
+        assertTrue(Files.exists(dir.resolve("s/model-lr0.5.safetensors")));
+        assertTrue(r.out().contains("lr 2.0      test loss"), r.out());
+    }
+
+    @Test
+    void errorsAreOneLineNamingTheProblem() throws Exception {
+        Path bad = dir.resolve("bad.safetensors");
+        Files.write(bad, new byte[] {1, 2, 3});
+        Result r = run("predict", "--checkpoint", bad.toString());
+        assertEquals(1, r.code());
+        assertEquals("vecgrad predict: " + bad + ": truncated: 3 bytes, shorter than the 8-byte safetensors header length",
+                r.err().strip());
+        Result missing = run("predict", "--checkpoint", dir.resolve("nope.safetensors").toString());
+        assertEquals(1, missing.code());
+        assertEquals("vecgrad predict: no such file: " + dir.resolve("nope.safetensors"), missing.err().strip());
+        Result unknown = run("train", "--dataset", "imagenet");
+        assertEquals(1, unknown.code());
+        assertEquals("vecgrad train: unknown dataset 'imagenet' (fashion-mnist, moons, xor, and, or, blobs, linreg)", unknown.err().strip());
+        Result option = run("train", "--epochz", "3");
+        assertEquals(2, option.code());
+        assertTrue(option.err().startsWith("Unknown options: '--epochz'"), option.err());
+        Result noData = run("train", "--dataset", "fashion-mnist", "--data", dir.toString());
+        assertEquals(1, noData.code());
+        assertTrue(noData.err().contains(dir + ": no Fashion-MNIST files here"), noData.err());
+    }
+}

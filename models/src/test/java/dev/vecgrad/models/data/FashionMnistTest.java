@@ -1,0 +1,75 @@
+package dev.vecgrad.models.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.vecgrad.models.io.FileFormatException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Fashion-MNIST: a small fake directory for the checks, and the real files when Debian's package is installed. */
+class FashionMnistTest {
+
+    @TempDir
+    Path dir;
+
+    private void fake(int images, int labels, int badLabel) throws IOException {
+        for (String split : new String[] {"train", "t10k"}) {
+            byte[] px = new byte[images * 28 * 28];
+            px[0] = (byte) 255;
+            Files.write(dir.resolve(split + "-images-idx3-ubyte.gz"), IdxTest.gzip(IdxTest.idx(Idx.UBYTE, new int[] {images, 28, 28}, px)));
+            byte[] ls = new byte[labels];
+            for (int i = 0; i < labels; i++) {
+                ls[i] = (byte) (i % 10);
+            }
+            ls[labels - 1] = (byte) badLabel;
+            Files.write(dir.resolve(split + "-labels-idx1-ubyte"), IdxTest.idx(Idx.UBYTE, new int[] {labels}, ls));
+        }
+    }
+
+    @Test
+    void loadsGzippedAndRawFilesWithTheChosenScaling() throws IOException {
+        fake(12, 12, 9);
+        assertTrue(FashionMnist.isPresent(dir));
+        FashionMnist.Splits s = FashionMnist.load(dir, FashionMnist.Scaling.SYMMETRIC, false);
+        assertEquals(12, s.train().size());
+        assertEquals(784, s.train().features());
+        assertEquals(1f, s.train().feature(0, 0));
+        assertEquals(-1f, s.train().feature(0, 1));
+        assertEquals("Ankle boot", s.test().classNames().get(s.test().label(11)));
+        assertEquals(1f, FashionMnist.load(dir, "train", FashionMnist.Scaling.UNIT, false).feature(0, 0));
+        assertEquals(0f, FashionMnist.load(dir, "train", FashionMnist.Scaling.UNIT, false).feature(0, 1));
+    }
+
+    @Test
+    void mismatchesAndBadLabelsNameTheFile() throws IOException {
+        fake(12, 11, 3);
+        FileFormatException e = assertThrows(FileFormatException.class, () -> FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false));
+        assertTrue(e.getMessage().endsWith("train-labels-idx1-ubyte: holds 11 labels but train-images-idx3-ubyte.gz holds 12 images"), e.getMessage());
+        fake(12, 12, 12);
+        e = assertThrows(FileFormatException.class, () -> FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false));
+        assertTrue(e.getMessage().endsWith("train-labels-idx1-ubyte: label 12 of item 11 is outside 0..9"), e.getMessage());
+        e = assertThrows(FileFormatException.class, () -> FashionMnist.verify(dir.resolve("train-labels-idx1-ubyte")));
+        assertTrue(e.getMessage().contains("does not match the published Fashion-MNIST checksum"), e.getMessage());
+        fake(12, 12, 9);
+        Files.delete(dir.resolve("t10k-labels-idx1-ubyte"));
+        NoSuchFileException missing = assertThrows(NoSuchFileException.class, () -> FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false));
+        assertTrue(missing.getMessage().contains("t10k-labels-idx1-ubyte"), missing.getMessage());
+    }
+
+    @Test
+    void theInstalledDatasetMatchesThePublishedChecksums() throws IOException {
+        assumeTrue(FashionMnist.isPresent(FashionMnist.SYSTEM_DIR), "dataset-fashion-mnist is not installed");
+        FashionMnist.Splits s = FashionMnist.load(FashionMnist.SYSTEM_DIR, FashionMnist.Scaling.UNIT, true);
+        assertEquals(60_000, s.train().size());
+        assertEquals(10_000, s.test().size());
+        assertEquals(9, s.train().label(0), "the first training image is an ankle boot");
+        assertEquals(9, s.test().label(0));
+    }
+}

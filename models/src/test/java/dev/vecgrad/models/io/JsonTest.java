@@ -1,0 +1,44 @@
+package dev.vecgrad.models.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+
+    @Test
+    void parsesNestedValuesKeepingKeyOrder() {
+        Object v = Json.parse(" {\"b\": [1, -2.5e3, true, null], \"a\": {\"s\": \"x\\\"y\\u00e9\\n\"}} ");
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("s", "x\"y\u00e9\n");
+        Map<String, Object> want = new LinkedHashMap<>();
+        want.put("b", Arrays.asList(1L, -2500.0, true, null));
+        want.put("a", inner);
+        assertEquals(want, v);
+        assertEquals(List.of("b", "a"), List.copyOf(((Map<?, ?>) v).keySet()));
+    }
+
+    @Test
+    void quoteRoundTrips() {
+        String s = "tab\t quote\" backslash\\ ctrl\u0001 é";
+        assertEquals(s, Json.parse(Json.quote(s)));
+        assertEquals("null", Json.number(Double.NaN));
+        assertEquals("3", Json.number(3.0));
+        assertEquals("0.25", Json.number(0.25));
+    }
+
+    @Test
+    void errorsSayWhatAndWhere() {
+        assertEquals("expected ',' or '}' at character 8",
+                assertThrows(Json.SyntaxException.class, () -> Json.parse("{\"a\": 1 \"b\": 2}")).getMessage());
+        assertEquals("duplicate key \"a\" at character 9",
+                assertThrows(Json.SyntaxException.class, () -> Json.parse("{\"a\": 1, \"a\": 2}")).getMessage());
+        assertEquals("unterminated string at character 5", assertThrows(Json.SyntaxException.class, () -> Json.parse("[\"abc")).getMessage());
+        assertEquals("unexpected ']' after the value at character 2", assertThrows(Json.SyntaxException.class, () -> Json.parse("{}]")).getMessage());
+    }
+}

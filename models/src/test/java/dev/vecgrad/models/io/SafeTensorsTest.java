@@ -1,0 +1,128 @@
+package dev.vecgrad.models.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vecgrad.autograd.DType;
+import dev.vecgrad.autograd.Tensor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The safetensors format as the specification writes it, and one clear error per kind of damage. */
+class SafeTensorsTest {
+
+    @TempDir
+    Path dir;
+
+    private static Map<String, Tensor> sample() {
+        Random r = new Random(1);
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("stack.0.weight", Tensor.randn(r, DType.F32, 3, 4));
+        m.put("stack.0.bias", Tensor.randn(r, DType.F32, 3));
+        m.put("scale", Tensor.scalar(2.5));
+        m.put("transposed", Tensor.randn(r, DType.F64, 2, 3).t());
+        return m;
+    }
+
+    @Test
+    void roundTripsTensorsAndMetadata() throws IOException {
+        Path f = dir.resolve("m.safetensors");
+        Map<String, Tensor> in = sample();
+        SafeTensors.save(f, in, Map.of("vecgrad.model", "mlp"));
+        SafeTensors.Contents c = SafeTensors.load(f);
+        assertEquals(List.copyOf(in.keySet()), List.copyOf(c.tensors().keySet()));
+        for (String k : in.keySet()) {
+            assertArrayEquals(in.get(k).shape(), c.tensors().get(k).shape(), k);
+            assertEquals(in.get(k).dtype(), c.tensors().get(k).dtype(), k);
+            assertArrayEquals(in.get(k).toDoubleArray(), c.tensors().get(k).toDoubleArray(), k);
+        }
+        assertEquals(Map.of("vecgrad.model", "mlp"), c.metadata());
+    }
+
+    @Test
+    void theBytesFollowTheSpecification() throws IOException {
+        Path f = dir.resolve("m.safetensors");
+        SafeTensors.save(f, Map.of("w", Tensor.of(new float[] {1.5f, -2f}, 2)), Map.of());
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
+        long n = b.getLong();
+        assertEquals(0, (8 + n) % 8, "data starts 8-aligned");
+        String header = new String(b.array(), 8, (int) n, StandardCharsets.UTF_8);
+        assertEquals("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", header.strip());
+        b.position((int) (8 + n));
+        assertEquals(1.5f, b.getFloat());
+        assertEquals(-2f, b.getFloat());
+        assertEquals(8 + n + 8, Files.size(f));
+    }
+
+    private Path damaged(String name, byte[] bytes) throws IOException {
+        Path p = dir.resolve(name);
+        Files.write(p, bytes);
+        return p;
+    }
+
+    private byte[] withHeader(String json, int dataBytes) {
+        byte[] h = json.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h);
+        return b.array();
+    }
+
+    private void assertFails(Path p, String expected) {
+        FileFormatException e = assertThrows(FileFormatException.class, () -> SafeTensors.load(p));
+        assertTrue(e.getMessage().startsWith(p + ": "), "names the file: " + e.getMessage());
+        assertTrue(e.getMessage().contains(expected), "'" + expected + "' in: " + e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    }
+
+    @Test
+    void damageIsReportedWithTheFileAndTheProblem() throws IOException {
+        Path good = dir.resolve("good.safetensors");
+        SafeTensors.save(good, sample(), Map.of());
+        byte[] bytes = Files.readAllBytes(good);
+        assertFails(damaged("short", new byte[5]), "shorter than the 8-byte safetensors header length");
+        assertFails(damaged("trunc", Arrays.copyOf(bytes, bytes.length - 3)), "truncated: the header promises");
+        assertFails(damaged("trunc-header", Arrays.copyOf(bytes, 40)), "the header length field says");
+        assertFails(damaged("png", "\u0089PNG\r\n\u001a\nxxxxxxxxxxxxxxxx".getBytes(StandardCharsets.ISO_8859_1)), "not a safetensors file");
+        assertFails(damaged("extra", Arrays.copyOf(bytes, bytes.length + 4)), "4 bytes after the last tensor's data");
+        assertFails(damaged("json", withHeader("{\"w\": {\"dtype\": \"F32\", ", 0)), "invalid JSON header");
+        assertFails(damaged("dtype", withHeader("{\"w\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4)),
+                "tensor 'w' has dtype BF16; vecgrad reads F32 and F64");
+        assertFails(damaged("size", withHeader("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8)),
+                "tensor 'w': shape [3] F32 needs 12 bytes, data_offsets [0, 8] span 8");
+        assertFails(damaged("gap", withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8)),
+                "tensor 'a' starts at byte 4 of the data, expected 0 (leaves a gap)");
+        assertFails(damaged("overlap", withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8)), "(overlaps the previous tensor)");
+        assertFails(damaged("fields", withHeader("{\"a\":{\"dtype\":\"F32\"}}", 0)), "needs \"dtype\" (a string), \"shape\"");
+    }
+
+    @Test
+    void aFailedWriteLeavesTheOldFileAndNoTemporaryFile() throws IOException {
+        Path f = dir.resolve("keep.safetensors");
+        SafeTensors.save(f, sample(), Map.of("v", "1"));
+        byte[] before = Files.readAllBytes(f);
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(f, out -> {
+            out.write(new byte[1000]);
+            throw new IOException("disk full");
+        }));
+        assertEquals("disk full", e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(f));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(f), files.toList());
+        }
+    }
+}

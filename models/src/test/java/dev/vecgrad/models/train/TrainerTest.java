@@ -1,0 +1,188 @@
+package dev.vecgrad.models.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vecgrad.models.Module;
+import dev.vecgrad.models.Regularization;
+import dev.vecgrad.models.data.Dataset;
+import dev.vecgrad.models.data.Datasets;
+import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.models.optim.Optimizer;
+import dev.vecgrad.models.optim.Optimizers;
+import dev.vecgrad.models.optim.Schedules;
+import dev.vecgrad.models.zoo.Mlp;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training loop: it learns, it repeats exactly, and its options do what they say. */
+class TrainerTest {
+
+    @TempDir
+    Path dir;
+
+    private static Mlp moonsNet(long seed) {
+        return new Mlp(new int[] {2, 16, 16, 2}, "relu", "none", new Random(seed));
+    }
+
+    private static History trainMoons(long seed, int epochs, int batch) {
+        Dataset.Split s = Datasets.moons(1000, 0.1, 1).split(0.2, 1);
+        Mlp net = moonsNet(seed);
+        return new Trainer(Objective.crossEntropy()).epochs(epochs).batchSize(batch).seed(seed)
+                .fit(net, new Optimizers.Adam(net.parameters(), 0.01), s.train(), s.validation());
+    }
+
+    @Test
+    void anMlpLearnsTheMoonsAndTheLossFalls() {
+        History h = trainMoons(0, 30, 32);
+        EpochMetrics first = h.epochs().get(0);
+        EpochMetrics last = h.last();
+        assertEquals(30, h.epochs().size());
+        assertTrue(last.trainLoss() < first.trainLoss() / 3, first + " -> " + last);
+        assertTrue(last.valAccuracy() > 0.97, "validation accuracy " + last.valAccuracy());
+        assertEquals(800, last.samples());
+        assertEquals(last.valLoss() - last.trainLoss(), last.gap(), 0);
+    }
+
+    @Test
+    void theSameSeedRepeatsTheRunExactly() {
+        History a = trainMoons(3, 5, 16);
+        History b = trainMoons(3, 5, 16);
+        History c = trainMoons(4, 5, 16);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(a.epochs().get(i).trainLoss(), b.epochs().get(i).trainLoss(), 0, "epoch " + (i + 1));
+            assertEquals(a.epochs().get(i).valLoss(), b.epochs().get(i).valLoss(), 0, "epoch " + (i + 1));
+        }
+        assertNotEquals(a.last().trainLoss(), c.last().trainLoss());
+    }
+
+    @Test
+    void onlineMiniBatchAndFullBatchTakeTheirNumberOfSteps() {
+        Dataset d = Datasets.xor();
+        for (int batch : new int[] {1, 2, 4}) {
+            Mlp net = new Mlp(new int[] {2, 3, 1}, "tanh", "sigmoid", new Random(1));
+            int[] steps = {0};
+            Optimizer sgd = new Optimizer(net.parameters(), 0.1) {
+                @Override
+                public void step() {
+                    steps[0]++;
+                    super.step();
+                }
+
+                @Override
+                protected void update(Tensor p, Tensor grad, double lr) {
+                    p.copyFrom(p.sub(grad.mul(lr)));
+                }
+            };
+            new Trainer(Objective.mse()).epochs(3).batchSize(batch).fit(net, sgd, d, null);
+            assertEquals(3 * (4 / batch), steps[0], "batch " + batch);
+        }
+    }
+
+    @Test
+    void earlyStoppingRestoresTheBestEpoch() {
+        Dataset.Split s = Datasets.moons(200, 0.6, 2).split(0.5, 2);
+        Mlp net = new Mlp(new int[] {2, 64, 64, 2}, "relu", "none", new Random(1));
+        List<Double> valLosses = new ArrayList<>();
+        History h = new Trainer(Objective.crossEntropy()).epochs(200).batchSize(8)
+                .earlyStopping(new Regularization.EarlyStopping(3, 0))
+                .onEpoch(m -> valLosses.add(m.valLoss()))
+                .fit(net, new Optimizers.Adam(net.parameters(), 0.02), s.train(), s.validation());
+        assertTrue(h.stoppedEarly(), "an overfitting net on noisy moons stops early");
+        assertTrue(h.epochs().size() < 200);
+        double best = valLosses.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        assertEquals(best, valLosses.get(h.bestEpoch() - 1), 0);
+        double restored = new Trainer(Objective.crossEntropy()).evaluate(net, s.validation()).loss();
+        assertEquals(best, restored, 1e-6, "the model holds the best epoch's weights");
+    }
+
+    @Test
+    void schedulesClippingAndPenaltiesAreApplied() {
+        Dataset d = Datasets.moons(256, 0.1, 3);
+        Mlp net = moonsNet(1);
+        Optimizers.SGD sgd = new Optimizers.SGD(net.parameters(), 1);
+        List<Double> lrs = new ArrayList<>();
+        new Trainer(Objective.crossEntropy()).epochs(4).batchSize(64)
+                .schedule(Schedules.stepLR(0.8, 1, 0.5), false).onEpoch(m -> lrs.add(m.lr())).fit(net, sgd, d, null);
+        assertEquals(List.of(0.8, 0.4, 0.2, 0.1), lrs);
+        Module clipped = moonsNet(1);
+        History h = new Trainer(Objective.crossEntropy()).epochs(2).batchSize(64).clipGradNorm(1e-3)
+                .penalty(m -> Regularization.l2(m.parameters(), 1e-3))
+                .fit(clipped, new Optimizers.SGD(clipped.parameters(), 0.1), d, null);
+        History free = new Trainer(Objective.crossEntropy()).epochs(2).batchSize(64)
+                .fit(moonsNet(1), new Optimizers.SGD(moonsNet(1).parameters(), 0.1), d, null);
+        assertNotEquals(free.last().trainLoss(), h.last().trainLoss());
+    }
+
+    @Test
+    void aDivergingRunStopsAndSaysSo() {
+        Dataset d = Datasets.linearRegression(64, new double[] {2, -3.4}, 4.2, 0.01, 1);
+        Module net = new dev.vecgrad.models.Linear(2, 1, new Random(1));
+        History h = new Trainer(Objective.mse()).epochs(50).batchSize(64)
+                .fit(net, new Optimizers.SGD(net.parameters(), 10), d, null);
+        assertTrue(h.diverged());
+        assertTrue(h.epochs().size() < 50);
+        assertTrue(Double.isNaN(h.last().trainAccuracy()), "no accuracy for regression");
+    }
+
+    @Test
+    void historyCsvPlotsAndProgressLinesAreWritten() throws IOException {
+        History h = trainMoons(0, 3, 64);
+        Path csv = dir.resolve("h.csv");
+        h.writeCsv(csv);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(History.CSV_HEADER, lines.get(0));
+        assertEquals(4, lines.size());
+        assertTrue(lines.get(1).startsWith("1,"));
+        assertEquals(10, lines.get(3).split(",", -1).length);
+        Path png = dir.resolve("curves.png");
+        Plots.curves(h, "moons", png);
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertEquals(1280, img.getWidth(), "loss and accuracy side by side");
+        Map<String, History> study = new LinkedHashMap<>();
+        study.put("lr 0.1", h);
+        study.put("lr 1", trainMoons(1, 3, 64));
+        Path cmp = dir.resolve("study.png");
+        Plots.compare(study, "study", true, cmp);
+        assertEquals(640, ImageIO.read(cmp.toFile()).getWidth());
+
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Dataset.Split s = Datasets.moons(1000, 0.1, 1).split(0.2, 1);
+        Mlp net = moonsNet(0);
+        new Trainer(Objective.crossEntropy()).epochs(2).batchSize(10)
+                .progress(Progress.lines(new PrintStream(buf, true, StandardCharsets.UTF_8)))
+                .fit(net, new Optimizers.Adam(net.parameters(), 0.01), s.train(), s.validation());
+        String[] progress = buf.toString(StandardCharsets.UTF_8).strip().split("\n");
+        assertEquals(6, progress.length, "three quarter-lines per epoch: " + buf);
+        assertTrue(progress[0].contains("epoch 1/2   25%  200/800 samples"), progress[0]);
+    }
+
+    @Test
+    void misconfigurationsAreRefused() {
+        Mlp net = moonsNet(0);
+        Dataset d = Datasets.moons(10, 0.1, 1);
+        assertThrows(IllegalArgumentException.class, () -> new Trainer(Objective.crossEntropy()).batchSize(0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(Objective.crossEntropy())
+                .earlyStopping(new Regularization.EarlyStopping(2, 0)).fit(net, new Optimizers.Adam(net.parameters(), 0.1), d, null));
+        assertEquals("early stopping and reduce-on-plateau need a validation set", e.getMessage());
+        Dataset reg = Datasets.linearRegression(8, new double[] {1, 1}, 0, 0, 1);
+        e = assertThrows(IllegalArgumentException.class, () -> new Trainer(Objective.crossEntropy())
+                .fit(net, new Optimizers.Adam(net.parameters(), 0.1), reg, null));
+        assertEquals("cross-entropy needs class labels; this is a regression dataset", e.getMessage());
+    }
+}
