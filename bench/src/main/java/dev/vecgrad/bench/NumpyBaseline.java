@@ -46,7 +46,7 @@ final class NumpyBaseline implements AutoCloseable {
 
     /** Starts the baseline, or explains in {@code why} why it cannot. */
     static NumpyBaseline start(int threads, StringBuilder why) {
-        String python = findPython(why);
+        String python = findPython("numpy", "python3-numpy libopenblas0-pthread", why);
         if (python == null) {
             return null;
         }
@@ -104,7 +104,12 @@ final class NumpyBaseline implements AutoCloseable {
         }
     }
 
-    private static String findPython(StringBuilder why) {
+    /**
+     * The first interpreter of {@code $VECGRAD_PYTHON}, {@code /usr/bin/python3},
+     * {@code python3}, {@code python} that imports {@code module}, or null with the reason
+     * (and the Debian packages to install) in {@code why}.
+     */
+    static String findPython(String module, String debianPackages, StringBuilder why) {
         List<String> candidates = new ArrayList<>();
         String env = System.getenv("VECGRAD_PYTHON");
         if (env != null && !env.isBlank()) {
@@ -113,7 +118,7 @@ final class NumpyBaseline implements AutoCloseable {
         candidates.addAll(List.of("/usr/bin/python3", "python3", "python"));
         for (String c : candidates) {
             try {
-                Process p = new ProcessBuilder(c, "-c", "import numpy").redirectErrorStream(true).start();
+                Process p = new ProcessBuilder(c, "-c", "import " + module).redirectErrorStream(true).start();
                 p.getInputStream().readAllBytes();
                 if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
                     return c;
@@ -122,8 +127,8 @@ final class NumpyBaseline implements AutoCloseable {
                 // try the next one
             }
         }
-        why.append("no Python with numpy found (tried ").append(String.join(", ", candidates))
-                .append("); on Debian: apt-get install python3-numpy libopenblas0-pthread");
+        why.append("no Python with ").append(module).append(" found (tried ").append(String.join(", ", candidates))
+                .append("); on Debian: apt-get install ").append(debianPackages);
         return null;
     }
 

@@ -30,11 +30,18 @@ final class JsonLines {
                 + h.epochs().size() + ",\"diverged\":" + h.diverged() + ",\"stopped_early\":" + h.stoppedEarly() + "}";
     }
 
-    static String files(Map<String, String> files) {
+    /** {"files": {name: path}, "phase_seconds": {phase: seconds}}. */
+    static String files(Map<String, String> files, Map<String, Double> phaseSeconds) {
         StringBuilder sb = new StringBuilder("{\"files\":{");
         String sep = "";
         for (Map.Entry<String, String> e : files.entrySet()) {
             sb.append(sep).append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue()));
+            sep = ",";
+        }
+        sb.append("},\"phase_seconds\":{");
+        sep = "";
+        for (Map.Entry<String, Double> e : phaseSeconds.entrySet()) {
+            sb.append(sep).append(Json.quote(e.getKey())).append(':').append(num(e.getValue()));
             sep = ",";
         }
         return sb.append("}}").toString();

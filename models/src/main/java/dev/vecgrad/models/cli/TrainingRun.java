@@ -10,6 +10,7 @@ import dev.vecgrad.models.io.Checkpoints;
 import dev.vecgrad.models.optim.Optimizer;
 import dev.vecgrad.models.train.EpochMetrics;
 import dev.vecgrad.models.train.History;
+import dev.vecgrad.models.train.JitWarmup;
 import dev.vecgrad.models.train.Objective;
 import dev.vecgrad.models.train.Plots;
 import dev.vecgrad.models.train.Progress;
@@ -56,8 +57,28 @@ final class TrainingRun {
     PrintStream out = System.out;
     PrintStream err = System.err;
 
+    /** Wall seconds of each phase (load, train, test, files), summed over a learning-rate study. */
+    private final Map<String, Double> phases = new LinkedHashMap<>();
+    private long phaseStart;
+
+    private void phase(String name) {
+        long now = System.nanoTime();
+        phases.merge(name, (now - phaseStart) * 1e-9, Double::sum);
+        phaseStart = now;
+    }
+
     int run() throws IOException {
-        DataSource.Splits splits = data.load();
+        phaseStart = System.nanoTime();
+        JitWarmup warmup = startWarmup();
+        DataSource.Splits splits;
+        try {
+            splits = data.load();
+        } finally {
+            if (warmup != null) {
+                warmup.close();
+            }
+        }
+        phase("load");
         Dataset trainAll = splits.train();
         Dataset test = splits.test();
         Dataset train = trainAll;
@@ -102,9 +123,12 @@ final class TrainingRun {
             }
             int every = Math.max(1, epochs / 20);
             trainer.onEpoch(m -> reportEpoch(m, lr, lrs.length > 1, every));
+            phaseStart = System.nanoTime();
             History h = trainer.fit(net, opt, train, val);
+            phase("train");
             study.put("lr " + lr, h);
             Trainer.Evaluation t = trainer.evaluate(net, test);
+            phase("test");
             reportTest(t, lr, lrs.length > 1, h);
             Map<String, String> meta = new LinkedHashMap<>(spec.toMetadata());
             meta.putAll(data.toMetadata());
@@ -123,6 +147,7 @@ final class TrainingRun {
                 Plots.curves(h, title, png);
                 saved.put("plot", png.toString());
             }
+            phase("files");
             if (model.equals("linreg")) {
                 compareWithNormalEquations(net, trainAll);
             }
@@ -131,6 +156,7 @@ final class TrainingRun {
             Path png = outDir.resolve("lr-study.png");
             Plots.compare(study, title + ": training loss by learning rate", true, png);
             saved.put("plot", png.toString());
+            phase("files");
         }
         reportFiles(saved);
         return 0;
@@ -148,6 +174,33 @@ final class TrainingRun {
             case "log_softmax" -> "nll";
             default -> "cross-entropy";
         };
+    }
+
+    /**
+     * For Fashion-MNIST, whose shape is known before the files are read, trains a throw-away
+     * copy of the model on random data while they are read and checked, so that the JIT's
+     * warm-up overlaps the loading instead of slowing the first epoch (see {@link JitWarmup}).
+     * Off with {@code -Dvecgrad.warmup=false}, and on a single CPU (pinned runs), where it
+     * would only take the loading's time; nothing in the real run depends on it.
+     */
+    private JitWarmup startWarmup() {
+        if (!data.name().equals("fashion-mnist") || model.equals("perceptron")
+                || Runtime.getRuntime().availableProcessors() < 2
+                || "false".equalsIgnoreCase(System.getProperty("vecgrad.warmup"))) {
+            return null;
+        }
+        Dataset sample = JitWarmup.randomClassification(batchSize * 8, new int[] {1, 28, 28}, 10, seed);
+        String lossName;
+        ModelSpec spec;
+        try {
+            lossName = resolveLoss(sample);
+            spec = spec(sample, lossName);
+        } catch (IllegalArgumentException e) {
+            return null; // the real run reports the problem with the real data
+        }
+        return JitWarmup.start(() -> spec.build(new Random(seed)),
+                params -> Choices.optimizer(optimizer, params, lrs[0], momentum, weightDecay),
+                Choices.objective(lossName), sample, batchSize);
     }
 
     private ModelSpec spec(Dataset train, String lossName) {
@@ -293,9 +346,12 @@ final class TrainingRun {
 
     private void reportFiles(Map<String, String> files) {
         if (json) {
-            out.println(JsonLines.files(files));
+            out.println(JsonLines.files(files, phases));
             return;
         }
         files.forEach((k, v) -> out.println("wrote " + k.replace('-', ' ') + ": " + v));
+        StringBuilder sb = new StringBuilder("time:");
+        phases.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.2f s,", k, v)));
+        out.println(sb.substring(0, sb.length() - 1));
     }
 }

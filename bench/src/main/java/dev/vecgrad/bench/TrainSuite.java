@@ -1,0 +1,250 @@
+package dev.vecgrad.bench;
+
+import dev.vecgrad.models.data.FashionMnist;
+import dev.vecgrad.models.io.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vecgrad bench train}: seconds per Fashion-MNIST epoch of the notes' network
+ * (784-128-64-10, ReLU, Adam 0.003, batch 64) in vecgrad ({@code vecgrad demo}) and in
+ * PyTorch ({@code torch_mlp.py}, a lean loop over in-memory tensors), each in a fresh process,
+ * alternating which goes first, round after round, in the same session with the same thread
+ * count. Reports the first epoch (vecgrad's includes what is left of the JIT warm-up) apart
+ * from the later ones, the whole process's wall time, the test accuracy, and per-round ratios.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Seconds per Fashion-MNIST epoch, vecgrad vs PyTorch, fresh processes, same run and threads.",
+                "Run one-thread measurements pinned: ./vecgrad pins --threads 1 to core 0 with taskset (children inherit it)."})
+final class TrainSuite implements Callable<Integer> {
+
+    @Option(names = "--threads", description = "threads for both (torch.set_num_threads, OMP/OpenBLAS/MKL variables) (default: all cores)")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--epochs", description = "epochs per run (default: 3)")
+    int epochs = 3;
+
+    @Option(names = "--rounds", description = "runs of each (default: 3)")
+    int rounds = 3;
+
+    @Option(names = "--seed", description = "seed of the first round; round r uses seed + r (default: 42)")
+    long seed = 42;
+
+    @Option(names = "--data", description = "Fashion-MNIST directory (default: " + "/usr/share/datasets/fashion-mnist)")
+    Path data = FashionMnist.SYSTEM_DIR;
+
+    @Option(names = "--no-baseline", description = "run vecgrad only")
+    boolean noBaseline;
+
+    @Option(names = "--json", description = "one JSON object per line instead of a table")
+    boolean json;
+
+    /** What one process reported. */
+    record Run(List<Double> epochSeconds, double testAccuracy, double wallSeconds) {
+        double first() {
+            return epochSeconds.get(0);
+        }
+
+        /** Median of the epochs after the first (NaN with one epoch). */
+        double later() {
+            if (epochSeconds.size() < 2) {
+                return Double.NaN;
+            }
+            return new Samples(epochSeconds.subList(1, epochSeconds.size()).stream().mapToDouble(Double::doubleValue)
+                    .toArray()).median();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads < 1 || epochs < 1 || rounds < 1) {
+            throw new IllegalArgumentException("--threads, --epochs and --rounds must be >= 1");
+        }
+        if (!FashionMnist.isPresent(data)) {
+            throw new IllegalArgumentException("no Fashion-MNIST files in " + data
+                    + " (apt-get install dataset-fashion-mnist, or --data DIR)");
+        }
+        PrintStream log = json ? System.err : System.out;
+        String python = null;
+        Path script = null;
+        if (!noBaseline) {
+            StringBuilder why = new StringBuilder();
+            python = NumpyBaseline.findPython("torch", "python3-torch", why);
+            if (python == null) {
+                throw new IllegalStateException(why + " (or --no-baseline)");
+            }
+            script = Files.createTempFile("vecgrad-torch-mlp", ".py");
+            script.toFile().deleteOnExit();
+            try (InputStream s = TrainSuite.class.getResourceAsStream("torch_mlp.py")) {
+                Files.write(script, s.readAllBytes());
+            }
+        }
+        log.printf(Locale.ROOT, "Fashion-MNIST MLP 784-128-64-10, Adam 0.003, batch 64, %d epoch(s), %d thread(s), %d round(s)%n",
+                epochs, threads, rounds);
+        List<Run> ours = new ArrayList<>();
+        List<Run> theirs = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            long s = seed + r;
+            boolean torchFirst = r % 2 == 1;
+            if (torchFirst && python != null) {
+                theirs.add(report(log, r, "pytorch", torch(python, script, s)));
+            }
+            ours.add(report(log, r, "vecgrad", vecgrad(s)));
+            if (!torchFirst && python != null) {
+                theirs.add(report(log, r, "pytorch", torch(python, script, s)));
+            }
+        }
+        summarize(log, ours, theirs);
+        return 0;
+    }
+
+    private Run report(PrintStream log, int round, String who, Run run) {
+        if (json) {
+            System.out.println(new JsonLine("train", who, threads).put("round", round + 1)
+                    .put("epoch_seconds", run.epochSeconds().toString()).put("test_accuracy", run.testAccuracy())
+                    .put("wall_seconds", run.wallSeconds()));
+        } else {
+            StringBuilder sb = new StringBuilder();
+            for (double e : run.epochSeconds()) {
+                sb.append(String.format(Locale.ROOT, " %.3f", e));
+            }
+            log.printf(Locale.ROOT, "round %d  %-8s epochs [s]:%s   test accuracy %.2f%%   process %.2f s%n", round + 1, who,
+                    sb, 100 * run.testAccuracy(), run.wallSeconds());
+        }
+        return run;
+    }
+
+    private void summarize(PrintStream log, List<Run> ours, List<Run> theirs) {
+        Samples oFirst = samples(ours, Run::first);
+        Samples oLater = epochs > 1 ? samples(ours, Run::later) : null;
+        Samples oWall = samples(ours, Run::wallSeconds);
+        Samples oAcc = samples(ours, run -> 100 * run.testAccuracy());
+        if (!json) {
+            log.println();
+            log.println("median [range] over rounds       vecgrad                 pytorch                 pytorch/vecgrad (per round)");
+        }
+        line(log, "epoch 1 seconds", oFirst, theirs.isEmpty() ? null : samples(theirs, Run::first), ours, theirs, Run::first);
+        if (oLater != null) {
+            line(log, "later epochs seconds", oLater, theirs.isEmpty() ? null : samples(theirs, Run::later), ours, theirs, Run::later);
+        }
+        line(log, "process wall seconds", oWall, theirs.isEmpty() ? null : samples(theirs, Run::wallSeconds), ours, theirs,
+                Run::wallSeconds);
+        line(log, "test accuracy %", oAcc, theirs.isEmpty() ? null : samples(theirs, run -> 100 * run.testAccuracy()), List.of(),
+                List.of(), null);
+    }
+
+    private void line(PrintStream log, String what, Samples o, Samples t, List<Run> ours, List<Run> theirs,
+                      ToDoubleFunction<Run> f) {
+        Samples ratio = null;
+        if (t != null && f != null) {
+            double[] r = new double[Math.min(ours.size(), theirs.size())];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = f.applyAsDouble(theirs.get(i)) / f.applyAsDouble(ours.get(i));
+            }
+            ratio = new Samples(r);
+        }
+        if (json) {
+            JsonLine j = new JsonLine("train", "summary", threads).put("metric", what)
+                    .put("vecgrad_median", o.median()).put("vecgrad_min", o.min()).put("vecgrad_max", o.max());
+            if (t != null) {
+                j.put("pytorch_median", t.median()).put("pytorch_min", t.min()).put("pytorch_max", t.max());
+            }
+            if (ratio != null) {
+                j.put("ratio_median", ratio.median()).put("ratio_min", ratio.min()).put("ratio_max", ratio.max());
+            }
+            System.out.println(j);
+        } else {
+            log.printf(Locale.ROOT, "%-24s %-23s %-23s %s%n", what, fmt(o), t == null ? "-" : fmt(t),
+                    ratio == null ? "" : String.format(Locale.ROOT, "%.2fx [%.2f-%.2f]", ratio.median(), ratio.min(), ratio.max()));
+        }
+    }
+
+    private static String fmt(Samples s) {
+        return String.format(Locale.ROOT, "%.3f [%.3f-%.3f]", s.median(), s.min(), s.max());
+    }
+
+    private static Samples samples(List<Run> runs, ToDoubleFunction<Run> f) {
+        return new Samples(runs.stream().mapToDouble(f).toArray());
+    }
+
+    /** vecgrad's demo in a fresh JVM with this JVM's flags and class path. */
+    private Run vecgrad(long s) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-XX:StartFlightRecording") && !a.startsWith("-agent") && !a.startsWith("-javaagent")) {
+                cmd.add(a);
+            }
+        }
+        Path out = Files.createTempDirectory("vecgrad-bench-train");
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.vecgrad.models.cli.Main", "demo", "--json",
+                "--no-install", "--epochs", Integer.toString(epochs), "--threads", Integer.toString(threads),
+                "--seed", Long.toString(s), "--data", data.toString(), "--out", out.toString()));
+        try {
+            return run(new ProcessBuilder(cmd), "vecgrad demo");
+        } finally {
+            try (var files = Files.walk(out)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private Run torch(String python, Path script, long s) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--data", data.toString(),
+                "--epochs", Integer.toString(epochs), "--threads", Integer.toString(threads), "--seed", Long.toString(s));
+        for (String v : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) {
+            pb.environment().put(v, Integer.toString(threads));
+        }
+        return run(pb, "torch_mlp.py (" + python + ")");
+    }
+
+    /** Runs a child that prints JSON lines with "epoch"/"seconds" and "test_accuracy". */
+    private static Run run(ProcessBuilder pb, String what) throws IOException, InterruptedException {
+        pb.redirectErrorStream(true);
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        List<Double> seconds = new ArrayList<>();
+        double accuracy = Double.NaN;
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                lines.add(line);
+                if (!line.startsWith("{")) {
+                    continue;
+                }
+                if (Json.parse(line) instanceof Map<?, ?> m) {
+                    if (m.get("epoch") instanceof Number && m.get("seconds") instanceof Number sec) {
+                        seconds.add(sec.doubleValue());
+                    }
+                    if (m.get("test_accuracy") instanceof Number a) {
+                        accuracy = a.doubleValue();
+                    }
+                }
+            }
+        }
+        int code = p.waitFor();
+        double wall = (System.nanoTime() - t0) * 1e-9;
+        if (code != 0 || seconds.isEmpty() || Double.isNaN(accuracy)) {
+            throw new IOException(what + " failed (exit " + code + "); its output: "
+                    + String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size())));
+        }
+        return new Run(List.copyOf(seconds), accuracy, wall);
+    }
+}
