@@ -207,6 +207,8 @@ final class DoubleScalar {
             double g2 = p[po + i] * weightDecay + g[go + i];
             double m2 = m[mo + i] * beta1 + g2 * (1 - beta1);
             double v2 = v[vo + i] * beta2 + g2 * g2 * (1 - beta2);
+            m2 = Math.abs(m2) < Double.MIN_NORMAL ? 0 : m2; // see DoubleSimd.adamStep
+            v2 = v2 < Double.MIN_NORMAL ? 0 : v2;
             double denom = (double) Math.sqrt(v2) * invSqrtBc2 + eps;
             p[po + i] = p[po + i] * pScale - m2 * stepSize / denom;
             m[mo + i] = m2;

@@ -64,6 +64,42 @@ public class ElementwiseTest {
     }
 
     @Test
+    void adamFlushesSubnormalMomentsToZeroAndStillMatchesTheReference() {
+        int n = 37;
+        float[] p = new float[n];
+        float[] g = new float[n];
+        float[] m = new float[n];
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = 0.5f - i * 0.01f;
+            m[i] = i % 3 == 0 ? 1.2e-38f : (i % 3 == 1 ? -3e-3f : 2e-39f); // at, above and below MIN_NORMAL
+            v[i] = i % 2 == 0 ? 1.1e-38f : 4e-6f;
+        }
+        float[] p2 = p.clone();
+        float[] m2 = m.clone();
+        float[] v2 = v.clone();
+        Elementwise.adamStep(p, 0, g, 0, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1.1f, 1e-8f, 0f, 1f, n);
+        FloatScalar.adamStep(p2, 0, g, 0, m2, 0, v2, 0, 1e-3f, 0.9f, 0.999f, 1.1f, 1e-8f, 0f, 1f, n);
+        assertBitwise("adam p", p2, p);
+        assertBitwise("adam m", m2, m);
+        assertBitwise("adam v", v2, v);
+        for (int i = 0; i < n; i++) {
+            assertTrue(m[i] == 0 || Math.abs(m[i]) >= Float.MIN_NORMAL, "m[" + i + "] = " + m[i] + " is subnormal");
+            assertTrue(v[i] == 0 || v[i] >= Float.MIN_NORMAL, "v[" + i + "] = " + v[i] + " is subnormal");
+        }
+        assertEquals(0f, m[0]);   // 0.9 * 1.2e-38 is below MIN_NORMAL
+        assertEquals(-2.7e-3f, m[1], 1e-9f);
+        assertEquals(0f, v[0]);
+        assertEquals(4e-6f * 0.999f, v[1], 1e-12f);
+        double[] md = {2e-308, 1e-3};
+        double[] vd = {2e-308, 1e-3};
+        Elementwise.adamStep(new double[2], 0, new double[2], 0, md, 0, vd, 0, 1e-3, 0.9, 0.999, 1.1, 1e-8, 0, 1, 2);
+        assertEquals(0.0, md[0]);
+        assertEquals(0.0, vd[0]);
+        assertEquals(9e-4, md[1], 1e-18);
+    }
+
+    @Test
     void mapsWorkInPlace() {
         float[] x = {1, -2, 3, -4, 5};
         Elementwise.add(x, 0, x, 0, x, 0, 5);
