@@ -246,6 +246,7 @@ final class TrainingRun {
         }
         Perceptron p = new Perceptron(train.features(), lrs[0], new Random(seed));
         Perceptron.Result r = p.train(train, epochs);
+        phase("train");
         long hits;
         try (var g = dev.vecgrad.autograd.Grad.disabled()) {
             float[] pred = p.forward(test.x()).toFloatArray();
