@@ -75,16 +75,20 @@ public interface Progress {
     static Progress bar() {
         return new Progress() {
             ProgressBar bar;
+            long start;
 
             public void epochStart(int epoch, int epochs, int samples) {
+                // the bar's own speed counts whole seconds; samples/s is computed here instead
                 bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(samples)
-                        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUnit(" samples", 1).showSpeed()
+                        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUnit(" samples", 1)
                         .setUpdateIntervalMillis(200).build();
+                start = System.nanoTime();
             }
 
             public void advance(int done, double loss) {
                 bar.stepTo(done);
-                bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
+                double s = Math.max(1e-9, (System.nanoTime() - start) * 1e-9);
+                bar.setExtraMessage(String.format(Locale.ROOT, " %.0f samples/s  loss %.4f", done / s, loss));
             }
 
             public void epochEnd(EpochMetrics metrics) {
