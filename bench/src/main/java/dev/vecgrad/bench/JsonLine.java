@@ -1,5 +1,6 @@
 package dev.vecgrad.bench;
 
+import dev.vecgrad.models.io.Json;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +28,7 @@ final class JsonLine {
             if (sb.length() > 1) {
                 sb.append(", ");
             }
-            sb.append(quote(e.getKey())).append(": ").append(value(e.getValue()));
+            sb.append(Json.quote(e.getKey())).append(": ").append(value(e.getValue()));
         }
         return sb.append('}').toString();
     }
@@ -42,26 +43,6 @@ final class JsonLine {
         if (v instanceof Number || v instanceof Boolean) {
             return v.toString();
         }
-        return quote(v.toString());
-    }
-
-    static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char ch : s.toCharArray()) {
-            switch (ch) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (ch < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) ch));
-                    } else {
-                        sb.append(ch);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        return Json.quote(v.toString());
     }
 }
