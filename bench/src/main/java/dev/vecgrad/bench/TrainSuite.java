@@ -131,33 +131,29 @@ final class TrainSuite implements Callable<Integer> {
     }
 
     private void summarize(PrintStream log, List<Run> ours, List<Run> theirs) {
-        Samples oFirst = samples(ours, Run::first);
-        Samples oLater = epochs > 1 ? samples(ours, Run::later) : null;
-        Samples oWall = samples(ours, Run::wallSeconds);
-        Samples oAcc = samples(ours, run -> 100 * run.testAccuracy());
         if (!json) {
             log.println();
             log.println("median [range] over rounds       vecgrad                 pytorch                 pytorch/vecgrad (per round)");
         }
-        line(log, "epoch 1 seconds", oFirst, theirs.isEmpty() ? null : samples(theirs, Run::first), ours, theirs, Run::first);
-        if (oLater != null) {
-            line(log, "later epochs seconds", oLater, theirs.isEmpty() ? null : samples(theirs, Run::later), ours, theirs, Run::later);
+        line(log, "epoch 1 seconds", ours, theirs, Run::first, true);
+        if (epochs > 1) {
+            line(log, "later epochs seconds", ours, theirs, Run::later, true);
         }
-        line(log, "process wall seconds", oWall, theirs.isEmpty() ? null : samples(theirs, Run::wallSeconds), ours, theirs,
-                Run::wallSeconds);
-        line(log, "test accuracy %", oAcc, theirs.isEmpty() ? null : samples(theirs, run -> 100 * run.testAccuracy()), List.of(),
-                List.of(), null);
+        line(log, "process wall seconds", ours, theirs, Run::wallSeconds, true);
+        line(log, "test accuracy %", ours, theirs, run -> 100 * run.testAccuracy(), false);
     }
 
-    private void line(PrintStream log, String what, Samples o, Samples t, List<Run> ours, List<Run> theirs,
-                      ToDoubleFunction<Run> f) {
-        Samples ratio = null;
-        if (t != null && f != null) {
-            double[] r = new double[Math.min(ours.size(), theirs.size())];
-            for (int i = 0; i < r.length; i++) {
-                r[i] = f.applyAsDouble(theirs.get(i)) / f.applyAsDouble(ours.get(i));
+    /** One metric: vecgrad's and PyTorch's samples over the rounds and, with {@code ratio}, PyTorch/vecgrad round by round. */
+    private void line(PrintStream log, String what, List<Run> ours, List<Run> theirs, ToDoubleFunction<Run> f, boolean ratio) {
+        Samples o = samples(ours, f);
+        Samples t = theirs.isEmpty() ? null : samples(theirs, f);
+        Samples r = null;
+        if (t != null && ratio) {
+            double[] v = new double[Math.min(ours.size(), theirs.size())];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = f.applyAsDouble(theirs.get(i)) / f.applyAsDouble(ours.get(i));
             }
-            ratio = new Samples(r);
+            r = new Samples(v);
         }
         if (json) {
             JsonLine j = new JsonLine("train", "summary", threads).put("metric", what)
@@ -165,13 +161,13 @@ final class TrainSuite implements Callable<Integer> {
             if (t != null) {
                 j.put("pytorch_median", t.median()).put("pytorch_min", t.min()).put("pytorch_max", t.max());
             }
-            if (ratio != null) {
-                j.put("ratio_median", ratio.median()).put("ratio_min", ratio.min()).put("ratio_max", ratio.max());
+            if (r != null) {
+                j.put("ratio_median", r.median()).put("ratio_min", r.min()).put("ratio_max", r.max());
             }
             System.out.println(j);
         } else {
             log.printf(Locale.ROOT, "%-24s %-23s %-23s %s%n", what, fmt(o), t == null ? "-" : fmt(t),
-                    ratio == null ? "" : String.format(Locale.ROOT, "%.2fx [%.2f-%.2f]", ratio.median(), ratio.min(), ratio.max()));
+                    r == null ? "" : String.format(Locale.ROOT, "%.2fx [%.2f-%.2f]", r.median(), r.min(), r.max()));
         }
     }
 
