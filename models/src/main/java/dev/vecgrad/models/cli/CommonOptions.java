@@ -1,6 +1,7 @@
 package dev.vecgrad.models.cli;
 
 import dev.vecgrad.kernels.Parallelism;
+import dev.vecgrad.models.data.FashionMnist;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -24,6 +25,11 @@ final class CommonOptions {
 
     @Option(names = "--no-install", description = "Never install the Fashion-MNIST package, even as root.")
     boolean noInstall;
+
+    /** The Fashion-MNIST directory: {@code --data}, else the Debian package's. */
+    Path fashionMnistDir() {
+        return dataDir != null ? dataDir : FashionMnist.SYSTEM_DIR;
+    }
 
     void applyThreads() {
         if (threads != null) {

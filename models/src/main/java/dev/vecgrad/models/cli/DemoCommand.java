@@ -35,7 +35,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
-        Path dir = common.dataDir != null ? common.dataDir : FashionMnist.SYSTEM_DIR;
+        Path dir = common.fashionMnistDir();
         TrainingRun run = new TrainingRun();
         run.hidden = new int[] {128, 64};
         run.lrs = new double[] {lr};

@@ -84,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
-        Path dir = common.dataDir != null ? common.dataDir : FashionMnist.SYSTEM_DIR;
+        Path dir = common.fashionMnistDir();
         if (dataset.equals("fashion-mnist") && !DataSource.ensureFashionMnist(dir, !common.noInstall, System.err)) {
             throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no Fashion-MNIST files here (as root: apt-get install "
                     + FashionMnist.DEBIAN_PACKAGE + ", or --data DIR with the four IDX files)");
