@@ -206,6 +206,13 @@ public abstract class Optimizer {
         }
     }
 
+    /** avg = decay avg + (1 - decay) x^2, with x^2 computed into {@code scratch} (x's shape). */
+    static void decayingAverageOfSquares(Tensor avg, double decay, Tensor x, Tensor scratch) {
+        scale(decay, avg);
+        mul(x, x, scratch);
+        axpy(1 - decay, scratch, avg);
+    }
+
     /** A fresh copy of g, or g + wd * p when weight decay is on (the L2 term PyTorch adds to the gradient). */
     static Tensor decayed(Tensor g, Tensor p, double weightDecay) {
         Tensor out = g.mul(1.0);

@@ -151,10 +151,7 @@ public final class Optimizers {
         protected void update(Tensor p, Tensor g, double lr) {
             Tensor d = decayed(g, p, weightDecay);
             Tensor sq = buffer(p, "square_avg", 0);
-            scale(alpha, sq);
-            Tensor d2 = Tensor.zeros(p.dtype(), p.shape());
-            mul(d, d, d2);
-            axpy(1 - alpha, d2, sq);
+            decayingAverageOfSquares(sq, alpha, d, Tensor.zeros(p.dtype(), p.shape()));
             Tensor avg = Tensor.zeros(p.dtype(), p.shape());
             if (centered) {
                 Tensor ga = buffer(p, "grad_avg", 0);
@@ -239,10 +236,8 @@ public final class Optimizers {
             Tensor d = decayed(g, p, weightDecay);
             Tensor sq = buffer(p, "square_avg", 0);
             Tensor acc = buffer(p, "acc_delta", 0);
-            scale(rho, sq);
             Tensor d2 = Tensor.zeros(p.dtype(), p.shape());
-            mul(d, d, d2);
-            axpy(1 - rho, d2, sq);
+            decayingAverageOfSquares(sq, rho, d, d2);
             Tensor std = Tensor.zeros(p.dtype(), p.shape());
             addScalar(sq, eps, std);
             sqrtAdd(std, 0, std);
@@ -251,9 +246,7 @@ public final class Optimizers {
             sqrtAdd(delta, 0, delta);
             div(delta, std, delta);
             mul(delta, d, delta);
-            scale(rho, acc);
-            mul(delta, delta, d2);
-            axpy(1 - rho, d2, acc);
+            decayingAverageOfSquares(acc, rho, delta, d2);
             axpy(-lr, delta, p);
         }
     }
