@@ -2,7 +2,6 @@ package dev.vecgrad.models.data;
 
 import dev.vecgrad.models.io.FileFormatException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -10,7 +9,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Fashion-MNIST (Zalando): 60,000 training and 10,000 test images of 28 x 28 grey pixels in 10
@@ -103,12 +101,8 @@ public final class FashionMnist {
         }
         Path imagesFile = require(dir, split + "-images-idx3-ubyte");
         Path labelsFile = require(dir, split + "-labels-idx1-ubyte");
-        if (verifyChecksums) {
-            verify(imagesFile);
-            verify(labelsFile);
-        }
-        Idx images = Idx.read(imagesFile);
-        Idx labels = Idx.read(labelsFile);
+        Idx images = read(imagesFile, verifyChecksums);
+        Idx labels = read(labelsFile, verifyChecksums);
         if (images.type() != Idx.UBYTE || images.dims().length != 3 || images.dims()[1] != 28 || images.dims()[2] != 28) {
             throw new FileFormatException(imagesFile, "expected N x 28 x 28 ubyte images, found " + images);
         }
@@ -146,27 +140,38 @@ public final class FashionMnist {
      * @throws FileFormatException if neither matches
      */
     public static void verify(Path file) throws IOException {
+        byte[] raw = Files.readAllBytes(file);
+        verify(file, raw, Idx.contents(file, raw));
+    }
+
+    /** Reads an IDX file once, inflating it once, and checks its MD5 first when asked. */
+    private static Idx read(Path file, boolean verifyChecksum) throws IOException {
+        byte[] raw = Files.readAllBytes(file);
+        byte[] content = Idx.contents(file, raw);
+        if (verifyChecksum) {
+            verify(file, raw, content);
+        }
+        return Idx.parse(file, content);
+    }
+
+    /** {@code raw}: the file's bytes; {@code content}: the same inflated, or {@code raw} when it is not gzip. */
+    private static void verify(Path file, byte[] raw, byte[] content) throws FileFormatException {
         String fileName = file.getFileName().toString();
         String stem = fileName.endsWith(".gz") ? fileName.substring(0, fileName.length() - 3) : fileName;
         String rawSum = MD5_RAW.get(stem);
         if (rawSum == null) {
             throw new IllegalArgumentException(file + " is not one of the Fashion-MNIST files " + List.of(FILES));
         }
-        byte[] bytes = Files.readAllBytes(file);
-        String sum = md5(bytes);
+        String sum = md5(raw);
         if (sum.equals(rawSum) || sum.equals(MD5_GZIP.get(stem))) {
             return;
         }
-        if (bytes.length > 1 && (bytes[0] & 0xFF) == 0x1F && (bytes[1] & 0xFF) == 0x8B) {
-            try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
-                String inflated = md5(in.readAllBytes());
-                if (inflated.equals(rawSum)) {
-                    return;
-                }
-                sum = sum + " (inflated " + inflated + ")";
-            } catch (IOException e) {
-                throw new FileFormatException(file, "corrupt gzip data: " + e.getMessage(), e);
+        if (content != raw) {
+            String inflated = md5(content);
+            if (inflated.equals(rawSum)) {
+                return;
             }
+            sum = sum + " (inflated " + inflated + ")";
         }
         throw new FileFormatException(file, "MD5 " + sum + " does not match the published Fashion-MNIST checksum "
                 + MD5_GZIP.get(stem) + " (gzip) / " + rawSum + " (content)");

@@ -43,7 +43,11 @@ public record Idx(Path path, int type, int[] dims, byte[] data) {
      * @throws NoSuchFileException if the file does not exist
      */
     public static Idx read(Path path) throws IOException {
-        byte[] bytes = readMaybeGzipped(path);
+        return parse(path, contents(path, Files.readAllBytes(path)));
+    }
+
+    /** An IDX file's content, {@code bytes} (the file's raw bytes) inflated when they are gzip. */
+    static Idx parse(Path path, byte[] bytes) throws FileFormatException {
         if (bytes.length < 4) {
             throw new FileFormatException(path, "truncated: " + bytes.length + " bytes, shorter than the 4-byte IDX magic number");
         }
@@ -82,8 +86,8 @@ public record Idx(Path path, int type, int[] dims, byte[] data) {
         return new Idx(path, type, dims, Arrays.copyOfRange(bytes, buf.position(), bytes.length));
     }
 
-    private static byte[] readMaybeGzipped(Path path) throws IOException {
-        byte[] raw = Files.readAllBytes(path);
+    /** The IDX bytes of a file whose raw bytes are {@code raw}: inflated when they are gzip, else {@code raw} itself. */
+    static byte[] contents(Path path, byte[] raw) throws IOException {
         if (raw.length < 2 || (raw[0] & 0xFF) != 0x1F || (raw[1] & 0xFF) != 0x8B) {
             return raw;
         }
