@@ -6,6 +6,7 @@ import dev.vecgrad.models.Linear;
 import dev.vecgrad.models.Module;
 import dev.vecgrad.models.Regularization.EarlyStopping;
 import dev.vecgrad.models.data.Dataset;
+import dev.vecgrad.models.data.FashionMnist;
 import dev.vecgrad.models.io.Checkpoints;
 import dev.vecgrad.models.optim.Optimizer;
 import dev.vecgrad.models.train.EpochMetrics;
@@ -189,7 +190,8 @@ final class TrainingRun {
                 || "false".equalsIgnoreCase(System.getProperty("vecgrad.warmup"))) {
             return null;
         }
-        Dataset sample = JitWarmup.randomClassification(batchSize * 8, new int[] {1, 28, 28}, 10, seed);
+        Dataset sample = JitWarmup.randomClassification(batchSize * 8, FashionMnist.sampleShape(),
+                FashionMnist.CLASS_NAMES.size(), seed);
         String lossName;
         ModelSpec spec;
         try {

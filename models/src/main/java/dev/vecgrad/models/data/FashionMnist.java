@@ -26,6 +26,11 @@ public final class FashionMnist {
     public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
+    /** The shape of one sample, {28, 28} (a fresh array). */
+    public static int[] sampleShape() {
+        return new int[] {28, 28};
+    }
+
     /** The file stems: images and labels of the training and the test split. */
     static final String[] FILES = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
         "t10k-labels-idx1-ubyte"};
@@ -120,8 +125,8 @@ public final class FashionMnist {
             }
         }
         String name = "fashion-mnist/" + (split.equals("train") ? "train" : "test");
-        return Dataset.classification(name, images.toFloats(scaling.scale, scaling.shift), new int[] {28, 28}, y, 10,
-                CLASS_NAMES);
+        return Dataset.classification(name, images.toFloats(scaling.scale, scaling.shift), sampleShape(), y,
+                CLASS_NAMES.size(), CLASS_NAMES);
     }
 
     private static Path require(Path dir, String stem) throws IOException {
