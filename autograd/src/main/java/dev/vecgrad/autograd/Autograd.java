@@ -2,6 +2,7 @@ package dev.vecgrad.autograd;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 
 /**
@@ -18,11 +19,18 @@ final class Autograd {
 
     private Autograd() {}
 
+    /** As {@link #record(String, Tensor, Tensor[], Node.Backward, Tensor...)} for an op whose derivative reads no tensor but the gradient. */
+    static Tensor record(String op, Tensor out, Node.Backward backward, Tensor... inputs) {
+        return record(op, out, null, backward, inputs);
+    }
+
     /**
      * Wraps up an op: checks the output for NaN/Inf under anomaly detection, and when grad
      * mode is on and an input requires grad, attaches the node that will differentiate it.
+     * {@code saved} lists every tensor the derivative reads (inputs or the output): backward
+     * refuses to run if one of them is written in place in the meantime.
      */
-    static Tensor record(String op, Tensor out, Node.Backward backward, Tensor... inputs) {
+    static Tensor record(String op, Tensor out, Tensor[] saved, Node.Backward backward, Tensor... inputs) {
         if (Grad.checkForward()) {
             Anomaly.checkForward(op, out);
         }
@@ -32,7 +40,7 @@ final class Autograd {
         for (Tensor in : inputs) {
             if (in != null && in.requiresGrad()) {
                 out.requiresGrad(true);
-                out.node = new Node(op, inputs, backward);
+                out.node = new Node(op, inputs, saved, backward);
                 return out;
             }
         }
@@ -49,6 +57,9 @@ final class Autograd {
                     + ", the tensor " + Shapes.str(root.shape) + " " + root.dtype.torchName());
         }
         List<Tensor> order = topologicalOrder(root);
+        // storages already held by a leaf's .grad or by the caller: a gradient over one of them is copied
+        IdentityHashMap<Storage, Boolean> handedOut = new IdentityHashMap<>();
+        handedOut.put(seed.storage, Boolean.TRUE);
         root.pending = seed;
         for (int i = order.size() - 1; i >= 0; i--) {
             Tensor t = order.get(i);
@@ -59,13 +70,14 @@ final class Autograd {
             }
             Node node = t.node;
             if (node == null) {
-                accumulateLeaf(t, g);
+                accumulateLeaf(t, g, handedOut);
                 continue;
             }
             if (node.released()) {
                 throw new IllegalStateException("backward: trying to backward through the graph a second time (op '"
                         + node.op + "'): its saved values were freed by the first backward; pass retainGraph = true the first time");
             }
+            node.checkSavedUnchanged();
             Tensor[] grads;
             try (var noGrad = Grad.disabled(); var running = Grad.backwardRunning()) {
                 grads = node.backward.apply(g);
@@ -88,15 +100,16 @@ final class Autograd {
     }
 
     /**
-     * First gradient: kept as is (made contiguous), not copied: gradients are never mutated
-     * in place (accumulation below creates a new tensor), so sharing storage with another
-     * gradient is harmless, and copying the first-layer weight gradient of an MLP cost a
-     * fifth of its backward pass.
+     * First gradient: kept as is (made contiguous) when its storage is held by nothing else,
+     * since copying the first-layer weight gradient of an MLP cost a fifth of its backward
+     * pass; copied when the storage is the caller's seed or already another leaf's gradient
+     * (a pass-through op such as {@code a.add(b)} hands one gradient to both inputs), so that
+     * changing one {@code .grad} in place never changes another.
      */
-    private static void accumulateLeaf(Tensor leaf, Tensor g) {
+    private static void accumulateLeaf(Tensor leaf, Tensor g, IdentityHashMap<Storage, Boolean> handedOut) {
         Tensor gc = g.contiguous();
         if (leaf.grad == null) {
-            leaf.grad = gc;
+            leaf.grad = handedOut.put(gc.storage, Boolean.TRUE) == null ? gc : Views.copyRaw(gc);
         } else {
             if (!Shapes.same(leaf.grad.shape, gc.shape)) {
                 throw new IllegalStateException("backward: gradient " + Shapes.str(gc.shape) + " for a leaf of shape "
@@ -109,7 +122,7 @@ final class Autograd {
     /** Tensors reachable from root through inputs that require grad, inputs before users. */
     private static List<Tensor> topologicalOrder(Tensor root) {
         List<Tensor> order = new ArrayList<>();
-        java.util.IdentityHashMap<Tensor, Boolean> seen = new java.util.IdentityHashMap<>();
+        IdentityHashMap<Tensor, Boolean> seen = new IdentityHashMap<>();
         ArrayDeque<Object[]> stack = new ArrayDeque<>();
         stack.push(new Object[] {root, 0});
         seen.put(root, Boolean.TRUE);

@@ -1,30 +1,32 @@
 package dev.vecgrad.autograd;
 
-import dev.vecgrad.kernels.Gemm;
-
 /**
- * Matrix products on {@link Gemm}. A transposed view (from {@link Tensor#t()} or
- * {@link Tensor#transpose}) is handed to GEMM as a transpose flag with its leading dimension,
- * never copied; so are the transposes in the derivatives, dA = dC B^T and dB = A^T dC.
+ * Matrix products on the GEMM kernels, with {@code torch.matmul}'s semantics: 1-D operands
+ * are promoted to a row (left) or a column (right) and the added dimension is removed again;
+ * leading (batch) dimensions broadcast, as expand views, so a shared right operand is never
+ * copied. A transposed view (from {@link Tensor#t()} or {@link Tensor#transpose}) reaches GEMM
+ * as a transpose flag with its leading dimension, never copied; so do the transposes in the
+ * derivatives, dA = dC B^T and dB = A^T dC.
  */
 final class LinAlg {
 
     private LinAlg() {}
 
-    /** How GEMM reads a 2-D matrix: storage row-major or transposed, with its leading dimension. */
-    private record Operand(Tensor base, boolean trans, int ld, int offset) {}
+    /** How GEMM reads a matrix: storage row-major or transposed, with its leading dimension. */
+    private record Operand(Storage storage, boolean trans, int ld) {}
 
-    /** The last two dimensions of x (at batch offset `offset`) as a GEMM operand, or null if they need a copy. */
-    private static Operand operand(Tensor x, int rowDim, int offset) {
-        int rows = x.shape[rowDim];
-        int cols = x.shape[rowDim + 1];
-        int rs = x.strides[rowDim];
-        int cs = x.strides[rowDim + 1];
+    /** The last two dimensions of x as a GEMM operand, or null if they need a copy. */
+    private static Operand operand(Tensor x) {
+        int r = x.shape.length;
+        int rows = x.shape[r - 2];
+        int cols = x.shape[r - 1];
+        int rs = x.strides[r - 2];
+        int cs = x.strides[r - 1];
         if ((cs == 1 || cols == 1) && rs >= Math.max(1, cols)) {
-            return new Operand(x, false, rs, offset);
+            return new Operand(x.storage, false, rs);
         }
         if ((rs == 1 || rows == 1) && cs >= Math.max(1, rows)) {
-            return new Operand(x, true, cs, offset);
+            return new Operand(x.storage, true, cs);
         }
         return null;
     }
@@ -33,40 +35,102 @@ final class LinAlg {
         Pointwise.checkDtypes("matmul", a, b);
         int ra = a.shape.length;
         int rb = b.shape.length;
-        if (ra < 2 || ra > 3 || rb < 2 || rb > 3 || (ra == 2 && rb == 3)) {
-            throw new IllegalArgumentException("matmul: supports 2-D x 2-D, 3-D x 3-D and 3-D x 2-D, got "
-                    + Shapes.str(a.shape) + " x " + Shapes.str(b.shape));
+        if (ra == 0 || rb == 0) {
+            throw new IllegalArgumentException("matmul: both operands need at least 1 dimension, got " + Shapes.str(a.shape)
+                    + " x " + Shapes.str(b.shape) + " (use mul for a scalar)");
+        }
+        if (ra == 1 || rb == 1) {
+            Tensor a2 = ra == 1 ? a.unsqueeze(0) : a;
+            Tensor b2 = rb == 1 ? b.unsqueeze(-1) : b;
+            Tensor c = matmul(a2, b2);
+            int[] dims = ra == 1 && rb == 1 ? new int[] {-2, -1} : ra == 1 ? new int[] {-2} : new int[] {-1};
+            return c.squeeze(dims);
         }
         int m = a.shape[ra - 2];
         int k = a.shape[ra - 1];
-        int k2 = b.shape[rb - 2];
         int n = b.shape[rb - 1];
-        if (k != k2) {
+        if (k != b.shape[rb - 2]) {
             throw new IllegalArgumentException("matmul: shapes " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape)
-                    + " do not align (" + k + " != " + k2 + ")");
+                    + " do not align (" + k + " != " + b.shape[rb - 2] + ")");
         }
-        int batch = ra == 3 ? a.shape[0] : 1;
-        if (rb == 3 && b.shape[0] != batch) {
-            throw new IllegalArgumentException("matmul: batch sizes differ: " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape));
+        if (ra > 2 && rb == 2 && mergeable(a)) {
+            // a shared right operand: one GEMM over all the rows of a
+            int[] shape = a.shape.clone();
+            shape[ra - 1] = n;
+            return matmul(a.reshape(-1, k), b).reshape(shape);
         }
-        Tensor out = Tensor.empty(a.dtype, ra == 3 ? new int[] {batch, m, n} : new int[] {m, n});
-        Tensor aa = operand(a, ra - 2, 0) != null ? a : a.contiguous();
-        Tensor bb = operand(b, rb - 2, 0) != null ? b : b.contiguous();
-        for (int t = 0; t < batch; t++) {
-            Operand oa = operand(aa, ra - 2, aa.offset + (ra == 3 ? t * aa.strides[0] : 0));
-            Operand ob = operand(bb, rb - 2, bb.offset + (rb == 3 ? t * bb.strides[0] : 0));
-            gemm(oa, ob, m, n, k, out, t * m * n);
+        if (ra == 2 && rb == 2) {
+            return matmul2d(a, b, m, n, k);
         }
-        // d(A B) = (dC B^T, A^T dC); for a shared 2-D B under a 3-D A, A^T dC sums over the batch
-        return Autograd.record("matmul", out, g -> new Tensor[] {
-            a.requiresGrad() ? gradLeft(b, g, storedTransposed(a, ra)) : null,
-            b.requiresGrad() ? gradRight(a, g, ra, rb, storedTransposed(b, rb)) : null}, a, b);
+        int[] batchA = java.util.Arrays.copyOf(a.shape, ra - 2);
+        int[] batchB = java.util.Arrays.copyOf(b.shape, rb - 2);
+        int[] batch = Shapes.broadcast(batchA, batchB, "matmul (batch dimensions)");
+        Tensor ea = a.expand(concat(batch, m, k));
+        Tensor eb = b.expand(concat(batch, k, n));
+        return batched(ea, eb, batch, m, n, k);
+    }
+
+    /** True when the leading dimensions of a can merge into its rows without a copy. */
+    private static boolean mergeable(Tensor a) {
+        int r = a.shape.length;
+        if (a.strides[r - 1] != 1 && a.shape[r - 1] != 1) {
+            return false;
+        }
+        for (int d = 0; d < r - 1; d++) {
+            if (a.shape[d] != 1 && a.strides[d] != a.strides[d + 1] * a.shape[d + 1]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int[] concat(int[] batch, int rows, int cols) {
+        int[] s = java.util.Arrays.copyOf(batch, batch.length + 2);
+        s[batch.length] = rows;
+        s[batch.length + 1] = cols;
+        return s;
+    }
+
+    private static Tensor matmul2d(Tensor a, Tensor b, int m, int n, int k) {
+        Tensor out = Tensor.emptyLike(a, m, n);
+        Tensor aa = operand(a) != null ? a : a.contiguous();
+        Tensor bb = operand(b) != null ? b : b.contiguous();
+        gemm(aa, aa.offset, bb, bb.offset, m, n, k, out, 0);
+        // d(A B) = (dC B^T, A^T dC)
+        return Autograd.record("matmul", out, new Tensor[] {a, b}, g -> new Tensor[] {
+            a.requiresGrad() ? gradLeft(b, g, storedTransposed(a)) : null,
+            b.requiresGrad() ? gradRight(a, g, storedTransposed(b)) : null}, a, b);
+    }
+
+    /** C[t] = A[t] B[t] over the batch positions t; a and b may be expand views (batch stride 0). */
+    private static Tensor batched(Tensor a, Tensor b, int[] batch, int m, int n, int k) {
+        Tensor out = Tensor.emptyLike(a, concat(batch, m, n));
+        Tensor aa = operand(a) != null ? a : a.contiguous();
+        Tensor bb = operand(b) != null ? b : b.contiguous();
+        int count = Shapes.numel(batch);
+        for (int t = 0; t < count; t++) {
+            gemm(aa, batchOffset(aa, t, batch), bb, batchOffset(bb, t, batch), m, n, k, out, t * m * n);
+        }
+        // d(A B) = (dC B^T, A^T dC) per batch position; expand's backward sums broadcast positions
+        return Autograd.record("matmul", out, new Tensor[] {a, b}, g -> new Tensor[] {
+            a.requiresGrad() ? gradLeft(b, g, false) : null,
+            b.requiresGrad() ? gradRight(a, g, false) : null}, a, b);
+    }
+
+    private static int batchOffset(Tensor x, int t, int[] batch) {
+        int pos = x.offset;
+        for (int d = batch.length - 1; d >= 0; d--) {
+            pos += (t % batch[d]) * x.strides[d];
+            t /= batch[d];
+        }
+        return pos;
     }
 
     /** True when x's last two dimensions are a transposed view (x = w.t() of a contiguous w, as in a Linear layer). */
-    private static boolean storedTransposed(Tensor x, int rank) {
-        Operand o = operand(x, rank - 2, 0);
-        return o != null && o.trans && x.shape[rank - 2] > 1 && x.shape[rank - 1] > 1;
+    private static boolean storedTransposed(Tensor x) {
+        Operand o = operand(x);
+        int r = x.shape.length;
+        return o != null && o.trans && x.shape[r - 2] > 1 && x.shape[r - 1] > 1;
     }
 
     /**
@@ -75,36 +139,23 @@ final class LinAlg {
      * tensor back and nothing is copied.
      */
     private static Tensor gradLeft(Tensor b, Tensor g, boolean aTransposed) {
-        int rb = b.shape.length;
-        int rg = g.shape.length;
         if (aTransposed) {
-            return b.matmul(g.transpose(rg - 2, rg - 1)).transpose(-2 + rg, -1 + rg);
+            return b.matmul(g.transpose(-2, -1)).transpose(-2, -1);
         }
-        return g.matmul(b.transpose(rb - 2, rb - 1));
+        return g.matmul(b.transpose(-2, -1));
     }
 
     /** dB = A^T dC, in the layout of B's storage when B is a transposed view: (dC^T A)^T. */
-    private static Tensor gradRight(Tensor a, Tensor g, int ra, int rb, boolean bTransposed) {
-        if (ra == 3 && rb == 2) {
-            int k = a.shape[2];
-            int n = g.shape[2];
-            Tensor a2 = a.reshape(-1, k);
-            Tensor g2 = g.reshape(-1, n);
-            return bTransposed ? g2.t().matmul(a2).t() : a2.t().matmul(g2);
-        }
+    private static Tensor gradRight(Tensor a, Tensor g, boolean bTransposed) {
         if (bTransposed) {
-            return g.transpose(ra - 2, ra - 1).matmul(a).transpose(ra - 2, ra - 1);
+            return g.transpose(-2, -1).matmul(a).transpose(-2, -1);
         }
-        return a.transpose(ra - 2, ra - 1).matmul(g);
+        return a.transpose(-2, -1).matmul(g);
     }
 
-    private static void gemm(Operand a, Operand b, int m, int n, int k, Tensor out, int outOff) {
-        if (out.f != null) {
-            Gemm.sgemm(a.trans, b.trans, m, n, k, 1f, a.base.f, a.offset, a.ld, b.base.f, b.offset, b.ld, 0f, out.f, outOff,
-                    Math.max(1, n));
-        } else {
-            Gemm.dgemm(a.trans, b.trans, m, n, k, 1, a.base.d, a.offset, a.ld, b.base.d, b.offset, b.ld, 0, out.d, outOff,
-                    Math.max(1, n));
-        }
+    private static void gemm(Tensor a, int aOff, Tensor b, int bOff, int m, int n, int k, Tensor out, int outOff) {
+        Operand oa = operand(a);
+        Operand ob = operand(b);
+        oa.storage.gemm(oa.trans, ob.trans, m, n, k, aOff, oa.ld, ob.storage, bOff, ob.ld, out.storage, outOff, Math.max(1, n));
     }
 }

@@ -1,6 +1,5 @@
 package dev.vecgrad.autograd;
 
-import dev.vecgrad.kernels.RowOps;
 
 /**
  * Loss functions as differentiable ops with fused, numerically stable backward passes,
@@ -56,29 +55,39 @@ public final class Losses {
     public static Tensor bce(Tensor input, Tensor target, Reduction reduction) {
         check("bce", input, target);
         double[] p = input.toDoubleArray();
-        double[] y = target.toDoubleArray();
-        double[] l = new double[p.length];
         for (int i = 0; i < p.length; i++) {
             if (!(p[i] >= 0 && p[i] <= 1)) {
                 throw new IllegalArgumentException("bce: all elements of input should be between 0 and 1, element " + i
                         + " is " + p[i] + " (use bceWithLogits on raw scores)");
             }
+        }
+        return reduce(BCE.apply(input, target), reduction);
+    }
+
+    /** Per-element bce: -(y log p + (1 - y) log(1 - p)), logs clamped at -100. */
+    private static final Function BCE = Function.of("bce", (ctx, in) -> {
+        ctx.saveForBackward(in[0], in[1]);
+        double[] p = in[0].toDoubleArray();
+        double[] y = in[1].toDoubleArray();
+        double[] l = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
             l[i] = -(y[i] * Math.max(Math.log(p[i]), -100) + (1 - y[i]) * Math.max(Math.log(1 - p[i]), -100));
         }
-        Tensor loss = fromDoubles(input.dtype, l, input.shape);
+        return fromDoubles(in[0], l, in[0].shape);
+    }, (ctx, g) -> {
         // d bce / dp = (p - y) / max(p (1 - p), 1e-12); d bce / dy = max(log(1 - p), -100) - max(log p, -100)
-        Tensor out = Autograd.record("bce", loss, g -> {
-            double[] gg = g.toDoubleArray();
-            double[] dp = new double[p.length];
-            double[] dy = new double[p.length];
-            for (int i = 0; i < p.length; i++) {
-                dp[i] = gg[i] * (p[i] - y[i]) / Math.max(p[i] * (1 - p[i]), 1e-12);
-                dy[i] = gg[i] * (Math.max(Math.log(1 - p[i]), -100) - Math.max(Math.log(p[i]), -100));
-            }
-            return new Tensor[] {fromDoubles(input.dtype, dp, input.shape), fromDoubles(input.dtype, dy, input.shape)};
-        }, input, target);
-        return reduce(out, reduction);
-    }
+        Tensor input = ctx.saved(0);
+        double[] p = input.toDoubleArray();
+        double[] y = ctx.saved(1).toDoubleArray();
+        double[] gg = g.toDoubleArray();
+        double[] dp = new double[p.length];
+        double[] dy = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            dp[i] = gg[i] * (p[i] - y[i]) / Math.max(p[i] * (1 - p[i]), 1e-12);
+            dy[i] = gg[i] * (Math.max(Math.log(1 - p[i]), -100) - Math.max(Math.log(p[i]), -100));
+        }
+        return new Tensor[] {fromDoubles(input, dp, input.shape), fromDoubles(input, dy, input.shape)};
+    });
 
     /**
      * Binary cross-entropy on logits, stable for any logit: max(x, 0) - x y + log(1 + exp(-|x|)).
@@ -89,32 +98,39 @@ public final class Losses {
 
     public static Tensor bceWithLogits(Tensor logits, Tensor target, Reduction reduction) {
         check("bceWithLogits", logits, target);
-        double[] x = logits.toDoubleArray();
-        double[] y = target.toDoubleArray();
+        return reduce(BCE_WITH_LOGITS.apply(logits, target), reduction);
+    }
+
+    private static final Function BCE_WITH_LOGITS = Function.of("bceWithLogits", (ctx, in) -> {
+        ctx.saveForBackward(in[0], in[1]);
+        double[] x = in[0].toDoubleArray();
+        double[] y = in[1].toDoubleArray();
         double[] l = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             l[i] = Math.max(x[i], 0) - x[i] * y[i] + Math.log1p(Math.exp(-Math.abs(x[i])));
         }
-        Tensor loss = fromDoubles(logits.dtype, l, logits.shape);
+        return fromDoubles(in[0], l, in[0].shape);
+    }, (ctx, g) -> {
         // d/dx = sigmoid(x) - y; d/dy = -x
-        Tensor out = Autograd.record("bceWithLogits", loss, g -> {
-            double[] gg = g.toDoubleArray();
-            double[] dx = new double[x.length];
-            double[] dy = new double[x.length];
-            for (int i = 0; i < x.length; i++) {
-                double e = Math.exp(-Math.abs(x[i]));
-                double s = x[i] >= 0 ? 1 / (1 + e) : e / (1 + e);
-                dx[i] = gg[i] * (s - y[i]);
-                dy[i] = -gg[i] * x[i];
-            }
-            return new Tensor[] {fromDoubles(logits.dtype, dx, logits.shape), fromDoubles(logits.dtype, dy, logits.shape)};
-        }, logits, target);
-        return reduce(out, reduction);
-    }
+        Tensor logits = ctx.saved(0);
+        double[] x = logits.toDoubleArray();
+        double[] y = ctx.saved(1).toDoubleArray();
+        double[] gg = g.toDoubleArray();
+        double[] dx = new double[x.length];
+        double[] dy = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            double e = Math.exp(-Math.abs(x[i]));
+            double s = x[i] >= 0 ? 1 / (1 + e) : e / (1 + e);
+            dx[i] = gg[i] * (s - y[i]);
+            dy[i] = -gg[i] * x[i];
+        }
+        return new Tensor[] {fromDoubles(logits, dx, logits.shape), fromDoubles(logits, dy, logits.shape)};
+    });
 
     /**
      * Cross-entropy of logits [N, C] against class indices: -log softmax(logits)[i, t_i],
-     * log-softmax max-subtracted; the backward is softmax - one_hot, fused.
+     * log-softmax max-subtracted; the backward is softmax - one_hot, fused. The targets are
+     * copied: changing the array afterwards changes nothing.
      *
      * @throws IllegalArgumentException if logits is not [N, C], there are not N targets, or a
      *         target is outside [0, C)
@@ -125,63 +141,65 @@ public final class Losses {
 
     public static Tensor crossEntropy(Tensor logits, int[] targets, Reduction reduction) {
         checkClasses("crossEntropy", logits, targets);
-        int n = logits.shape[0];
-        int c = logits.shape[1];
-        Tensor x = logits.contiguous();
-        Tensor lp = Tensor.empty(x.dtype, n, c);
-        if (x.f != null) {
-            RowOps.rowLogSoftmax(x.f, x.offset, n, c, lp.f, 0);
-        } else {
-            RowOps.rowLogSoftmax(x.d, x.offset, n, c, lp.d, 0);
-        }
-        double[] l = new double[n];
-        for (int i = 0; i < n; i++) {
-            l[i] = -(lp.f != null ? lp.f[i * c + targets[i]] : lp.d[i * c + targets[i]]);
-        }
-        Tensor loss = fromDoubles(logits.dtype, l, n);
-        // d/dlogits = (softmax(logits) - one_hot(t)) * g_i
-        Tensor out = Autograd.record("crossEntropy", loss, g -> {
+        return reduce(crossEntropyOp(targets.clone()).apply(logits), reduction);
+    }
+
+    private static Function crossEntropyOp(int[] targets) {
+        return Function.of("crossEntropy", (ctx, in) -> {
+            Tensor x = in[0].contiguous();
+            int n = x.shape[0];
+            int c = x.shape[1];
+            Tensor lp = Tensor.emptyLike(x, n, c);
+            x.storage.rowSoftmax(true, x.offset, n, c, lp.storage, 0);
+            ctx.saveForBackward(lp);
+            double[] l = new double[n];
+            for (int i = 0; i < n; i++) {
+                l[i] = -lp.storage.get(i * c + targets[i]);
+            }
+            return fromDoubles(x, l, n);
+        }, (ctx, g) -> {
+            // d/dlogits = (softmax(logits) - one_hot(t)) * g_i
+            Tensor lp = ctx.saved(0);
+            int n = lp.shape[0];
+            int c = lp.shape[1];
             Tensor grad = lp.exp();
             double[] gg = g.toDoubleArray();
             for (int i = 0; i < n; i++) {
                 int t = i * c + targets[i];
-                if (grad.f != null) {
-                    grad.f[t] -= 1;
-                    dev.vecgrad.kernels.Elementwise.scale((float) gg[i], grad.f, i * c, grad.f, i * c, c);
-                } else {
-                    grad.d[t] -= 1;
-                    dev.vecgrad.kernels.Elementwise.scale(gg[i], grad.d, i * c, grad.d, i * c, c);
-                }
+                grad.storage.set(t, grad.storage.get(t) - 1);
+                grad.storage.map(Storage.Unary.SCALE, gg[i], 0, i * c, grad.storage, i * c, c);
             }
             return new Tensor[] {grad};
-        }, logits);
-        return reduce(out, reduction);
+        });
     }
 
-    /** Negative log-likelihood of log-probabilities [N, C] at class indices: -logProbs[i, t_i]. */
+    /** Negative log-likelihood of log-probabilities [N, C] at class indices: -logProbs[i, t_i]; the targets are copied. */
     public static Tensor nll(Tensor logProbs, int[] targets) {
         return nll(logProbs, targets, Reduction.MEAN);
     }
 
     public static Tensor nll(Tensor logProbs, int[] targets, Reduction reduction) {
         checkClasses("nll", logProbs, targets);
-        int n = logProbs.shape[0];
-        int c = logProbs.shape[1];
-        double[] l = new double[n];
-        for (int i = 0; i < n; i++) {
-            l[i] = -logProbs.get(i, targets[i]);
-        }
-        Tensor loss = fromDoubles(logProbs.dtype, l, n);
-        // d/dlogProbs = -g_i at (i, t_i), 0 elsewhere
-        Tensor out = Autograd.record("nll", loss, g -> {
-            double[] gg = g.toDoubleArray();
-            double[] grad = new double[n * c];
-            for (int i = 0; i < n; i++) {
-                grad[i * c + targets[i]] = -gg[i];
+        return reduce(nllOp(targets.clone(), logProbs.shape[1]).apply(logProbs), reduction);
+    }
+
+    private static Function nllOp(int[] targets, int classes) {
+        return Function.of("nll", (ctx, in) -> {
+            Tensor lp = in[0];
+            double[] l = new double[targets.length];
+            for (int i = 0; i < targets.length; i++) {
+                l[i] = -lp.get(i, targets[i]);
             }
-            return new Tensor[] {fromDoubles(logProbs.dtype, grad, n, c)};
-        }, logProbs);
-        return reduce(out, reduction);
+            return fromDoubles(lp, l, targets.length);
+        }, (ctx, g) -> {
+            // d/dlogProbs = -g_i at (i, t_i), 0 elsewhere
+            double[] gg = g.toDoubleArray();
+            Tensor grad = Tensor.emptyLike(g, targets.length, classes);
+            for (int i = 0; i < targets.length; i++) {
+                grad.storage.set(i * classes + targets[i], -gg[i]);
+            }
+            return new Tensor[] {grad};
+        });
     }
 
     private static Tensor reduce(Tensor perElement, Reduction reduction) {
@@ -218,15 +236,10 @@ public final class Losses {
         }
     }
 
-    static Tensor fromDoubles(DType dtype, double[] values, int... shape) {
-        Tensor t = Tensor.empty(dtype, shape.clone());
-        for (int i = 0; i < values.length; i++) {
-            if (t.f != null) {
-                t.f[i] = (float) values[i];
-            } else {
-                t.d[i] = values[i];
-            }
-        }
+    /** A tensor of like's dtype holding values (rounded to float for float32). */
+    static Tensor fromDoubles(Tensor like, double[] values, int... shape) {
+        Tensor t = Tensor.emptyLike(like, shape.clone());
+        new Storage.F64(values).copyTo(0, t.storage, 0, values.length);
         return t;
     }
 }

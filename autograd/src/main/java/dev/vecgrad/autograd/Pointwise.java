@@ -1,38 +1,20 @@
 package dev.vecgrad.autograd;
 
-import dev.vecgrad.kernels.Elementwise;
-import dev.vecgrad.kernels.RowOps;
+import dev.vecgrad.autograd.Storage.Binary;
+import dev.vecgrad.autograd.Storage.Unary;
 import java.util.Random;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoublePredicate;
 
 /**
- * Elementwise ops and their derivatives, on the {@link Elementwise} kernels. Each op is a
- * forward computation and, next to it, its derivative (the formula in the comment).
- * Binary ops broadcast as NumPy does; the gradient of a broadcast input is summed back to
- * its shape ({@link #reduceTo}).
+ * Elementwise ops and their derivatives, on the vector kernels behind {@link Storage}. Each op
+ * is a forward computation and, next to it, its derivative (the formula in the comment).
+ * Binary ops broadcast as NumPy does; the gradient of a broadcast input is summed back to its
+ * shape ({@link #reduceTo}).
  */
 final class Pointwise {
 
     private Pointwise() {}
-
-    /** A float kernel over (x, xOff, out, outOff, n). */
-    interface FloatMap {
-        void apply(float[] x, int xo, float[] out, int oo, int n);
-    }
-
-    /** A double kernel over (x, xOff, out, outOff, n). */
-    interface DoubleMap {
-        void apply(double[] x, int xo, double[] out, int oo, int n);
-    }
-
-    /** A float kernel over (a, aOff, b, bOff, out, outOff, n). */
-    interface FloatZip {
-        void apply(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
-    }
-
-    /** A double kernel over (a, aOff, b, bOff, out, outOff, n). */
-    interface DoubleZip {
-        void apply(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n);
-    }
 
     static void checkDtypes(String op, Tensor a, Tensor b) {
         if (a.dtype != b.dtype) {
@@ -41,115 +23,104 @@ final class Pointwise {
         }
     }
 
-    /** A new tensor, f(x), elementwise. */
-    static Tensor map(Tensor x, FloatMap fm, DoubleMap dm) {
+    /** A new tensor, op(x) elementwise, with scalar parameters p and q. */
+    static Tensor map(Tensor x, Unary op, double p, double q) {
         Tensor c = x.contiguous();
-        Tensor out = Tensor.empty(c.dtype, c.shape.clone());
-        if (c.f != null) {
-            fm.apply(c.f, c.offset, out.f, 0, out.numel());
-        } else {
-            dm.apply(c.d, c.offset, out.d, 0, out.numel());
-        }
+        Tensor out = Tensor.emptyLike(c, c.shape.clone());
+        c.storage.map(op, p, q, c.offset, out.storage, 0, out.numel());
         return out;
     }
 
-    /** A new tensor, f(a, b), elementwise, for a and b of the same shape. */
-    static Tensor zip(Tensor a, Tensor b, FloatZip fz, DoubleZip dz) {
+    static Tensor map(Tensor x, Unary op) {
+        return map(x, op, 0, 0);
+    }
+
+    /** A new tensor, op(a, b) elementwise, for a and b of the same shape. */
+    static Tensor zip(Tensor a, Tensor b, Binary op, double p) {
         Tensor ca = a.contiguous();
         Tensor cb = b.contiguous();
-        Tensor out = Tensor.empty(ca.dtype, ca.shape.clone());
-        if (ca.f != null) {
-            fz.apply(ca.f, ca.offset, cb.f, cb.offset, out.f, 0, out.numel());
-        } else {
-            dz.apply(ca.d, ca.offset, cb.d, cb.offset, out.d, 0, out.numel());
+        Tensor out = Tensor.emptyLike(ca, ca.shape.clone());
+        ca.storage.zip(op, p, ca.offset, cb.storage, cb.offset, out.storage, 0, out.numel());
+        return out;
+    }
+
+    /** A new tensor f(x) elementwise by a scalar loop (ops with no vector kernel: pow, sign, comparisons). */
+    static Tensor mapScalar(Tensor x, java.util.function.DoubleUnaryOperator f) {
+        Tensor c = x.contiguous();
+        Tensor out = Tensor.emptyLike(c, c.shape.clone());
+        for (int i = 0, n = out.numel(); i < n; i++) {
+            out.storage.set(i, f.applyAsDouble(c.storage.get(c.offset + i)));
         }
         return out;
     }
 
     // ---------------------------------------------------------------- broadcasting binary ops
 
-    private enum Bin { ADD, SUB, MUL, DIV }
+    /**
+     * PyTorch's rule for a 0-d operand: it takes the dtype of a dimensioned partner (a float64
+     * scalar tensor times a float32 matrix is float32), through a differentiable conversion.
+     */
+    static Tensor[] promote(Tensor a, Tensor b) {
+        if (a.dtype == b.dtype) {
+            return new Tensor[] {a, b};
+        }
+        if (a.shape.length == 0 && b.shape.length > 0) {
+            return new Tensor[] {a.to(b.dtype), b};
+        }
+        if (b.shape.length == 0 && a.shape.length > 0) {
+            return new Tensor[] {a, b.to(a.dtype)};
+        }
+        return new Tensor[] {a, b};
+    }
 
     /** f(a, b) on the broadcast shape, with the fast paths that need no expanded copy. */
-    private static Tensor binary(Bin op, Tensor a, Tensor b, String name) {
+    private static Tensor binary(Binary op, Tensor a, Tensor b, String name) {
         checkDtypes(name, a, b);
         int[] shape = Shapes.broadcast(a.shape, b.shape, name);
         boolean aFull = Shapes.same(a.shape, shape);
         boolean bFull = Shapes.same(b.shape, shape);
         if (aFull && bFull) {
-            return zip(a, b, floatZip(op), doubleZip(op));
+            return zip(a, b, op, 0);
         }
-        if (aFull && (op == Bin.ADD || op == Bin.MUL) && isRowVector(b, shape)) {
-            return rowOp(op, a, b);
+        boolean rowOp = op == Binary.ADD || op == Binary.MUL;
+        if (aFull && rowOp && isRowVector(b, shape)) {
+            return rowVector(op, a, b);
         }
-        if (bFull && (op == Bin.ADD || op == Bin.MUL) && isRowVector(a, shape)) {
-            return rowOp(op, b, a);
+        if (bFull && rowOp && isRowVector(a, shape)) {
+            return rowVector(op, b, a);
         }
-        if (aFull && b.numel() == 1 && op != Bin.DIV) {
+        if (aFull && b.numel() == 1 && op != Binary.DIV && op != Binary.MAXIMUM) {
             double s = b.getFlat(0);
             return switch (op) {
-                case ADD -> scalarAdd(a, s);
-                case SUB -> scalarAdd(a, -s);
-                default -> scalarMul(a, s);
+                case ADD -> map(a, Unary.ADD_SCALAR, s, 0);
+                case SUB -> map(a, Unary.ADD_SCALAR, -s, 0);
+                default -> map(a, Unary.SCALE, s, 0);
             };
         }
-        return zip(expand(a, shape), expand(b, shape), floatZip(op), doubleZip(op));
-    }
-
-    private static FloatZip floatZip(Bin op) {
-        return switch (op) {
-            case ADD -> Elementwise::add;
-            case SUB -> Elementwise::sub;
-            case MUL -> Elementwise::mul;
-            case DIV -> Elementwise::div;
-        };
-    }
-
-    private static DoubleZip doubleZip(Bin op) {
-        return switch (op) {
-            case ADD -> Elementwise::add;
-            case SUB -> Elementwise::sub;
-            case MUL -> Elementwise::mul;
-            case DIV -> Elementwise::div;
-        };
+        return zip(expandCopy(a, shape), expandCopy(b, shape), op, 0);
     }
 
     /** v has as many elements as the last dimension of shape and is [n], [1, n], [1, 1, n]... */
     private static boolean isRowVector(Tensor v, int[] shape) {
         int n = shape.length == 0 ? 1 : shape[shape.length - 1];
-        if (v.numel() != n || v.shape.length == 0 || v.shape[v.shape.length - 1] != n || shape.length < 2) {
-            return false;
-        }
-        return true;
+        return v.numel() == n && v.shape.length > 0 && v.shape[v.shape.length - 1] == n && shape.length >= 2;
     }
 
     /** x[r][j] (op) v[j] over the rows of x, on the row kernels. */
-    private static Tensor rowOp(Bin op, Tensor x, Tensor v) {
+    private static Tensor rowVector(Binary op, Tensor x, Tensor v) {
         Tensor cx = x.contiguous();
         Tensor cv = v.contiguous();
         int cols = x.shape[x.shape.length - 1];
         int rows = cols == 0 ? 0 : cx.numel() / cols;
-        Tensor out = Tensor.empty(cx.dtype, cx.shape.clone());
-        if (cx.f != null) {
-            if (op == Bin.ADD) {
-                RowOps.addRowVector(cx.f, cx.offset, rows, cols, cv.f, cv.offset, out.f, 0);
-            } else {
-                RowOps.mulRowVector(cx.f, cx.offset, rows, cols, cv.f, cv.offset, out.f, 0);
-            }
-        } else if (op == Bin.ADD) {
-            RowOps.addRowVector(cx.d, cx.offset, rows, cols, cv.d, cv.offset, out.d, 0);
-        } else {
-            RowOps.mulRowVector(cx.d, cx.offset, rows, cols, cv.d, cv.offset, out.d, 0);
-        }
+        Tensor out = Tensor.emptyLike(cx, cx.shape.clone());
+        cx.storage.rowVector(op == Binary.ADD, cx.offset, rows, cols, cv.storage, cv.offset, out.storage, 0);
         return out;
     }
 
     /** A contiguous copy of x broadcast to shape (a view with stride 0 on the broadcast dimensions, gathered). */
-    static Tensor expand(Tensor x, int[] shape) {
-        Tensor view = new Tensor(x.dtype, shape.clone(), Shapes.expandStrides(x.shape, x.strides, shape), x.offset, x.f, x.d);
-        Tensor out = Tensor.empty(x.dtype, shape.clone());
-        Views.gather(view, out.f, out.d);
-        return out;
+    static Tensor expandCopy(Tensor x, int[] shape) {
+        Tensor view = new Tensor(shape.clone(), Shapes.expandStrides(x.shape, x.strides, shape), x.offset, x.storage);
+        return Views.copyRaw(view);
     }
 
     /** The gradient g of a broadcast result summed back to {@code shape} (the input's). */
@@ -176,70 +147,79 @@ final class Pointwise {
         return g.sum(java.util.Arrays.copyOf(dims, nd), true).reshape(shape);
     }
 
-    static Tensor add(Tensor a, Tensor b) {
-        Tensor out = binary(Bin.ADD, a, b, "add");
+    static Tensor add(Tensor x, Tensor y) {
+        Tensor[] p = promote(x, y);
+        Tensor a = p[0];
+        Tensor b = p[1];
         // d(a + b) = (g, g)
-        return Autograd.record("add", out, g -> new Tensor[] {reduceTo(g, a.shape), reduceTo(g, b.shape)}, a, b);
+        return Autograd.record("add", binary(Binary.ADD, a, b, "add"),
+                g -> new Tensor[] {reduceTo(g, a.shape), reduceTo(g, b.shape)}, a, b);
     }
 
-    static Tensor sub(Tensor a, Tensor b) {
-        Tensor out = binary(Bin.SUB, a, b, "sub");
+    static Tensor sub(Tensor x, Tensor y) {
+        Tensor[] p = promote(x, y);
+        Tensor a = p[0];
+        Tensor b = p[1];
         // d(a - b) = (g, -g)
-        return Autograd.record("sub", out, g -> new Tensor[] {reduceTo(g, a.shape), reduceTo(g.neg(), b.shape)}, a, b);
+        return Autograd.record("sub", binary(Binary.SUB, a, b, "sub"),
+                g -> new Tensor[] {reduceTo(g, a.shape), reduceTo(g.neg(), b.shape)}, a, b);
     }
 
-    static Tensor mul(Tensor a, Tensor b) {
-        Tensor out = binary(Bin.MUL, a, b, "mul");
+    static Tensor mul(Tensor x, Tensor y) {
+        Tensor[] p = promote(x, y);
+        Tensor a = p[0];
+        Tensor b = p[1];
         // d(a * b) = (g * b, g * a)
-        return Autograd.record("mul", out, g -> new Tensor[] {
+        return Autograd.record("mul", binary(Binary.MUL, a, b, "mul"), new Tensor[] {a, b}, g -> new Tensor[] {
             a.requiresGrad() ? reduceTo(g.mul(b), a.shape) : null,
             b.requiresGrad() ? reduceTo(g.mul(a), b.shape) : null}, a, b);
     }
 
-    static Tensor div(Tensor a, Tensor b) {
-        Tensor out = binary(Bin.DIV, a, b, "div");
-        // d(a / b) = (g / b, -g * a / b^2)
-        return Autograd.record("div", out, g -> new Tensor[] {
+    static Tensor div(Tensor x, Tensor y) {
+        Tensor[] p = promote(x, y);
+        Tensor a = p[0];
+        Tensor b = p[1];
+        Tensor out = binary(Binary.DIV, a, b, "div");
+        // d(a / b) = (g / b, -g * a / b^2) = (g / b, -g * out / b)
+        return Autograd.record("div", out, new Tensor[] {b, out}, g -> new Tensor[] {
             a.requiresGrad() ? reduceTo(g.div(b), a.shape) : null,
             b.requiresGrad() ? reduceTo(g.mul(out).div(b).neg(), b.shape) : null}, a, b);
     }
 
-    private static Tensor scalarAdd(Tensor x, double s) {
-        Tensor c = x.contiguous();
-        Tensor out = Tensor.empty(c.dtype, c.shape.clone());
-        if (c.f != null) {
-            Elementwise.addScalar(c.f, c.offset, (float) s, out.f, 0, out.numel());
-        } else {
-            Elementwise.addScalar(c.d, c.offset, s, out.d, 0, out.numel());
-        }
-        return out;
-    }
-
-    private static Tensor scalarMul(Tensor x, double s) {
-        Tensor c = x.contiguous();
-        Tensor out = Tensor.empty(c.dtype, c.shape.clone());
-        if (c.f != null) {
-            Elementwise.scale((float) s, c.f, c.offset, out.f, 0, out.numel());
-        } else {
-            Elementwise.scale(s, c.d, c.offset, out.d, 0, out.numel());
-        }
-        return out;
+    /** Elementwise maximum of a and b (broadcasting); the gradient goes to the larger, split evenly on ties as PyTorch. */
+    static Tensor maximum(Tensor x, Tensor y) {
+        Tensor[] p = promote(x, y);
+        Tensor a = p[0];
+        Tensor b = p[1];
+        Tensor out = binary(Binary.MAXIMUM, a, b, "maximum");
+        // d max(a, b) = (g * [a > b] + g/2 * [a == b], g * [b > a] + g/2 * [a == b])
+        return Autograd.record("maximum", out, new Tensor[] {a, b}, g -> {
+            Tensor share = compare(a, b, (u, v) -> u > v ? 1 : u == v ? 0.5 : 0);
+            return new Tensor[] {reduceTo(g.mul(share), a.shape), reduceTo(g.mul(share.rsub(1)), b.shape)};
+        }, a, b);
     }
 
     static Tensor addScalar(Tensor x, double s) {
         // d(x + s) = g
-        return Autograd.record("add", scalarAdd(x, s), g -> new Tensor[] {g}, x);
+        return Autograd.record("add", map(x, Unary.ADD_SCALAR, s, 0), g -> new Tensor[] {g}, x);
     }
 
     static Tensor mulScalar(Tensor x, double s) {
         // d(x * s) = g * s
-        return Autograd.record("mul", scalarMul(x, s), g -> new Tensor[] {g.mul(s)}, x);
+        return Autograd.record("mul", map(x, Unary.SCALE, s, 0), g -> new Tensor[] {g.mul(s)}, x);
+    }
+
+    /** s / x. */
+    static Tensor rdiv(Tensor x, double s) {
+        Tensor y = mapScalar(x, v -> s / v);
+        // d(s / x) = -g * s / x^2 = -g * y / x
+        return Autograd.record("rdiv", y, new Tensor[] {x, y}, g -> new Tensor[] {g.mul(y).div(x).neg()}, x);
     }
 
     /** a + b without recording, same shapes (the engine's gradient accumulation). */
     static Tensor addRaw(Tensor a, Tensor b) {
         try (var noGrad = Grad.disabled()) {
-            return binary(Bin.ADD, a, b, "add");
+            return binary(Binary.ADD, a, b, "add");
         }
     }
 
@@ -247,117 +227,81 @@ final class Pointwise {
 
     static Tensor neg(Tensor x) {
         // d(-x) = -g
-        return Autograd.record("neg", map(x, Elementwise::neg, Elementwise::neg), g -> new Tensor[] {g.neg()}, x);
+        return Autograd.record("neg", map(x, Unary.NEG), g -> new Tensor[] {g.neg()}, x);
     }
 
     static Tensor exp(Tensor x) {
-        Tensor y = map(x, Elementwise::exp, Elementwise::exp);
+        Tensor y = map(x, Unary.EXP);
         // d exp(x) = g * exp(x), from the output
-        return Autograd.record("exp", y, g -> new Tensor[] {g.mul(y)}, x);
+        return Autograd.record("exp", y, new Tensor[] {y}, g -> new Tensor[] {g.mul(y)}, x);
     }
 
     static Tensor log(Tensor x) {
         // d log(x) = g / x
-        return Autograd.record("log", map(x, Elementwise::log, Elementwise::log), g -> new Tensor[] {g.div(x)}, x);
+        return Autograd.record("log", map(x, Unary.LOG), new Tensor[] {x}, g -> new Tensor[] {g.div(x)}, x);
     }
 
     static Tensor sqrt(Tensor x) {
-        Tensor y = map(x, Elementwise::sqrt, Elementwise::sqrt);
+        Tensor y = map(x, Unary.SQRT);
         // d sqrt(x) = g / (2 sqrt(x)), from the output
-        return Autograd.record("sqrt", y, g -> new Tensor[] {g.div(y.mul(2))}, x);
+        return Autograd.record("sqrt", y, new Tensor[] {y}, g -> new Tensor[] {g.div(y.mul(2))}, x);
     }
 
     static Tensor abs(Tensor x) {
         // d |x| = g * sign(x), sign(0) = 0 as in PyTorch
-        return Autograd.record("abs", map(x, Elementwise::abs, Elementwise::abs), g -> new Tensor[] {g.mul(sign(x))}, x);
+        return Autograd.record("abs", map(x, Unary.ABS), new Tensor[] {x}, g -> new Tensor[] {g.mul(sign(x))}, x);
     }
 
     /** -1, 0 or 1 (NaN stays NaN), not recorded. */
     static Tensor sign(Tensor x) {
-        Tensor c = x.contiguous();
-        Tensor out = Tensor.empty(c.dtype, c.shape.clone());
-        for (int i = 0; i < out.numel(); i++) {
-            if (c.f != null) {
-                out.f[i] = Math.signum(c.f[c.offset + i]);
-            } else {
-                out.d[i] = Math.signum(c.d[c.offset + i]);
-            }
-        }
-        return out;
+        return mapScalar(x, Math::signum);
     }
 
     static Tensor pow(Tensor x, double e) {
-        Tensor c = x.contiguous();
-        Tensor y = Tensor.empty(c.dtype, c.shape.clone());
-        for (int i = 0; i < y.numel(); i++) {
-            if (c.f != null) {
-                y.f[i] = (float) Math.pow(c.f[c.offset + i], e);
-            } else {
-                y.d[i] = Math.pow(c.d[c.offset + i], e);
-            }
-        }
+        Tensor y = mapScalar(x, v -> Math.pow(v, e));
         // d x^e = g * e * x^(e-1)
-        return Autograd.record("pow", y, g -> new Tensor[] {e == 0 ? g.mul(0) : g.mul(x.pow(e - 1)).mul(e)}, x);
+        return Autograd.record("pow", y, new Tensor[] {x}, g -> new Tensor[] {e == 0 ? g.mul(0) : g.mul(x.pow(e - 1)).mul(e)}, x);
     }
 
     static Tensor relu(Tensor x) {
         // d relu(x) = g where x > 0 (relu'(0) = 0)
-        return Autograd.record("relu", map(x, Elementwise::relu, Elementwise::relu),
-                g -> new Tensor[] {backwardZip(x, g, Elementwise::reluBackward, Elementwise::reluBackward)}, x);
+        return Autograd.record("relu", map(x, Unary.RELU), new Tensor[] {x},
+                g -> new Tensor[] {zip(x, g, Binary.RELU_BACKWARD, 0)}, x);
     }
 
     static Tensor leakyRelu(Tensor x, double slope) {
-        Tensor y = map(x, (s, so, o, oo, n) -> Elementwise.leakyRelu(s, so, (float) slope, o, oo, n),
-                (s, so, o, oo, n) -> Elementwise.leakyRelu(s, so, slope, o, oo, n));
         // d leakyRelu(x) = g where x > 0, slope * g elsewhere
-        return Autograd.record("leakyRelu", y, g -> new Tensor[] {backwardZip(x, g,
-                (a, ao, b, bo, o, oo, n) -> Elementwise.leakyReluBackward(a, ao, (float) slope, b, bo, o, oo, n),
-                (a, ao, b, bo, o, oo, n) -> Elementwise.leakyReluBackward(a, ao, slope, b, bo, o, oo, n))}, x);
+        return Autograd.record("leakyRelu", map(x, Unary.LEAKY_RELU, slope, 0), new Tensor[] {x},
+                g -> new Tensor[] {zip(x, g, Binary.LEAKY_RELU_BACKWARD, slope)}, x);
     }
 
     static Tensor sigmoid(Tensor x) {
-        Tensor y = map(x, Elementwise::sigmoid, Elementwise::sigmoid);
+        Tensor y = map(x, Unary.SIGMOID);
         // d sigmoid(x) = g * y * (1 - y), from the output
-        return Autograd.record("sigmoid", y,
-                g -> new Tensor[] {backwardZip(y, g, Elementwise::sigmoidBackward, Elementwise::sigmoidBackward)}, x);
+        return Autograd.record("sigmoid", y, new Tensor[] {y}, g -> new Tensor[] {zip(y, g, Binary.SIGMOID_BACKWARD, 0)}, x);
     }
 
     static Tensor tanh(Tensor x) {
-        Tensor y = map(x, Elementwise::tanh, Elementwise::tanh);
+        Tensor y = map(x, Unary.TANH);
         // d tanh(x) = g * (1 - y^2), from the output
-        return Autograd.record("tanh", y,
-                g -> new Tensor[] {backwardZip(y, g, Elementwise::tanhBackward, Elementwise::tanhBackward)}, x);
+        return Autograd.record("tanh", y, new Tensor[] {y}, g -> new Tensor[] {zip(y, g, Binary.TANH_BACKWARD, 0)}, x);
     }
 
     static Tensor gelu(Tensor x, boolean tanhForm) {
-        Tensor y = tanhForm ? map(x, Elementwise::geluTanh, Elementwise::geluTanh) : map(x, Elementwise::gelu, Elementwise::gelu);
+        Tensor y = map(x, tanhForm ? Unary.GELU_TANH : Unary.GELU);
+        Binary derivative = tanhForm ? Binary.GELU_TANH_BACKWARD : Binary.GELU_BACKWARD;
         // d gelu(x) = g * (Phi(x) + x phi(x)), or the tanh form's derivative
-        return Autograd.record(tanhForm ? "gelu(tanh)" : "gelu", y, g -> new Tensor[] {tanhForm
-                ? backwardZip(x, g, Elementwise::geluTanhBackward, Elementwise::geluTanhBackward)
-                : backwardZip(x, g, Elementwise::geluBackward, Elementwise::geluBackward)}, x);
+        return Autograd.record(tanhForm ? "gelu(tanh)" : "gelu", y, new Tensor[] {x},
+                g -> new Tensor[] {zip(x, g, derivative, 0)}, x);
     }
 
     static Tensor clamp(Tensor x, double lo, double hi) {
         if (!(lo <= hi)) {
             throw new IllegalArgumentException("clamp: lo " + lo + " must be <= hi " + hi);
         }
-        Tensor y = map(x, (s, so, o, oo, n) -> Elementwise.clamp(s, so, (float) lo, (float) hi, o, oo, n),
-                (s, so, o, oo, n) -> Elementwise.clamp(s, so, lo, hi, o, oo, n));
         // d clamp(x) = g where lo <= x <= hi, else 0 (PyTorch passes the gradient at the bounds)
-        return Autograd.record("clamp", y, g -> {
-            Tensor c = x.contiguous();
-            Tensor mask = Tensor.empty(c.dtype, c.shape.clone());
-            for (int i = 0; i < mask.numel(); i++) {
-                double v = c.f != null ? c.f[c.offset + i] : c.d[c.offset + i];
-                double m = v >= lo && v <= hi ? 1 : 0;
-                if (mask.f != null) {
-                    mask.f[i] = (float) m;
-                } else {
-                    mask.d[i] = m;
-                }
-            }
-            return new Tensor[] {g.mul(mask)};
-        }, x);
+        return Autograd.record("clamp", map(x, Unary.CLAMP, lo, hi), new Tensor[] {x},
+                g -> new Tensor[] {g.mul(mapScalar(x, v -> v >= lo && v <= hi ? 1 : 0))}, x);
     }
 
     static Tensor dropout(Tensor x, double p, boolean training, Random rng) {
@@ -367,15 +311,10 @@ final class Pointwise {
         if (!training || p == 0) {
             return x;
         }
-        Tensor mask = Tensor.empty(x.dtype, x.shape.clone());
+        Tensor mask = Tensor.emptyLike(x, x.shape.clone());
         double scale = 1 / (1 - p);
-        for (int i = 0; i < mask.numel(); i++) {
-            double m = rng.nextDouble() < p ? 0 : scale;
-            if (mask.f != null) {
-                mask.f[i] = (float) m;
-            } else {
-                mask.d[i] = m;
-            }
+        for (int i = 0, n = mask.numel(); i < n; i++) {
+            mask.storage.set(i, rng.nextDouble() < p ? 0 : scale);
         }
         Tensor y;
         try (var noGrad = Grad.disabled()) {
@@ -391,20 +330,81 @@ final class Pointwise {
         }
         Tensor c = x.contiguous();
         Tensor y = Tensor.empty(target, c.shape.clone());
-        for (int i = 0; i < y.numel(); i++) {
-            if (y.f != null) {
-                y.f[i] = (float) c.d[c.offset + i];
-            } else {
-                y.d[i] = c.f[c.offset + i];
-            }
-        }
+        c.storage.copyTo(c.offset, y.storage, 0, y.numel());
         DType from = x.dtype;
         // d to(x) = g converted back
         return Autograd.record("to(" + target.torchName() + ")", y, g -> new Tensor[] {g.to(from)}, x);
     }
 
-    /** A derivative map f'(s, g) elementwise on same-shape s (input or saved output) and g. */
-    private static Tensor backwardZip(Tensor s, Tensor g, FloatZip fz, DoubleZip dz) {
-        return zip(s, g, fz, dz);
+    // ---------------------------------------------------------------- masks and selection
+
+    /**
+     * 1 where pred(a, b) holds, else 0, on the broadcast shape, in a's dtype; not differentiable
+     * (a step function), as PyTorch's comparison ops.
+     */
+    static Tensor compare(Tensor x, Tensor y, DoubleBinaryOperator pred) {
+        Tensor[] p = promote(x, y);
+        checkDtypes("compare", p[0], p[1]);
+        int[] shape = Shapes.broadcast(p[0].shape, p[1].shape, "compare");
+        Tensor a = expandCopy(p[0], shape);
+        Tensor b = expandCopy(p[1], shape);
+        Tensor out = Tensor.emptyLike(a, shape);
+        for (int i = 0, n = out.numel(); i < n; i++) {
+            out.storage.set(i, pred.applyAsDouble(a.storage.get(i), b.storage.get(i)));
+        }
+        return out;
+    }
+
+    static Tensor compare(Tensor x, double s, DoublePredicate pred) {
+        return mapScalar(x, v -> pred.test(v) ? 1 : 0);
+    }
+
+    /** Checks that a mask holds only 0 and 1 and returns it contiguous on the broadcast shape. */
+    private static Tensor checkedMask(String op, Tensor mask, int[] shape) {
+        Tensor m = expandCopy(mask, shape);
+        for (int i = 0, n = m.numel(); i < n; i++) {
+            double v = m.storage.get(i);
+            if (v != 0 && v != 1) {
+                throw new IllegalArgumentException(op + ": the mask must hold only 0 and 1, element " + i + " is " + v);
+            }
+        }
+        return m;
+    }
+
+    /** condition ? a : b elementwise, broadcasting all three. */
+    static Tensor where(Tensor condition, Tensor x, Tensor y) {
+        Tensor[] p = promote(x, y);
+        Tensor a = p[0];
+        Tensor b = p[1];
+        checkDtypes("where", a, b);
+        int[] shape = Shapes.broadcast(Shapes.broadcast(a.shape, b.shape, "where"), condition.shape, "where");
+        Tensor m = checkedMask("where", condition, shape);
+        Tensor ea = expandCopy(a, shape);
+        Tensor eb = expandCopy(b, shape);
+        Tensor out = Tensor.emptyLike(ea, shape);
+        for (int i = 0, n = out.numel(); i < n; i++) {
+            out.storage.set(i, m.storage.get(i) != 0 ? ea.storage.get(i) : eb.storage.get(i));
+        }
+        // d where(c, a, b) = (g * c, g * (1 - c)), each summed back to its input's shape
+        Tensor mc = m.dtype == out.dtype ? m : m.to(out.dtype);
+        return Autograd.record("where", out, g -> new Tensor[] {
+            reduceTo(g.mul(mc), a.shape), reduceTo(g.mul(mc.rsub(1)), b.shape)}, a, b);
+    }
+
+    /** x with value where mask is 1 (mask broadcasts to x's shape). */
+    static Tensor maskedFill(Tensor x, Tensor mask, double value) {
+        if (!Shapes.same(Shapes.broadcast(x.shape, mask.shape, "maskedFill"), x.shape)) {
+            throw new IllegalArgumentException("maskedFill: the mask " + Shapes.str(mask.shape) + " does not broadcast to the tensor "
+                    + Shapes.str(x.shape));
+        }
+        Tensor m = checkedMask("maskedFill", mask, x.shape);
+        Tensor c = x.contiguous();
+        Tensor out = Tensor.emptyLike(c, c.shape.clone());
+        for (int i = 0, n = out.numel(); i < n; i++) {
+            out.storage.set(i, m.storage.get(i) != 0 ? value : c.storage.get(c.offset + i));
+        }
+        Tensor keep = (m.dtype == x.dtype ? m : m.to(x.dtype)).rsub(1);
+        // d maskedFill(x) = g where the mask is 0
+        return Autograd.record("maskedFill", out, g -> new Tensor[] {g.mul(keep)}, x);
     }
 }

@@ -1,15 +1,17 @@
 package dev.vecgrad.autograd;
 
-import dev.vecgrad.kernels.Reductions;
-import dev.vecgrad.kernels.RowOps;
 import java.util.Arrays;
 
-/** Reductions over all or some dimensions, and softmax / log-softmax, with their derivatives. */
+/**
+ * Reductions over all or some dimensions, and softmax / log-softmax, with their derivatives.
+ * Sums run on the vector kernels whatever the dimension: the last one by row sums, any other
+ * by column sums over [size, inner] blocks.
+ */
 final class Reduce {
 
     private Reduce() {}
 
-    /** Sorted, distinct, checked dimensions; null means all. */
+    /** Checked, distinct dimensions as flags; null means all. */
     private static boolean[] reduced(Tensor x, int[] dims, String op) {
         boolean[] r = new boolean[x.shape.length];
         if (dims == null) {
@@ -53,11 +55,11 @@ final class Reduce {
     static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
         boolean[] r = reduced(x, dims, "sum");
         int[] kept = keptShape(x.shape, r);
-        Tensor out = sumRaw(x, r, kept);
+        Tensor out = sumRaw(x.contiguous(), r);
         Tensor result = keepDim ? out : reshapeRaw(out, squeezedShape(x.shape, r));
         int[] from = x.shape;
         // d sum(x) = g broadcast back over the summed dimensions
-        return Autograd.record("sum", result, g -> new Tensor[] {Pointwise.expand(g.reshape(kept), from)}, x);
+        return Autograd.record("sum", result, g -> new Tensor[] {Pointwise.expandCopy(g.reshape(kept), from)}, x);
     }
 
     static Tensor mean(Tensor x, int[] dims, boolean keepDim) {
@@ -72,83 +74,57 @@ final class Reduce {
     }
 
     private static Tensor reshapeRaw(Tensor t, int[] shape) {
-        return new Tensor(t.dtype, shape, Shapes.contiguousStrides(shape), t.offset, t.f, t.d);
+        return new Tensor(shape, Shapes.contiguousStrides(shape), t.offset, t.storage);
     }
 
-    /** Sums with the row kernels where the layout allows, else by a generic loop in double. */
-    private static Tensor sumRaw(Tensor x, boolean[] r, int[] kept) {
-        Tensor c = x.contiguous();
-        int n = c.numel();
-        Tensor out = Tensor.empty(c.dtype, kept);
-        boolean all = true;
-        for (boolean b : r) {
-            all &= b;
+    /**
+     * Sum of contiguous c over the flagged dimensions, keeping them as size 1. A run of
+     * adjacent flagged dimensions is one reduction; separate runs are reduced one after the
+     * other, the innermost first.
+     */
+    private static Tensor sumRaw(Tensor c, boolean[] r) {
+        int rank = c.shape.length;
+        int last = rank - 1;
+        while (last >= 0 && !r[last]) {
+            last--;
         }
-        if (all) {
-            double s = c.f != null ? Reductions.sum(c.f, c.offset, n) : Reductions.sum(c.d, c.offset, n);
-            setFlat(out, 0, s);
-            return out;
+        if (last < 0) {
+            return Views.copyRaw(c);
         }
-        if (c.shape.length == 2 && r[0] && !r[1]) {
-            if (c.f != null) {
-                RowOps.columnSums(c.f, c.offset, c.shape[0], c.shape[1], out.f, 0, false);
-            } else {
-                RowOps.columnSums(c.d, c.offset, c.shape[0], c.shape[1], out.d, 0, false);
+        int first = last;
+        while (first > 0 && r[first - 1]) {
+            first--;
+        }
+        int outer = 1;
+        for (int k = 0; k < first; k++) {
+            outer *= c.shape[k];
+        }
+        int size = 1;
+        for (int k = first; k <= last; k++) {
+            size *= c.shape[k];
+        }
+        int inner = Shapes.inner(c.shape, last);
+        int[] shape = c.shape.clone();
+        for (int k = first; k <= last; k++) {
+            shape[k] = 1;
+        }
+        Tensor out = Tensor.emptyLike(c, shape);
+        if (size == 0) {
+            // sums over nothing are 0 (out is zeroed)
+        } else if (inner == 1) {
+            for (int o = 0; o < outer; o++) {
+                out.storage.set(o, c.storage.sum(c.offset + o * size, size));
             }
-            return out;
-        }
-        if (lastOnly(r)) {
-            int cols = c.shape[c.shape.length - 1];
-            int rows = cols == 0 ? out.numel() : n / cols;
-            for (int i = 0; i < rows; i++) {
-                setFlat(out, i, c.f != null ? Reductions.sum(c.f, c.offset + i * cols, cols)
-                        : Reductions.sum(c.d, c.offset + i * cols, cols));
-            }
-            return out;
-        }
-        double[] acc = new double[out.numel()];
-        int[] outStrides = Shapes.contiguousStrides(kept);
-        int[] idx = new int[c.shape.length];
-        for (int i = 0; i < n; i++) {
-            int o = 0;
-            for (int k = 0; k < idx.length; k++) {
-                if (!r[k]) {
-                    o += idx[k] * outStrides[k];
-                }
-            }
-            acc[o] += c.f != null ? c.f[c.offset + i] : c.d[c.offset + i];
-            for (int k = idx.length - 1; k >= 0; k--) {
-                if (++idx[k] < c.shape[k]) {
-                    break;
-                }
-                idx[k] = 0;
-            }
-        }
-        for (int i = 0; i < acc.length; i++) {
-            setFlat(out, i, acc[i]);
-        }
-        return out;
-    }
-
-    private static boolean lastOnly(boolean[] r) {
-        for (int k = 0; k < r.length; k++) {
-            if (r[k] != (k == r.length - 1)) {
-                return false;
-            }
-        }
-        return r.length > 0;
-    }
-
-    private static void setFlat(Tensor t, int i, double v) {
-        if (t.f != null) {
-            t.f[i] = (float) v;
         } else {
-            t.d[i] = v;
+            for (int o = 0; o < outer; o++) {
+                c.storage.columnSums(c.offset + o * size * inner, size, inner, out.storage, o * inner);
+            }
         }
-    }
-
-    private static double at(Tensor c, int i) {
-        return c.f != null ? c.f[c.offset + i] : c.d[c.offset + i];
+        boolean[] rest = r.clone();
+        for (int k = first; k <= last; k++) {
+            rest[k] = false;
+        }
+        return sumRaw(out, rest);
     }
 
     /** max over all (dims null; the gradient is split between tied maxima) or one dimension (it goes to the first maximum). */
@@ -162,94 +138,83 @@ final class Reduce {
         Tensor c = x.contiguous();
         boolean[] r = reduced(x, dims, "max");
         int[] kept = keptShape(x.shape, r);
-        Tensor out = Tensor.empty(c.dtype, kept);
-        int[] where;
+        Tensor out = Tensor.emptyLike(c, kept);
+        int[] from = x.shape;
         if (dims == null) {
             // PyTorch splits the gradient evenly between tied maxima of a full reduction
-            int i = c.f != null ? Reductions.argmax(c.f, c.offset, c.numel()) : Reductions.argmax(c.d, c.offset, c.numel());
-            double m = at(c, i);
-            setFlat(out, 0, m);
+            int i = c.storage.argmax(c.offset, c.numel());
+            double m = c.storage.get(c.offset + i);
+            out.storage.set(0, m);
             int[] ties = new int[c.numel()];
             int count = 0;
             for (int j = i; j < c.numel(); j++) {
-                double v = at(c, j);
+                double v = c.storage.get(c.offset + j);
                 if (v == m || (Double.isNaN(m) && Double.isNaN(v))) {
                     ties[count++] = j;
                 }
             }
             int[] all = Arrays.copyOf(ties, count);
             Tensor result = keepDim ? out : reshapeRaw(out, new int[0]);
-            int[] from = x.shape;
             // d max(x) = g / (number of maxima) at each maximum, 0 elsewhere
             return Autograd.record("max", result, g -> {
-                Tensor gx = Tensor.empty(g.dtype, from.clone());
+                Tensor gx = Tensor.emptyLike(g, from.clone());
                 double share = g.item() / all.length;
                 for (int j : all) {
-                    setFlat(gx, j, share);
+                    gx.storage.set(j, share);
                 }
                 return new Tensor[] {gx};
             }, x);
-        } else {
-            int dim = Shapes.dim(dims[0], x.shape.length, "max");
-            int[] arg = argmaxRaw(c, dim);
-            where = new int[arg.length];
-            int size = c.shape[dim];
-            int inner = inner(c.shape, dim);
-            for (int o = 0; o < arg.length; o++) {
-                int outerIdx = o / inner;
-                int innerIdx = o % inner;
-                where[o] = (outerIdx * size + arg[o]) * inner + innerIdx;
-                setFlat(out, o, at(c, where[o]));
-            }
+        }
+        int dim = Shapes.dim(dims[0], x.shape.length, "max");
+        int[] arg = argmaxRaw(c, dim);
+        int[] where = new int[arg.length];
+        int size = c.shape[dim];
+        int inner = Shapes.inner(c.shape, dim);
+        for (int o = 0; o < arg.length; o++) {
+            where[o] = (o / inner * size + arg[o]) * inner + o % inner;
+            out.storage.set(o, c.storage.get(c.offset + where[o]));
         }
         Tensor result = keepDim ? out : reshapeRaw(out, squeezedShape(x.shape, r));
-        int[] from = x.shape;
         // d max(x, dim) = g at the position of the first maximum of each slice, 0 elsewhere
         return Autograd.record("max", result, g -> {
             Tensor gc = g.contiguous();
-            Tensor gx = Tensor.empty(g.dtype, from.clone());
+            Tensor gx = Tensor.emptyLike(g, from.clone());
             for (int o = 0; o < where.length; o++) {
-                setFlat(gx, where[o], at(gc, o));
+                gx.storage.set(where[o], gc.storage.get(gc.offset + o));
             }
             return new Tensor[] {gx};
         }, x);
     }
 
-    private static int inner(int[] shape, int dim) {
-        int inner = 1;
-        for (int k = dim + 1; k < shape.length; k++) {
-            inner *= shape[k];
-        }
-        return inner;
-    }
-
     static int[] argmax(Tensor x, int dim) {
         int dd = Shapes.dim(dim, x.shape.length, "argmax");
-        if (x.shape[dd] == 0) {
+        if (x.shape.length > 0 && x.shape[dd] == 0) {
             throw new IllegalArgumentException("argmax: dimension " + dim + " of " + Shapes.str(x.shape) + " is empty");
         }
         return argmaxRaw(x.contiguous(), dd);
     }
 
-    /** Index of the first max along dim for every other position, row-major over the rest. */
+    /** Index of the first max along dim for every other position, row-major over the rest (NaN counts as largest). */
     private static int[] argmaxRaw(Tensor c, int dim) {
+        if (c.shape.length == 0) {
+            return new int[] {0};
+        }
         int size = c.shape[dim];
-        int inner = inner(c.shape, dim);
+        int inner = Shapes.inner(c.shape, dim);
         int outer = size == 0 ? 0 : c.numel() / (size * inner);
         int[] out = new int[outer * inner];
         if (inner == 1) {
             for (int o = 0; o < outer; o++) {
-                out[o] = c.f != null ? Reductions.argmax(c.f, c.offset + o * size, size)
-                        : Reductions.argmax(c.d, c.offset + o * size, size);
+                out[o] = c.storage.argmax(c.offset + o * size, size);
             }
             return out;
         }
         for (int o = 0; o < outer; o++) {
             for (int in = 0; in < inner; in++) {
                 int best = 0;
-                double bv = at(c, o * size * inner + in);
+                double bv = c.storage.get(c.offset + o * size * inner + in);
                 for (int j = 1; j < size && !Double.isNaN(bv); j++) {
-                    double v = at(c, (o * size + j) * inner + in);
+                    double v = c.storage.get(c.offset + (o * size + j) * inner + in);
                     if (v > bv || Double.isNaN(v)) {
                         best = j;
                         bv = v;
@@ -272,23 +237,13 @@ final class Reduce {
         Tensor c = x.contiguous();
         int cols = c.shape[c.shape.length - 1];
         int rows = cols == 0 ? 0 : c.numel() / cols;
-        Tensor y = Tensor.empty(c.dtype, c.shape.clone());
-        if (c.f != null) {
-            if (log) {
-                RowOps.rowLogSoftmax(c.f, c.offset, rows, cols, y.f, 0);
-            } else {
-                RowOps.rowSoftmax(c.f, c.offset, rows, cols, y.f, 0);
-            }
-        } else if (log) {
-            RowOps.rowLogSoftmax(c.d, c.offset, rows, cols, y.d, 0);
-        } else {
-            RowOps.rowSoftmax(c.d, c.offset, rows, cols, y.d, 0);
-        }
+        Tensor y = Tensor.emptyLike(c, c.shape.clone());
+        c.storage.rowSoftmax(log, c.offset, rows, cols, y.storage, 0);
         if (log) {
             // d logSoftmax(x) = g - exp(y) * sum(g)
-            return Autograd.record("logSoftmax", y, g -> new Tensor[] {g.sub(y.exp().mul(g.sum(-1, true)))}, x);
+            return Autograd.record("logSoftmax", y, new Tensor[] {y}, g -> new Tensor[] {g.sub(y.exp().mul(g.sum(-1, true)))}, x);
         }
         // d softmax(x) = y * (g - sum(g * y))
-        return Autograd.record("softmax", y, g -> new Tensor[] {y.mul(g.sub(g.mul(y).sum(-1, true)))}, x);
+        return Autograd.record("softmax", y, new Tensor[] {y}, g -> new Tensor[] {y.mul(g.sub(g.mul(y).sum(-1, true)))}, x);
     }
 }

@@ -95,6 +95,15 @@ final class Shapes {
         return out;
     }
 
+    /** Product of the sizes after dimension dim. */
+    static int inner(int[] shape, int dim) {
+        int inner = 1;
+        for (int k = dim + 1; k < shape.length; k++) {
+            inner *= shape[k];
+        }
+        return inner;
+    }
+
     static String str(int[] shape) {
         return Arrays.toString(shape);
     }

@@ -30,9 +30,8 @@ public final class Tensor {
     final int[] shape;
     final int[] strides;
     final int offset;
-    /** Exactly one of f and d is non-null. */
-    final float[] f;
-    final double[] d;
+    /** The elements (shared by views) and their version counter. */
+    final Storage storage;
 
     private boolean requiresGrad;
     Tensor grad;
@@ -40,29 +39,37 @@ public final class Tensor {
     /** Gradient being summed for this tensor during a backward pass. */
     Tensor pending;
 
-    Tensor(DType dtype, int[] shape, int[] strides, int offset, float[] f, double[] d) {
-        this.dtype = dtype;
+    Tensor(int[] shape, int[] strides, int offset, Storage storage) {
+        this.dtype = storage.dtype();
         this.shape = shape;
         this.strides = strides;
         this.offset = offset;
-        this.f = f;
-        this.d = d;
+        this.storage = storage;
+    }
+
+    /** A new contiguous tensor over {@code storage} from element 0. */
+    static Tensor wrap(Storage storage, int... shape) {
+        return new Tensor(shape, Shapes.contiguousStrides(shape), 0, storage);
     }
 
     /** A new contiguous tensor over {@code data} (not copied). */
     static Tensor wrap(float[] data, int... shape) {
-        return new Tensor(DType.F32, shape, Shapes.contiguousStrides(shape), 0, data, null);
+        return wrap(new Storage.F32(data), shape);
     }
 
     /** A new contiguous tensor over {@code data} (not copied). */
     static Tensor wrap(double[] data, int... shape) {
-        return new Tensor(DType.F64, shape, Shapes.contiguousStrides(shape), 0, null, data);
+        return wrap(new Storage.F64(data), shape);
     }
 
     /** A new contiguous tensor of zeros. */
     static Tensor empty(DType dtype, int... shape) {
-        int n = Shapes.numel(shape);
-        return dtype == DType.F32 ? wrap(new float[n], shape) : wrap(new double[n], shape);
+        return wrap(Storage.zeros(dtype, Shapes.numel(shape)), shape);
+    }
+
+    /** A new contiguous tensor of zeros with the dtype of {@code like}. */
+    static Tensor emptyLike(Tensor like, int... shape) {
+        return wrap(like.storage.zeros(Shapes.numel(shape)), shape);
     }
 
     // ---------------------------------------------------------------- factories
@@ -115,6 +122,21 @@ public final class Tensor {
         return full(dtype, value);
     }
 
+    /** A float32 tensor of zeros (PyTorch's default dtype). */
+    public static Tensor zeros(int... shape) {
+        return zeros(DType.F32, shape);
+    }
+
+    /** A float32 tensor of ones. */
+    public static Tensor ones(int... shape) {
+        return ones(DType.F32, shape);
+    }
+
+    /** A float32 tensor filled with {@code value}. */
+    public static Tensor full(double value, int... shape) {
+        return full(DType.F32, value, shape);
+    }
+
     public static Tensor zeros(DType dtype, int... shape) {
         Shapes.checkShape("zeros", shape);
         return empty(dtype, shape.clone());
@@ -128,11 +150,7 @@ public final class Tensor {
     public static Tensor full(DType dtype, double value, int... shape) {
         Shapes.checkShape("full", shape);
         Tensor t = empty(dtype, shape.clone());
-        if (t.f != null) {
-            Arrays.fill(t.f, (float) value);
-        } else {
-            Arrays.fill(t.d, value);
-        }
+        t.storage.fill(0, t.numel(), value);
         return t;
     }
 
@@ -166,6 +184,11 @@ public final class Tensor {
         return rand(new Random(seed), dtype, shape);
     }
 
+    /** start, start + step, ... below end, as a 1-D float32 tensor. */
+    public static Tensor arange(double start, double end, double step) {
+        return arange(DType.F32, start, end, step);
+    }
+
     /** 0, 1, ..., n - 1 as a 1-D tensor. */
     public static Tensor arange(DType dtype, int n) {
         return arange(dtype, 0, n, 1);
@@ -177,7 +200,12 @@ public final class Tensor {
             throw new IllegalArgumentException("arange: start, end and step must be finite and step non-zero, got "
                     + start + ", " + end + ", " + step);
         }
-        int n = (int) Math.max(0, Math.ceil((end - start) / step));
+        double count = Math.max(0, Math.ceil((end - start) / step));
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("arange: " + start + " to " + end + " by " + step + " has " + (long) count
+                    + " elements, more than an array holds");
+        }
+        int n = (int) count;
         Tensor t = empty(dtype, n);
         for (int i = 0; i < n; i++) {
             t.setFlat(i, start + i * step);
@@ -225,13 +253,8 @@ public final class Tensor {
     /** The elements in row-major order, as float (converted if float64). */
     public float[] toFloatArray() {
         Tensor c = contiguous();
-        if (c.f != null) {
-            return Arrays.copyOfRange(c.f, c.offset, c.offset + c.numel());
-        }
         float[] out = new float[c.numel()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) c.d[c.offset + i];
-        }
+        c.storage.copyTo(c.offset, new Storage.F32(out), 0, out.length);
         return out;
     }
 
@@ -239,9 +262,7 @@ public final class Tensor {
     public double[] toDoubleArray() {
         Tensor c = contiguous();
         double[] out = new double[c.numel()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = c.f != null ? c.f[c.offset + i] : c.d[c.offset + i];
-        }
+        c.storage.copyTo(c.offset, new Storage.F64(out), 0, out.length);
         return out;
     }
 
@@ -262,8 +283,7 @@ public final class Tensor {
 
     /** Element at flat row-major position i (for small tensors and tests; slow). */
     double getFlat(int i) {
-        int pos = Shapes.position(i, shape, strides, offset);
-        return f != null ? f[pos] : d[pos];
+        return storage.get(Shapes.position(i, shape, strides, offset));
     }
 
     /** Element at the given indices. */
@@ -280,15 +300,11 @@ public final class Tensor {
             }
             pos += i * strides[k];
         }
-        return f != null ? f[pos] : d[pos];
+        return storage.get(pos);
     }
 
     private void setFlat(int i, double v) {
-        if (f != null) {
-            f[offset + i] = (float) v;
-        } else {
-            d[offset + i] = v;
-        }
+        storage.set(offset + i, v);
     }
 
     // ---------------------------------------------------------------- direct storage access
@@ -298,23 +314,39 @@ public final class Tensor {
      * for optimizers, initializers and loaders that update parameters in place. Writing through
      * it bypasses autograd, as {@code p.data} does in PyTorch.
      *
+     * <p>Handing out the array counts as an in-place write: it bumps the storage's version, so
+     * a backward through an op that saved this tensor before the call refuses to run (see
+     * {@link #version()}). Read elements with {@link #toFloatArray()} or {@link #get} instead.
+     *
      * @throws IllegalStateException if the tensor is float64 or not contiguous
      */
     public float[] floatData() {
         requireContiguous("floatData");
-        if (f == null) {
+        if (!(storage instanceof Storage.F32 s)) {
             throw new IllegalStateException("floatData: the tensor is float64; use doubleData()");
         }
-        return f;
+        storage.version++;
+        return s.a;
     }
 
-    /** The float64 storage of this contiguous tensor; see {@link #floatData()}. */
+    /** The float64 storage of this contiguous tensor, for writing; see {@link #floatData()}. */
     public double[] doubleData() {
         requireContiguous("doubleData");
-        if (d == null) {
+        if (!(storage instanceof Storage.F64 s)) {
             throw new IllegalStateException("doubleData: the tensor is float32; use floatData()");
         }
-        return d;
+        storage.version++;
+        return s.a;
+    }
+
+    /**
+     * How many in-place writes its storage has seen ({@link #copyFrom}, {@link #floatData()},
+     * the {@link InPlace} updates of optimizers), as PyTorch's {@code _version}: shared by all
+     * views of one storage. Backward compares it with the version an op saw when it saved the
+     * tensor, and refuses, naming the op, when they differ.
+     */
+    public int version() {
+        return storage.version;
     }
 
     /** Offset of element 0 in {@link #floatData()} / {@link #doubleData()}. */
@@ -329,10 +361,9 @@ public final class Tensor {
             throw new IllegalArgumentException("copyFrom: source " + Shapes.str(src.shape) + " and target "
                     + Shapes.str(shape) + " differ in shape");
         }
-        double[] v = src.toDoubleArray();
-        for (int i = 0; i < v.length; i++) {
-            setFlat(i, v[i]);
-        }
+        Tensor c = src.contiguous();
+        c.storage.copyTo(c.offset, storage, offset, numel());
+        storage.version++;
         return this;
     }
 
@@ -363,9 +394,32 @@ public final class Tensor {
         return node == null;
     }
 
-    /** The accumulated gradient, or null before the first backward that reaches this leaf. */
+    /**
+     * The accumulated gradient, or null before the first backward that reaches this leaf. It is
+     * this leaf's own tensor, shared with no other tensor and no caller's array, so it may be
+     * changed in place (gradient clipping does).
+     */
     public Tensor grad() {
         return grad;
+    }
+
+    /**
+     * Sets the gradient, as assigning {@code p.grad} in PyTorch; null clears it. The values
+     * are copied (PyTorch would keep the tensor itself; a copy keeps the rule that a leaf's
+     * gradient is shared with nothing).
+     *
+     * @throws IllegalArgumentException if the shape or dtype differs from this tensor's
+     */
+    public void setGrad(Tensor gradient) {
+        if (gradient == null) {
+            grad = null;
+            return;
+        }
+        if (!Shapes.same(gradient.shape, shape) || gradient.dtype != dtype) {
+            throw new IllegalArgumentException("setGrad: the gradient is " + Shapes.str(gradient.shape) + " "
+                    + gradient.dtype.torchName() + ", the tensor " + Shapes.str(shape) + " " + dtype.torchName());
+        }
+        grad = Views.copyRaw(gradient);
     }
 
     /** Clears the accumulated gradient. */
@@ -375,7 +429,7 @@ public final class Tensor {
 
     /** Same storage, cut from the graph: no gradient flows through the result. */
     public Tensor detach() {
-        return new Tensor(dtype, shape, strides, offset, f, d);
+        return new Tensor(shape, strides, offset, storage);
     }
 
     /**
@@ -439,6 +493,86 @@ public final class Tensor {
 
     public Tensor div(double s) {
         return Pointwise.mulScalar(this, 1 / s);
+    }
+
+    /** {@code s / this} (PyTorch's {@code s / x}, {@code rdiv}). */
+    public Tensor rdiv(double s) {
+        return Pointwise.rdiv(this, s);
+    }
+
+    /** Elementwise maximum with broadcasting; on ties the gradient is split evenly, as PyTorch. */
+    public Tensor maximum(Tensor other) {
+        return Pointwise.maximum(this, other);
+    }
+
+    // ---------------------------------------------------------------- comparisons and masks
+    //
+    // vecgrad has no bool dtype: comparisons return a mask of 0 and 1 in this tensor's dtype
+    // (PyTorch returns torch.bool); where and maskedFill take such masks. Masks carry no gradient.
+
+    /** 1 where this &gt; other (broadcasting), else 0. */
+    public Tensor gt(Tensor other) {
+        return Pointwise.compare(this, other, (a, b) -> a > b ? 1 : 0);
+    }
+
+    public Tensor lt(Tensor other) {
+        return Pointwise.compare(this, other, (a, b) -> a < b ? 1 : 0);
+    }
+
+    public Tensor ge(Tensor other) {
+        return Pointwise.compare(this, other, (a, b) -> a >= b ? 1 : 0);
+    }
+
+    public Tensor le(Tensor other) {
+        return Pointwise.compare(this, other, (a, b) -> a <= b ? 1 : 0);
+    }
+
+    public Tensor eq(Tensor other) {
+        return Pointwise.compare(this, other, (a, b) -> a == b ? 1 : 0);
+    }
+
+    public Tensor ne(Tensor other) {
+        return Pointwise.compare(this, other, (a, b) -> a != b ? 1 : 0);
+    }
+
+    /** 1 where this &gt; s, else 0. */
+    public Tensor gt(double s) {
+        return Pointwise.compare(this, s, v -> v > s);
+    }
+
+    public Tensor lt(double s) {
+        return Pointwise.compare(this, s, v -> v < s);
+    }
+
+    public Tensor ge(double s) {
+        return Pointwise.compare(this, s, v -> v >= s);
+    }
+
+    public Tensor le(double s) {
+        return Pointwise.compare(this, s, v -> v <= s);
+    }
+
+    public Tensor eq(double s) {
+        return Pointwise.compare(this, s, v -> v == s);
+    }
+
+    public Tensor ne(double s) {
+        return Pointwise.compare(this, s, v -> v != s);
+    }
+
+    /**
+     * {@code condition ? a : b} elementwise, all three broadcast together, as {@code torch.where};
+     * the condition is a 0/1 mask.
+     *
+     * @throws IllegalArgumentException if the condition holds a value other than 0 and 1, or the shapes do not broadcast
+     */
+    public static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        return Pointwise.where(condition, a, b);
+    }
+
+    /** This tensor with {@code value} where the 0/1 mask (broadcast to this shape) is 1; the gradient flows elsewhere. */
+    public Tensor maskedFill(Tensor mask, double value) {
+        return Pointwise.maskedFill(this, mask, value);
     }
 
     /** {@code s - this}. */
@@ -518,7 +652,11 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- linear algebra
 
-    /** Matrix product: 2-D x 2-D, batched 3-D x 3-D, or 3-D x 2-D (shared right operand). */
+    /**
+     * Matrix product with {@code torch.matmul}'s rules: 1-D x 1-D is a dot product, a 1-D
+     * operand is a row (left) or a column (right), and leading batch dimensions broadcast
+     * ([B, 1, m, k] x [h, k, n] is [B, h, m, n]); a 2-D right operand is shared by the batch.
+     */
     public Tensor matmul(Tensor other) {
         return LinAlg.matmul(this, other);
     }
@@ -528,6 +666,49 @@ public final class Tensor {
     /** Swaps two dimensions (a view). */
     public Tensor transpose(int dim0, int dim1) {
         return Views.transpose(this, dim0, dim1);
+    }
+
+    /** The dimensions reordered: dimension k of the result is dimension dims[k] of this (a view). */
+    public Tensor permute(int... dims) {
+        return Views.permute(this, dims);
+    }
+
+    /** A size-1 dimension inserted at dim (a view); dim may be negative, counting from rank + 1. */
+    public Tensor unsqueeze(int dim) {
+        return Views.unsqueeze(this, dim);
+    }
+
+    /** All size-1 dimensions removed (a view). */
+    public Tensor squeeze() {
+        return Views.squeeze(this, null);
+    }
+
+    /** The given dimensions removed where they have size 1 (others are kept, as PyTorch); a view. */
+    public Tensor squeeze(int... dims) {
+        return Views.squeeze(this, dims);
+    }
+
+    /**
+     * This tensor repeated along its size-1 dimensions (and new leading ones) to {@code sizes},
+     * -1 keeping a size, as a view with stride 0: no copy. The gradient is summed back.
+     */
+    public Tensor expand(int... sizes) {
+        return Views.expand(this, sizes);
+    }
+
+    /** Views of consecutive pieces of {@code size} along dim, the last one smaller if needed. */
+    public List<Tensor> split(int size, int dim) {
+        return Views.split(this, size, dim);
+    }
+
+    /** Views of consecutive pieces with the given sizes along dim (they must add up to its size). */
+    public List<Tensor> split(int[] sizes, int dim) {
+        return Views.split(this, sizes, dim);
+    }
+
+    /** {@code chunks} views of (nearly) equal size along dim, as {@code torch.chunk}. */
+    public List<Tensor> chunk(int chunks, int dim) {
+        return Views.chunk(this, chunks, dim);
     }
 
     /** The transpose of a 2-D tensor (a view). */
@@ -573,6 +754,39 @@ public final class Tensor {
     /** Rows (entries along {@code dim}) picked by {@code index}, which may repeat. */
     public Tensor indexSelect(int dim, int[] index) {
         return Views.indexSelect(this, dim, index);
+    }
+
+    /**
+     * Elements picked along dim by an index of the same rank: out[i][j] = this[index[i][j]][j]
+     * for dim 0, as {@code torch.gather}. Index values are whole numbers held in a float
+     * tensor (vecgrad has no integer dtype; PyTorch takes int64), checked to be in range. The
+     * gradient is scattered back, repeats adding up.
+     */
+    public Tensor gather(int dim, Tensor index) {
+        return Indexing.gather(this, dim, index);
+    }
+
+    /**
+     * A copy of this with src added at the positions index names along dim, as
+     * {@code torch.scatter_add}: out[index[i][j]][j] += src[i][j] for dim 0; differentiable in
+     * this and src.
+     */
+    public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
+        return Indexing.scatterAdd(this, dim, index, src);
+    }
+
+    /** A copy of this with source's slices added at the positions of index along dim, as {@code torch.index_add}. */
+    public Tensor indexAdd(int dim, int[] index, Tensor source) {
+        return Indexing.indexAdd(this, dim, index, source);
+    }
+
+    /**
+     * Rows of {@code weight} [V, D] picked by whole-number indices of any shape: the result is
+     * [indices..., D], as {@code torch.nn.functional.embedding}. The gradient of weight adds
+     * up over repeated indices; rows equal to {@code paddingIdx} (or none if negative) get none.
+     */
+    public static Tensor embedding(Tensor indices, Tensor weight, int paddingIdx) {
+        return Indexing.embedding(indices, weight, paddingIdx);
     }
 
     /** Concatenation along an existing dimension. */
@@ -623,7 +837,7 @@ public final class Tensor {
         return Reduce.max(this, new int[] {dim}, keepDim);
     }
 
-    /** Indices of the largest values along a dimension (first of ties; NaN counts as largest). */
+    /** Indices of the largest values along a dimension, row-major over the other dimensions (first of ties; NaN counts as largest). */
     public int[] argmax(int dim) {
         return Reduce.argmax(this, dim);
     }

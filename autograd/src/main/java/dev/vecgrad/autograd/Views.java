@@ -1,41 +1,46 @@
 package dev.vecgrad.autograd;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** Shape ops: views that share storage (transpose, reshape of contiguous data, slice) and copies (cat, stack, indexSelect). */
+/**
+ * Shape ops: views that share storage (transpose, permute, reshape of contiguous data,
+ * unsqueeze, squeeze, expand, slice, split) and copies (cat, stack, indexSelect).
+ */
 final class Views {
 
     private Views() {}
 
     /** A contiguous copy of x; differentiable (the gradient passes through). */
     static Tensor copy(Tensor x) {
-        Tensor out = Tensor.empty(x.dtype, x.shape.clone());
-        gather(x, out.f, out.d);
         // d copy(x) = g
-        return Autograd.record("contiguous", out, g -> new Tensor[] {g}, x);
+        return Autograd.record("contiguous", copyRaw(x), g -> new Tensor[] {g}, x);
+    }
+
+    /** A contiguous copy of x, not recorded. */
+    static Tensor copyRaw(Tensor x) {
+        Tensor out = Tensor.emptyLike(x, x.shape.clone());
+        gather(x, out.storage, 0);
+        return out;
     }
 
     /**
-     * Writes the elements of x in row-major order into f or d (whichever is non-null): rows of
+     * Writes the elements of x in row-major order into dst from position {@code at}: rows of
      * the last dimension at a time, the position advanced incrementally; a 2-D transpose is
      * copied in 32 x 32 blocks so that both sides stay in cache.
      */
-    static void gather(Tensor x, float[] f, double[] d) {
+    static void gather(Tensor x, Storage dst, int at) {
         int rank = x.shape.length;
         int n = x.numel();
         if (n == 0) {
             return;
         }
         if (rank == 0) {
-            if (f != null) {
-                f[0] = x.f[x.offset];
-            } else {
-                d[0] = x.d[x.offset];
-            }
+            x.storage.copyTo(x.offset, dst, at, 1);
             return;
         }
         if (rank == 2 && x.strides[1] != 1 && x.strides[0] == 1) {
-            transposeBlocked(x, f, d);
+            transposeBlocked(x, dst, at);
             return;
         }
         int inner = x.shape[rank - 1];
@@ -44,19 +49,9 @@ final class Views {
         int pos = x.offset;
         for (int out = 0; out < n; out += inner) {
             if (innerStride == 1) {
-                if (f != null) {
-                    System.arraycopy(x.f, pos, f, out, inner);
-                } else {
-                    System.arraycopy(x.d, pos, d, out, inner);
-                }
-            } else if (f != null) {
-                for (int j = 0, p = pos; j < inner; j++, p += innerStride) {
-                    f[out + j] = x.f[p];
-                }
+                x.storage.copyTo(pos, dst, at + out, inner);
             } else {
-                for (int j = 0, p = pos; j < inner; j++, p += innerStride) {
-                    d[out + j] = x.d[p];
-                }
+                x.storage.copyStrided(pos, innerStride, dst, at + out, inner);
             }
             for (int k = rank - 2; k >= 0; k--) {
                 pos += x.strides[k];
@@ -69,7 +64,7 @@ final class Views {
         }
     }
 
-    private static void transposeBlocked(Tensor x, float[] f, double[] d) {
+    private static void transposeBlocked(Tensor x, Storage dst, int at) {
         int rows = x.shape[0];
         int cols = x.shape[1];
         int cs = x.strides[1];
@@ -78,17 +73,14 @@ final class Views {
                 int i1 = Math.min(rows, i0 + 32);
                 int j1 = Math.min(cols, j0 + 32);
                 for (int i = i0; i < i1; i++) {
-                    for (int j = j0; j < j1; j++) {
-                        int p = x.offset + i + j * cs;
-                        if (f != null) {
-                            f[i * cols + j] = x.f[p];
-                        } else {
-                            d[i * cols + j] = x.d[p];
-                        }
-                    }
+                    x.storage.copyStrided(x.offset + i + j0 * cs, cs, dst, at + i * cols + j0, j1 - j0);
                 }
             }
         }
+    }
+
+    private static Tensor view(Tensor x, int[] shape, int[] strides, int offset) {
+        return new Tensor(shape, strides, offset, x.storage);
     }
 
     static Tensor transpose(Tensor x, int d0, int d1) {
@@ -100,9 +92,34 @@ final class Views {
         shape[b] = x.shape[a];
         strides[a] = x.strides[b];
         strides[b] = x.strides[a];
-        Tensor out = new Tensor(x.dtype, shape, strides, x.offset, x.f, x.d);
         // d transpose(x) = transpose(g)
-        return Autograd.record("transpose", out, g -> new Tensor[] {g.transpose(a, b)}, x);
+        return Autograd.record("transpose", view(x, shape, strides, x.offset), g -> new Tensor[] {g.transpose(a, b)}, x);
+    }
+
+    static Tensor permute(Tensor x, int[] dims) {
+        int rank = x.shape.length;
+        if (dims.length != rank) {
+            throw new IllegalArgumentException("permute: " + dims.length + " dimensions " + Shapes.str(dims) + " for a " + rank
+                    + "-D tensor " + Shapes.str(x.shape));
+        }
+        int[] perm = new int[rank];
+        int[] inverse = new int[rank];
+        boolean[] seen = new boolean[rank];
+        int[] shape = new int[rank];
+        int[] strides = new int[rank];
+        for (int k = 0; k < rank; k++) {
+            int d = Shapes.dim(dims[k], rank, "permute");
+            if (seen[d]) {
+                throw new IllegalArgumentException("permute: dimension " + dims[k] + " repeated in " + Shapes.str(dims));
+            }
+            seen[d] = true;
+            perm[k] = d;
+            inverse[d] = k;
+            shape[k] = x.shape[d];
+            strides[k] = x.strides[d];
+        }
+        // d permute(x, p) = permute(g, p^-1)
+        return Autograd.record("permute", view(x, shape, strides, x.offset), g -> new Tensor[] {g.permute(inverse)}, x);
     }
 
     static Tensor reshape(Tensor x, int[] requested, boolean strictView) {
@@ -115,10 +132,10 @@ final class Views {
             }
             src = x.contiguous();
         }
-        Tensor out = new Tensor(src.dtype, shape, Shapes.contiguousStrides(shape), src.offset, src.f, src.d);
         int[] from = x.shape;
         // d reshape(x) = reshape(g) to the input's shape
-        return Autograd.record(strictView ? "view" : "reshape", out, g -> new Tensor[] {g.reshape(from)}, src);
+        return Autograd.record(strictView ? "view" : "reshape", view(src, shape, Shapes.contiguousStrides(shape), src.offset),
+                g -> new Tensor[] {g.reshape(from)}, src);
     }
 
     private static int[] inferShape(Tensor x, int[] requested) {
@@ -135,7 +152,7 @@ final class Views {
             } else if (shape[k] < 0) {
                 throw new IllegalArgumentException("reshape: invalid size " + shape[k] + " in " + Shapes.str(requested));
             } else {
-                known *= shape[k];
+                known = Math.multiplyExact(known, shape[k]);
             }
         }
         if (infer >= 0) {
@@ -151,6 +168,93 @@ final class Views {
         return shape;
     }
 
+    /** A view with a size-1 dimension inserted at dim (dim may be rank, or negative from rank + 1). */
+    static Tensor unsqueeze(Tensor x, int dim) {
+        int rank = x.shape.length;
+        int d = dim < 0 ? dim + rank + 1 : dim;
+        if (d < 0 || d > rank) {
+            throw new IllegalArgumentException("unsqueeze: dimension " + dim + " out of range for a " + rank + "-D tensor (allowed "
+                    + -(rank + 1) + " to " + rank + ")");
+        }
+        int[] shape = new int[rank + 1];
+        int[] strides = new int[rank + 1];
+        for (int k = 0, j = 0; k <= rank; k++) {
+            if (k == d) {
+                shape[k] = 1;
+                strides[k] = d < rank ? x.strides[d] * x.shape[d] : 1;
+            } else {
+                shape[k] = x.shape[j];
+                strides[k] = x.strides[j++];
+            }
+        }
+        int[] from = x.shape;
+        // d unsqueeze(x) = g without the inserted dimension
+        return Autograd.record("unsqueeze", view(x, shape, strides, x.offset), g -> new Tensor[] {g.reshape(from)}, x);
+    }
+
+    /** A view without the size-1 dimensions (all of them, or only {@code dims} where they have size 1, as PyTorch). */
+    static Tensor squeeze(Tensor x, int[] dims) {
+        int rank = x.shape.length;
+        boolean[] drop = new boolean[rank];
+        if (dims == null) {
+            for (int k = 0; k < rank; k++) {
+                drop[k] = x.shape[k] == 1;
+            }
+        } else {
+            for (int dim : dims) {
+                int d = Shapes.dim(dim, rank, "squeeze");
+                drop[d] = rank > 0 && x.shape[d] == 1;
+            }
+        }
+        int n = 0;
+        for (int k = 0; k < rank; k++) {
+            n += drop[k] ? 0 : 1;
+        }
+        int[] shape = new int[n];
+        int[] strides = new int[n];
+        for (int k = 0, j = 0; k < rank; k++) {
+            if (!drop[k]) {
+                shape[j] = x.shape[k];
+                strides[j++] = x.strides[k];
+            }
+        }
+        int[] from = x.shape;
+        // d squeeze(x) = g with the dropped dimensions back
+        return Autograd.record("squeeze", view(x, shape, strides, x.offset), g -> new Tensor[] {g.reshape(from)}, x);
+    }
+
+    /**
+     * A view of x repeated along size-1 (or new leading) dimensions without copying: stride 0
+     * there; -1 keeps a size. The gradient is summed back over the expanded dimensions.
+     */
+    static Tensor expand(Tensor x, int[] sizes) {
+        int rank = x.shape.length;
+        if (sizes.length < rank) {
+            throw new IllegalArgumentException("expand: the target " + Shapes.str(sizes) + " has fewer dimensions than the tensor "
+                    + Shapes.str(x.shape));
+        }
+        int lead = sizes.length - rank;
+        int[] shape = sizes.clone();
+        for (int k = 0; k < sizes.length; k++) {
+            int own = k < lead ? -2 : x.shape[k - lead];
+            if (sizes[k] == -1) {
+                if (own == -2) {
+                    throw new IllegalArgumentException("expand: -1 is not allowed for the new leading dimension " + k + " in "
+                            + Shapes.str(sizes));
+                }
+                shape[k] = own;
+            } else if (sizes[k] < 0 || (own != -2 && own != 1 && own != sizes[k])) {
+                throw new IllegalArgumentException("expand: the tensor " + Shapes.str(x.shape) + " cannot be expanded to "
+                        + Shapes.str(sizes) + " (dimension " + k + ": " + own + " vs " + sizes[k] + "; only size-1 dimensions expand)");
+            }
+        }
+        Shapes.checkShape("expand", shape);
+        int[] from = x.shape;
+        // d expand(x) = g summed over the expanded dimensions
+        return Autograd.record("expand", view(x, shape, Shapes.expandStrides(x.shape, x.strides, shape), x.offset),
+                g -> new Tensor[] {Pointwise.reduceTo(g, from)}, x);
+    }
+
     static Tensor slice(Tensor x, int dim, int start, int end) {
         int dd = Shapes.dim(dim, x.shape.length, "slice");
         int size = x.shape[dd];
@@ -160,30 +264,36 @@ final class Views {
         }
         int[] shape = x.shape.clone();
         shape[dd] = end - start;
-        Tensor out = new Tensor(x.dtype, shape, x.strides.clone(), x.offset + start * x.strides[dd], x.f, x.d);
         int[] full = x.shape;
         // d slice(x) = g placed at [start, end) of zeros
-        return Autograd.record("slice", out, g -> new Tensor[] {pad(g, full, dd, start)}, x);
+        return Autograd.record("slice", view(x, shape, x.strides.clone(), x.offset + start * x.strides[dd]),
+                g -> new Tensor[] {pad(g, full, dd, start)}, x);
     }
 
     /** g placed into zeros of shape full at offset start along dim. */
     private static Tensor pad(Tensor g, int[] full, int dim, int start) {
-        Tensor out = Tensor.empty(g.dtype, full.clone());
-        Tensor view = new Tensor(out.dtype, g.shape, out.strides.clone(), start * out.strides[dim], out.f, out.d);
-        assign(view, g);
+        Tensor out = Tensor.emptyLike(g, full.clone());
+        assign(view(out, g.shape, out.strides.clone(), start * out.strides[dim]), g);
         return out;
     }
 
-    /** dst[...] = src[...] elementwise, same shapes, any strides. */
+    /** dst[...] = src[...] elementwise, same shapes, dst a view of a contiguous tensor's storage. */
     static void assign(Tensor dst, Tensor src) {
-        int n = src.numel();
-        for (int i = 0; i < n; i++) {
+        Tensor c = src.contiguous();
+        int rank = dst.shape.length;
+        int n = c.numel();
+        if (n == 0) {
+            return;
+        }
+        int inner = rank == 0 ? 1 : dst.shape[rank - 1];
+        for (int i = 0; i < n; i += inner) {
             int pd = Shapes.position(i, dst.shape, dst.strides, dst.offset);
-            int ps = Shapes.position(i, src.shape, src.strides, src.offset);
-            if (dst.f != null) {
-                dst.f[pd] = src.f[ps];
+            if (rank == 0 || dst.strides[rank - 1] == 1) {
+                c.storage.copyTo(c.offset + i, dst.storage, pd, inner);
             } else {
-                dst.d[pd] = src.d[ps];
+                for (int j = 0; j < inner; j++) {
+                    dst.storage.set(pd + j * dst.strides[rank - 1], c.storage.get(c.offset + i + j));
+                }
             }
         }
     }
@@ -197,43 +307,26 @@ final class Views {
                         + " of size " + size + " in " + Shapes.str(x.shape));
             }
         }
+        int[] idx = index.clone();
         Tensor c = x.contiguous();
         int[] shape = c.shape.clone();
-        shape[dd] = index.length;
-        Tensor out = Tensor.empty(c.dtype, shape);
-        int inner = 1;
-        for (int k = dd + 1; k < shape.length; k++) {
-            inner *= shape[k];
-        }
-        int outer = index.length * inner == 0 ? 0 : Shapes.numel(shape) / (index.length * inner);
-        int innerSize = inner;
+        shape[dd] = idx.length;
+        Tensor out = Tensor.emptyLike(c, shape);
+        int inner = Shapes.inner(shape, dd);
+        int outer = idx.length * inner == 0 ? 0 : Shapes.numel(shape) / (idx.length * inner);
         for (int o = 0; o < outer; o++) {
-            for (int j = 0; j < index.length; j++) {
-                int src = c.offset + (o * size + index[j]) * inner;
-                int dst = (o * index.length + j) * inner;
-                if (c.f != null) {
-                    System.arraycopy(c.f, src, out.f, dst, inner);
-                } else {
-                    System.arraycopy(c.d, src, out.d, dst, inner);
-                }
+            for (int j = 0; j < idx.length; j++) {
+                c.storage.copyTo(c.offset + (o * size + idx[j]) * inner, out.storage, (o * idx.length + j) * inner, inner);
             }
         }
         int[] full = x.shape;
         // d indexSelect(x) = g added back at the picked rows (repeats add up)
         return Autograd.record("indexSelect", out, g -> {
             Tensor gc = g.contiguous();
-            Tensor gx = Tensor.empty(g.dtype, full.clone());
+            Tensor gx = Tensor.emptyLike(g, full.clone());
             for (int o = 0; o < outer; o++) {
-                for (int j = 0; j < index.length; j++) {
-                    int dst = (o * size + index[j]) * innerSize;
-                    int src = gc.offset + (o * index.length + j) * innerSize;
-                    for (int e = 0; e < innerSize; e++) {
-                        if (gx.f != null) {
-                            gx.f[dst + e] += gc.f[src + e];
-                        } else {
-                            gx.d[dst + e] += gc.d[src + e];
-                        }
-                    }
+                for (int j = 0; j < idx.length; j++) {
+                    gc.storage.axpy(1, gc.offset + (o * idx.length + j) * inner, gx.storage, (o * size + idx[j]) * inner, inner);
                 }
             }
             return new Tensor[] {gx};
@@ -261,16 +354,15 @@ final class Views {
                             + Shapes.str(first.shape) + " (dimension " + k + " differs)");
                 }
             }
-            shape[dd] += x.shape[dd];
+            shape[dd] = Math.addExact(shape[dd], x.shape[dd]);
         }
-        Tensor out = Tensor.empty(first.dtype, shape);
+        Tensor out = Tensor.emptyLike(first, shape);
         int[] starts = new int[tensors.size()];
         int at = 0;
         for (int t = 0; t < tensors.size(); t++) {
             Tensor x = tensors.get(t);
             starts[t] = at;
-            Tensor view = new Tensor(out.dtype, x.shape, out.strides.clone(), at * out.strides[dd], out.f, out.d);
-            assign(view, x);
+            assign(view(out, x.shape, out.strides.clone(), at * out.strides[dd]), x);
             at += x.shape[dd];
         }
         Tensor[] inputs = tensors.toArray(new Tensor[0]);
@@ -300,12 +392,56 @@ final class Views {
                 throw new IllegalArgumentException("stack: tensor " + t + " is " + Shapes.str(x.shape) + ", tensor 0 is "
                         + Shapes.str(tensors.get(0).shape));
             }
-            int[] s = new int[rank + 1];
-            for (int k = 0, j = 0; k <= rank; k++) {
-                s[k] = k == dd ? 1 : x.shape[j++];
-            }
-            expanded[t] = x.reshape(s);
+            expanded[t] = x.unsqueeze(dd);
         }
         return cat(List.of(expanded), dd);
+    }
+
+    /** Views of consecutive pieces along dim with the given sizes (which must add up to the dimension). */
+    static List<Tensor> split(Tensor x, int[] sizes, int dim) {
+        int dd = Shapes.dim(dim, x.shape.length, "split");
+        long total = 0;
+        for (int s : sizes) {
+            if (s < 0) {
+                throw new IllegalArgumentException("split: negative size in " + Shapes.str(sizes));
+            }
+            total += s;
+        }
+        if (total != x.shape[dd]) {
+            throw new IllegalArgumentException("split: sizes " + Shapes.str(sizes) + " add up to " + total + ", dimension " + dd
+                    + " of " + Shapes.str(x.shape) + " has " + x.shape[dd]);
+        }
+        List<Tensor> out = new ArrayList<>(sizes.length);
+        int at = 0;
+        for (int s : sizes) {
+            out.add(x.slice(dd, at, at + s));
+            at += s;
+        }
+        return out;
+    }
+
+    /** Pieces of {@code size} along dim, the last one smaller when size does not divide it (PyTorch's split(int)). */
+    static List<Tensor> split(Tensor x, int size, int dim) {
+        int dd = Shapes.dim(dim, x.shape.length, "split");
+        if (size <= 0) {
+            throw new IllegalArgumentException("split: the piece size must be positive, got " + size);
+        }
+        int n = x.shape[dd];
+        int pieces = Math.max(1, (n + size - 1) / size);
+        int[] sizes = new int[pieces];
+        for (int i = 0; i < pieces; i++) {
+            sizes[i] = Math.min(size, n - i * size);
+        }
+        return split(x, sizes, dd);
+    }
+
+    /** {@code chunks} pieces (fewer when the dimension is small), each of ceil(n / chunks), as PyTorch's chunk. */
+    static List<Tensor> chunk(Tensor x, int chunks, int dim) {
+        if (chunks <= 0) {
+            throw new IllegalArgumentException("chunk: the number of chunks must be positive, got " + chunks);
+        }
+        int dd = Shapes.dim(dim, x.shape.length, "chunk");
+        int n = x.shape[dd];
+        return split(x, Math.max(1, (n + chunks - 1) / chunks), dd);
     }
 }

@@ -124,7 +124,7 @@ class AutogradTest {
         Tensor a = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
         Tensor at = a.t();
         assertFalse(at.isContiguous());
-        assertSame(a.f, at.f, "t() shares storage");
+        assertSame(a.storage, at.storage, "t() shares storage");
         Tensor y = at.matmul(a);
         assertArrayEquals(new float[] {17, 22, 27, 22, 29, 36, 27, 36, 45}, y.toFloatArray());
     }
