@@ -64,7 +64,7 @@ class ReadmeTourTest {
 
         var split = train.split(0.1, 42);
         History h = new Trainer(Objective.nll()).epochs(2).batchSize(64).seed(42)
-                .progress(Progress.none())
+                .listener(Progress.none())
                 .fit(model, optimizer, split.train(), split.validation());
         Trainer.Evaluation t = new Trainer(Objective.nll()).evaluate(model, test);
         assertEquals(2, h.epochs().size());

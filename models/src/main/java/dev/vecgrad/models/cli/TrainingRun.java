@@ -108,7 +108,7 @@ final class TrainingRun {
             Module net = spec.build(new Random(seed));
             Optimizer opt = Choices.optimizer(optimizer, net.parameters(), lr, momentum, weightDecay);
             Trainer trainer = new Trainer(objective).epochs(epochs).batchSize(batchSize).seed(seed)
-                    .progress(json || train.size() < 20_000 ? Progress.none() : Progress.auto());
+                    .listener(json || train.size() < 20_000 ? Progress.none() : Progress.auto());
             Choices.ScheduleChoice sc = Choices.schedule(schedule, lr, epochs, train.batchCount(batchSize));
             if (sc != null) {
                 trainer.schedule(sc.schedule(), sc.perStep());

@@ -191,11 +191,40 @@ class TrainerTest {
         Dataset.Split s = Datasets.moons(1000, 0.1, 1).split(0.2, 1);
         Mlp net = moonsNet(0);
         new Trainer(Objective.crossEntropy()).epochs(2).batchSize(10)
-                .progress(Progress.lines(new PrintStream(buf, true, StandardCharsets.UTF_8)))
+                .listener(Progress.lines(new PrintStream(buf, true, StandardCharsets.UTF_8)))
                 .fit(net, new Optimizers.Adam(net.parameters(), 0.01), s.train(), s.validation());
         String[] progress = buf.toString(StandardCharsets.UTF_8).strip().split("\n");
         assertEquals(6, progress.length, "three quarter-lines per epoch: " + buf);
         assertTrue(progress[0].contains("epoch 1/2   25%  200/800 samples"), progress[0]);
+    }
+
+    @Test
+    void aListenerSeesEveryEpochStartStepAndEndInOrder() {
+        Dataset d = Datasets.moons(100, 0.1, 1);
+        Mlp net = moonsNet(0);
+        List<String> events = new ArrayList<>();
+        new Trainer(Objective.crossEntropy()).epochs(2).batchSize(40)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void epochStart(int epoch, int epochs, int samples) {
+                        events.add("start " + epoch + "/" + epochs + " " + samples);
+                    }
+
+                    @Override
+                    public void afterStep(int done, double runningLoss) {
+                        assertTrue(Double.isFinite(runningLoss));
+                        events.add("step " + done);
+                    }
+
+                    @Override
+                    public void epochEnd(EpochMetrics metrics) {
+                        events.add("end " + metrics.epoch());
+                    }
+                })
+                .onEpoch(m -> events.add("onEpoch " + m.epoch()))
+                .fit(net, new Optimizers.Adam(net.parameters(), 0.01), d, null);
+        assertEquals(List.of("start 1/2 100", "step 40", "step 80", "step 100", "end 1", "onEpoch 1",
+                "start 2/2 100", "step 40", "step 80", "step 100", "end 2", "onEpoch 2"), events);
     }
 
     @Test
