@@ -1,5 +1,8 @@
-package dev.vecgrad.models.train;
+package dev.vecgrad.app.report;
 
+import dev.vecgrad.models.train.EpochMetrics;
+import dev.vecgrad.models.train.Trainer;
+import dev.vecgrad.models.train.TrainingListener;
 import java.io.PrintStream;
 import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
