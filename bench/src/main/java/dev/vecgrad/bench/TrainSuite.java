@@ -1,5 +1,6 @@
 package dev.vecgrad.bench;
 
+import dev.vecgrad.app.Main;
 import dev.vecgrad.models.data.FashionMnist;
 import dev.vecgrad.models.io.Json;
 import java.io.BufferedReader;
@@ -190,7 +191,7 @@ final class TrainSuite implements Callable<Integer> {
             }
         }
         Path out = Files.createTempDirectory("vecgrad-bench-train");
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.vecgrad.models.cli.Main", "demo", "--json",
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo", "--json",
                 "--no-install", "--epochs", Integer.toString(epochs), "--threads", Integer.toString(threads),
                 "--seed", Long.toString(s), "--data", data.toString(), "--out", out.toString()));
         try {

@@ -11,6 +11,7 @@ import dev.vecgrad.models.optim.Optimizer;
 import dev.vecgrad.models.optim.Schedules.ReduceLROnPlateau;
 import dev.vecgrad.models.optim.Schedules.Schedule;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -43,7 +44,7 @@ public final class Trainer {
     private double clipNorm;
     private EarlyStopping earlyStopping;
     private Function<Module, Tensor> penalty;
-    private Progress progress = Progress.none();
+    private TrainingListener listener = TrainingListener.none();
     private Consumer<EpochMetrics> onEpoch = m -> {};
 
     public Trainer(Objective objective) {
@@ -126,8 +127,12 @@ public final class Trainer {
         return this;
     }
 
-    public Trainer progress(Progress progress) {
-        this.progress = progress;
+    /**
+     * Told when each epoch starts, after each step and when each epoch ends (progress bars,
+     * step-level logging). One listener: a later call replaces it.
+     */
+    public Trainer listener(TrainingListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
         return this;
     }
 
@@ -154,7 +159,7 @@ public final class Trainer {
             if (schedule != null && !schedulePerStep) {
                 optimizer.setLr(schedule.lr(epoch - 1));
             }
-            progress.epochStart(epoch, epochs, train.size());
+            listener.epochStart(epoch, epochs, train.size());
             model.train();
             long t0 = System.nanoTime();
             double lossSum = 0;
@@ -180,7 +185,7 @@ public final class Trainer {
                 scored = hits >= 0;
                 correct += Math.max(hits, 0);
                 done += batch.size();
-                progress.advance(done, lossSum / done);
+                listener.afterStep(done, lossSum / done);
             }
             double trainSeconds = (System.nanoTime() - t0) * 1e-9;
             double trainLoss = lossSum / done;
@@ -191,7 +196,7 @@ public final class Trainer {
                     val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(), optimizer.lr(),
                     trainSeconds, validation == null ? 0 : valSeconds, done);
             history.add(m);
-            progress.epochEnd(m);
+            listener.epochEnd(m);
             onEpoch.accept(m);
             if (!Double.isFinite(trainLoss) || (val != null && !Double.isFinite(val.loss()))) {
                 history.markDiverged();

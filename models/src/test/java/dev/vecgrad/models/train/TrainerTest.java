@@ -14,19 +14,12 @@ import dev.vecgrad.models.optim.Optimizer;
 import dev.vecgrad.models.optim.Optimizers;
 import dev.vecgrad.models.optim.Schedules;
 import dev.vecgrad.models.zoo.Mlp;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,32 +62,6 @@ class TrainerTest {
             assertEquals(a.epochs().get(i).valLoss(), b.epochs().get(i).valLoss(), 0, "epoch " + (i + 1));
         }
         assertNotEquals(a.last().trainLoss(), c.last().trainLoss());
-    }
-
-    @Test
-    void aJitWarmupRunsInTheBackgroundStopsOnCloseAndLeavesTheRealRunUnchanged() throws InterruptedException {
-        History before = trainMoons(5, 3, 16);
-        Dataset sample = JitWarmup.randomClassification(96, new int[] {2}, 2, 7);
-        assertEquals(96, sample.size());
-        assertEquals(2, sample.features());
-        JitWarmup w = JitWarmup.start(() -> moonsNet(9), p -> new Optimizers.Adam(p, 0.01), Objective.crossEntropy(), sample, 32);
-        History during = trainMoons(5, 3, 16);
-        for (int i = 0; i < 6000 && w.steps() == 0; i++) {
-            Thread.sleep(10); // waits for progress, does not time it
-        }
-        w.close();
-        int steps = w.steps();
-        assertTrue(steps > 0 && steps % 3 == 0, "warm-up steps " + steps);
-        assertEquals(null, w.failure());
-        Thread.sleep(50);
-        assertEquals(steps, w.steps(), "the warm-up went on after close()");
-        for (int i = 0; i < 3; i++) {
-            assertEquals(before.epochs().get(i).trainLoss(), during.epochs().get(i).trainLoss(), 0, "epoch " + (i + 1));
-        }
-        JitWarmup broken = JitWarmup.start(() -> moonsNet(9), p -> new Optimizers.Adam(p, 0.01), Objective.crossEntropy(),
-                JitWarmup.randomClassification(8, new int[] {3}, 2, 1), 4);
-        broken.close();
-        assertTrue(broken.failure() instanceof IllegalArgumentException, "a 3-feature sample into a 2-input net: " + broken.failure());
     }
 
     @Test
@@ -167,7 +134,7 @@ class TrainerTest {
     }
 
     @Test
-    void historyCsvPlotsAndProgressLinesAreWritten() throws IOException {
+    void theHistoryCsvIsWritten() throws IOException {
         History h = trainMoons(0, 3, 64);
         Path csv = dir.resolve("h.csv");
         h.writeCsv(csv);
@@ -176,26 +143,35 @@ class TrainerTest {
         assertEquals(4, lines.size());
         assertTrue(lines.get(1).startsWith("1,"));
         assertEquals(10, lines.get(3).split(",", -1).length);
-        Path png = dir.resolve("curves.png");
-        Plots.curves(h, "moons", png);
-        BufferedImage img = ImageIO.read(png.toFile());
-        assertEquals(1280, img.getWidth(), "loss and accuracy side by side");
-        Map<String, History> study = new LinkedHashMap<>();
-        study.put("lr 0.1", h);
-        study.put("lr 1", trainMoons(1, 3, 64));
-        Path cmp = dir.resolve("study.png");
-        Plots.compare(study, "study", true, cmp);
-        assertEquals(640, ImageIO.read(cmp.toFile()).getWidth());
+    }
 
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        Dataset.Split s = Datasets.moons(1000, 0.1, 1).split(0.2, 1);
+    @Test
+    void aListenerSeesEveryEpochStartStepAndEndInOrder() {
+        Dataset d = Datasets.moons(100, 0.1, 1);
         Mlp net = moonsNet(0);
-        new Trainer(Objective.crossEntropy()).epochs(2).batchSize(10)
-                .progress(Progress.lines(new PrintStream(buf, true, StandardCharsets.UTF_8)))
-                .fit(net, new Optimizers.Adam(net.parameters(), 0.01), s.train(), s.validation());
-        String[] progress = buf.toString(StandardCharsets.UTF_8).strip().split("\n");
-        assertEquals(6, progress.length, "three quarter-lines per epoch: " + buf);
-        assertTrue(progress[0].contains("epoch 1/2   25%  200/800 samples"), progress[0]);
+        List<String> events = new ArrayList<>();
+        new Trainer(Objective.crossEntropy()).epochs(2).batchSize(40)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void epochStart(int epoch, int epochs, int samples) {
+                        events.add("start " + epoch + "/" + epochs + " " + samples);
+                    }
+
+                    @Override
+                    public void afterStep(int done, double runningLoss) {
+                        assertTrue(Double.isFinite(runningLoss));
+                        events.add("step " + done);
+                    }
+
+                    @Override
+                    public void epochEnd(EpochMetrics metrics) {
+                        events.add("end " + metrics.epoch());
+                    }
+                })
+                .onEpoch(m -> events.add("onEpoch " + m.epoch()))
+                .fit(net, new Optimizers.Adam(net.parameters(), 0.01), d, null);
+        assertEquals(List.of("start 1/2 100", "step 40", "step 80", "step 100", "end 1", "onEpoch 1",
+                "start 2/2 100", "step 40", "step 80", "step 100", "end 2", "onEpoch 2"), events);
     }
 
     @Test

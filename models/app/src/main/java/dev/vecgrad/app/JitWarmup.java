@@ -1,9 +1,11 @@
-package dev.vecgrad.models.train;
+package dev.vecgrad.app;
 
 import dev.vecgrad.autograd.Tensor;
 import dev.vecgrad.models.Module;
 import dev.vecgrad.models.optim.Optimizer;
 import dev.vecgrad.models.data.Dataset;
+import dev.vecgrad.models.train.Objective;
+import dev.vecgrad.models.train.Trainer;
 
 import java.util.List;
 import java.util.function.Function;

@@ -1,5 +1,8 @@
-package dev.vecgrad.models.train;
+package dev.vecgrad.app.report;
 
+import dev.vecgrad.models.train.EpochMetrics;
+import dev.vecgrad.models.train.Trainer;
+import dev.vecgrad.models.train.TrainingListener;
 import java.io.PrintStream;
 import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
@@ -9,28 +12,14 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * Shows an epoch as it runs: a terminal progress bar (samples/s, running loss) when the
  * process has a terminal, plain lines (at each quarter of the epoch) when it has not, or
- * nothing. The {@link Trainer} calls it; it never changes what is trained.
+ * nothing. A {@link TrainingListener}: give it to {@link Trainer#listener}; it never changes
+ * what is trained.
  */
-public interface Progress {
-
-    /** An epoch of {@code samples} training samples begins. */
-    void epochStart(int epoch, int epochs, int samples);
-
-    /** {@code done} samples of the epoch are trained; {@code loss} is the running mean loss. */
-    void advance(int done, double loss);
-
-    /** The epoch (validation included) is over. */
-    void epochEnd(EpochMetrics metrics);
+public interface Progress extends TrainingListener {
 
     /** Shows nothing. */
     static Progress none() {
-        return new Progress() {
-            public void epochStart(int epoch, int epochs, int samples) {}
-
-            public void advance(int done, double loss) {}
-
-            public void epochEnd(EpochMetrics metrics) {}
-        };
+        return new Progress() {};
     }
 
     /** A progress bar on standard error when there is a terminal, else {@link #lines} on standard error. */
@@ -56,7 +45,7 @@ public interface Progress {
                 this.start = System.nanoTime();
             }
 
-            public void advance(int done, double loss) {
+            public void afterStep(int done, double loss) {
                 if (nextQuarter < 4 && (long) done * 4 >= (long) nextQuarter * samples) {
                     double s = (System.nanoTime() - start) * 1e-9;
                     out.printf(Locale.ROOT, "  epoch %d/%d  %3d%%  %d/%d samples  %.0f samples/s  loss %.4f%n", epoch, epochs,
@@ -85,7 +74,7 @@ public interface Progress {
                 start = System.nanoTime();
             }
 
-            public void advance(int done, double loss) {
+            public void afterStep(int done, double loss) {
                 bar.stepTo(done);
                 double s = Math.max(1e-9, (System.nanoTime() - start) * 1e-9);
                 bar.setExtraMessage(String.format(Locale.ROOT, " %.0f samples/s  loss %.4f", done / s, loss));

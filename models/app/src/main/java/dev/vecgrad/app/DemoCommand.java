@@ -1,4 +1,4 @@
-package dev.vecgrad.models.cli;
+package dev.vecgrad.app;
 
 import dev.vecgrad.models.data.FashionMnist;
 import java.nio.file.Path;

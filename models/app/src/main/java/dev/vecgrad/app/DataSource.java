@@ -1,4 +1,4 @@
-package dev.vecgrad.models.cli;
+package dev.vecgrad.app;
 
 import dev.vecgrad.models.data.Dataset;
 import dev.vecgrad.models.data.Datasets;

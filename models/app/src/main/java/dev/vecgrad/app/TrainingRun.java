@@ -1,5 +1,7 @@
-package dev.vecgrad.models.cli;
+package dev.vecgrad.app;
 
+import dev.vecgrad.app.report.Plots;
+import dev.vecgrad.app.report.Progress;
 import dev.vecgrad.autograd.Tensor;
 import dev.vecgrad.kernels.Parallelism;
 import dev.vecgrad.models.Linear;
@@ -11,10 +13,7 @@ import dev.vecgrad.models.io.Checkpoints;
 import dev.vecgrad.models.optim.Optimizer;
 import dev.vecgrad.models.train.EpochMetrics;
 import dev.vecgrad.models.train.History;
-import dev.vecgrad.models.train.JitWarmup;
 import dev.vecgrad.models.train.Objective;
-import dev.vecgrad.models.train.Plots;
-import dev.vecgrad.models.train.Progress;
 import dev.vecgrad.models.train.Trainer;
 import dev.vecgrad.models.zoo.LinearRegression;
 import dev.vecgrad.models.zoo.ModelSpec;
@@ -108,7 +107,7 @@ final class TrainingRun {
             Module net = spec.build(new Random(seed));
             Optimizer opt = Choices.optimizer(optimizer, net.parameters(), lr, momentum, weightDecay);
             Trainer trainer = new Trainer(objective).epochs(epochs).batchSize(batchSize).seed(seed)
-                    .progress(json || train.size() < 20_000 ? Progress.none() : Progress.auto());
+                    .listener(json || train.size() < 20_000 ? Progress.none() : Progress.auto());
             Choices.ScheduleChoice sc = Choices.schedule(schedule, lr, epochs, train.batchCount(batchSize));
             if (sc != null) {
                 trainer.schedule(sc.schedule(), sc.perStep());

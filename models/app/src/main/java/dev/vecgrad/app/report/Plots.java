@@ -1,6 +1,8 @@
-package dev.vecgrad.models.train;
+package dev.vecgrad.app.report;
 
 import dev.vecgrad.models.io.AtomicFiles;
+import dev.vecgrad.models.train.EpochMetrics;
+import dev.vecgrad.models.train.History;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

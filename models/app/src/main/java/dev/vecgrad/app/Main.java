@@ -1,4 +1,4 @@
-package dev.vecgrad.models.cli;
+package dev.vecgrad.app;
 
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The command line of the models jar: {@code demo}, {@code train}, {@code predict}. The
+ * The command line of the application jar (vecgrad.jar): {@code demo}, {@code train}, {@code predict}. The
  * {@code ./vecgrad} launcher calls it. A failure prints one line naming the problem on
  * standard error and exits with 1; a bad option prints the usage and exits with 2.
  */

@@ -1,4 +1,4 @@
-package dev.vecgrad.models.cli;
+package dev.vecgrad.app;
 
 import dev.vecgrad.models.io.Json;
 import dev.vecgrad.models.train.EpochMetrics;

@@ -1,4 +1,4 @@
-package dev.vecgrad.models.cli;
+package dev.vecgrad.app;
 
 import dev.vecgrad.autograd.Tensor;
 import dev.vecgrad.models.optim.Optimizer;
