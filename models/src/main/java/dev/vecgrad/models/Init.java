@@ -72,19 +72,10 @@ public final class Init {
     }
 
     private static Tensor fill(Tensor t, java.util.function.DoubleSupplier value) {
-        int n = t.numel();
-        int off = t.dataOffset();
-        if (t.dtype() == dev.vecgrad.autograd.DType.F32) {
-            float[] a = t.floatData();
-            for (int i = 0; i < n; i++) {
-                a[off + i] = (float) value.getAsDouble();
-            }
-        } else {
-            double[] a = t.doubleData();
-            for (int i = 0; i < n; i++) {
-                a[off + i] = value.getAsDouble();
-            }
+        double[] v = new double[t.numel()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = value.getAsDouble();
         }
-        return t;
+        return t.copyFrom(Tensor.of(v, t.shape()));
     }
 }

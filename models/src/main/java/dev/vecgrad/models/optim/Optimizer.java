@@ -1,9 +1,7 @@
 package dev.vecgrad.models.optim;
 
-import dev.vecgrad.autograd.DType;
+import dev.vecgrad.autograd.InPlace;
 import dev.vecgrad.autograd.Tensor;
-import dev.vecgrad.kernels.Elementwise;
-import dev.vecgrad.kernels.Reductions;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -135,81 +133,28 @@ public abstract class Optimizer {
         return m != null && m.containsKey(name);
     }
 
-    // ---- vector-kernel helpers on whole tensors (contiguous, same shape) ----
-
-    static boolean f32(Tensor t) {
-        return t.dtype() == DType.F32;
-    }
+    // ---- vector-kernel updates on whole tensors (contiguous, same shape), float32 or float64 alike ----
 
     /** y += alpha x. */
     static void axpy(double alpha, Tensor x, Tensor y) {
-        if (f32(y)) {
-            Elementwise.axpy((float) alpha, x.floatData(), x.dataOffset(), y.floatData(), y.dataOffset(), y.numel());
-        } else {
-            Elementwise.axpy(alpha, x.doubleData(), x.dataOffset(), y.doubleData(), y.dataOffset(), y.numel());
-        }
+        InPlace.axpy(alpha, x, y);
     }
 
     /** y *= alpha. */
     static void scale(double alpha, Tensor y) {
-        if (f32(y)) {
-            Elementwise.scale((float) alpha, y.floatData(), y.dataOffset(), y.floatData(), y.dataOffset(), y.numel());
-        } else {
-            Elementwise.scale(alpha, y.doubleData(), y.dataOffset(), y.doubleData(), y.dataOffset(), y.numel());
-        }
-    }
-
-    /** y += a * b. */
-    static void mulAdd(Tensor a, Tensor b, Tensor y) {
-        if (f32(y)) {
-            Elementwise.mulAdd(a.floatData(), a.dataOffset(), b.floatData(), b.dataOffset(), y.floatData(), y.dataOffset(), y.numel());
-        } else {
-            Elementwise.mulAdd(a.doubleData(), a.dataOffset(), b.doubleData(), b.dataOffset(), y.doubleData(), y.dataOffset(), y.numel());
-        }
-    }
-
-    /** out = a / b. */
-    static void div(Tensor a, Tensor b, Tensor out) {
-        if (f32(out)) {
-            Elementwise.div(a.floatData(), a.dataOffset(), b.floatData(), b.dataOffset(), out.floatData(), out.dataOffset(), out.numel());
-        } else {
-            Elementwise.div(a.doubleData(), a.dataOffset(), b.doubleData(), b.dataOffset(), out.doubleData(), out.dataOffset(), out.numel());
-        }
-    }
-
-    /** out = a * b. */
-    static void mul(Tensor a, Tensor b, Tensor out) {
-        if (f32(out)) {
-            Elementwise.mul(a.floatData(), a.dataOffset(), b.floatData(), b.dataOffset(), out.floatData(), out.dataOffset(), out.numel());
-        } else {
-            Elementwise.mul(a.doubleData(), a.dataOffset(), b.doubleData(), b.dataOffset(), out.doubleData(), out.dataOffset(), out.numel());
-        }
+        InPlace.scale(alpha, y);
     }
 
     /** out = sqrt(x) + s. */
     static void sqrtAdd(Tensor x, double s, Tensor out) {
-        if (f32(out)) {
-            Elementwise.sqrt(x.floatData(), x.dataOffset(), out.floatData(), out.dataOffset(), out.numel());
-            Elementwise.addScalar(out.floatData(), out.dataOffset(), (float) s, out.floatData(), out.dataOffset(), out.numel());
-        } else {
-            Elementwise.sqrt(x.doubleData(), x.dataOffset(), out.doubleData(), out.dataOffset(), out.numel());
-            Elementwise.addScalar(out.doubleData(), out.dataOffset(), s, out.doubleData(), out.dataOffset(), out.numel());
-        }
-    }
-
-    /** out = x + s. */
-    static void addScalar(Tensor x, double s, Tensor out) {
-        if (f32(out)) {
-            Elementwise.addScalar(x.floatData(), x.dataOffset(), (float) s, out.floatData(), out.dataOffset(), out.numel());
-        } else {
-            Elementwise.addScalar(x.doubleData(), x.dataOffset(), s, out.doubleData(), out.dataOffset(), out.numel());
-        }
+        InPlace.sqrt(x, out);
+        InPlace.addScalar(out, s, out);
     }
 
     /** avg = decay avg + (1 - decay) x^2, with x^2 computed into {@code scratch} (x's shape). */
     static void decayingAverageOfSquares(Tensor avg, double decay, Tensor x, Tensor scratch) {
         scale(decay, avg);
-        mul(x, x, scratch);
+        InPlace.mul(x, x, scratch);
         axpy(1 - decay, scratch, avg);
     }
 
@@ -231,9 +176,7 @@ public abstract class Optimizer {
         for (Tensor p : params) {
             Tensor g = p.grad();
             if (g != null) {
-                Tensor c = g.contiguous();
-                sq += f32(c) ? Reductions.sumOfSquares(c.floatData(), c.dataOffset(), c.numel())
-                        : Reductions.sumOfSquares(c.doubleData(), c.dataOffset(), c.numel());
+                sq += InPlace.sumOfSquares(g);
             }
         }
         double norm = Math.sqrt(sq);
@@ -242,7 +185,7 @@ public abstract class Optimizer {
             for (Tensor p : params) {
                 Tensor g = p.grad();
                 if (g != null) {
-                    scale(coef, g.contiguous());
+                    scale(coef, g);
                 }
             }
         }

@@ -1,7 +1,7 @@
 package dev.vecgrad.models.optim;
 
+import dev.vecgrad.autograd.InPlace;
 import dev.vecgrad.autograd.Tensor;
-import dev.vecgrad.kernels.Elementwise;
 import java.util.List;
 
 /**
@@ -101,14 +101,7 @@ public final class Optimizers {
             double invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(beta2, t));
             double l2 = decoupled ? 0 : weightDecay;
             double pScale = decoupled ? 1 - lr * weightDecay : 1;
-            if (f32(p)) {
-                Elementwise.adamStep(p.floatData(), p.dataOffset(), g.floatData(), g.dataOffset(), m.floatData(), m.dataOffset(),
-                        v.floatData(), v.dataOffset(), (float) stepSize, (float) beta1, (float) beta2, (float) invSqrtBc2,
-                        (float) eps, (float) l2, (float) pScale, p.numel());
-            } else {
-                Elementwise.adamStep(p.doubleData(), p.dataOffset(), g.doubleData(), g.dataOffset(), m.doubleData(), m.dataOffset(),
-                        v.doubleData(), v.dataOffset(), stepSize, beta1, beta2, invSqrtBc2, eps, l2, pScale, p.numel());
-            }
+            InPlace.adamStep(p, g, m, v, stepSize, beta1, beta2, invSqrtBc2, eps, l2, pScale);
         }
     }
 
@@ -158,7 +151,7 @@ public final class Optimizers {
                 scale(alpha, ga);
                 axpy(1 - alpha, d, ga);
                 Tensor ga2 = Tensor.zeros(p.dtype(), p.shape());
-                mul(ga, ga, ga2);
+                InPlace.mul(ga, ga, ga2);
                 axpy(1, sq, avg);
                 axpy(-1, ga2, avg);
                 sqrtAdd(avg, eps, avg);
@@ -166,7 +159,7 @@ public final class Optimizers {
                 sqrtAdd(sq, eps, avg);
             }
             Tensor step = Tensor.zeros(p.dtype(), p.shape());
-            div(d, avg, step);
+            InPlace.div(d, avg, step);
             if (momentum > 0) {
                 Tensor buf = buffer(p, "momentum_buffer", 0);
                 scale(momentum, buf);
@@ -204,10 +197,10 @@ public final class Optimizers {
             double t = ++s[0];
             Tensor d = decayed(g, p, weightDecay);
             Tensor sum = buffer(p, "sum", initialAccumulator);
-            mulAdd(d, d, sum);
+            InPlace.mulAdd(d, d, sum);
             Tensor denom = Tensor.zeros(p.dtype(), p.shape());
             sqrtAdd(sum, eps, denom);
-            div(d, denom, denom);
+            InPlace.div(d, denom, denom);
             axpy(-lr / (1 + (t - 1) * lrDecay), denom, p);
         }
     }
@@ -239,13 +232,13 @@ public final class Optimizers {
             Tensor d2 = Tensor.zeros(p.dtype(), p.shape());
             decayingAverageOfSquares(sq, rho, d, d2);
             Tensor std = Tensor.zeros(p.dtype(), p.shape());
-            addScalar(sq, eps, std);
+            InPlace.addScalar(sq, eps, std);
             sqrtAdd(std, 0, std);
             Tensor delta = Tensor.zeros(p.dtype(), p.shape());
-            addScalar(acc, eps, delta);
+            InPlace.addScalar(acc, eps, delta);
             sqrtAdd(delta, 0, delta);
-            div(delta, std, delta);
-            mul(delta, d, delta);
+            InPlace.div(delta, std, delta);
+            InPlace.mul(delta, d, delta);
             decayingAverageOfSquares(acc, rho, delta, d2);
             axpy(-lr, delta, p);
         }
@@ -281,15 +274,11 @@ public final class Optimizers {
             scale(beta1, m);
             axpy(1 - beta1, d, m);
             Tensor absG = d.abs();
-            addScalar(absG, eps, absG);
+            InPlace.addScalar(absG, eps, absG);
             scale(beta2, u);
-            if (f32(u)) {
-                Elementwise.maximum(u.floatData(), u.dataOffset(), absG.floatData(), absG.dataOffset(), u.floatData(), u.dataOffset(), u.numel());
-            } else {
-                Elementwise.maximum(u.doubleData(), u.dataOffset(), absG.doubleData(), absG.dataOffset(), u.doubleData(), u.dataOffset(), u.numel());
-            }
+            InPlace.maximum(u, absG, u);
             Tensor step = Tensor.zeros(p.dtype(), p.shape());
-            div(m, u, step);
+            InPlace.div(m, u, step);
             axpy(-lr / (1 - Math.pow(beta1, t)), step, p);
         }
     }
