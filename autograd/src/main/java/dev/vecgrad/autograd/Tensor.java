@@ -850,21 +850,13 @@ public final class Tensor {
         return Reduce.softmax(this, dim, true);
     }
 
+    /**
+     * The tensor as PyTorch prints it: {@code tensor([[1.0000, 2.5000], [3.0000, 4.0000]])} with
+     * one row per line, {@code tensor(3.5000)} for a 0-d tensor, more than 1000 elements
+     * summarized, and the dtype (when not float32), grad_fn or requires_grad after the values.
+     */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("tensor(");
-        int n = numel();
-        if (n <= 64) {
-            sb.append(Arrays.toString(toDoubleArray()));
-        } else {
-            sb.append("[").append(getFlat(0)).append(", ..., ").append(getFlat(n - 1)).append("]");
-        }
-        sb.append(", shape=").append(Shapes.str(shape)).append(", dtype=").append(dtype.torchName());
-        if (node != null) {
-            sb.append(", grad_fn=").append(node.op);
-        } else if (requiresGrad) {
-            sb.append(", requires_grad=true");
-        }
-        return sb.append(')').toString();
+        return TensorFormat.format(this);
     }
 }

@@ -31,6 +31,11 @@ public final class Activations {
         public Tensor forward(Tensor x) {
             return x.leakyRelu(slope);
         }
+
+        @Override
+        protected String extraRepr() {
+            return "negative_slope=" + repr(slope);
+        }
     }
 
     public static final class Sigmoid extends Module {
@@ -62,6 +67,11 @@ public final class Activations {
         @Override
         public Tensor forward(Tensor x) {
             return x.gelu(approximate);
+        }
+
+        @Override
+        protected String extraRepr() {
+            return "approximate='" + approximate + "'";
         }
     }
 

@@ -15,6 +15,11 @@ public final class Layers {
         public Tensor forward(Tensor x) {
             return x.dim() <= 2 ? x : x.flatten(1);
         }
+
+        @Override
+        protected String extraRepr() {
+            return "start_dim=1, end_dim=-1";
+        }
     }
 
     /** Inverted dropout in training mode (scale 1 / (1 - p)); the identity in eval mode. */
@@ -33,6 +38,11 @@ public final class Layers {
         @Override
         public Tensor forward(Tensor x) {
             return x.dropout(p, isTraining(), rng);
+        }
+
+        @Override
+        protected String extraRepr() {
+            return "p=" + repr(p) + ", inplace=False";
         }
     }
 
@@ -94,6 +104,11 @@ public final class Layers {
             runningVar.copyFrom(Tensor.of(rv, features));
             return y;
         }
+
+        @Override
+        protected String extraRepr() {
+            return features + ", eps=" + repr(eps) + ", momentum=" + repr(momentum) + ", affine=True, track_running_stats=True";
+        }
     }
 
     /** Layer normalization over the last dimension, biased variance, learnable scale and shift. */
@@ -123,6 +138,11 @@ public final class Layers {
             Tensor centered = x.sub(x.mean(-1, true));
             Tensor var = centered.mul(centered).mean(-1, true);
             return centered.div(var.add(eps).sqrt()).mul(weight).add(bias);
+        }
+
+        @Override
+        protected String extraRepr() {
+            return "(" + size + ",), eps=" + repr(eps) + ", elementwise_affine=True";
         }
     }
 }

@@ -35,7 +35,7 @@ public class LazyLinear extends Module {
     }
 
     @Override
-    public String toString() {
-        return inner == null ? "LazyLinear(? -> " + out + ")" : "LazyLinear(" + inner.in + " -> " + out + ")";
+    protected String extraRepr() {
+        return "in_features=" + (inner == null ? "?" : inner.in) + ", out_features=" + out;
     }
 }

@@ -44,7 +44,7 @@ public class Linear extends Module {
     }
 
     @Override
-    public String toString() {
-        return "Linear(" + in + " -> " + out + (bias == null ? ", no bias)" : ")");
+    protected String extraRepr() {
+        return "in_features=" + in + ", out_features=" + out + ", bias=" + (bias == null ? "False" : "True");
     }
 }

@@ -11,7 +11,13 @@ import java.util.TreeSet;
 /**
  * A building block of a model, as {@code torch.nn.Module}: it owns named parameters (tensors
  * that require grad), named buffers (state that is saved but not trained, like BatchNorm's
- * running statistics) and named child modules, and computes {@link #forward(Tensor)}.
+ * running statistics) and named child modules, and computes a forward pass.
+ *
+ * <p>A module with one input and one output overrides {@link #forward(Tensor)}; only those
+ * can go into a {@link Sequential}. A module with several inputs, or a state in and out,
+ * declares the forward methods it needs instead, e.g. {@code forward(Tensor x, State h)}
+ * returning a record, or {@code forward(Tensor query, Tensor key, Tensor value, Tensor mask)};
+ * calling the one-input {@code forward} on it throws, as PyTorch's base {@code forward} does.
  *
  * <p>Subclass it and register what you create in the constructor:
  * <pre>{@code
@@ -34,8 +40,24 @@ public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
 
-    /** The computation of this module. */
-    public abstract Tensor forward(Tensor input);
+    /**
+     * The computation of a one-input module.
+     *
+     * @throws UnsupportedOperationException unless overridden: the module takes other inputs
+     */
+    public Tensor forward(Tensor input) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not take a single input: call the forward"
+                + " method it declares (with its inputs and state)");
+    }
+
+    /** True when this module overrides {@link #forward(Tensor)} (what {@link Sequential} chains). */
+    public final boolean takesOneInput() {
+        try {
+            return getClass().getMethod("forward", Tensor.class).getDeclaringClass() != Module.class;
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     /** Registers a trainable parameter (marked requiresGrad) under {@code name}; returns it. */
     protected Tensor registerParameter(String name, Tensor parameter) {
@@ -179,13 +201,47 @@ public abstract class Module {
         return n;
     }
 
+    /**
+     * The module's own settings for {@link #toString()}, as PyTorch's {@code extra_repr}:
+     * {@code in_features=784, out_features=128, bias=True}. Empty by default.
+     */
+    protected String extraRepr() {
+        return "";
+    }
+
+    /** A double as Python's repr writes it ({@code 0.1}, {@code 1e-05}), for {@link #extraRepr()}. */
+    protected static String repr(double v) {
+        String s = Double.toString(v);
+        int e = s.indexOf('E');
+        if (e < 0) {
+            return s;
+        }
+        String mantissa = s.substring(0, e).replaceAll("\\.0$", "");
+        int exp = Integer.parseInt(s.substring(e + 1));
+        return mantissa + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
+    }
+
+    /** One line for messages: the class name and {@link #extraRepr()}, without the children. */
+    public String summary() {
+        return getClass().getSimpleName() + "(" + extraRepr() + ")";
+    }
+
+    /**
+     * The module tree the way PyTorch's {@code print(model)} shows it: the class name with
+     * {@link #extraRepr()}, and each child on its own line as {@code (name): child}, indented.
+     */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('(');
-        String sep = "";
+        String extra = extraRepr();
+        if (children.isEmpty()) {
+            return getClass().getSimpleName() + "(" + extra + ")";
+        }
+        StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append("(\n");
+        if (!extra.isEmpty()) {
+            sb.append("  ").append(extra).append('\n');
+        }
         for (Map.Entry<String, Module> e : children.entrySet()) {
-            sb.append(sep).append(e.getKey()).append(": ").append(e.getValue());
-            sep = ", ";
+            sb.append("  (").append(e.getKey()).append("): ").append(e.getValue().toString().replace("\n", "\n  ")).append('\n');
         }
         return sb.append(')').toString();
     }

@@ -15,8 +15,16 @@ public class Sequential extends Module {
         }
     }
 
-    /** Appends a module; returns this. */
+    /**
+     * Appends a module; returns this.
+     *
+     * @throws IllegalArgumentException if the module does not take a single input
+     */
     public Sequential add(Module m) {
+        if (!m.takesOneInput()) {
+            throw new IllegalArgumentException("Sequential: " + m.getClass().getSimpleName() + " takes several inputs or a state;"
+                    + " only one-input modules can be chained");
+        }
         layers.add(register(Integer.toString(layers.size()), m));
         return this;
     }

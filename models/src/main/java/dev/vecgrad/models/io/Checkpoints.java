@@ -62,7 +62,7 @@ public final class Checkpoints {
             }
         }
         if (!problems.isEmpty()) {
-            throw new FileFormatException(file, "does not fit the model " + model + ": " + String.join("; ", problems));
+            throw new FileFormatException(file, "does not fit the model " + model.summary() + ": " + String.join("; ", problems));
         }
         model.loadStateDict(theirs);
     }

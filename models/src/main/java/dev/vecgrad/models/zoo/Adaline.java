@@ -32,7 +32,7 @@ public final class Adaline extends Module {
     }
 
     @Override
-    public String toString() {
-        return "Adaline(" + unit.in + ")";
+    protected String extraRepr() {
+        return "in_features=" + unit.in;
     }
 }

@@ -91,8 +91,8 @@ public final class Mlp extends Module {
     }
 
     @Override
-    public String toString() {
-        return "Mlp(" + String.join("-", Arrays.stream(sizes).mapToObj(Integer::toString).toList()) + ", " + activation
-                + (output.equals("none") ? "" : ", output " + output) + ")";
+    protected String extraRepr() {
+        return String.join("-", Arrays.stream(sizes).mapToObj(Integer::toString).toList()) + ", " + activation
+                + (output.equals("none") ? "" : ", output " + output);
     }
 }

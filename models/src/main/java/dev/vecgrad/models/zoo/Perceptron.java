@@ -114,7 +114,7 @@ public final class Perceptron extends Module {
     }
 
     @Override
-    public String toString() {
-        return "Perceptron(" + inputs + ")";
+    protected String extraRepr() {
+        return "in_features=" + inputs;
     }
 }
