@@ -225,33 +225,6 @@ final class Pointwise {
 
     // ---------------------------------------------------------------- unary ops
 
-    static Tensor neg(Tensor x) {
-        // d(-x) = -g
-        return Autograd.record("neg", map(x, Unary.NEG), g -> new Tensor[] {g.neg()}, x);
-    }
-
-    static Tensor exp(Tensor x) {
-        Tensor y = map(x, Unary.EXP);
-        // d exp(x) = g * exp(x), from the output
-        return Autograd.record("exp", y, new Tensor[] {y}, g -> new Tensor[] {g.mul(y)}, x);
-    }
-
-    static Tensor log(Tensor x) {
-        // d log(x) = g / x
-        return Autograd.record("log", map(x, Unary.LOG), new Tensor[] {x}, g -> new Tensor[] {g.div(x)}, x);
-    }
-
-    static Tensor sqrt(Tensor x) {
-        Tensor y = map(x, Unary.SQRT);
-        // d sqrt(x) = g / (2 sqrt(x)), from the output
-        return Autograd.record("sqrt", y, new Tensor[] {y}, g -> new Tensor[] {g.div(y.mul(2))}, x);
-    }
-
-    static Tensor abs(Tensor x) {
-        // d |x| = g * sign(x), sign(0) = 0 as in PyTorch
-        return Autograd.record("abs", map(x, Unary.ABS), new Tensor[] {x}, g -> new Tensor[] {g.mul(sign(x))}, x);
-    }
-
     /** -1, 0 or 1 (NaN stays NaN), not recorded. */
     static Tensor sign(Tensor x) {
         return mapScalar(x, Math::signum);
@@ -263,36 +236,10 @@ final class Pointwise {
         return Autograd.record("pow", y, new Tensor[] {x}, g -> new Tensor[] {e == 0 ? g.mul(0) : g.mul(x.pow(e - 1)).mul(e)}, x);
     }
 
-    static Tensor relu(Tensor x) {
-        // d relu(x) = g where x > 0 (relu'(0) = 0)
-        return Autograd.record("relu", map(x, Unary.RELU), new Tensor[] {x},
-                g -> new Tensor[] {zip(x, g, Binary.RELU_BACKWARD, 0)}, x);
-    }
-
     static Tensor leakyRelu(Tensor x, double slope) {
         // d leakyRelu(x) = g where x > 0, slope * g elsewhere
         return Autograd.record("leakyRelu", map(x, Unary.LEAKY_RELU, slope, 0), new Tensor[] {x},
                 g -> new Tensor[] {zip(x, g, Binary.LEAKY_RELU_BACKWARD, slope)}, x);
-    }
-
-    static Tensor sigmoid(Tensor x) {
-        Tensor y = map(x, Unary.SIGMOID);
-        // d sigmoid(x) = g * y * (1 - y), from the output
-        return Autograd.record("sigmoid", y, new Tensor[] {y}, g -> new Tensor[] {zip(y, g, Binary.SIGMOID_BACKWARD, 0)}, x);
-    }
-
-    static Tensor tanh(Tensor x) {
-        Tensor y = map(x, Unary.TANH);
-        // d tanh(x) = g * (1 - y^2), from the output
-        return Autograd.record("tanh", y, new Tensor[] {y}, g -> new Tensor[] {zip(y, g, Binary.TANH_BACKWARD, 0)}, x);
-    }
-
-    static Tensor gelu(Tensor x, boolean tanhForm) {
-        Tensor y = map(x, tanhForm ? Unary.GELU_TANH : Unary.GELU);
-        Binary derivative = tanhForm ? Binary.GELU_TANH_BACKWARD : Binary.GELU_BACKWARD;
-        // d gelu(x) = g * (Phi(x) + x phi(x)), or the tanh form's derivative
-        return Autograd.record(tanhForm ? "gelu(tanh)" : "gelu", y, new Tensor[] {x},
-                g -> new Tensor[] {zip(x, g, derivative, 0)}, x);
     }
 
     static Tensor clamp(Tensor x, double lo, double hi) {

@@ -577,11 +577,11 @@ public final class Tensor {
 
     /** {@code s - this}. */
     public Tensor rsub(double s) {
-        return Pointwise.addScalar(Pointwise.neg(this), s);
+        return Pointwise.addScalar(neg(), s);
     }
 
     public Tensor neg() {
-        return Pointwise.neg(this);
+        return UnaryOp.NEG.apply(this);
     }
 
     /** Elementwise power with a constant exponent. */
@@ -590,25 +590,25 @@ public final class Tensor {
     }
 
     public Tensor sqrt() {
-        return Pointwise.sqrt(this);
+        return UnaryOp.SQRT.apply(this);
     }
 
     public Tensor exp() {
-        return Pointwise.exp(this);
+        return UnaryOp.EXP.apply(this);
     }
 
     public Tensor log() {
-        return Pointwise.log(this);
+        return UnaryOp.LOG.apply(this);
     }
 
     public Tensor abs() {
-        return Pointwise.abs(this);
+        return UnaryOp.ABS.apply(this);
     }
 
     // ---------------------------------------------------------------- activations
 
     public Tensor relu() {
-        return Pointwise.relu(this);
+        return UnaryOp.RELU.apply(this);
     }
 
     public Tensor leakyRelu(double negativeSlope) {
@@ -616,23 +616,23 @@ public final class Tensor {
     }
 
     public Tensor sigmoid() {
-        return Pointwise.sigmoid(this);
+        return UnaryOp.SIGMOID.apply(this);
     }
 
     public Tensor tanh() {
-        return Pointwise.tanh(this);
+        return UnaryOp.TANH.apply(this);
     }
 
     /** GELU, exact (erf) form, PyTorch's default. */
     public Tensor gelu() {
-        return Pointwise.gelu(this, false);
+        return UnaryOp.GELU.apply(this);
     }
 
     /** GELU; {@code approximate} = "tanh" for the tanh form, "none" for the exact one. */
     public Tensor gelu(String approximate) {
         return switch (approximate) {
-            case "none" -> Pointwise.gelu(this, false);
-            case "tanh" -> Pointwise.gelu(this, true);
+            case "none" -> UnaryOp.GELU.apply(this);
+            case "tanh" -> UnaryOp.GELU_TANH.apply(this);
             default -> throw new IllegalArgumentException("gelu: approximate must be 'none' or 'tanh', got '" + approximate + "'");
         };
     }

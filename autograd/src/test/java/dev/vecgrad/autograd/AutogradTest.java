@@ -139,6 +139,14 @@ class AutogradTest {
         assertArrayEquals(new int[] {1, 1}, a.argmax(1));
     }
 
+    @Test
+    void aLeafUsedOnSeveralPathsGetsTheSumOfTheirGradients() {
+        java.util.Random rnd = new java.util.Random(42);
+        Tensor a = Tensor.randn(rnd, DType.F64, 2, 3);
+        Tensor b = Tensor.randn(rnd, DType.F64, 2, 3);
+        GradCheck.check(x -> x[0].mul(x[1]).add(x[0].sigmoid().mul(x[0])).sum().add(x[1].matmul(x[0].t()).sum()), a, b);
+    }
+
     private static void assertMessage(Runnable call, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
         assertTrue(e.getMessage().contains(expected), "message '" + e.getMessage() + "' should contain '" + expected + "'");

@@ -1,5 +1,7 @@
 package dev.vecgrad.fuzz;
 
+import dev.vecgrad.autograd.Domain;
+import dev.vecgrad.autograd.OpCatalog;
 import dev.vecgrad.autograd.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,16 +12,17 @@ import java.util.List;
  * integer choices (so that jqwik, shrinking the list, shrinks the expression: fewer and
  * smaller choices give fewer and simpler ops), printed as the Java code that computes it.
  *
- * <p>Every node's shape broadcasts to a base shape S, so any two nodes combine. Ops are
- * smooth where the inputs can be anywhere (no relu or abs inside; those only on leaves,
- * whose values stay away from 0), and bounded where they could overflow (exp of tanh,
- * division by 1 + b^2). Leaves are reused, which exercises the shared-weight rule.
+ * <p>The ops are the catalogue's ({@link OpCatalog#unary()} and {@link OpCatalog#binary()}):
+ * a new op in the catalogue is fuzzed without a change here. A node feeding an op whose
+ * domain is restricted (log, sqrt, divisors) is first mapped into it by the domain's smooth
+ * map ({@link Domain#squash}); ops whose domain no smooth map reaches (relu, abs) apply to
+ * inputs only, whose values stay away from their kinks. Every node's shape broadcasts to
+ * a base shape S, so any two nodes combine; leaves are reused, which exercises the
+ * shared-weight rule.
  */
 sealed interface Expr {
 
     Tensor eval(Tensor[] inputs);
-
-    int[] shape(int[][] inputShapes);
 
     /** The Java code computing this expression from inputs x0, x1, ... */
     String code();
@@ -29,126 +32,77 @@ sealed interface Expr {
             return x[index];
         }
 
-        public int[] shape(int[][] s) {
-            return s[index];
-        }
-
         public String code() {
             return "x" + index;
         }
     }
 
-    /** A unary op given by its code suffix, e.g. ".tanh()". */
-    record Unary(String op, Expr child) implements Expr {
+    /** A one-input catalogue case applied to a node mapped into its domain. */
+    record Unary(OpCatalog.Case op, Expr child) implements Expr {
         public Tensor eval(Tensor[] x) {
-            Tensor c = child.eval(x);
-            return switch (op) {
-                case "neg" -> c.neg();
-                case "tanh" -> c.tanh();
-                case "sigmoid" -> c.sigmoid();
-                case "gelu" -> c.gelu();
-                case "geluTanh" -> c.gelu("tanh");
-                case "square" -> c.mul(c);
-                case "expTanh" -> c.tanh().exp();
-                case "logSigmoid" -> c.sigmoid().log();
-                case "softplusSqrt" -> c.mul(c).add(1).sqrt();
-                case "relu" -> c.relu();
-                case "abs" -> c.abs();
-                case "softmax" -> c.softmax(-1);
-                case "logSoftmax" -> c.logSoftmax(-1);
-                case "sumLast" -> c.sum(-1, true);
-                case "meanFirst" -> c.mean(0, true);
-                case "transposeBack" -> c.transpose(-1, -2).transpose(-1, -2);
-                default -> throw new IllegalStateException(op);
-            };
-        }
-
-        public int[] shape(int[][] s) {
-            int[] cs = child.shape(s).clone();
-            if (op.equals("sumLast") && cs.length > 0) {
-                cs[cs.length - 1] = 1;
-            } else if (op.equals("meanFirst") && cs.length > 0) {
-                cs[0] = 1;
-            }
-            return cs;
+            return op.op().apply(new Tensor[] {op.domain(0).squash(child.eval(x))});
         }
 
         public String code() {
-            String c = child.code();
-            return switch (op) {
-                case "square" -> "(" + c + ").mul(" + c + ")";
-                case "expTanh" -> c + ".tanh().exp()";
-                case "logSigmoid" -> c + ".sigmoid().log()";
-                case "softplusSqrt" -> "(" + c + ").mul(" + c + ").add(1).sqrt()";
-                case "geluTanh" -> c + ".gelu(\"tanh\")";
-                case "softmax", "logSoftmax" -> c + "." + op + "(-1)";
-                case "sumLast" -> c + ".sum(-1, true)";
-                case "meanFirst" -> c + ".mean(0, true)";
-                case "transposeBack" -> c + ".transpose(-1, -2).transpose(-1, -2)";
-                default -> c + "." + op + "()";
-            };
+            return op.java().replace("$0", wrap(op.domain(0).squash(child.code())));
         }
     }
 
-    /** add, sub, mul, div (by 1 + b^2) or matmul of two nodes. */
-    record Binary(String op, Expr a, Expr b) implements Expr {
+    /** A one-input op whose domain avoids a kink (relu, abs), applied to an input. */
+    record Kinked(OpCatalog.Case op, Leaf leaf) implements Expr {
         public Tensor eval(Tensor[] x) {
-            Tensor ta = a.eval(x);
-            Tensor tb = b.eval(x);
-            return switch (op) {
-                case "add" -> ta.add(tb);
-                case "sub" -> ta.sub(tb);
-                case "mul" -> ta.mul(tb);
-                case "div" -> ta.div(tb.mul(tb).add(1));
-                case "matmul" -> ta.matmul(tb);
-                default -> throw new IllegalStateException(op);
-            };
-        }
-
-        public int[] shape(int[][] s) {
-            int[] sa = a.shape(s);
-            int[] sb = b.shape(s);
-            if (op.equals("matmul")) {
-                return new int[] {sa[0], sb[1]};
-            }
-            int rank = Math.max(sa.length, sb.length);
-            int[] out = new int[rank];
-            for (int k = 0; k < rank; k++) {
-                int da = k < rank - sa.length ? 1 : sa[k - (rank - sa.length)];
-                int db = k < rank - sb.length ? 1 : sb[k - (rank - sb.length)];
-                out[k] = Math.max(da, db);
-            }
-            return out;
+            return op.op().apply(new Tensor[] {leaf.eval(x)});
         }
 
         public String code() {
-            return switch (op) {
-                case "div" -> a.code() + ".div((" + b.code() + ").mul(" + b.code() + ").add(1))";
-                default -> a.code() + "." + op + "(" + b.code() + ")";
-            };
+            return op.java().replace("$0", leaf.code());
         }
     }
 
-    String[] UNARY = {"neg", "tanh", "sigmoid", "gelu", "geluTanh", "square", "expTanh", "logSigmoid", "softplusSqrt",
-        "softmax", "logSoftmax", "sumLast", "meanFirst", "transposeBack"};
-    String[] BINARY = {"add", "sub", "mul", "div", "matmul"};
+    /** A two-input catalogue case (broadcasting), each input mapped into its domain. */
+    record Binary(OpCatalog.Case op, Expr a, Expr b) implements Expr {
+        public Tensor eval(Tensor[] x) {
+            return op.op().apply(new Tensor[] {op.domain(0).squash(a.eval(x)), op.domain(1).squash(b.eval(x))});
+        }
+
+        public String code() {
+            return op.java().replace("$0", wrap(op.domain(0).squash(a.code()))).replace("$1", wrap(op.domain(1).squash(b.code())));
+        }
+    }
+
+    /** Parenthesizes code that is not a plain name, so that a method call applies to all of it. */
+    private static String wrap(String code) {
+        return code.matches("x\\d+") ? code : "(" + code + ")";
+    }
+
+    List<OpCatalog.Case> UNARY = OpCatalog.unary();
+    List<OpCatalog.Case> BINARY = OpCatalog.binary();
+    List<OpCatalog.Case> KINKED = OpCatalog.all().stream()
+            .filter(c -> c.inputs().size() == 1 && c.inputs().get(0).domain() == Domain.AWAY_FROM_ZERO && c.differentiable()
+                    && c.finiteDifferences())
+            .toList();
 
     /** A program: input shapes and the expression over them. */
     record Program(int[][] inputShapes, Expr expr) {
-        @Override
-        public String toString() {
+        /** Java statements a user can paste: the inputs with their values, then y. */
+        String code(Tensor[] inputs) {
             StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < inputShapes.length; i++) {
-                sb.append("x").append(i).append(": ").append(Arrays.toString(inputShapes[i])).append("; ");
+            for (int i = 0; i < inputs.length; i++) {
+                String values = Arrays.toString(inputs[i].toDoubleArray());
+                String shape = Arrays.toString(inputShapes[i]);
+                sb.append("Tensor x").append(i).append(" = Tensor.of(new double[] {").append(values, 1, values.length() - 1)
+                        .append("}").append(inputShapes[i].length == 0 ? "" : ", " + shape.substring(1, shape.length() - 1))
+                        .append(").requiresGrad(true);\n");
             }
-            return sb.append("y = ").append(expr.code()).append(".sum()").toString();
+            return sb.append("Tensor y = ").append(expr.code()).append(".sum();").toString();
         }
     }
 
     /**
      * Decodes choices into a program: choices[0] picks the base shape S (rank 1-3, sizes 1-4,
-     * the last two equal when rank is 2, so matmul fits), the next ones the number of inputs
-     * and which of S's dimensions each broadcasts (size 1), the rest the expression.
+     * square when rank is 2), the next ones the number of inputs and which of S's dimensions
+     * each broadcasts (size 1), the rest the expression. An op that does not fit the shapes
+     * met (a transpose of a vector) is replaced by the first unary op.
      */
     static Program decode(List<Integer> choices) {
         Choices c = new Choices(choices);
@@ -172,33 +126,37 @@ sealed interface Expr {
             }
             shapes[i] = s;
         }
-        Expr e = node(c, shapes, 0, rank);
-        return new Program(shapes, e);
+        Tensor[] probe = new Tensor[inputs];
+        for (int i = 0; i < inputs; i++) {
+            probe[i] = Tensor.ones(dev.vecgrad.autograd.DType.F64, shapes[i]);
+        }
+        return new Program(shapes, node(c, shapes, probe, 0));
     }
 
-    private static Expr node(Choices c, int[][] shapes, int depth, int rank) {
+    private static Expr node(Choices c, int[][] shapes, Tensor[] probe, int depth) {
         int pick = c.next(20);
         if (depth >= 4 || pick < 4) {
-            int leaf = c.next(shapes.length);
-            int wrap = c.next(4);
-            Expr l = new Leaf(leaf);
-            return wrap == 1 ? new Unary("relu", l) : wrap == 2 ? new Unary("abs", l) : l;
+            Leaf l = new Leaf(c.next(shapes.length));
+            int wrap = c.next(2 + KINKED.size());
+            return wrap < 2 ? l : new Kinked(KINKED.get(wrap - 2), l);
         }
+        Expr e;
         if (pick < 13) {
-            String op = UNARY[c.next(UNARY.length)];
-            return new Unary(rank < 2 && op.equals("transposeBack") ? "neg" : op, node(c, shapes, depth + 1, rank));
+            e = new Unary(UNARY.get(c.next(UNARY.size())), node(c, shapes, probe, depth + 1));
+        } else {
+            e = new Binary(BINARY.get(c.next(BINARY.size())), node(c, shapes, probe, depth + 1), node(c, shapes, probe, depth + 1));
         }
-        String op = BINARY[c.next(BINARY.length)];
-        Expr a = node(c, shapes, depth + 1, rank);
-        Expr b = node(c, shapes, depth + 1, rank);
-        if (op.equals("matmul")) {
-            int[] sa = a.shape(shapes);
-            int[] sb = b.shape(shapes);
-            if (sa.length != 2 || sb.length != 2 || sa[1] != sb[0]) {
-                op = "mul";
-            }
+        return fits(e, probe) ? e : new Unary(UNARY.get(0), e instanceof Unary u ? u.child() : ((Binary) e).a());
+    }
+
+    /** True when the expression evaluates on inputs of the program's shapes. */
+    private static boolean fits(Expr e, Tensor[] probe) {
+        try {
+            e.eval(probe);
+            return true;
+        } catch (IllegalArgumentException | IllegalStateException ex) {
+            return false;
         }
-        return new Binary(op, a, b);
     }
 
     /** Reads choices in order; past the end, everything is 0 (the simplest choice). */
