@@ -17,13 +17,20 @@ final class Shapes {
         return s;
     }
 
+    /** The number of elements, in exact arithmetic: a shape whose product does not fit an array throws, naming it. */
     static int numel(int[] shape) {
         long n = 1;
         for (int s : shape) {
-            n *= s;
+            if (s == 0) {
+                return 0;
+            }
         }
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("shape " + str(shape) + " has more elements than an array holds");
+        for (int s : shape) {
+            n *= s;
+            if (n > Integer.MAX_VALUE - 8 || n < 0) {
+                throw new IllegalArgumentException("shape " + str(shape) + " has more elements than an array holds (at most "
+                        + (Integer.MAX_VALUE - 8) + ")");
+            }
         }
         return (int) n;
     }

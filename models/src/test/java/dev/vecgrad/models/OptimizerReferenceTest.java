@@ -1,5 +1,6 @@
 package dev.vecgrad.models;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -167,5 +168,18 @@ class OptimizerReferenceTest {
                 fail(what + " element " + i + ": PyTorch " + want[i] + ", vecgrad " + got[i]);
             }
         }
+    }
+
+    @Test
+    void clipGradNormScalesEachGradientOnceEvenWhenOneOpFedTwoLeaves() {
+        // c = a + b hands one output gradient to both leaves; before, a.grad and b.grad were one
+        // object and the in-place clip applied its factor twice (0.25 instead of 0.5)
+        Tensor a = Tensor.of(new double[] {1, 2}, 2).requiresGrad(true);
+        Tensor b = Tensor.of(new double[] {3, 4}, 2).requiresGrad(true);
+        a.add(b).sum().backward();
+        double norm = Optimizer.clipGradNorm(List.of(a, b), 1);
+        assertEquals(2, norm, 1e-12);
+        assertArrayEquals(new double[] {0.5, 0.5}, a.grad().toDoubleArray(), 1e-6);
+        assertArrayEquals(new double[] {0.5, 0.5}, b.grad().toDoubleArray(), 1e-6);
     }
 }
