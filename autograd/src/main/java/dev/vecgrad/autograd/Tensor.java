@@ -637,6 +637,11 @@ public final class Tensor {
         };
     }
 
+    /** log(1 + exp(x)), computed stably as max(x, 0) + log(1 + exp(-|x|)); PyTorch's softplus with beta 1. */
+    public Tensor softplus() {
+        return UnaryOp.SOFTPLUS.apply(this);
+    }
+
     /** Elementwise clamp to [lo, hi]. */
     public Tensor clamp(double lo, double hi) {
         return Pointwise.clamp(this, lo, hi);

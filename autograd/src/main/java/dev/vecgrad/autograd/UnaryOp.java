@@ -40,7 +40,10 @@ public enum UnaryOp {
     // d gelu_tanh(x) = g * the tanh form's derivative
     GELU_TANH("gelu(tanh)", x -> Pointwise.map(x, Unary.GELU_TANH), Saves.INPUT,
             (x, g) -> Pointwise.zip(x, g, Binary.GELU_TANH_BACKWARD, 0), Domain.ANY,
-            "lambda t: torch.nn.functional.gelu(t, approximate='tanh')");
+            "lambda t: torch.nn.functional.gelu(t, approximate='tanh')"),
+    // d softplus(x) = g * sigmoid(x); forward max(x, 0) + log(1 + exp(-|x|)), stable for any x
+    SOFTPLUS("softplus", x -> x.relu().add(x.abs().neg().exp().add(1).log()), Saves.INPUT, (x, g) -> g.mul(x.sigmoid()),
+            Domain.ANY, "torch.nn.functional.softplus");
 
     /** Which tensor the derivative reads. */
     enum Saves { NOTHING, INPUT, OUTPUT }
