@@ -3,7 +3,7 @@
 
 The cases (inputs and the PyTorch expression of each) come from op_cases.txt, which
 OpReferenceTest writes from the catalogue:
-    ./vecgrad test -pl kernels,autograd -Dtest=OpReferenceTest -Dsurefire.failIfNoSpecifiedTests=false -Dvecgrad.writeOpCases=true
+    ./vecgrad test -pl kernels,autograd -Dtest='OpReferenceTest#theCases*' -Dsurefire.failIfNoSpecifiedTests=false -Dvecgrad.writeOpCases=true
 then, with an interpreter that has PyTorch (Debian's python3-torch):
     /usr/bin/python3 autograd/src/test/python/op_reference.py
 Each case backpropagates sum(w * out) with w = ((i % 5) - 2) / 4 + 1 over the flat output.
