@@ -6,6 +6,7 @@ the calling thread and splits large ones into fixed chunks across threads, and d
 FloatSimd / DoubleSimd (Vector API) or FloatScalar / DoubleScalar (the reference). Run from
 the repository root after changing the table: python3 kernels/gen/elementwise.py
 """
+import sys
 from pathlib import Path
 
 ops = [
@@ -153,5 +154,10 @@ if __name__ == "__main__":
             parts.append(method(name, doc, params, arrays, prim))
     parts.append("}")
     root = Path(__file__).resolve().parents[1] / "src/main/java/dev/vecgrad/kernels"
-    (root / "Elementwise.java").write_text("\n".join(parts) + "\n")
+    text = "\n".join(parts) + "\n"
+    if "--check" in sys.argv:  # write nothing; exit 1 when the file is stale (GeneratedSourcesTest)
+        if (root / "Elementwise.java").read_text() != text:
+            sys.exit(f"{root / 'Elementwise.java'} is stale: run python3 kernels/gen/elementwise.py")
+        sys.exit(0)
+    (root / "Elementwise.java").write_text(text)
     print("wrote", root / "Elementwise.java")

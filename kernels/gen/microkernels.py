@@ -16,6 +16,7 @@ from a row-major B (vs = ldb). U comes in two layouts
 micro-panel, u[ui + p * h + r].
 """
 import re
+import sys
 from pathlib import Path
 
 HEIGHTS = {"ROWS": [10, 8, 6, 4, 2], "SLIVER": [10, 8, 6, 4, 2]}
@@ -155,10 +156,12 @@ def float_to_double(java, source):
 
 if __name__ == "__main__":
     root = Path(__file__).resolve().parents[1] / "src/main/java/dev/vecgrad/kernels"
-    for t in TYPES.values():
-        (root / f"{t['cls']}.java").write_text(source(t))
-        print("wrote", root / f"{t['cls']}.java")
+    files = {f"{t['cls']}.java": source(t) for t in TYPES.values()}
     for name in ("Gemm", "Simd", "Scalar"):
-        source = f"Float{name}.java"
-        (root / f"Double{name}.java").write_text(float_to_double((root / source).read_text(), source))
-        print("wrote", root / f"Double{name}.java")
+        files[f"Double{name}.java"] = float_to_double((root / f"Float{name}.java").read_text(), f"Float{name}.java")
+    if "--check" in sys.argv:  # write nothing; exit 1 when a file is stale (GeneratedSourcesTest)
+        stale = [f for f, text in files.items() if (root / f).read_text() != text]
+        sys.exit(f"stale: {stale}: run python3 kernels/gen/microkernels.py" if stale else 0)
+    for f, text in files.items():
+        (root / f).write_text(text)
+        print("wrote", root / f)

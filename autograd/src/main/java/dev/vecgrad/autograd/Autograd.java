@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine: records ops as they run, and runs the chain rule backwards.
@@ -16,6 +17,9 @@ import java.util.List;
  * {@link Tensor#grad()}; intermediate gradients are dropped once used.
  */
 final class Autograd {
+
+    /** Numbers the backward passes, for {@link Storage#heldInPass}. */
+    private static final AtomicLong PASSES = new AtomicLong();
 
     private Autograd() {}
 
@@ -57,9 +61,9 @@ final class Autograd {
                     + ", the tensor " + Shapes.str(root.shape) + " " + root.dtype.torchName());
         }
         List<Tensor> order = topologicalOrder(root);
-        // storages already held by a leaf's .grad or by the caller: a gradient over one of them is copied
-        IdentityHashMap<Storage, Boolean> handedOut = new IdentityHashMap<>();
-        handedOut.put(seed.storage, Boolean.TRUE);
+        // storages already held by a leaf's .grad or by the caller are marked with this pass: a gradient over one is copied
+        long pass = PASSES.incrementAndGet();
+        seed.storage.heldInPass = pass;
         root.pending = seed;
         for (int i = order.size() - 1; i >= 0; i--) {
             Tensor t = order.get(i);
@@ -70,7 +74,7 @@ final class Autograd {
             }
             Node node = t.node;
             if (node == null) {
-                accumulateLeaf(t, g, handedOut);
+                accumulateLeaf(t, g, pass);
                 continue;
             }
             if (node.released()) {
@@ -106,10 +110,15 @@ final class Autograd {
      * (a pass-through op such as {@code a.add(b)} hands one gradient to both inputs), so that
      * changing one {@code .grad} in place never changes another.
      */
-    private static void accumulateLeaf(Tensor leaf, Tensor g, IdentityHashMap<Storage, Boolean> handedOut) {
+    private static void accumulateLeaf(Tensor leaf, Tensor g, long pass) {
         Tensor gc = g.contiguous();
         if (leaf.grad == null) {
-            leaf.grad = handedOut.put(gc.storage, Boolean.TRUE) == null ? gc : Views.copyRaw(gc);
+            if (gc.storage.heldInPass == pass) {
+                leaf.grad = Views.copyRaw(gc);
+            } else {
+                gc.storage.heldInPass = pass;
+                leaf.grad = gc;
+            }
         } else {
             if (!Shapes.same(leaf.grad.shape, gc.shape)) {
                 throw new IllegalStateException("backward: gradient " + Shapes.str(gc.shape) + " for a leaf of shape "

@@ -239,7 +239,7 @@ public final class Losses {
     /** A tensor of like's dtype holding values (rounded to float for float32). */
     static Tensor fromDoubles(Tensor like, double[] values, int... shape) {
         Tensor t = Tensor.emptyLike(like, shape.clone());
-        new Storage.F64(values).copyTo(0, t.storage, 0, values.length);
+        new DoubleStorage(values).copyTo(0, t.storage, 0, values.length);
         return t;
     }
 }

@@ -61,9 +61,6 @@ final class Pointwise {
      * scalar tensor times a float32 matrix is float32), through a differentiable conversion.
      */
     static Tensor[] promote(Tensor a, Tensor b) {
-        if (a.dtype == b.dtype) {
-            return new Tensor[] {a, b};
-        }
         if (a.shape.length == 0 && b.shape.length > 0) {
             return new Tensor[] {a.to(b.dtype), b};
         }
@@ -148,27 +145,27 @@ final class Pointwise {
     }
 
     static Tensor add(Tensor x, Tensor y) {
-        Tensor[] p = promote(x, y);
-        Tensor a = p[0];
-        Tensor b = p[1];
+        Tensor[] p = x.dtype == y.dtype ? null : promote(x, y);
+        Tensor a = p == null ? x : p[0];
+        Tensor b = p == null ? y : p[1];
         // d(a + b) = (g, g)
         return Autograd.record("add", binary(Binary.ADD, a, b, "add"),
                 g -> new Tensor[] {reduceTo(g, a.shape), reduceTo(g, b.shape)}, a, b);
     }
 
     static Tensor sub(Tensor x, Tensor y) {
-        Tensor[] p = promote(x, y);
-        Tensor a = p[0];
-        Tensor b = p[1];
+        Tensor[] p = x.dtype == y.dtype ? null : promote(x, y);
+        Tensor a = p == null ? x : p[0];
+        Tensor b = p == null ? y : p[1];
         // d(a - b) = (g, -g)
         return Autograd.record("sub", binary(Binary.SUB, a, b, "sub"),
                 g -> new Tensor[] {reduceTo(g, a.shape), reduceTo(g.neg(), b.shape)}, a, b);
     }
 
     static Tensor mul(Tensor x, Tensor y) {
-        Tensor[] p = promote(x, y);
-        Tensor a = p[0];
-        Tensor b = p[1];
+        Tensor[] p = x.dtype == y.dtype ? null : promote(x, y);
+        Tensor a = p == null ? x : p[0];
+        Tensor b = p == null ? y : p[1];
         // d(a * b) = (g * b, g * a)
         return Autograd.record("mul", binary(Binary.MUL, a, b, "mul"), new Tensor[] {a, b}, g -> new Tensor[] {
             a.requiresGrad() ? reduceTo(g.mul(b), a.shape) : null,
@@ -176,9 +173,9 @@ final class Pointwise {
     }
 
     static Tensor div(Tensor x, Tensor y) {
-        Tensor[] p = promote(x, y);
-        Tensor a = p[0];
-        Tensor b = p[1];
+        Tensor[] p = x.dtype == y.dtype ? null : promote(x, y);
+        Tensor a = p == null ? x : p[0];
+        Tensor b = p == null ? y : p[1];
         Tensor out = binary(Binary.DIV, a, b, "div");
         // d(a / b) = (g / b, -g * a / b^2) = (g / b, -g * out / b)
         return Autograd.record("div", out, new Tensor[] {b, out}, g -> new Tensor[] {
@@ -188,9 +185,9 @@ final class Pointwise {
 
     /** Elementwise maximum of a and b (broadcasting); the gradient goes to the larger, split evenly on ties as PyTorch. */
     static Tensor maximum(Tensor x, Tensor y) {
-        Tensor[] p = promote(x, y);
-        Tensor a = p[0];
-        Tensor b = p[1];
+        Tensor[] p = x.dtype == y.dtype ? null : promote(x, y);
+        Tensor a = p == null ? x : p[0];
+        Tensor b = p == null ? y : p[1];
         Tensor out = binary(Binary.MAXIMUM, a, b, "maximum");
         // d max(a, b) = (g * [a > b] + g/2 * [a == b], g * [b > a] + g/2 * [a == b])
         return Autograd.record("maximum", out, new Tensor[] {a, b}, g -> {
@@ -320,9 +317,9 @@ final class Pointwise {
 
     /** condition ? a : b elementwise, broadcasting all three. */
     static Tensor where(Tensor condition, Tensor x, Tensor y) {
-        Tensor[] p = promote(x, y);
-        Tensor a = p[0];
-        Tensor b = p[1];
+        Tensor[] p = x.dtype == y.dtype ? null : promote(x, y);
+        Tensor a = p == null ? x : p[0];
+        Tensor b = p == null ? y : p[1];
         checkDtypes("where", a, b);
         int[] shape = Shapes.broadcast(Shapes.broadcast(a.shape, b.shape, "where"), condition.shape, "where");
         Tensor m = checkedMask("where", condition, shape);

@@ -194,36 +194,56 @@ final class Reduce {
         return argmaxRaw(x.contiguous(), dd);
     }
 
-    /** Index of the first max along dim for every other position, row-major over the rest (NaN counts as largest). */
+    /**
+     * Index of the first max along dim for every other position, row-major over the rest (NaN
+     * counts as largest), on the vector argmax kernel: along the last dimension directly,
+     * along another one after copying that dimension to the last place.
+     */
     private static int[] argmaxRaw(Tensor c, int dim) {
         if (c.shape.length == 0) {
             return new int[] {0};
         }
+        int last = c.shape.length - 1;
+        Tensor rows = dim == last ? c : Views.copyRaw(new Tensor(swapped(c.shape, dim, last), swapped(c.strides, dim, last),
+                c.offset, c.storage));
         int size = c.shape[dim];
-        int inner = Shapes.inner(c.shape, dim);
-        int outer = size == 0 ? 0 : c.numel() / (size * inner);
-        int[] out = new int[outer * inner];
-        if (inner == 1) {
-            for (int o = 0; o < outer; o++) {
-                out[o] = c.storage.argmax(c.offset + o * size, size);
-            }
-            return out;
+        int count = size == 0 ? 0 : c.numel() / size;
+        int[] byRow = new int[count];
+        for (int r = 0; r < count; r++) {
+            byRow[r] = rows.storage.argmax(rows.offset + r * size, size);
         }
-        for (int o = 0; o < outer; o++) {
-            for (int in = 0; in < inner; in++) {
-                int best = 0;
-                double bv = c.storage.get(c.offset + o * size * inner + in);
-                for (int j = 1; j < size && !Double.isNaN(bv); j++) {
-                    double v = c.storage.get(c.offset + (o * size + j) * inner + in);
-                    if (v > bv || Double.isNaN(v)) {
-                        best = j;
-                        bv = v;
-                    }
+        if (dim == last) {
+            return byRow;
+        }
+        // row r is the row-major position idx over the swapped shape's first dimensions, where
+        // idx[dim] is the coordinate of the last dimension: its place in the result's order
+        int[] swappedShape = swapped(c.shape, dim, last);
+        int[] keptShape = c.shape.clone();
+        keptShape[dim] = 1;
+        int[] keptStrides = Shapes.contiguousStrides(keptShape);
+        int[] out = new int[count];
+        int[] idx = new int[last];
+        for (int r = 0; r < count; r++) {
+            int pos = 0;
+            for (int k = 0; k < last; k++) {
+                pos += idx[k] * keptStrides[k == dim ? last : k];
+            }
+            out[pos] = byRow[r];
+            for (int k = last - 1; k >= 0; k--) {
+                if (++idx[k] < swappedShape[k]) {
+                    break;
                 }
-                out[o * inner + in] = best;
+                idx[k] = 0;
             }
         }
         return out;
+    }
+
+    private static int[] swapped(int[] a, int i, int j) {
+        int[] s = a.clone();
+        s[i] = a[j];
+        s[j] = a[i];
+        return s;
     }
 
     static Tensor softmax(Tensor x, int dim, boolean log) {

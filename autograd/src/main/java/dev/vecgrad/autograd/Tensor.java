@@ -54,12 +54,12 @@ public final class Tensor {
 
     /** A new contiguous tensor over {@code data} (not copied). */
     static Tensor wrap(float[] data, int... shape) {
-        return wrap(new Storage.F32(data), shape);
+        return wrap(new FloatStorage(data), shape);
     }
 
     /** A new contiguous tensor over {@code data} (not copied). */
     static Tensor wrap(double[] data, int... shape) {
-        return wrap(new Storage.F64(data), shape);
+        return wrap(new DoubleStorage(data), shape);
     }
 
     /** A new contiguous tensor of zeros. */
@@ -254,7 +254,7 @@ public final class Tensor {
     public float[] toFloatArray() {
         Tensor c = contiguous();
         float[] out = new float[c.numel()];
-        c.storage.copyTo(c.offset, new Storage.F32(out), 0, out.length);
+        c.storage.copyTo(c.offset, new FloatStorage(out), 0, out.length);
         return out;
     }
 
@@ -262,7 +262,7 @@ public final class Tensor {
     public double[] toDoubleArray() {
         Tensor c = contiguous();
         double[] out = new double[c.numel()];
-        c.storage.copyTo(c.offset, new Storage.F64(out), 0, out.length);
+        c.storage.copyTo(c.offset, new DoubleStorage(out), 0, out.length);
         return out;
     }
 
@@ -273,7 +273,14 @@ public final class Tensor {
 
     /** True when the elements are laid out row-major without gaps from {@link #offset}. */
     boolean isContiguous() {
-        return Arrays.equals(strides, Shapes.contiguousStrides(shape));
+        int expected = 1;
+        for (int k = shape.length - 1; k >= 0; k--) {
+            if (strides[k] != expected) {
+                return false;
+            }
+            expected *= Math.max(1, shape[k]);
+        }
+        return true;
     }
 
     /** This tensor if contiguous, else a contiguous copy (differentiable). */
@@ -322,7 +329,7 @@ public final class Tensor {
      */
     public float[] floatData() {
         requireContiguous("floatData");
-        if (!(storage instanceof Storage.F32 s)) {
+        if (!(storage instanceof FloatStorage s)) {
             throw new IllegalStateException("floatData: the tensor is float64; use doubleData()");
         }
         storage.version++;
@@ -332,7 +339,7 @@ public final class Tensor {
     /** The float64 storage of this contiguous tensor, for writing; see {@link #floatData()}. */
     public double[] doubleData() {
         requireContiguous("doubleData");
-        if (!(storage instanceof Storage.F64 s)) {
+        if (!(storage instanceof DoubleStorage s)) {
             throw new IllegalStateException("doubleData: the tensor is float32; use floatData()");
         }
         storage.version++;

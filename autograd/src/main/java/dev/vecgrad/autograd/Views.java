@@ -20,7 +20,11 @@ final class Views {
     /** A contiguous copy of x, not recorded. */
     static Tensor copyRaw(Tensor x) {
         Tensor out = Tensor.emptyLike(x, x.shape.clone());
-        gather(x, out.storage, 0);
+        if (x.isContiguous()) {
+            x.storage.copyTo(x.offset, out.storage, 0, out.numel());
+        } else {
+            gather(x, out.storage, 0);
+        }
         return out;
     }
 

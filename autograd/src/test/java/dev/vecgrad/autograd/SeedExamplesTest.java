@@ -65,7 +65,7 @@ class SeedExamplesTest {
     }
 
     private static void sgdStep(Tensor p, float lr) {
-        float[] data = ((Storage.F32) p.storage).a;
+        float[] data = ((FloatStorage) p.storage).a;
         float[] g = p.grad().toFloatArray();
         for (int i = 0; i < g.length; i++) {
             data[p.offset + i] -= lr * g[i];

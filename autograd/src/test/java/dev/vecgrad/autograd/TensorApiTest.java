@@ -217,4 +217,36 @@ class TensorApiTest {
         assertTrue(s.contains("        ...,\n"), s);
         assertEquals("tensor([2.], grad_fn=<mul>)", Tensor.ones(1).requiresGrad(true).mul(2).toString());
     }
+
+    @Test
+    void argmaxAlongAnyDimensionTakesTheFirstMaximumAndNaNFirst() {
+        java.util.Random rnd = new java.util.Random(5);
+        double[] v = new double[2 * 5 * 3 * 4];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rnd.nextInt(4);
+        }
+        v[7] = Double.NaN;
+        Tensor t = Tensor.of(v, 2, 5, 3, 4);
+        for (int dim = 0; dim < 4; dim++) {
+            int[] got = t.argmax(dim);
+            int[] shape = t.shape();
+            int size = shape[dim];
+            int inner = 1;
+            for (int k = dim + 1; k < 4; k++) {
+                inner *= shape[k];
+            }
+            for (int o = 0; o < got.length; o++) {
+                int base = o / inner * size * inner + o % inner;
+                int best = 0;
+                for (int j = 1; j < size; j++) {
+                    double b = v[base + best * inner];
+                    double x = v[base + j * inner];
+                    if (!Double.isNaN(b) && (x > b || Double.isNaN(x))) {
+                        best = j;
+                    }
+                }
+                assertEquals(best, got[o], "dim " + dim + " position " + o);
+            }
+        }
+    }
 }

@@ -1,0 +1,171 @@
+// GENERATED from FloatStorage.java by autograd/gen/storage.py -- edit that file, then rerun.
+package dev.vecgrad.autograd;
+
+import dev.vecgrad.kernels.Elementwise;
+import dev.vecgrad.kernels.Gemm;
+import dev.vecgrad.kernels.Reductions;
+import dev.vecgrad.kernels.RowOps;
+import java.util.Arrays;
+
+/** float64 elements: {@link Storage} on the double overloads of the kernels. */
+final class DoubleStorage extends Storage {
+    final double[] a;
+
+    DoubleStorage(double[] a) {
+        this.a = a;
+    }
+
+    @Override
+    DType dtype() {
+        return DType.F64;
+    }
+
+    @Override
+    int length() {
+        return a.length;
+    }
+
+    @Override
+    double get(int i) {
+        return a[i];
+    }
+
+    @Override
+    void set(int i, double v) {
+        a[i] = v;
+    }
+
+    @Override
+    Storage zeros(int n) {
+        return new DoubleStorage(new double[n]);
+    }
+
+    @Override
+    void fill(int from, int to, double v) {
+        Arrays.fill(a, from, to, v);
+    }
+
+    @Override
+    void copyTo(int from, Storage dst, int to, int n) {
+        if (dst instanceof DoubleStorage d) {
+            System.arraycopy(a, from, d.a, to, n);
+        } else {
+            convertTo(from, dst, to, n);
+        }
+    }
+
+    @Override
+    void copyStrided(int from, int stride, Storage dst, int to, int n) {
+        double[] d = ((DoubleStorage) dst).a;
+        for (int i = 0, p = from; i < n; i++, p += stride) {
+            d[to + i] = a[p];
+        }
+    }
+
+    @Override
+    void accumulate(int from, Storage dst, int to) {
+        ((DoubleStorage) dst).a[to] += a[from];
+    }
+
+    @Override
+    void map(Unary op, double p, double q, int xo, Storage out, int oo, int n) {
+        double[] o = ((DoubleStorage) out).a;
+        switch (op) {
+            case NEG -> Elementwise.neg(a, xo, o, oo, n);
+            case EXP -> Elementwise.exp(a, xo, o, oo, n);
+            case LOG -> Elementwise.log(a, xo, o, oo, n);
+            case SQRT -> Elementwise.sqrt(a, xo, o, oo, n);
+            case ABS -> Elementwise.abs(a, xo, o, oo, n);
+            case RELU -> Elementwise.relu(a, xo, o, oo, n);
+            case SIGMOID -> Elementwise.sigmoid(a, xo, o, oo, n);
+            case TANH -> Elementwise.tanh(a, xo, o, oo, n);
+            case GELU -> Elementwise.gelu(a, xo, o, oo, n);
+            case GELU_TANH -> Elementwise.geluTanh(a, xo, o, oo, n);
+            case LEAKY_RELU -> Elementwise.leakyRelu(a, xo, p, o, oo, n);
+            case CLAMP -> Elementwise.clamp(a, xo, p, q, o, oo, n);
+            case ADD_SCALAR -> Elementwise.addScalar(a, xo, p, o, oo, n);
+            case SCALE -> Elementwise.scale(p, a, xo, o, oo, n);
+        }
+    }
+
+    @Override
+    void zip(Binary op, double p, int ao, Storage b, int bo, Storage out, int oo, int n) {
+        double[] x = ((DoubleStorage) b).a;
+        double[] o = ((DoubleStorage) out).a;
+        switch (op) {
+            case ADD -> Elementwise.add(a, ao, x, bo, o, oo, n);
+            case SUB -> Elementwise.sub(a, ao, x, bo, o, oo, n);
+            case MUL -> Elementwise.mul(a, ao, x, bo, o, oo, n);
+            case DIV -> Elementwise.div(a, ao, x, bo, o, oo, n);
+            case MAXIMUM -> Elementwise.maximum(a, ao, x, bo, o, oo, n);
+            case RELU_BACKWARD -> Elementwise.reluBackward(a, ao, x, bo, o, oo, n);
+            case LEAKY_RELU_BACKWARD -> Elementwise.leakyReluBackward(a, ao, p, x, bo, o, oo, n);
+            case SIGMOID_BACKWARD -> Elementwise.sigmoidBackward(a, ao, x, bo, o, oo, n);
+            case TANH_BACKWARD -> Elementwise.tanhBackward(a, ao, x, bo, o, oo, n);
+            case GELU_BACKWARD -> Elementwise.geluBackward(a, ao, x, bo, o, oo, n);
+            case GELU_TANH_BACKWARD -> Elementwise.geluTanhBackward(a, ao, x, bo, o, oo, n);
+        }
+    }
+
+    @Override
+    void axpy(double alpha, int xo, Storage y, int yo, int n) {
+        Elementwise.axpy(alpha, a, xo, ((DoubleStorage) y).a, yo, n);
+    }
+
+    @Override
+    void mulAdd(int ao, Storage b, int bo, Storage y, int yo, int n) {
+        Elementwise.mulAdd(a, ao, ((DoubleStorage) b).a, bo, ((DoubleStorage) y).a, yo, n);
+    }
+
+    @Override
+    void rowVector(boolean add, int xo, int rows, int cols, Storage v, int vo, Storage out, int oo) {
+        if (add) {
+            RowOps.addRowVector(a, xo, rows, cols, ((DoubleStorage) v).a, vo, ((DoubleStorage) out).a, oo);
+        } else {
+            RowOps.mulRowVector(a, xo, rows, cols, ((DoubleStorage) v).a, vo, ((DoubleStorage) out).a, oo);
+        }
+    }
+
+    @Override
+    void columnSums(int xo, int rows, int cols, Storage out, int oo) {
+        RowOps.columnSums(a, xo, rows, cols, ((DoubleStorage) out).a, oo, false);
+    }
+
+    @Override
+    void rowSoftmax(boolean log, int xo, int rows, int cols, Storage out, int oo) {
+        if (log) {
+            RowOps.rowLogSoftmax(a, xo, rows, cols, ((DoubleStorage) out).a, oo);
+        } else {
+            RowOps.rowSoftmax(a, xo, rows, cols, ((DoubleStorage) out).a, oo);
+        }
+    }
+
+    @Override
+    double sum(int off, int n) {
+        return Reductions.sum(a, off, n);
+    }
+
+    @Override
+    double sumOfSquares(int off, int n) {
+        return Reductions.sumOfSquares(a, off, n);
+    }
+
+    @Override
+    int argmax(int off, int n) {
+        return Reductions.argmax(a, off, n);
+    }
+
+    @Override
+    void gemm(boolean ta, boolean tb, int m, int n, int k, int ao, int lda, Storage b, int bo, int ldb, Storage c, int co,
+            int ldc) {
+        Gemm.dgemm(ta, tb, m, n, k, 1, a, ao, lda, ((DoubleStorage) b).a, bo, ldb, 0, ((DoubleStorage) c).a, co, ldc);
+    }
+
+    @Override
+    void adamStep(int po, Storage g, int go, Storage m, int mo, Storage v, int vo, double stepSize, double beta1,
+            double beta2, double invSqrtBc2, double eps, double weightDecay, double pScale, int n) {
+        Elementwise.adamStep(a, po, ((DoubleStorage) g).a, go, ((DoubleStorage) m).a, mo, ((DoubleStorage) v).a, vo,
+                stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay,
+                pScale, n);
+    }
+}
