@@ -65,6 +65,18 @@ final class Autograd {
         long pass = PASSES.incrementAndGet();
         seed.storage.heldInPass = pass;
         root.pending = seed;
+        try {
+            run(order, pass, retainGraph);
+        } finally {
+            // a backward that throws half way must leave no partial gradient for the next one
+            for (Tensor t : order) {
+                t.pending = null;
+            }
+        }
+    }
+
+    /** The chain rule over the tensors in topological order, from the output back. */
+    private static void run(List<Tensor> order, long pass, boolean retainGraph) {
         for (int i = order.size() - 1; i >= 0; i--) {
             Tensor t = order.get(i);
             Tensor g = t.pending;

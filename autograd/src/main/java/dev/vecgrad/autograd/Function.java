@@ -90,7 +90,8 @@ public abstract class Function {
      * @throws IllegalArgumentException if an input is null
      * @throws IllegalStateException if forward returns null
      */
-    public final Tensor apply(Tensor... inputs) {
+    public final Tensor apply(Tensor... args) {
+        Tensor[] inputs = args.clone();
         boolean[] needs = new boolean[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i] == null) {

@@ -50,9 +50,9 @@ final class Indexing {
     }
 
     static Tensor gather(Tensor x, int dim, Tensor index) {
-        int d = Shapes.dim(dim, x.shape.length, "gather");
+        int d = Shapes.realDim(dim, x.shape, "gather");
         checkIndexShape("gather", x, d, index);
-        int[] idx = indices("gather", index, x.shape.length == 0 ? 1 : x.shape[d], "dimension " + d + " of " + Shapes.str(x.shape));
+        int[] idx = indices("gather", index, x.shape[d], "dimension " + d + " of " + Shapes.str(x.shape));
         Tensor c = x.contiguous();
         int[] shape = index.shape.clone();
         Tensor out = Tensor.emptyLike(c, shape);
@@ -78,18 +78,22 @@ final class Indexing {
 
     static Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) {
         Pointwise.checkDtypes("scatterAdd", x, src);
-        int d = Shapes.dim(dim, x.shape.length, "scatterAdd");
+        int d = Shapes.realDim(dim, x.shape, "scatterAdd");
         checkIndexShape("scatterAdd", x, d, index);
+        if (src.shape.length != index.shape.length) {
+            throw new IllegalArgumentException("scatterAdd: src " + Shapes.str(src.shape) + " must have the rank of the index "
+                    + Shapes.str(index.shape));
+        }
         for (int k = 0; k < index.shape.length; k++) {
             if (index.shape[k] > src.shape[k]) {
                 throw new IllegalArgumentException("scatterAdd: the index " + Shapes.str(index.shape) + " is larger than src "
                         + Shapes.str(src.shape) + " in dimension " + k);
             }
         }
-        int[] idx = indices("scatterAdd", index, x.shape.length == 0 ? 1 : x.shape[d], "dimension " + d + " of " + Shapes.str(x.shape));
+        int[] idx = indices("scatterAdd", index, x.shape[d], "dimension " + d + " of " + Shapes.str(x.shape));
         Tensor out = Views.copyRaw(x);
         // src elements at the index's positions (src may be larger than the index)
-        Tensor picked = src.slice(0, 0, src.shape.length == 0 ? 1 : index.shape[0]);
+        Tensor picked = src.slice(0, 0, index.shape[0]);
         for (int k = 1; k < index.shape.length; k++) {
             picked = picked.slice(k, 0, index.shape[k]);
         }
@@ -116,7 +120,7 @@ final class Indexing {
 
     static Tensor indexAdd(Tensor x, int dim, int[] index, Tensor source) {
         Pointwise.checkDtypes("indexAdd", x, source);
-        int d = Shapes.dim(dim, x.shape.length, "indexAdd");
+        int d = Shapes.realDim(dim, x.shape, "indexAdd");
         int[] expected = x.shape.clone();
         expected[d] = index.length;
         if (!Shapes.same(expected, source.shape)) {
@@ -144,16 +148,20 @@ final class Indexing {
                 source);
     }
 
-    static Tensor embedding(Tensor indices, Tensor weight, int paddingIdx) {
+    /** NO_PADDING as paddingIdx: every row gets its gradient. */
+    static final int NO_PADDING = Integer.MIN_VALUE;
+
+    static Tensor embedding(Tensor indices, Tensor weight, int padding) {
         if (weight.shape.length != 2) {
             throw new IllegalArgumentException("embedding: the weight must be [num_embeddings, embedding_dim], got "
                     + Shapes.str(weight.shape));
         }
         int vocab = weight.shape[0];
         int dim = weight.shape[1];
-        if (paddingIdx >= vocab) {
-            throw new IllegalArgumentException("embedding: padding index " + paddingIdx + " is not below num_embeddings " + vocab);
+        if (padding != NO_PADDING && (padding >= vocab || padding < -vocab)) {
+            throw new IllegalArgumentException("embedding: padding index " + padding + " is out of range for num_embeddings " + vocab);
         }
+        int paddingIdx = padding == NO_PADDING ? -1 : padding < 0 ? padding + vocab : padding;
         int[] idx = indices("embedding", indices, vocab, "an embedding of " + vocab + " rows");
         Tensor w = weight.contiguous();
         int[] shape = java.util.Arrays.copyOf(indices.shape, indices.shape.length + 1);

@@ -39,6 +39,12 @@ final class LinAlg {
             throw new IllegalArgumentException("matmul: both operands need at least 1 dimension, got " + Shapes.str(a.shape)
                     + " x " + Shapes.str(b.shape) + " (use mul for a scalar)");
         }
+        int ka = a.shape[ra - 1];
+        int kb = b.shape[rb == 1 ? 0 : rb - 2];
+        if (ka != kb) {
+            throw new IllegalArgumentException("matmul: shapes " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape)
+                    + " do not align (" + ka + " != " + kb + ")");
+        }
         if (ra == 1 || rb == 1) {
             Tensor a2 = ra == 1 ? a.unsqueeze(0) : a;
             Tensor b2 = rb == 1 ? b.unsqueeze(-1) : b;
@@ -47,17 +53,13 @@ final class LinAlg {
             return c.squeeze(dims);
         }
         int m = a.shape[ra - 2];
-        int k = a.shape[ra - 1];
+        int k = ka;
         int n = b.shape[rb - 1];
-        if (k != b.shape[rb - 2]) {
-            throw new IllegalArgumentException("matmul: shapes " + Shapes.str(a.shape) + " and " + Shapes.str(b.shape)
-                    + " do not align (" + k + " != " + b.shape[rb - 2] + ")");
-        }
         if (ra > 2 && rb == 2 && mergeable(a)) {
             // a shared right operand: one GEMM over all the rows of a
             int[] shape = a.shape.clone();
             shape[ra - 1] = n;
-            return matmul(a.reshape(-1, k), b).reshape(shape);
+            return matmul(a.reshape(Shapes.numel(java.util.Arrays.copyOf(a.shape, ra - 1)), k), b).reshape(shape);
         }
         if (ra == 2 && rb == 2) {
             return matmul2d(a, b, m, n, k);

@@ -202,7 +202,7 @@ public final class OpCatalog {
                 x -> x[0].indexAdd(0, new int[] {2, 0, 2, 1}, x[1]), "$0.indexAdd(0, new int[] {2, 0, 2, 1}, $1)",
                 "$0.index_add(0, torch.tensor([2, 0, 2, 1]), $1)");
         add(c, "embedding", "embedding", Role.OTHER, List.of(index(5, 2, 3), in(5, 4)),
-                x -> Tensor.embedding(x[0], x[1], -1), "Tensor.embedding($0, $1, -1)", "F.embedding($0.long(), $1)");
+                x -> Tensor.embedding(x[0], x[1]), "Tensor.embedding($0, $1)", "F.embedding($0.long(), $1)");
         c.add(new Case("embedding_padding", "embedding", Role.OTHER, List.of(index(5, 2, 3), in(5, 4)),
                 x -> Tensor.embedding(x[0], x[1], 1), "Tensor.embedding($0, $1, 1)", "F.embedding($0.long(), $1, padding_idx=1)",
                 true, false));

@@ -67,6 +67,10 @@ final class Pointwise {
         if (b.shape.length == 0 && a.shape.length > 0) {
             return new Tensor[] {a, b.to(a.dtype)};
         }
+        if (a.shape.length == 0 && b.shape.length == 0) {
+            // two scalars of different dtypes: float64, as PyTorch promotes
+            return new Tensor[] {a.to(DType.F64), b.to(DType.F64)};
+        }
         return new Tensor[] {a, b};
     }
 
@@ -129,7 +133,7 @@ final class Pointwise {
             return g.sum().reshape(shape);
         }
         int last = g.shape.length == 0 ? 1 : g.shape[g.shape.length - 1];
-        if (shape.length > 0 && shape[shape.length - 1] == last && Shapes.numel(shape) == last) {
+        if (last > 0 && shape.length > 0 && shape[shape.length - 1] == last && Shapes.numel(shape) == last) {
             return g.reshape(-1, last).sum(0, false).reshape(shape);
         }
         // general: sum over the leading dimensions shape lacks, then over its size-1 dimensions
@@ -191,7 +195,7 @@ final class Pointwise {
         Tensor out = binary(Binary.MAXIMUM, a, b, "maximum");
         // d max(a, b) = (g * [a > b] + g/2 * [a == b], g * [b > a] + g/2 * [a == b])
         return Autograd.record("maximum", out, new Tensor[] {a, b}, g -> {
-            Tensor share = compare(a, b, (u, v) -> u > v ? 1 : u == v ? 0.5 : 0);
+            Tensor share = compare("maximum", a, b, (u, v) -> u > v ? 1 : u == v ? 0.5 : 0);
             return new Tensor[] {reduceTo(g.mul(share), a.shape), reduceTo(g.mul(share.rsub(1)), b.shape)};
         }, a, b);
     }
@@ -286,10 +290,10 @@ final class Pointwise {
      * 1 where pred(a, b) holds, else 0, on the broadcast shape, in a's dtype; not differentiable
      * (a step function), as PyTorch's comparison ops.
      */
-    static Tensor compare(Tensor x, Tensor y, DoubleBinaryOperator pred) {
+    static Tensor compare(String op, Tensor x, Tensor y, DoubleBinaryOperator pred) {
         Tensor[] p = promote(x, y);
-        checkDtypes("compare", p[0], p[1]);
-        int[] shape = Shapes.broadcast(p[0].shape, p[1].shape, "compare");
+        checkDtypes(op, p[0], p[1]);
+        int[] shape = Shapes.broadcast(p[0].shape, p[1].shape, op);
         Tensor a = expandCopy(p[0], shape);
         Tensor b = expandCopy(p[1], shape);
         Tensor out = Tensor.emptyLike(a, shape);

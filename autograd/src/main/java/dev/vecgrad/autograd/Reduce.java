@@ -14,12 +14,16 @@ final class Reduce {
     /** Checked, distinct dimensions as flags; null means all. */
     private static boolean[] reduced(Tensor x, int[] dims, String op) {
         boolean[] r = new boolean[x.shape.length];
-        if (dims == null) {
+        if (dims == null || dims.length == 0) {
+            // PyTorch 1.13 reduces over every dimension for an empty list too
             Arrays.fill(r, true);
             return r;
         }
         for (int d : dims) {
             int dd = Shapes.dim(d, x.shape.length, op);
+            if (x.shape.length == 0) {
+                continue; // a 0-d tensor reduced over "its" dimension 0 or -1 is itself, as in PyTorch
+            }
             if (r[dd]) {
                 throw new IllegalArgumentException(op + ": dimension " + d + " repeated in " + Arrays.toString(dims));
             }
@@ -134,6 +138,10 @@ final class Reduce {
         }
         if (x.numel() == 0) {
             throw new IllegalArgumentException("max: the tensor " + Shapes.str(x.shape) + " has no elements");
+        }
+        if (x.shape.length == 0 && dims != null) {
+            Shapes.dim(dims[0], 0, "max");
+            return max(x, null, keepDim);
         }
         Tensor c = x.contiguous();
         boolean[] r = reduced(x, dims, "max");

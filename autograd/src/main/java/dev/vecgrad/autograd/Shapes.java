@@ -54,11 +54,21 @@ final class Shapes {
 
     /** A dimension index, negative counting from the end, checked. */
     static int dim(int dim, int rank, String op) {
-        int dd = dim < 0 ? dim + rank : dim;
-        if (dd < 0 || dd >= Math.max(rank, 1) || (rank == 0 && dim != 0 && dim != -1)) {
-            throw new IllegalArgumentException(op + ": dimension " + dim + " out of range for a " + rank + "-D tensor");
+        int r = Math.max(rank, 1);
+        int dd = dim < 0 ? dim + r : dim;
+        if (dd < 0 || dd >= r) {
+            throw new IllegalArgumentException(op + ": dimension " + dim + " out of range for a " + rank + "-D tensor (allowed "
+                    + -r + " to " + (r - 1) + ")");
         }
         return dd;
+    }
+
+    /** As {@link #dim} for ops that need a real dimension: a 0-d tensor (a scalar) has none. */
+    static int realDim(int dim, int[] shape, String op) {
+        if (shape.length == 0) {
+            throw new IllegalArgumentException(op + ": the tensor is 0-d (a scalar) and has no dimension " + dim);
+        }
+        return dim(dim, shape.length, op);
     }
 
     /** Storage position of flat row-major element i. */

@@ -222,7 +222,7 @@ public final class Tensor {
 
     /** Size of dimension {@code dim} (negative counts from the end). */
     public int size(int dim) {
-        return shape[Shapes.dim(dim, shape.length, "size")];
+        return shape[Shapes.realDim(dim, shape, "size")];
     }
 
     public int dim() {
@@ -519,27 +519,27 @@ public final class Tensor {
 
     /** 1 where this &gt; other (broadcasting), else 0. */
     public Tensor gt(Tensor other) {
-        return Pointwise.compare(this, other, (a, b) -> a > b ? 1 : 0);
+        return Pointwise.compare("gt", this, other, (a, b) -> a > b ? 1 : 0);
     }
 
     public Tensor lt(Tensor other) {
-        return Pointwise.compare(this, other, (a, b) -> a < b ? 1 : 0);
+        return Pointwise.compare("lt", this, other, (a, b) -> a < b ? 1 : 0);
     }
 
     public Tensor ge(Tensor other) {
-        return Pointwise.compare(this, other, (a, b) -> a >= b ? 1 : 0);
+        return Pointwise.compare("ge", this, other, (a, b) -> a >= b ? 1 : 0);
     }
 
     public Tensor le(Tensor other) {
-        return Pointwise.compare(this, other, (a, b) -> a <= b ? 1 : 0);
+        return Pointwise.compare("le", this, other, (a, b) -> a <= b ? 1 : 0);
     }
 
     public Tensor eq(Tensor other) {
-        return Pointwise.compare(this, other, (a, b) -> a == b ? 1 : 0);
+        return Pointwise.compare("eq", this, other, (a, b) -> a == b ? 1 : 0);
     }
 
     public Tensor ne(Tensor other) {
-        return Pointwise.compare(this, other, (a, b) -> a != b ? 1 : 0);
+        return Pointwise.compare("ne", this, other, (a, b) -> a != b ? 1 : 0);
     }
 
     /** 1 where this &gt; s, else 0. */
@@ -747,14 +747,17 @@ public final class Tensor {
 
     /** All dimensions into one. */
     public Tensor flatten() {
-        return Views.reshape(this, new int[] {-1}, false);
+        return Views.reshape(this, new int[] {numel()}, false);
     }
 
     /** Dimensions startDim..end into one (like torch.flatten(x, start_dim)). */
     public Tensor flatten(int startDim) {
         int s = Shapes.dim(startDim, shape.length, "flatten");
+        if (shape.length == 0) {
+            return Views.reshape(this, new int[] {1}, false);
+        }
         int[] ns = Arrays.copyOf(shape, s + 1);
-        ns[s] = -1;
+        ns[s] = Shapes.numel(Arrays.copyOfRange(shape, s, shape.length));
         return Views.reshape(this, ns, false);
     }
 
@@ -795,10 +798,16 @@ public final class Tensor {
     /**
      * Rows of {@code weight} [V, D] picked by whole-number indices of any shape: the result is
      * [indices..., D], as {@code torch.nn.functional.embedding}. The gradient of weight adds
-     * up over repeated indices; rows equal to {@code paddingIdx} (or none if negative) get none.
+     * up over repeated indices; the row {@code paddingIdx} (negative counts from the end, as in
+     * PyTorch) gets none.
      */
     public static Tensor embedding(Tensor indices, Tensor weight, int paddingIdx) {
         return Indexing.embedding(indices, weight, paddingIdx);
+    }
+
+    /** {@link #embedding(Tensor, Tensor, int)} without a padding row. */
+    public static Tensor embedding(Tensor indices, Tensor weight) {
+        return Indexing.embedding(indices, weight, Indexing.NO_PADDING);
     }
 
     /** Concatenation along an existing dimension. */

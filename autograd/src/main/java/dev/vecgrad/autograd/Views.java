@@ -90,6 +90,10 @@ final class Views {
     static Tensor transpose(Tensor x, int d0, int d1) {
         int a = Shapes.dim(d0, x.shape.length, "transpose");
         int b = Shapes.dim(d1, x.shape.length, "transpose");
+        if (x.shape.length == 0) {
+            // d transpose(x) = g (a 0-d tensor is its own transpose)
+            return Autograd.record("transpose", view(x, x.shape, x.strides, x.offset), g -> new Tensor[] {g}, x);
+        }
         int[] shape = x.shape.clone();
         int[] strides = x.strides.clone();
         shape[a] = x.shape[b];
@@ -132,7 +136,8 @@ final class Views {
         if (!x.isContiguous()) {
             if (strictView) {
                 throw new IllegalStateException("view: the tensor " + Shapes.str(x.shape)
-                        + " is not contiguous (a transpose or slice of another); use reshape(), which copies");
+                        + " is not contiguous (a view of another with other strides: transpose, permute, slice, expand);"
+                        + " use reshape(), which copies");
             }
             src = x.contiguous();
         }
@@ -207,7 +212,9 @@ final class Views {
         } else {
             for (int dim : dims) {
                 int d = Shapes.dim(dim, rank, "squeeze");
-                drop[d] = rank > 0 && x.shape[d] == 1;
+                if (rank > 0) {
+                    drop[d] = x.shape[d] == 1;
+                }
             }
         }
         int n = 0;
@@ -240,14 +247,17 @@ final class Views {
         int lead = sizes.length - rank;
         int[] shape = sizes.clone();
         for (int k = 0; k < sizes.length; k++) {
-            int own = k < lead ? -2 : x.shape[k - lead];
+            boolean added = k < lead;
+            int own = added ? 1 : x.shape[k - lead];
             if (sizes[k] == -1) {
-                if (own == -2) {
+                if (added) {
                     throw new IllegalArgumentException("expand: -1 is not allowed for the new leading dimension " + k + " in "
                             + Shapes.str(sizes));
                 }
                 shape[k] = own;
-            } else if (sizes[k] < 0 || (own != -2 && own != 1 && own != sizes[k])) {
+            } else if (sizes[k] < 0) {
+                throw new IllegalArgumentException("expand: invalid size " + sizes[k] + " in " + Shapes.str(sizes));
+            } else if (own != 1 && own != sizes[k]) {
                 throw new IllegalArgumentException("expand: the tensor " + Shapes.str(x.shape) + " cannot be expanded to "
                         + Shapes.str(sizes) + " (dimension " + k + ": " + own + " vs " + sizes[k] + "; only size-1 dimensions expand)");
             }
@@ -260,7 +270,7 @@ final class Views {
     }
 
     static Tensor slice(Tensor x, int dim, int start, int end) {
-        int dd = Shapes.dim(dim, x.shape.length, "slice");
+        int dd = Shapes.realDim(dim, x.shape, "slice");
         int size = x.shape[dd];
         if (start < 0 || end > size || start > end) {
             throw new IllegalArgumentException("slice: range [" + start + ", " + end + ") out of bounds for dimension "
@@ -303,7 +313,7 @@ final class Views {
     }
 
     static Tensor indexSelect(Tensor x, int dim, int[] index) {
-        int dd = Shapes.dim(dim, x.shape.length, "indexSelect");
+        int dd = Shapes.realDim(dim, x.shape, "indexSelect");
         int size = x.shape[dd];
         for (int i : index) {
             if (i < 0 || i >= size) {
@@ -342,7 +352,7 @@ final class Views {
             throw new IllegalArgumentException("cat: no tensors");
         }
         Tensor first = tensors.get(0);
-        int dd = Shapes.dim(dim, first.shape.length, "cat");
+        int dd = Shapes.realDim(dim, first.shape, "cat");
         int[] shape = first.shape.clone();
         shape[dd] = 0;
         for (int t = 0; t < tensors.size(); t++) {
@@ -403,7 +413,7 @@ final class Views {
 
     /** Views of consecutive pieces along dim with the given sizes (which must add up to the dimension). */
     static List<Tensor> split(Tensor x, int[] sizes, int dim) {
-        int dd = Shapes.dim(dim, x.shape.length, "split");
+        int dd = Shapes.realDim(dim, x.shape, "split");
         long total = 0;
         for (int s : sizes) {
             if (s < 0) {
@@ -426,12 +436,12 @@ final class Views {
 
     /** Pieces of {@code size} along dim, the last one smaller when size does not divide it (PyTorch's split(int)). */
     static List<Tensor> split(Tensor x, int size, int dim) {
-        int dd = Shapes.dim(dim, x.shape.length, "split");
+        int dd = Shapes.realDim(dim, x.shape, "split");
         if (size <= 0) {
             throw new IllegalArgumentException("split: the piece size must be positive, got " + size);
         }
         int n = x.shape[dd];
-        int pieces = Math.max(1, (n + size - 1) / size);
+        int pieces = n == 0 ? 1 : (n - 1) / size + 1;
         int[] sizes = new int[pieces];
         for (int i = 0; i < pieces; i++) {
             sizes[i] = Math.min(size, n - i * size);
@@ -444,8 +454,8 @@ final class Views {
         if (chunks <= 0) {
             throw new IllegalArgumentException("chunk: the number of chunks must be positive, got " + chunks);
         }
-        int dd = Shapes.dim(dim, x.shape.length, "chunk");
+        int dd = Shapes.realDim(dim, x.shape, "chunk");
         int n = x.shape[dd];
-        return split(x, Math.max(1, (n + chunks - 1) / chunks), dd);
+        return split(x, n == 0 ? 1 : (n - 1) / chunks + 1, dd);
     }
 }

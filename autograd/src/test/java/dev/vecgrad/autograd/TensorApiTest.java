@@ -181,10 +181,10 @@ class TensorApiTest {
         assertArrayEquals(new float[] {1, -1, 3}, v.maskedFill(v.gt(4), -1).toFloatArray());
         assertArrayEquals(new float[] {1, 0, 3}, Tensor.where(v.lt(4), v, Tensor.scalar(0f)).toFloatArray());
         Tensor table = Tensor.of(new float[] {0, 0, 1, 1, 2, 2}, 3, 2);
-        Tensor rows = Tensor.embedding(Tensor.of(new float[] {2, 0, 2, 1}, 2, 2), table, -1);
+        Tensor rows = Tensor.embedding(Tensor.of(new float[] {2, 0, 2, 1}, 2, 2), table);
         assertArrayEquals(new int[] {2, 2, 2}, rows.shape());
         assertArrayEquals(new float[] {2, 2, 0, 0, 2, 2, 1, 1}, rows.toFloatArray());
-        var bad = assertThrows(IndexOutOfBoundsException.class, () -> Tensor.embedding(Tensor.of(new float[] {3}, 1), table, -1));
+        var bad = assertThrows(IndexOutOfBoundsException.class, () -> Tensor.embedding(Tensor.of(new float[] {3}, 1), table));
         assertEquals("embedding: index 3.0 (element 0 of the index [1]) is not a whole number in [0, 3) for an embedding of 3 rows",
                 bad.getMessage());
         assertThrows(IllegalArgumentException.class, () -> v.maskedFill(Tensor.of(new float[] {0.5f, 0, 1}, 3), 0));
@@ -248,5 +248,68 @@ class TensorApiTest {
                 assertEquals(best, got[o], "dim " + dim + " position " + o);
             }
         }
+    }
+
+    @Test
+    void aBackwardThatFailsHalfWayLeavesNothingForTheNextOne() {
+        Tensor w = Tensor.ones(DType.F64, 2).requiresGrad(true);
+        Tensor e = w.exp();
+        Tensor loss = e.sum().add(w.sum());
+        e.copyFrom(Tensor.zeros(DType.F64, 2));
+        assertThrows(IllegalStateException.class, loss::backward);
+        w.zeroGrad();
+        w.sum().backward();
+        assertArrayEquals(new double[] {1, 1}, w.grad().toDoubleArray());
+    }
+
+    @Test
+    void aFunctionKeepsItsOwnCopyOfTheInputArray() {
+        Tensor x = f64(1, 2).requiresGrad(true);
+        Tensor z = f64(5, 5).requiresGrad(true);
+        Tensor[] args = {x};
+        Tensor y = SWISH.apply(args);
+        args[0] = z;
+        y.sum().backward();
+        assertTrue(x.grad() != null && z.grad() == null, "backward goes to the tensor given at apply time");
+    }
+
+    @Test
+    void emptyTensorsAndScalarsBehaveAsInPyTorch() {
+        Tensor a = Tensor.zeros(DType.F64, 2, 0).requiresGrad(true);
+        Tensor b = Tensor.zeros(DType.F64, 0).requiresGrad(true);
+        a.add(b).sum().backward();
+        assertArrayEquals(new int[] {0}, b.grad().shape());
+        Tensor c = Tensor.zeros(DType.F64, 1, 0).requiresGrad(true);
+        c.expand(3, 0).sum().backward();
+        assertArrayEquals(new int[] {1, 0}, c.grad().shape());
+        assertArrayEquals(new int[] {0, 12}, Tensor.zeros(0, 3, 4).flatten(1).shape());
+        assertArrayEquals(new int[] {2, 1, 5}, Tensor.zeros(2, 1, 0).matmul(Tensor.zeros(0, 5)).shape());
+
+        Tensor s = Tensor.scalar(2f);
+        assertEquals("tensor(1.)", s.softmax(-1).toString());
+        assertEquals(2, s.sum(0, false).item());
+        assertEquals(2, s.max(0, false).item());
+        assertArrayEquals(new int[] {}, s.squeeze(0).shape());
+        assertArrayEquals(new int[] {}, s.transpose(0, -1).shape());
+        assertArrayEquals(new int[] {1}, s.flatten().shape());
+        var e = assertThrows(IllegalArgumentException.class, () -> s.size(0));
+        assertEquals("size: the tensor is 0-d (a scalar) and has no dimension 0", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> s.slice(0, 0, 1));
+        assertEquals(DType.F64, Tensor.scalar(1f).add(Tensor.scalar(1.0)).dtype(), "two scalars promote to float64");
+        assertEquals(21, Tensor.arange(0, 7, 1).reshape(1, 7).sum(new int[0], false).item(), "an empty dim list sums everything");
+    }
+
+    @Test
+    void scatterAddEmbeddingAndExpandSayWhatIsWrong() {
+        Tensor src = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
+        var e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(3).scatterAdd(0, Tensor.of(new float[] {0, 1}, 2), src));
+        assertEquals("scatterAdd: src [2, 2] must have the rank of the index [2]", e.getMessage());
+        Tensor table = Tensor.of(new double[] {0, 0, 1, 1, 2, 2}, 3, 2).requiresGrad(true);
+        Tensor.embedding(Tensor.of(new float[] {2, 0, 2}, 3), table, -1).sum().backward();
+        assertArrayEquals(new double[] {1, 1, 0, 0, 0, 0}, table.grad().toDoubleArray(), "padding -1 is the last row, as in PyTorch");
+        var x = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(4).expand(-5, 4));
+        assertEquals("expand: invalid size -5 in [-5, 4]", x.getMessage());
+        var m = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(3).matmul(Tensor.zeros(4)));
+        assertEquals("matmul: shapes [3] and [4] do not align (3 != 4)", m.getMessage());
     }
 }
