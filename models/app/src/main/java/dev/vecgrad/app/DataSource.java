@@ -90,53 +90,11 @@ record DataSource(String name, Path dir, int samples, double noise, long seed) {
         if (FashionMnist.isPresent(dir)) {
             return true;
         }
-        if (!mayInstall || !dir.equals(FashionMnist.SYSTEM_DIR) || !isRoot() || findOnPath("apt-get") == null) {
+        if (!mayInstall || !dir.equals(FashionMnist.SYSTEM_DIR) || !Packages.canInstall()) {
             return false;
         }
         log.println("Fashion-MNIST is not in " + dir + "; installing Debian's " + FashionMnist.DEBIAN_PACKAGE + " with apt-get");
-        if (!run(log, "apt-get", "install", "-y", "-q", FashionMnist.DEBIAN_PACKAGE)) {
-            run(log, "apt-get", "update", "-q");
-            run(log, "apt-get", "install", "-y", "-q", FashionMnist.DEBIAN_PACKAGE);
-        }
+        Packages.install(FashionMnist.DEBIAN_PACKAGE, log);
         return FashionMnist.isPresent(dir);
-    }
-
-    private static boolean isRoot() {
-        try {
-            Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-            return uid instanceof Integer i && i == 0;
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return "root".equals(System.getProperty("user.name"));
-        }
-    }
-
-    private static Path findOnPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String d : path.split(java.io.File.pathSeparator)) {
-            Path p = Path.of(d, program);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    private static boolean run(PrintStream log, String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            try (var in = p.getInputStream()) {
-                in.transferTo(log);
-            }
-            return p.waitFor() == 0;
-        } catch (IOException e) {
-            log.println("could not run " + command[0] + ": " + e.getMessage());
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

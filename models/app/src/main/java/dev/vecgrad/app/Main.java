@@ -6,12 +6,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The command line of the application jar (vecgrad.jar): {@code demo}, {@code train}, {@code predict}. The
+ * The command line of the application jar (vecgrad.jar): {@code demo}, {@code train}, {@code predict}, {@code graph}. The
  * {@code ./vecgrad} launcher calls it. A failure prints one line naming the problem on
  * standard error and exits with 1; a bad option prints the usage and exits with 2.
  */
 @Command(name = "vecgrad", mixinStandardHelpOptions = true,
-        subcommands = {DemoCommand.class, TrainCommand.class, PredictCommand.class},
+        subcommands = {DemoCommand.class, TrainCommand.class, PredictCommand.class, GraphCommand.class},
         description = "Trains and runs vecgrad's zoo models from the command line.")
 public final class Main implements Runnable {
 

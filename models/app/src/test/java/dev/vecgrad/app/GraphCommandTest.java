@@ -1,0 +1,129 @@
+package dev.vecgrad.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ./vecgrad graph: the notes' three graphs, their gradients, the picture, and bad input. */
+class GraphCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private CliTest.Result graph(String... args) {
+        return CliTest.run(java.util.stream.Stream.concat(java.util.stream.Stream.of("graph"), Arrays.stream(args))
+                .toArray(String[]::new));
+    }
+
+    @Test
+    void reluOfWxPlusBPrintsTheNotesGradients() throws Exception {
+        Path out = dir.resolve("relu.dot");
+        CliTest.Result r = graph("relu(w*x + b)", "--set", "w=2,x=3,b=1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("value = 7", "dw = 3", "dx = 2", "db = 1", "wrote " + out), r.lines());
+        String dot = Files.readString(out);
+        assertTrue(dot.contains("label=\"w\\n2\\ngrad 3\""), dot);
+        assertTrue(dot.contains("label=\"relu\\n7\""), dot);
+    }
+
+    @Test
+    void theSinglePathAndTheSharedWeightAgreeWithTheChainRuleByHand() {
+        double w = 0.5;
+        double x = 2;
+        double y = 1;
+        double o1 = 1 / (1 + Math.exp(-w * x));
+        double single = 2 * (o1 - y) * o1 * (1 - o1) * x;
+        CliTest.Result r = graph("(sigmoid(w1*x1) - y)^2", "--set", "w1=0.5,x1=2,y=1", "--wrt", "w1", "--out",
+                dir.resolve("a.dot").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(single, Double.parseDouble(r.lines().get(1).substring("dw1 = ".length())), 1e-9);
+
+        double a1 = o1;
+        double a2 = Math.tanh(w * x);
+        double o = 1 / (1 + Math.exp(-(a1 + a2)));
+        double shared = 2 * (o - y) * o * (1 - o) * (a1 * (1 - a1) * x + (1 - a2 * a2) * x);
+        r = graph("(sigmoid(sigmoid(w1*x1) + tanh(w1*x1)) - y)^2", "--set", "w1=0.5,x1=2,y=1", "--wrt", "w1", "--out",
+                dir.resolve("b.dot").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(shared, Double.parseDouble(r.lines().get(1).substring("dw1 = ".length())), 1e-9);
+    }
+
+    @Test
+    void vectorsPrecedenceAndSum() {
+        CliTest.Result r = graph("sum(x^2) - 2*-x^2 / 4", "--set", "x=[1 2 3]", "--out", dir.resolve("v.dot").toString());
+        assertEquals(2, r.code(), "a vector result must be summed: " + r.out());
+        assertEquals("vecgrad graph: the expression has 3 values (shape [3]); wrap it in sum(...) to get one", r.err().strip());
+        r = graph("sum(x^2 + 2*-x^2 / 4)", "--set", "x=[1 2 3]", "--out", dir.resolve("v.dot").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("value = 7", "dx = [1, 2, 3]"), r.lines().subList(0, 2), "d/dx (x^2 - x^2/2) = x");
+    }
+
+    @Test
+    void badInputExitsWithTwoAndOneLineNamingTheProblem() {
+        String[][] cases = {
+            {"relu(w*x + ", "--set", "w=1,x=1", "column 12: the expression ends where a value was expected"},
+            {"relu(w*x", "--set", "w=1,x=1", "column 9: expected ')' to close relu("},
+            {"swish(w)", "--set", "w=1", "column 1: unknown function 'swish' (known: abs, exp, gelu, log, neg, relu, sigmoid, softplus,"
+                    + " sqrt, sum, tanh)"},
+            {"w ^ x", "--set", "w=1,x=1", "column 5: the exponent after '^' must be a number"},
+            {"w * $", "--set", "w=1", "column 5: unexpected '$' where a value was expected"},
+            {"w * x", "--set", "w=1", "no value for 'x': give it with --set x=..."},
+            {"w", "--set", "w=1,z=2", "--set: 'z' is not in the expression (its names: w)"},
+            {"w", "--set", "w=abc", "--set: the value of 'w' is not a finite number or [n n ...]: 'abc'"},
+            {"w", "--set", "w=1", "--wrt", "q", "--wrt: 'q' is not in the expression (its names: w)"},
+            {"w", "--set", "w=1", "--out", "picture.jpg", "--out: 'picture.jpg' must end in .png, .svg or .dot"},
+        };
+        for (String[] c : cases) {
+            String[] args = Arrays.copyOf(c, c.length - 1);
+            CliTest.Result r = c[c.length - 1].startsWith("--out") ? graph(args) : graph(append(args, "--out", dir.resolve("x.dot").toString()));
+            assertEquals(2, r.code(), Arrays.toString(c) + ": " + r.out() + r.err());
+            assertEquals("vecgrad graph: " + c[c.length - 1], r.err().strip(), Arrays.toString(c));
+            assertEquals("", r.out(), "nothing printed before the error");
+        }
+        assertFalse(Files.exists(dir.resolve("x.dot")), "nothing written");
+    }
+
+    private static String[] append(String[] a, String... more) {
+        String[] out = Arrays.copyOf(a, a.length + more.length);
+        System.arraycopy(more, 0, out, a.length, more.length);
+        return out;
+    }
+
+    @Test
+    void aPngWhenGraphvizIsThereElseTheDotFileAndHowToRenderIt() throws Exception {
+        Path png = dir.resolve("g.png");
+        boolean haveDot = Packages.findOnPath("dot") != null;
+        CliTest.Result r = graph("relu(w*x + b)", "--set", "w=2,x=3,b=1", "--out", png.toString(), "--no-install");
+        assertEquals(0, r.code(), r.err());
+        if (haveDot) {
+            byte[] head = Arrays.copyOf(Files.readAllBytes(png), 8);
+            assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, head);
+        } else {
+            assertTrue(Files.exists(dir.resolve("g.dot")));
+            assertTrue(r.out().contains("render it with: dot -Tpng"), r.out());
+        }
+        Assumptions.assumeTrue(haveDot, "Graphviz is not installed: the PNG path was not exercised");
+    }
+
+    @Test
+    void aNetworksStepIsDrawnCollapsedWithParameterNames() throws Exception {
+        Path out = dir.resolve("mlp.dot");
+        CliTest.Result r = graph("--mlp", "784,128,64,10", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.lines().get(0).contains("22 nodes, 21 edges"), r.out());
+        String dot = Files.readString(out);
+        assertTrue(dot.contains("label=\"stack.0.weight\\n[128, 784]\\ngrad [128, 784]\""), dot);
+        assertTrue(dot.contains("label=\"input\\n[64, 784]\""), dot);
+        assertTrue(dot.contains("label=\"nll\\n[64]\""), dot);
+        assertEquals(2, graph("relu(w)", "--mlp", "4,2", "--set", "w=1").code(), "an expression or --mlp, not both");
+    }
+}
