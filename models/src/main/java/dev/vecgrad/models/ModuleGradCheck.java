@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * {@link GradCheck} for a module: the gradients of L = sum(w * module(x)) (w fixed random
@@ -23,17 +24,35 @@ public final class ModuleGradCheck {
      * @throws AssertionError naming the tensor (input or parameter name), the element, both values and the error
      */
     public static void check(Module module, Tensor input) {
-        if (input.dtype() != DType.F64) {
-            throw new IllegalArgumentException("ModuleGradCheck: the input is " + input.dtype().torchName() + ", use float64");
+        check(module, x -> module.forward(x[0]), input);
+    }
+
+    /**
+     * The same for a module with several inputs or a state: {@code forward} computes its output
+     * from the inputs (e.g. {@code x -> lstm.forward(x[0], new State(x[1], x[2])).output()});
+     * gradients are checked for every input and every parameter.
+     *
+     * @throws IllegalArgumentException if an input is not float64
+     * @throws AssertionError naming the tensor ("input k" or the parameter's name), the element, both values and the error
+     */
+    public static void check(Module module, Function<Tensor[], Tensor> forward, Tensor... inputs) {
+        List<String> names = new ArrayList<>();
+        List<Tensor> tensors = new ArrayList<>();
+        Tensor[] xs = new Tensor[inputs.length];
+        for (int k = 0; k < inputs.length; k++) {
+            if (inputs[k].dtype() != DType.F64) {
+                throw new IllegalArgumentException("ModuleGradCheck: input " + k + " is " + inputs[k].dtype().torchName()
+                        + ", use float64");
+            }
+            xs[k] = inputs[k].detach().mul(1.0).requiresGrad(true);
+            names.add(inputs.length == 1 ? "input" : "input " + k);
+            tensors.add(xs[k]);
         }
-        Tensor x = input.detach().mul(1.0).requiresGrad(true);
-        List<String> names = new ArrayList<>(List.of("input"));
-        List<Tensor> tensors = new ArrayList<>(List.of(x));
         module.namedParameters().forEach((name, p) -> {
             names.add(name);
             tensors.add(p);
         });
-        Tensor y = module.forward(x);
+        Tensor y = forward.apply(xs);
         Tensor w = weights(y.numel(), y.shape());
         module.zeroGrad();
         y.mul(w).sum().backward();
@@ -45,9 +64,9 @@ public final class ModuleGradCheck {
             for (int i = 0; i < t.numel(); i++) {
                 double saved = data[off + i];
                 data[off + i] = saved + GradCheck.EPS;
-                double plus = loss(module, x, w);
+                double plus = loss(forward, xs, w);
                 data[off + i] = saved - GradCheck.EPS;
-                double minus = loss(module, x, w);
+                double minus = loss(forward, xs, w);
                 data[off + i] = saved;
                 double numeric = (plus - minus) / (2 * GradCheck.EPS);
                 double err = Math.abs(analytic[i] - numeric);
@@ -59,9 +78,9 @@ public final class ModuleGradCheck {
         }
     }
 
-    private static double loss(Module module, Tensor x, Tensor w) {
+    private static double loss(Function<Tensor[], Tensor> forward, Tensor[] xs, Tensor w) {
         try (var g = Grad.disabled()) {
-            return module.forward(x).mul(w).sum().item();
+            return forward.apply(xs).mul(w).sum().item();
         }
     }
 
