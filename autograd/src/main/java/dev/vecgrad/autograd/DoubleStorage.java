@@ -156,9 +156,9 @@ final class DoubleStorage extends Storage {
     }
 
     @Override
-    void gemm(boolean ta, boolean tb, int m, int n, int k, int ao, int lda, Storage b, int bo, int ldb, Storage c, int co,
-            int ldc) {
-        Gemm.dgemm(ta, tb, m, n, k, 1, a, ao, lda, ((DoubleStorage) b).a, bo, ldb, 0, ((DoubleStorage) c).a, co, ldc);
+    void gemm(boolean ta, boolean tb, int m, int n, int k, int ao, int lda, Storage b, int bo, int ldb, double beta, Storage c,
+            int co, int ldc) {
+        Gemm.dgemm(ta, tb, m, n, k, 1, a, ao, lda, ((DoubleStorage) b).a, bo, ldb, beta, ((DoubleStorage) c).a, co, ldc);
     }
 
     @Override

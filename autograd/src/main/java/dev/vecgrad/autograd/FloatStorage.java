@@ -155,9 +155,9 @@ final class FloatStorage extends Storage {
     }
 
     @Override
-    void gemm(boolean ta, boolean tb, int m, int n, int k, int ao, int lda, Storage b, int bo, int ldb, Storage c, int co,
-            int ldc) {
-        Gemm.sgemm(ta, tb, m, n, k, 1f, a, ao, lda, ((FloatStorage) b).a, bo, ldb, 0f, ((FloatStorage) c).a, co, ldc);
+    void gemm(boolean ta, boolean tb, int m, int n, int k, int ao, int lda, Storage b, int bo, int ldb, double beta, Storage c,
+            int co, int ldc) {
+        Gemm.sgemm(ta, tb, m, n, k, 1f, a, ao, lda, ((FloatStorage) b).a, bo, ldb, (float) beta, ((FloatStorage) c).a, co, ldc);
     }
 
     @Override

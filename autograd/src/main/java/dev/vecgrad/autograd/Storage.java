@@ -88,9 +88,15 @@ abstract sealed class Storage permits FloatStorage, DoubleStorage {
 
     abstract int argmax(int off, int n);
 
-    /** c = op(a) op(b) with this as a, BLAS semantics, alpha 1, beta 0. */
-    abstract void gemm(boolean ta, boolean tb, int m, int n, int k, int ao, int lda, Storage b, int bo, int ldb, Storage c,
-            int co, int ldc);
+    /** c = op(a) op(b) + beta c with this as a, BLAS semantics, alpha 1, beta 0 or 1. */
+    abstract void gemm(boolean ta, boolean tb, int m, int n, int k, int ao, int lda, Storage b, int bo, int ldb, double beta,
+            Storage c, int co, int ldc);
+
+    /** c = op(a) op(b) with this as a. */
+    final void gemm(boolean ta, boolean tb, int m, int n, int k, int ao, int lda, Storage b, int bo, int ldb, Storage c, int co,
+            int ldc) {
+        gemm(ta, tb, m, n, k, ao, lda, b, bo, ldb, 0, c, co, ldc);
+    }
 
     /** The fused Adam update of {@code Elementwise.adamStep}. */
     abstract void adamStep(int po, Storage g, int go, Storage m, int mo, Storage v, int vo, double stepSize, double beta1,

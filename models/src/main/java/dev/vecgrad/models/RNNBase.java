@@ -1,6 +1,7 @@
 package dev.vecgrad.models;
 
 import dev.vecgrad.autograd.DType;
+import dev.vecgrad.autograd.RecurrentOps;
 import dev.vecgrad.autograd.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +19,8 @@ import java.util.Random;
  * ways by name.
  *
  * <p>Each layer computes its input projection for all time steps in one GEMM, then one GEMM
- * per step for the recurrence. The output is [T, B, D * H] (D = 2 when bidirectional), the
+ * per step for the recurrence; the LSTM runs its recurrence as one fused op
+ * ({@link RecurrentOps#lstm}), RNN and GRU as composed tensor ops. The output is [T, B, D * H] (D = 2 when bidirectional), the
  * final state [numLayers * D, B, H] (LSTM: and the cell state). Dropout between layers acts in
  * training mode only.
  *
@@ -149,6 +151,14 @@ public abstract class RNNBase extends Module {
                     proj = proj.add(w[2]);
                 }
                 proj = proj.reshape(steps, batch, mode.gates * hiddenSize);
+                if (mode == Mode.LSTM) {
+                    // the fused LSTM: one node for the whole sequence, gates and cell update fused
+                    Tensor packed = RecurrentOps.lstm(proj, w[1], w[3], h, c, lengths, d == 1);
+                    outs[d] = packed.slice(0, 0, steps);
+                    hs.add(packed.slice(0, steps, steps + 1).squeeze(0));
+                    cs.add(packed.slice(0, steps + 1, steps + 2).squeeze(0));
+                    continue;
+                }
                 Tensor[] out = new Tensor[steps];
                 for (int s = 0; s < steps; s++) {
                     int t = d == 0 ? s : steps - 1 - s;
