@@ -183,4 +183,148 @@ public final class RecurrentOps {
             return grads;
         }
     }
+
+    /**
+     * One GRU layer in one direction over all steps (PyTorch's gates r, z, n):
+     * r = sigma(x_r + h_r), z = sigma(x_z + h_z), n = tanh(x_n + r h_n), h' = n + z (h - n),
+     * with x = proj[t] (input projection and b_ih) and h_* = h W_hh^T + b_hh.
+     *
+     * @return [T + 1, B, H]: the outputs of steps 0 to T-1, then the final h
+     * @see #lstm for the arguments
+     */
+    public static Tensor gru(Tensor proj, Tensor whh, Tensor bhh, Tensor h0, int[] lengths, boolean reverse) {
+        int steps = proj.size(0);
+        int batch = proj.size(1);
+        int hidden = whh.size(1);
+        if (proj.dim() != 3 || proj.size(2) != 3 * hidden || whh.size(0) != 3 * hidden || !same(h0, batch, hidden)
+                || (bhh != null && (bhh.dim() != 1 || bhh.size(0) != 3 * hidden))) {
+            throw new IllegalArgumentException("gru: expects proj [T, B, 3H], whh [3H, H], bhh [3H], h0 [B, H]; got "
+                    + Shapes.str(proj.shape) + ", " + Shapes.str(whh.shape) + ", " + (bhh == null ? "no bias" : Shapes.str(bhh.shape))
+                    + ", " + Shapes.str(h0.shape));
+        }
+        FusedGru op = new FusedGru(steps, batch, hidden, lengths == null ? null : lengths.clone(), reverse, bhh != null);
+        Function f = Function.of("gru", op::forward, op::backward);
+        return bhh == null ? f.apply(proj, whh, h0) : f.apply(proj, whh, h0, bhh);
+    }
+
+    private record FusedGru(int steps, int batch, int hidden, int[] lengths, boolean reverse, boolean bias) {
+
+        private boolean active(int t, int b) {
+            return lengths == null || t < lengths[b];
+        }
+
+        private int step(int s) {
+            return reverse ? steps - 1 - s : s;
+        }
+
+        Tensor forward(Context ctx, Tensor[] in) {
+            Tensor proj = in[0].contiguous();
+            Tensor whh = in[1].contiguous();
+            Tensor whhT = Views.copyRaw(whh.t());
+            int g3 = 3 * hidden;
+            int bh = batch * hidden;
+            Tensor gates = Tensor.emptyLike(proj, steps, batch, g3);   // r, z, n after their activations
+            Tensor hn = Tensor.emptyLike(proj, steps, batch, hidden);  // h W_hn^T + b_hn
+            Tensor hPrev = Tensor.emptyLike(proj, steps, batch, hidden);
+            Tensor out = Tensor.emptyLike(proj, steps + 1, batch, hidden);
+            Tensor hp = Tensor.emptyLike(proj, batch, g3);
+            Tensor diff = Tensor.emptyLike(proj, hidden);
+            Tensor h = Views.copyRaw(in[2].contiguous());
+            Storage gs = gates.storage;
+            Storage ps = hp.storage;
+            for (int s = 0; s < steps; s++) {
+                int t = step(s);
+                int go = t * batch * g3;
+                int ho = t * bh;
+                h.storage.copyTo(0, hPrev.storage, ho, bh);
+                proj.storage.copyTo(proj.offset + go, gs, go, batch * g3);
+                h.storage.gemm(false, false, batch, g3, hidden, 0, hidden, whhT.storage, 0, g3, 0, ps, 0, g3);
+                if (bias) {
+                    Tensor bhh = in[3].contiguous();
+                    ps.rowVector(true, 0, batch, g3, bhh.storage, bhh.offset, ps, 0);
+                }
+                for (int b = 0; b < batch; b++) {
+                    int r = go + b * g3;
+                    int p = b * g3;
+                    int cb = ho + b * hidden;
+                    gs.zip(Binary.ADD, 0, r, ps, p, gs, r, 2 * hidden);                       // x_r + h_r, x_z + h_z
+                    gs.map(Unary.SIGMOID, 0, 0, r, gs, r, 2 * hidden);                       // r, z
+                    ps.copyTo(p + 2 * hidden, hn.storage, cb, hidden);                       // h_n kept for backward
+                    gs.mulAdd(r, ps, p + 2 * hidden, gs, r + 2 * hidden, hidden);             // x_n + r h_n
+                    gs.map(Unary.TANH, 0, 0, r + 2 * hidden, gs, r + 2 * hidden, hidden);     // n
+                    if (active(t, b)) {
+                        h.storage.zip(Binary.SUB, 0, b * hidden, gs, r + 2 * hidden, diff.storage, 0, hidden); // h - n
+                        gs.copyTo(r + 2 * hidden, out.storage, cb, hidden);
+                        gs.mulAdd(r + hidden, diff.storage, 0, out.storage, cb, hidden);       // h' = n + z (h - n)
+                        out.storage.copyTo(cb, h.storage, b * hidden, hidden);
+                    }
+                }
+            }
+            h.storage.copyTo(0, out.storage, steps * bh, bh);
+            ctx.saveForBackward(whh, gates, hn, hPrev);
+            return out;
+        }
+
+        Tensor[] backward(Context ctx, Tensor gradOut) {
+            Tensor whh = ctx.saved(0);
+            Tensor gates = ctx.saved(1);
+            Tensor hn = ctx.saved(2);
+            Tensor hPrev = ctx.saved(3);
+            Tensor g = gradOut.contiguous();
+            int g3 = 3 * hidden;
+            int bh = batch * hidden;
+            Storage gs = gates.storage;
+            Tensor dx = Tensor.emptyLike(gates, steps, batch, g3);   // d proj: d r, d z, d n pre-activations
+            Tensor dhp = Tensor.emptyLike(gates, steps, batch, g3);  // d (h W_hh^T + b_hh)
+            Tensor dh = Tensor.emptyLike(gates, batch, hidden);
+            Tensor dhPrev = Tensor.emptyLike(gates, batch, hidden);
+            Tensor t1 = Tensor.emptyLike(gates, hidden);
+            Tensor t2 = Tensor.emptyLike(gates, hidden);
+            Storage a = t1.storage;
+            Storage e = t2.storage;
+            g.storage.copyTo(g.offset + steps * bh, dh.storage, 0, bh);
+            for (int s = steps - 1; s >= 0; s--) {
+                int t = step(s);
+                int go = t * batch * g3;
+                int ho = t * bh;
+                for (int b = 0; b < batch; b++) {
+                    int hb = b * hidden;
+                    if (!active(t, b)) {
+                        dh.storage.copyTo(hb, dhPrev.storage, hb, hidden);   // a finished sequence passes dh through
+                        continue;
+                    }
+                    int r = go + b * g3;
+                    int cb = ho + b * hidden;
+                    Storage x = dx.storage;
+                    Storage q = dhp.storage;
+                    g.storage.axpy(1, g.offset + cb, dh.storage, hb, hidden);                   // dh += d out_t
+                    hPrev.storage.zip(Binary.SUB, 0, cb, gs, r + 2 * hidden, a, 0, hidden);      // h - n
+                    dh.storage.zip(Binary.MUL, 0, hb, a, 0, a, 0, hidden);                       // d z = dh (h - n)
+                    gs.zip(Binary.SIGMOID_BACKWARD, 0, r + hidden, a, 0, x, r + hidden, hidden);
+                    dh.storage.zip(Binary.MUL, 0, hb, gs, r + hidden, dhPrev.storage, hb, hidden); // dh_prev = dh z (+ below)
+                    dh.storage.zip(Binary.SUB, 0, hb, dhPrev.storage, hb, e, 0, hidden);          // d n = dh (1 - z)
+                    gs.zip(Binary.TANH_BACKWARD, 0, r + 2 * hidden, e, 0, x, r + 2 * hidden, hidden);
+                    x.zip(Binary.MUL, 0, r + 2 * hidden, hn.storage, cb, a, 0, hidden);          // d r = d n_pre h_n
+                    gs.zip(Binary.SIGMOID_BACKWARD, 0, r, a, 0, x, r, hidden);
+                    x.copyTo(r, q, r, 2 * hidden);                                              // d h_r, d h_z
+                    x.zip(Binary.MUL, 0, r + 2 * hidden, gs, r, q, r + 2 * hidden, hidden);      // d h_n = d n_pre r
+                }
+                // dh_prev += d h_* W_hh, for the sequences still running
+                dhp.storage.gemm(false, false, batch, hidden, g3, go, g3, whh.storage, whh.offset, hidden, 1, dhPrev.storage, 0, hidden);
+                dhPrev.storage.copyTo(0, dh.storage, 0, bh);
+            }
+            Tensor dW = Tensor.emptyLike(gates, g3, hidden);
+            dhp.storage.gemm(true, false, g3, hidden, steps * batch, 0, g3, hPrev.storage, 0, hidden, 0, dW.storage, 0, hidden);
+            Tensor[] grads = new Tensor[bias ? 4 : 3];
+            grads[0] = dx;
+            grads[1] = dW;
+            grads[2] = dh;
+            if (bias) {
+                Tensor db = Tensor.emptyLike(gates, g3);
+                dhp.storage.columnSums(0, steps * batch, g3, db.storage, 0);
+                grads[3] = db;
+            }
+            return grads;
+        }
+    }
 }

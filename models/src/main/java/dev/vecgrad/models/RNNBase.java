@@ -19,8 +19,8 @@ import java.util.Random;
  * ways by name.
  *
  * <p>Each layer computes its input projection for all time steps in one GEMM, then one GEMM
- * per step for the recurrence; the LSTM runs its recurrence as one fused op
- * ({@link RecurrentOps#lstm}), RNN and GRU as composed tensor ops. The output is [T, B, D * H] (D = 2 when bidirectional), the
+ * per step for the recurrence; LSTM and GRU run their recurrence as one fused op
+ * ({@link RecurrentOps#lstm}, {@link RecurrentOps#gru}), the Elman RNN as composed tensor ops. The output is [T, B, D * H] (D = 2 when bidirectional), the
  * final state [numLayers * D, B, H] (LSTM: and the cell state). Dropout between layers acts in
  * training mode only.
  *
@@ -157,6 +157,12 @@ public abstract class RNNBase extends Module {
                     outs[d] = packed.slice(0, 0, steps);
                     hs.add(packed.slice(0, steps, steps + 1).squeeze(0));
                     cs.add(packed.slice(0, steps + 1, steps + 2).squeeze(0));
+                    continue;
+                }
+                if (mode == Mode.GRU) {
+                    Tensor packed = RecurrentOps.gru(proj, w[1], w[3], h, lengths, d == 1);
+                    outs[d] = packed.slice(0, 0, steps);
+                    hs.add(packed.slice(0, steps, steps + 1).squeeze(0));
                     continue;
                 }
                 Tensor[] out = new Tensor[steps];
