@@ -89,6 +89,10 @@ final class Autograd {
                 accumulateLeaf(t, g, pass);
                 continue;
             }
+            if (t.retainsGrad) {
+                Tensor gc = g.contiguous();
+                t.grad = t.grad == null ? Views.copyRaw(gc) : Pointwise.addRaw(t.grad, gc);
+            }
             if (node.released()) {
                 throw new IllegalStateException("backward: trying to backward through the graph a second time (op '"
                         + node.op + "'): its saved values were freed by the first backward; pass retainGraph = true the first time");

@@ -34,6 +34,8 @@ public final class Tensor {
     final Storage storage;
 
     private boolean requiresGrad;
+    /** Set by {@link #retainGrad()}: backward keeps this non-leaf's gradient in {@link #grad}. */
+    boolean retainsGrad;
     Tensor grad;
     Node node;
     /** Gradient being summed for this tensor during a backward pass. */
@@ -461,6 +463,20 @@ public final class Tensor {
     /** As {@link #backward(Tensor)}; with {@code retainGraph} the graph can be used again. */
     public void backward(Tensor seed, boolean retainGraph) {
         Autograd.backward(this, seed, retainGraph);
+    }
+
+    /**
+     * Keeps this tensor's gradient after backward even though it is not a leaf (as PyTorch's
+     * {@code retain_grad()}), in {@link #grad()}; it accumulates over backward calls as a
+     * leaf's does. For looking at gradients inside a network, e.g. dL/dh_t of a recurrence.
+     * Returns this.
+     */
+    public Tensor retainGrad() {
+        if (!requiresGrad) {
+            throw new IllegalStateException("retainGrad: the tensor does not require grad, so backward never reaches it");
+        }
+        retainsGrad = true;
+        return this;
     }
 
     /** The op that produced this tensor, or null for a leaf: for messages and debugging. */

@@ -312,4 +312,14 @@ class TensorApiTest {
         var m = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(3).matmul(Tensor.zeros(4)));
         assertEquals("matmul: shapes [3] and [4] do not align (3 != 4)", m.getMessage());
     }
+
+    @Test
+    void retainGradKeepsAnIntermediateGradient() {
+        Tensor w = f64(2).requiresGrad(true);
+        Tensor h = w.mul(3).retainGrad();
+        h.mul(h).sum().backward();
+        assertArrayEquals(new double[] {12}, h.grad().toDoubleArray(), "dL/dh = 2h = 12");
+        assertArrayEquals(new double[] {36}, w.grad().toDoubleArray());
+        assertThrows(IllegalStateException.class, () -> f64(1).mul(2).retainGrad());
+    }
 }

@@ -126,4 +126,18 @@ class GraphCommandTest {
         assertTrue(dot.contains("label=\"nll\\n[64]\""), dot);
         assertEquals(2, graph("relu(w)", "--mlp", "4,2", "--set", "w=1").code(), "an expression or --mlp, not both");
     }
+
+    @Test
+    void theGradientNormStudyWritesItsPictureAndNumbers() throws Exception {
+        Path out = dir.resolve("study");
+        CliTest.Result r = CliTest.run("study", "gradient-norm", "--steps", "20", "--hidden", "8", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("rnn tanh"), r.out());
+        byte[] head = Arrays.copyOf(Files.readAllBytes(out.resolve("gradient-norm.png")), 4);
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, head);
+        List<String> csv = Files.readAllLines(out.resolve("gradient-norm.csv"));
+        assertEquals("measure,cell,x,norm", csv.get(0));
+        assertEquals(1 + 4 * 20 + 4 * 2 * 4, csv.size(), "20 steps and 4 lengths (2, 5, 10, 20) per cell, raw and clipped");
+        assertEquals(2, CliTest.run("study", "gradient-norm", "--steps", "1").code());
+    }
 }

@@ -61,6 +61,46 @@ public final class Plots {
         write(List.of(c), file);
     }
 
+    /** One chart of named (x, y) series; {@link #panels} draws several side by side. */
+    public record Panel(String title, String xTitle, String yTitle, boolean logY, Map<String, double[][]> series) {}
+
+    /**
+     * Charts side by side in one PNG. A log panel plots log10 of y on a linear axis (titled
+     * "log10 ..."): XChart labels every decade of a log axis, unreadable over the tens of
+     * decades gradients span. Non-positive y values are left out of a log panel.
+     */
+    public static void panels(List<Panel> panels, Path file) throws IOException {
+        List<XYChart> charts = new ArrayList<>();
+        for (Panel p : panels) {
+            XYChart c = chart(p.title(), p.logY() ? "log10 " + p.yTitle() : p.yTitle(), false);
+            c.setXAxisTitle(p.xTitle());
+            var styler = c.getStyler();
+            styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+            styler.setLegendLayout(Styler.LegendLayout.Horizontal);
+            styler.setXAxisDecimalPattern("#");
+            styler.setXAxisTickMarkSpacingHint(70);
+            styler.setYAxisTickMarkSpacingHint(40);
+            boolean dense = p.series().values().stream().anyMatch(xy -> xy[0].length > 30);
+            styler.setMarkerSize(dense ? 0 : 5);
+            for (Map.Entry<String, double[][]> e : p.series().entrySet()) {
+                List<Double> xs = new ArrayList<>();
+                List<Double> ys = new ArrayList<>();
+                double[][] xy = e.getValue();
+                for (int i = 0; i < xy[0].length; i++) {
+                    if (Double.isFinite(xy[1][i]) && !(p.logY() && xy[1][i] <= 0)) {
+                        xs.add(xy[0][i]);
+                        ys.add(p.logY() ? Math.log10(xy[1][i]) : xy[1][i]);
+                    }
+                }
+                if (!xs.isEmpty()) {
+                    c.addSeries(e.getKey(), xs, ys);
+                }
+            }
+            charts.add(c);
+        }
+        write(charts, file);
+    }
+
     private static XYChart chart(String title, String yTitle, boolean logY) {
         XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
         var styler = c.getStyler();
