@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  * standard error and exits with 1; a bad option prints the usage and exits with 2.
  */
 @Command(name = "vecgrad", mixinStandardHelpOptions = true,
-        subcommands = {DemoCommand.class, TrainCommand.class, PredictCommand.class, GraphCommand.class, StudyCommand.class},
+        subcommands = {DemoCommand.class, TrainCommand.class, PredictCommand.class, TranslateCommand.class, GraphCommand.class,
+            StudyCommand.class},
         description = "Trains and runs vecgrad's zoo models from the command line.")
 public final class Main implements Runnable {
 

@@ -17,11 +17,13 @@ import picocli.CommandLine.Option;
                 "  ./vecgrad train --model perceptron --dataset xor --lr 0.1 --epochs 100",
                 "  ./vecgrad train --model adaline --dataset and --optimizer sgd --lr 0.05 --batch-size 1 --epochs 200",
                 "  ./vecgrad train --model linreg --dataset linreg --optimizer sgd --lr 0.03 --epochs 20 --schedule cosine",
+                "  ./vecgrad train --model seq2seq --dataset dates      (10,000 pairs, 3 epochs unless given)",
                 "  ./vecgrad train --model mlp --dataset xor --hidden 2 --activation sigmoid --output sigmoid --loss mse \\",
                 "      --optimizer sgd --lr 0.1,0.5,2,10 --batch-size 4 --epochs 5000"})
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--model", defaultValue = "mlp", description = "mlp, softmax, perceptron, adaline or linreg (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = "mlp",
+            description = "mlp, softmax, perceptron, adaline, linreg, or seq2seq (with --dataset dates or numbers) (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--dataset", defaultValue = "moons",
@@ -81,9 +83,18 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
+        if (model.equals("seq2seq")) {
+            var parsed = spec.commandLine().getParseResult();
+            Path out = common.out != null ? common.out : Path.of("runs", "seq2seq-" + dataset);
+            return Seq2SeqRun.run(dataset, parsed.hasMatchedOption("--samples") ? samples : 10_000,
+                    parsed.hasMatchedOption("--epochs") ? epochs : 3, batchSize, lrs[0], common.seed, out);
+        }
         Path dir = common.fashionMnistDir();
         if (dataset.equals("fashion-mnist") && !DataSource.ensureFashionMnist(dir, !common.noInstall, System.err)) {
             throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no Fashion-MNIST files here (as root: apt-get install "

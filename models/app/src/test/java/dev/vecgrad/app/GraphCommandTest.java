@@ -140,4 +140,24 @@ class GraphCommandTest {
         assertEquals(1 + 4 * 20 + 4 * 2 * 4, csv.size(), "20 steps and 4 lengths (2, 5, 10, 20) per cell, raw and clipped");
         assertEquals(2, CliTest.run("study", "gradient-norm", "--steps", "1").code());
     }
+
+    @Test
+    void aTranslatorTrainsFromTheCommandLineAndTranslatesWithItsHeatmap() throws Exception {
+        Path out = dir.resolve("s2s");
+        CliTest.Result r = CliTest.run("train", "--model", "seq2seq", "--dataset", "dates", "--samples", "300", "--epochs", "1",
+                "--threads", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("test exact match"), r.out());
+        assertTrue(Files.exists(out.resolve("model.safetensors")) && Files.exists(out.resolve("attention.png")));
+        Path png = dir.resolve("t.png");
+        CliTest.Result t = CliTest.run("translate", "--checkpoint", out.resolve("model.safetensors").toString(), "3 de mayo de 2001",
+                "--out", png.toString());
+        assertEquals(0, t.code(), t.err());
+        assertEquals(2, t.lines().size(), t.out());
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(Files.readAllBytes(png), 4));
+        CliTest.Result bad = CliTest.run("train", "--model", "seq2seq", "--dataset", "moons");
+        assertEquals(2, bad.code());
+        assertEquals("vecgrad train: --dataset for seq2seq: dates or numbers, got 'moons'", bad.err().strip());
+        assertEquals(2, CliTest.run("train", "--model", "seq2seq", "--dataset", "numbers", "--samples", "5").code());
+    }
 }

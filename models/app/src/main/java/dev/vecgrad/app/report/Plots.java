@@ -101,6 +101,68 @@ public final class Plots {
         write(charts, file);
     }
 
+    /**
+     * An attention heatmap: one row per output character, one column per source character,
+     * darker where the weight is larger (0 white, 1 dark blue), the labels on the axes.
+     */
+    public static void attention(String title, List<String> source, List<String> output, double[][] weights, Path file)
+            throws IOException {
+        int cell = 28;
+        int left = 70;
+        int top = 60;
+        int width = left + cell * source.size() + 30;
+        int height = top + cell * output.size() + 50;
+        BufferedImage img = new BufferedImage(Math.max(width, 360), height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, img.getWidth(), img.getHeight());
+            g.setColor(Color.BLACK);
+            g.setFont(g.getFont().deriveFont(java.awt.Font.BOLD, 14f));
+            g.drawString(title, 10, 22);
+            g.setFont(g.getFont().deriveFont(java.awt.Font.PLAIN, 13f));
+            g.drawString("source", left, top - 26);
+            for (int r = 0; r < output.size(); r++) {
+                for (int c = 0; c < source.size(); c++) {
+                    double w = c < weights[r].length ? Math.max(0, Math.min(1, weights[r][c])) : 0;
+                    g.setColor(new Color((int) (255 - 225 * w), (int) (255 - 185 * w), (int) (255 - 75 * w)));
+                    g.fillRect(left + c * cell, top + r * cell, cell, cell);
+                }
+            }
+            g.setColor(new Color(200, 200, 200));
+            for (int r = 0; r <= output.size(); r++) {
+                g.drawLine(left, top + r * cell, left + source.size() * cell, top + r * cell);
+            }
+            for (int c = 0; c <= source.size(); c++) {
+                g.drawLine(left + c * cell, top, left + c * cell, top + output.size() * cell);
+            }
+            g.setColor(Color.BLACK);
+            var fm = g.getFontMetrics();
+            var small = g.getFont().deriveFont(9f);
+            for (int c = 0; c < source.size(); c++) {
+                String label = source.get(c);
+                g.setFont(label.length() > 1 ? small : fm.getFont());
+                int w = g.getFontMetrics().stringWidth(label);
+                g.drawString(label, left + c * cell + (cell - w) / 2, top - 6);
+            }
+            g.setFont(fm.getFont());
+            for (int r = 0; r < output.size(); r++) {
+                String label = output.get(r);
+                g.drawString(label, left - 10 - fm.stringWidth(label), top + r * cell + cell / 2 + 5);
+            }
+            g.drawString("output", 8, top + output.size() * cell + 30);
+        } finally {
+            g.dispose();
+        }
+        AtomicFiles.write(file, out -> {
+            if (!ImageIO.write(img, "png", out)) {
+                throw new IOException("no PNG writer in this JDK");
+            }
+        });
+    }
+
     private static XYChart chart(String title, String yTitle, boolean logY) {
         XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
         var styler = c.getStyler();

@@ -1,0 +1,293 @@
+package dev.vecgrad.models.zoo;
+
+import dev.vecgrad.autograd.DType;
+import dev.vecgrad.autograd.Grad;
+import dev.vecgrad.autograd.Losses;
+import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.models.Embedding;
+import dev.vecgrad.models.GRU;
+import dev.vecgrad.models.GRUCell;
+import dev.vecgrad.models.Linear;
+import dev.vecgrad.models.Module;
+import dev.vecgrad.models.RNNBase;
+import dev.vecgrad.models.data.Translation;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+
+/**
+ * Sequence to sequence with additive (Bahdanau) attention, character by character (seed 000):
+ * an embedding and a bidirectional GRU encode the source; a GRU cell decodes, at each step
+ * attending over the encoder's outputs with score(q, k) = v^T tanh(W_q q + W_k k), softmax over
+ * the source's real characters (padding masked out), and reading [embedding of the previous
+ * character; context] ; the output layer sees [state; context]. Trained with teacher forcing,
+ * decoded greedily. Parameters: {@code encoder.embedding.weight}, {@code encoder.rnn.weight_ih_l0}
+ * ... {@code _reverse}, {@code bridge.*}, {@code decoder.embedding.weight}, {@code decoder.cell.*},
+ * {@code attention.query.weight}, {@code attention.key.weight}, {@code attention.v.weight},
+ * {@code out.*}.
+ */
+public final class Seq2Seq extends Module {
+
+    /** Characters to ids: 0 padding, 1 start, 2 end, 3 unknown, then the alphabet in order. */
+    public record Vocabulary(String alphabet) {
+        public static final int PAD = 0;
+        public static final int SOS = 1;
+        public static final int EOS = 2;
+        public static final int UNK = 3;
+
+        /** The characters of the texts, sorted. */
+        public static Vocabulary of(List<String> texts) {
+            TreeSet<Character> cs = new TreeSet<>();
+            for (String t : texts) {
+                for (char c : t.toCharArray()) {
+                    cs.add(c);
+                }
+            }
+            StringBuilder sb = new StringBuilder();
+            cs.forEach(sb::append);
+            return new Vocabulary(sb.toString());
+        }
+
+        public int size() {
+            return alphabet.length() + 4;
+        }
+
+        /** The ids of a text, then EOS. */
+        public int[] encode(String text) {
+            int[] ids = new int[text.length() + 1];
+            for (int i = 0; i < text.length(); i++) {
+                int k = alphabet.indexOf(text.charAt(i));
+                ids[i] = k < 0 ? UNK : k + 4;
+            }
+            ids[text.length()] = EOS;
+            return ids;
+        }
+
+        /** The text of ids up to the first EOS. */
+        public String decode(int[] ids) {
+            StringBuilder sb = new StringBuilder();
+            for (int id : ids) {
+                if (id == EOS) {
+                    break;
+                }
+                sb.append(id >= 4 && id - 4 < alphabet.length() ? alphabet.charAt(id - 4) : id == UNK ? '?' : ' ');
+            }
+            return sb.toString();
+        }
+    }
+
+    /** A greedy translation and its attention weights [output steps][source characters + EOS]. */
+    public record Result(String output, double[][] attention) {}
+
+    public final Vocabulary source;
+    public final Vocabulary target;
+    public final int embedding;
+    public final int encoderHidden;
+    public final int decoderHidden;
+    public final int attentionSize;
+    private final Embedding srcEmbedding;
+    private final GRU encoder;
+    private final Linear bridge;
+    private final Embedding tgtEmbedding;
+    private final GRUCell cell;
+    private final Linear query;
+    private final Linear key;
+    private final Linear v;
+    private final Linear out;
+
+    public Seq2Seq(Vocabulary source, Vocabulary target, int embedding, int encoderHidden, int decoderHidden, int attentionSize,
+            Random rng) {
+        this.source = source;
+        this.target = target;
+        this.embedding = embedding;
+        this.encoderHidden = encoderHidden;
+        this.decoderHidden = decoderHidden;
+        this.attentionSize = attentionSize;
+        Module enc = register("encoder", new Holder());
+        srcEmbedding = ((Holder) enc).add("embedding", new Embedding(source.size(), embedding, Vocabulary.PAD, DType.F32, rng));
+        encoder = ((Holder) enc).add("rnn", new GRU(embedding, encoderHidden, 1, true, false, 0, true, DType.F32, rng));
+        bridge = register("bridge", new Linear(2 * encoderHidden, decoderHidden, rng));
+        Module dec = register("decoder", new Holder());
+        tgtEmbedding = ((Holder) dec).add("embedding", new Embedding(target.size(), embedding, Vocabulary.PAD, DType.F32, rng));
+        cell = ((Holder) dec).add("cell", new GRUCell(embedding + 2 * encoderHidden, decoderHidden, rng));
+        Module att = register("attention", new Holder());
+        query = ((Holder) att).add("query", new Linear(decoderHidden, attentionSize, false, DType.F32, rng));
+        key = ((Holder) att).add("key", new Linear(2 * encoderHidden, attentionSize, false, DType.F32, rng));
+        v = ((Holder) att).add("v", new Linear(attentionSize, 1, false, DType.F32, rng));
+        out = register("out", new Linear(decoderHidden + 2 * encoderHidden, target.size(), rng));
+    }
+
+    /** A module that only groups children under a name (PyTorch's nested modules). */
+    private static final class Holder extends Module {
+        <M extends Module> M add(String name, M m) {
+            return register(name, m);
+        }
+    }
+
+    /** What the decoder reads: the encoder outputs [B, S, 2He], their key projections [B, S, A], the padding mask [B, S]. */
+    private record Encoded(Tensor keys, Tensor projected, Tensor padding, Tensor state) {}
+
+    private Encoded encode(List<int[]> sources) {
+        int batch = sources.size();
+        int steps = sources.stream().mapToInt(a -> a.length).max().orElse(1);
+        float[] ids = new float[steps * batch];
+        float[] pad = new float[batch * steps];
+        int[] lengths = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            int[] s = sources.get(b);
+            lengths[b] = s.length;
+            for (int t = 0; t < steps; t++) {
+                ids[t * batch + b] = t < s.length ? s[t] : Vocabulary.PAD;
+                pad[b * steps + t] = t < s.length ? 0 : 1;
+            }
+        }
+        Tensor x = srcEmbedding.forward(Tensor.fromArray(ids, steps, batch));
+        RNNBase.Output o = encoder.forward(x, null, lengths);
+        Tensor keys = o.output().transpose(0, 1).contiguous();                 // [B, S, 2He]
+        Tensor last = Tensor.cat(List.of(o.state().h().slice(0, 0, 1).squeeze(0), o.state().h().slice(0, 1, 2).squeeze(0)), 1);
+        Tensor state = bridge.forward(last).tanh();
+        return new Encoded(keys, key.forward(keys), Tensor.fromArray(pad, batch, steps), state);
+    }
+
+    /** Attention weights [B, S] and context [B, 2He] for decoder state s [B, Hd]. */
+    private Tensor[] attend(Encoded e, Tensor s) {
+        // score = v^T tanh(W_q q + W_k k), over the source's real characters
+        Tensor scores = v.forward(e.projected().add(query.forward(s).unsqueeze(1)).tanh()).squeeze(-1);
+        Tensor weights = scores.maskedFill(e.padding(), -1e9).softmax(-1);
+        Tensor context = weights.unsqueeze(1).matmul(e.keys()).squeeze(1);
+        return new Tensor[] {weights, context};
+    }
+
+    /** One decoder step: the next state and the logits, from the previous character's ids and state. */
+    private Tensor[] decode(Encoded e, float[] previous, Tensor s) {
+        Tensor[] att = attend(e, s);
+        Tensor input = Tensor.cat(List.of(tgtEmbedding.forward(Tensor.fromArray(previous, previous.length)), att[1]), 1);
+        Tensor next = cell.forward(input, s);
+        Tensor logits = out.forward(Tensor.cat(List.of(next, att[1]), 1));
+        return new Tensor[] {next, logits, att[0]};
+    }
+
+    /**
+     * The mean cross-entropy over the target characters (EOS included, padding excluded) with
+     * teacher forcing: the decoder reads the true previous character.
+     */
+    public Tensor loss(List<Translation.Pair> batch) {
+        List<int[]> src = new ArrayList<>();
+        List<int[]> tgt = new ArrayList<>();
+        for (Translation.Pair p : batch) {
+            src.add(source.encode(p.source()));
+            tgt.add(target.encode(p.target()));
+        }
+        Encoded e = encode(src);
+        int n = batch.size();
+        int steps = tgt.stream().mapToInt(a -> a.length).max().orElse(1);
+        Tensor s = e.state();
+        Tensor total = null;
+        int count = 0;
+        float[] previous = new float[n];
+        Arrays.fill(previous, Vocabulary.SOS);
+        for (int t = 0; t < steps; t++) {
+            Tensor[] step = decode(e, previous, s);
+            s = step[0];
+            int[] labels = new int[n];
+            double[] mask = new double[n];
+            float[] next = new float[n];
+            for (int b = 0; b < n; b++) {
+                int[] y = tgt.get(b);
+                labels[b] = t < y.length ? y[t] : Vocabulary.PAD;
+                mask[b] = t < y.length ? 1 : 0;
+                count += (int) mask[b];
+                next[b] = labels[b];
+            }
+            Tensor l = Losses.crossEntropy(step[1], labels, Losses.Reduction.NONE).mul(Tensor.of(mask, n).to(DType.F32)).sum();
+            total = total == null ? l : total.add(l);
+            previous = next;
+        }
+        return total.div(count);
+    }
+
+    /** Greedy translations of a batch (at most maxLength characters each). */
+    public List<String> translate(List<String> sources, int maxLength) {
+        List<String> outs = new ArrayList<>();
+        try (var noGrad = Grad.disabled()) {
+            List<int[]> src = new ArrayList<>();
+            for (String s : sources) {
+                src.add(source.encode(s));
+            }
+            Encoded e = encode(src);
+            int n = sources.size();
+            int[][] ids = new int[n][maxLength + 1];
+            float[] previous = new float[n];
+            Arrays.fill(previous, Vocabulary.SOS);
+            Tensor s = e.state();
+            for (int t = 0; t <= maxLength; t++) {
+                Tensor[] step = decode(e, previous, s);
+                s = step[0];
+                int[] best = step[1].argmax(1);
+                for (int b = 0; b < n; b++) {
+                    ids[b][t] = best[b];
+                    previous[b] = best[b];
+                }
+            }
+            for (int b = 0; b < n; b++) {
+                outs.add(target.decode(ids[b]));
+            }
+        }
+        return outs;
+    }
+
+    /** One greedy translation with the attention weights of every output character. */
+    public Result translate(String text, int maxLength) {
+        try (var noGrad = Grad.disabled()) {
+            int[] src = source.encode(text);
+            Encoded e = encode(List.of(src));
+            List<double[]> weights = new ArrayList<>();
+            List<Integer> ids = new ArrayList<>();
+            float[] previous = {Vocabulary.SOS};
+            Tensor s = e.state();
+            for (int t = 0; t <= maxLength; t++) {
+                Tensor[] step = decode(e, previous, s);
+                s = step[0];
+                int best = step[1].argmax(1)[0];
+                weights.add(step[2].toDoubleArray());
+                if (best == Vocabulary.EOS) {
+                    break;
+                }
+                ids.add(best);
+                previous = new float[] {best};
+            }
+            return new Result(target.decode(ids.stream().mapToInt(Integer::intValue).toArray()), weights.toArray(new double[0][]));
+        }
+    }
+
+    /** What a checkpoint records to rebuild this model. */
+    public Map<String, String> metadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("vecgrad.model", "seq2seq");
+        m.put("vecgrad.seq2seq.source", source.alphabet());
+        m.put("vecgrad.seq2seq.target", target.alphabet());
+        m.put("vecgrad.seq2seq.sizes", embedding + "," + encoderHidden + "," + decoderHidden + "," + attentionSize);
+        return m;
+    }
+
+    /** The model a checkpoint's metadata describes (weights not loaded). */
+    public static Seq2Seq fromMetadata(Map<String, String> m) {
+        String sizes = m.get("vecgrad.seq2seq.sizes");
+        if (!"seq2seq".equals(m.get("vecgrad.model")) || sizes == null || m.get("vecgrad.seq2seq.source") == null
+                || m.get("vecgrad.seq2seq.target") == null) {
+            throw new IllegalArgumentException("the checkpoint is not a seq2seq model (its metadata lacks vecgrad.seq2seq.*)");
+        }
+        int[] s = Arrays.stream(sizes.split(",")).mapToInt(Integer::parseInt).toArray();
+        return new Seq2Seq(new Vocabulary(m.get("vecgrad.seq2seq.source")), new Vocabulary(m.get("vecgrad.seq2seq.target")), s[0], s[1],
+                s[2], s[3], new Random(0));
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "characters " + source.size() + " -> " + target.size();
+    }
+}
