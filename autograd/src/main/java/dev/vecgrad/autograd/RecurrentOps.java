@@ -88,13 +88,7 @@ public final class RecurrentOps {
                     zs.rowVector(true, zo, batch, g4, bhh.storage, bhh.offset, zs, zo);
                 }
                 for (int b = 0; b < batch; b++) {
-                    int r = zo + b * g4;
-                    int cb = ho + b * hidden;
-                    zs.map(Unary.SIGMOID, 0, 0, r, zs, r, 2 * hidden);                 // i, f
-                    zs.map(Unary.TANH, 0, 0, r + 2 * hidden, zs, r + 2 * hidden, hidden); // g
-                    zs.map(Unary.SIGMOID, 0, 0, r + 3 * hidden, zs, r + 3 * hidden, hidden); // o
-                    zs.zip(Binary.MUL, 0, r + hidden, cPrev.storage, cb, cells.storage, cb, hidden); // c = f c_prev
-                    zs.mulAdd(r, zs, r + 2 * hidden, cells.storage, cb, hidden);                    //   + i g
+                    gatesAndCell(zs, zo + b * g4, cPrev.storage, cells.storage, ho + b * hidden, hidden);
                 }
                 cells.storage.map(Unary.TANH, 0, 0, ho, tanhC.storage, ho, bh);
                 for (int b = 0; b < batch; b++) {
@@ -111,6 +105,36 @@ public final class RecurrentOps {
             c.storage.copyTo(0, out.storage, (steps + 1) * bh, bh);
             ctx.saveForBackward(whh, z, tanhC, hPrev, cPrev);
             return out;
+        }
+
+        /** The activations of one row's gates (i, f, g, o) in place, and c = f c_prev + i g. */
+        /**
+         * One row's step back: dh += d out_t; the gates' pre-activation gradients into d; dc
+         * becomes the gradient of c_prev. a and e are [H] scratch.
+         */
+        private static void rowBackward(Storage g, int go, Storage zs, int r, Storage tanhC, Storage cPrev, int cb, Storage dh,
+                Storage dc, int hb, Storage d, Storage a, Storage e, int hidden) {
+            g.axpy(1, go, dh, hb, hidden);                                      // dh += d out_t
+            dh.zip(Binary.MUL, 0, hb, tanhC, cb, a, 0, hidden);                 // d o = dh tanh(c)
+            zs.zip(Binary.SIGMOID_BACKWARD, 0, r + 3 * hidden, a, 0, d, r + 3 * hidden, hidden);
+            dh.zip(Binary.MUL, 0, hb, zs, r + 3 * hidden, e, 0, hidden);         // dh o
+            tanhC.zip(Binary.TANH_BACKWARD, 0, cb, e, 0, e, 0, hidden);          //   (1 - tanh(c)^2)
+            e.axpy(1, 0, dc, hb, hidden);                                       // dc += dh o (1 - tanh^2)
+            dc.zip(Binary.MUL, 0, hb, zs, r + 2 * hidden, a, 0, hidden);         // d i = dc g
+            zs.zip(Binary.SIGMOID_BACKWARD, 0, r, a, 0, d, r, hidden);
+            dc.zip(Binary.MUL, 0, hb, cPrev, cb, a, 0, hidden);                  // d f = dc c_prev
+            zs.zip(Binary.SIGMOID_BACKWARD, 0, r + hidden, a, 0, d, r + hidden, hidden);
+            dc.zip(Binary.MUL, 0, hb, zs, r, a, 0, hidden);                      // d g = dc i
+            zs.zip(Binary.TANH_BACKWARD, 0, r + 2 * hidden, a, 0, d, r + 2 * hidden, hidden);
+            dc.zip(Binary.MUL, 0, hb, zs, r + hidden, dc, hb, hidden);           // dc_prev = dc f
+        }
+
+        private static void gatesAndCell(Storage zs, int r, Storage cPrev, Storage cells, int cb, int hidden) {
+            zs.map(Unary.SIGMOID, 0, 0, r, zs, r, 2 * hidden);                          // i, f
+            zs.map(Unary.TANH, 0, 0, r + 2 * hidden, zs, r + 2 * hidden, hidden);         // g
+            zs.map(Unary.SIGMOID, 0, 0, r + 3 * hidden, zs, r + 3 * hidden, hidden);      // o
+            zs.zip(Binary.MUL, 0, r + hidden, cPrev, cb, cells, cb, hidden);              // c = f c_prev
+            zs.mulAdd(r, zs, r + 2 * hidden, cells, cb, hidden);                          //   + i g
         }
 
         Tensor[] backward(Context ctx, Tensor gradOut) {
@@ -142,22 +166,8 @@ public final class RecurrentOps {
                     if (!active(t, b)) {
                         continue;
                     }
-                    int r = zo + b * g4;
-                    int cb = ho + b * hidden;
-                    int hb = b * hidden;
-                    g.storage.axpy(1, g.offset + cb, dh.storage, hb, hidden);                    // dh += d out_t
-                    dh.storage.zip(Binary.MUL, 0, hb, tanhC.storage, cb, a, 0, hidden);          // d o = dh tanh(c)
-                    zs.zip(Binary.SIGMOID_BACKWARD, 0, r + 3 * hidden, a, 0, d, r + 3 * hidden, hidden);
-                    dh.storage.zip(Binary.MUL, 0, hb, zs, r + 3 * hidden, e, 0, hidden);          // dh o
-                    tanhC.storage.zip(Binary.TANH_BACKWARD, 0, cb, e, 0, e, 0, hidden);           //   (1 - tanh(c)^2)
-                    e.axpy(1, 0, dc.storage, hb, hidden);                                       // dc += dh o (1 - tanh^2)
-                    dc.storage.zip(Binary.MUL, 0, hb, zs, r + 2 * hidden, a, 0, hidden);          // d i = dc g
-                    zs.zip(Binary.SIGMOID_BACKWARD, 0, r, a, 0, d, r, hidden);
-                    dc.storage.zip(Binary.MUL, 0, hb, cPrev.storage, cb, a, 0, hidden);           // d f = dc c_prev
-                    zs.zip(Binary.SIGMOID_BACKWARD, 0, r + hidden, a, 0, d, r + hidden, hidden);
-                    dc.storage.zip(Binary.MUL, 0, hb, zs, r, a, 0, hidden);                       // d g = dc i
-                    zs.zip(Binary.TANH_BACKWARD, 0, r + 2 * hidden, a, 0, d, r + 2 * hidden, hidden);
-                    dc.storage.zip(Binary.MUL, 0, hb, zs, r + hidden, dc.storage, hb, hidden);    // dc_prev = dc f
+                    rowBackward(g.storage, g.offset + ho + b * hidden, zs, zo + b * g4, tanhC.storage, cPrev.storage,
+                            ho + b * hidden, dh.storage, dc.storage, b * hidden, d, a, e, hidden);
                 }
                 // dh_prev = d gates W_hh; a finished sequence passes dh through unchanged
                 d.gemm(false, false, batch, hidden, g4, zo, g4, whh.storage, whh.offset, hidden, 0, dhPrev.storage, 0, hidden);
@@ -244,25 +254,45 @@ public final class RecurrentOps {
                     ps.rowVector(true, 0, batch, g3, bhh.storage, bhh.offset, ps, 0);
                 }
                 for (int b = 0; b < batch; b++) {
-                    int r = go + b * g3;
-                    int p = b * g3;
-                    int cb = ho + b * hidden;
-                    gs.zip(Binary.ADD, 0, r, ps, p, gs, r, 2 * hidden);                       // x_r + h_r, x_z + h_z
-                    gs.map(Unary.SIGMOID, 0, 0, r, gs, r, 2 * hidden);                       // r, z
-                    ps.copyTo(p + 2 * hidden, hn.storage, cb, hidden);                       // h_n kept for backward
-                    gs.mulAdd(r, ps, p + 2 * hidden, gs, r + 2 * hidden, hidden);             // x_n + r h_n
-                    gs.map(Unary.TANH, 0, 0, r + 2 * hidden, gs, r + 2 * hidden, hidden);     // n
-                    if (active(t, b)) {
-                        h.storage.zip(Binary.SUB, 0, b * hidden, gs, r + 2 * hidden, diff.storage, 0, hidden); // h - n
-                        gs.copyTo(r + 2 * hidden, out.storage, cb, hidden);
-                        gs.mulAdd(r + hidden, diff.storage, 0, out.storage, cb, hidden);       // h' = n + z (h - n)
-                        out.storage.copyTo(cb, h.storage, b * hidden, hidden);
-                    }
+                    rowForward(gs, go + b * g3, ps, b * g3, hn.storage, ho + b * hidden, active(t, b), h.storage, b * hidden,
+                            diff.storage, out.storage, hidden);
                 }
             }
             h.storage.copyTo(0, out.storage, steps * bh, bh);
             ctx.saveForBackward(whh, gates, hn, hPrev);
             return out;
+        }
+
+        /** One row's gates r, z, n in place (from x in gs and h_* in ps) and, if the sequence runs, h' into out and h. */
+        private static void rowForward(Storage gs, int r, Storage ps, int p, Storage hn, int cb, boolean active, Storage h, int hb,
+                Storage diff, Storage out, int hidden) {
+            gs.zip(Binary.ADD, 0, r, ps, p, gs, r, 2 * hidden);                       // x_r + h_r, x_z + h_z
+            gs.map(Unary.SIGMOID, 0, 0, r, gs, r, 2 * hidden);                       // r, z
+            ps.copyTo(p + 2 * hidden, hn, cb, hidden);                               // h_n kept for backward
+            gs.mulAdd(r, ps, p + 2 * hidden, gs, r + 2 * hidden, hidden);             // x_n + r h_n
+            gs.map(Unary.TANH, 0, 0, r + 2 * hidden, gs, r + 2 * hidden, hidden);     // n
+            if (active) {
+                h.zip(Binary.SUB, 0, hb, gs, r + 2 * hidden, diff, 0, hidden);        // h - n
+                gs.copyTo(r + 2 * hidden, out, cb, hidden);
+                gs.mulAdd(r + hidden, diff, 0, out, cb, hidden);                      // h' = n + z (h - n)
+                out.copyTo(cb, h, hb, hidden);
+            }
+        }
+
+        /** One row's step back: d proj and d h_* rows of the gates, dh_prev = dh z (the W_hh part is added after). */
+        private static void rowBackward(Storage g, int go, Storage gs, int r, Storage hPrev, Storage hn, int cb, Storage dh, int hb,
+                Storage dhPrev, Storage x, Storage q, Storage a, Storage e, int hidden) {
+            g.axpy(1, go, dh, hb, hidden);                                            // dh += d out_t
+            hPrev.zip(Binary.SUB, 0, cb, gs, r + 2 * hidden, a, 0, hidden);           // h - n
+            dh.zip(Binary.MUL, 0, hb, a, 0, a, 0, hidden);                            // d z = dh (h - n)
+            gs.zip(Binary.SIGMOID_BACKWARD, 0, r + hidden, a, 0, x, r + hidden, hidden);
+            dh.zip(Binary.MUL, 0, hb, gs, r + hidden, dhPrev, hb, hidden);            // dh_prev = dh z (+ below)
+            dh.zip(Binary.SUB, 0, hb, dhPrev, hb, e, 0, hidden);                      // d n = dh (1 - z)
+            gs.zip(Binary.TANH_BACKWARD, 0, r + 2 * hidden, e, 0, x, r + 2 * hidden, hidden);
+            x.zip(Binary.MUL, 0, r + 2 * hidden, hn, cb, a, 0, hidden);               // d r = d n_pre h_n
+            gs.zip(Binary.SIGMOID_BACKWARD, 0, r, a, 0, x, r, hidden);
+            x.copyTo(r, q, r, 2 * hidden);                                           // d h_r, d h_z
+            x.zip(Binary.MUL, 0, r + 2 * hidden, gs, r, q, r + 2 * hidden, hidden);   // d h_n = d n_pre r
         }
 
         Tensor[] backward(Context ctx, Tensor gradOut) {
@@ -293,21 +323,9 @@ public final class RecurrentOps {
                         dh.storage.copyTo(hb, dhPrev.storage, hb, hidden);   // a finished sequence passes dh through
                         continue;
                     }
-                    int r = go + b * g3;
                     int cb = ho + b * hidden;
-                    Storage x = dx.storage;
-                    Storage q = dhp.storage;
-                    g.storage.axpy(1, g.offset + cb, dh.storage, hb, hidden);                   // dh += d out_t
-                    hPrev.storage.zip(Binary.SUB, 0, cb, gs, r + 2 * hidden, a, 0, hidden);      // h - n
-                    dh.storage.zip(Binary.MUL, 0, hb, a, 0, a, 0, hidden);                       // d z = dh (h - n)
-                    gs.zip(Binary.SIGMOID_BACKWARD, 0, r + hidden, a, 0, x, r + hidden, hidden);
-                    dh.storage.zip(Binary.MUL, 0, hb, gs, r + hidden, dhPrev.storage, hb, hidden); // dh_prev = dh z (+ below)
-                    dh.storage.zip(Binary.SUB, 0, hb, dhPrev.storage, hb, e, 0, hidden);          // d n = dh (1 - z)
-                    gs.zip(Binary.TANH_BACKWARD, 0, r + 2 * hidden, e, 0, x, r + 2 * hidden, hidden);
-                    x.zip(Binary.MUL, 0, r + 2 * hidden, hn.storage, cb, a, 0, hidden);          // d r = d n_pre h_n
-                    gs.zip(Binary.SIGMOID_BACKWARD, 0, r, a, 0, x, r, hidden);
-                    x.copyTo(r, q, r, 2 * hidden);                                              // d h_r, d h_z
-                    x.zip(Binary.MUL, 0, r + 2 * hidden, gs, r, q, r + 2 * hidden, hidden);      // d h_n = d n_pre r
+                    rowBackward(g.storage, g.offset + cb, gs, go + b * g3, hPrev.storage, hn.storage, cb, dh.storage, hb,
+                            dhPrev.storage, dx.storage, dhp.storage, a, e, hidden);
                 }
                 // dh_prev += d h_* W_hh, for the sequences still running
                 dhp.storage.gemm(false, false, batch, hidden, g3, go, g3, whh.storage, whh.offset, hidden, 1, dhPrev.storage, 0, hidden);
