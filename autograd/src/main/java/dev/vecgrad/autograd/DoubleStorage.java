@@ -63,6 +63,14 @@ final class DoubleStorage extends Storage {
     }
 
     @Override
+    void addStrided(int from, Storage dst, int to, int stride, int n) {
+        double[] d = ((DoubleStorage) dst).a;
+        for (int i = 0, p = to; i < n; i++, p += stride) {
+            d[p] += a[from + i];
+        }
+    }
+
+    @Override
     void accumulate(int from, Storage dst, int to) {
         ((DoubleStorage) dst).a[to] += a[from];
     }

@@ -62,6 +62,14 @@ final class FloatStorage extends Storage {
     }
 
     @Override
+    void addStrided(int from, Storage dst, int to, int stride, int n) {
+        float[] d = ((FloatStorage) dst).a;
+        for (int i = 0, p = to; i < n; i++, p += stride) {
+            d[p] += a[from + i];
+        }
+    }
+
+    @Override
     void accumulate(int from, Storage dst, int to) {
         ((FloatStorage) dst).a[to] += a[from];
     }

@@ -284,6 +284,30 @@ public final class OpCatalog {
                 "$0.logSoftmax(1)", "torch.log_softmax($0, 1)");
         add(c, "transpose_back", "transpose", Role.UNARY, List.of(in(3, 3)), x -> x[0].transpose(-1, -2).transpose(-1, -2),
                 "$0.transpose(-1, -2).transpose(-1, -2)", "$0.transpose(-1, -2).transpose(-1, -2)");
+        // convolution and pooling (NCHW)
+        conv(c, "conv2d", new int[] {2, 3, 5, 6}, new int[] {4, 3, 3, 3}, true, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1);
+        conv(c, "conv2d_stride2_padding", new int[] {2, 3, 7, 6}, new int[] {4, 3, 3, 3}, true, new int[] {2, 2}, new int[] {1, 1},
+                new int[] {1, 1}, 1);
+        conv(c, "conv2d_dilation", new int[] {1, 2, 7, 7}, new int[] {3, 2, 3, 3}, true, new int[] {1, 1}, new int[] {2, 1},
+                new int[] {2, 2}, 1);
+        conv(c, "conv2d_groups", new int[] {2, 4, 5, 5}, new int[] {6, 2, 3, 3}, false, new int[] {1, 2}, new int[] {1, 0},
+                new int[] {1, 1}, 2);
+        conv(c, "conv2d_depthwise", new int[] {1, 3, 6, 5}, new int[] {3, 1, 3, 2}, true, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {1, 1}, 3);
+        conv(c, "conv2d_1x1", new int[] {2, 5, 4, 3}, new int[] {2, 5, 1, 1}, true, new int[] {1, 1}, new int[] {0, 0},
+                new int[] {1, 1}, 1);
+        conv(c, "conv2d_rectangular_odd", new int[] {1, 2, 9, 7}, new int[] {3, 2, 2, 5}, true, new int[] {3, 2}, new int[] {1, 2},
+                new int[] {1, 1}, 1);
+        add(c, "max_pool2d", "maxPool2d", Role.OTHER, List.of(in(2, 3, 6, 5)), x -> x[0].maxPool2d(2), "$0.maxPool2d(2)",
+                "F.max_pool2d($0, 2)");
+        add(c, "max_pool2d_stride_padding", "maxPool2d", Role.OTHER, List.of(in(1, 2, 7, 7)),
+                x -> x[0].maxPool2d(new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}),
+                "$0.maxPool2d(new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1})", "F.max_pool2d($0, 3, 2, 1)");
+        add(c, "avg_pool2d", "avgPool2d", Role.OTHER, List.of(in(2, 3, 6, 5)), x -> x[0].avgPool2d(2), "$0.avgPool2d(2)",
+                "F.avg_pool2d($0, 2)");
+        add(c, "avg_pool2d_stride_padding", "avgPool2d", Role.OTHER, List.of(in(1, 2, 7, 6)),
+                x -> x[0].avgPool2d(new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 1}),
+                "$0.avgPool2d(new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 1})", "F.avg_pool2d($0, (3, 2), (2, 1), 1)");
         // losses
         for (Losses.Reduction r : Losses.Reduction.values()) {
             String jr = "Losses.Reduction." + r;
@@ -315,6 +339,19 @@ public final class OpCatalog {
     private static void add(List<Case> c, String name, String method, Role role, List<Input> inputs, Function<Tensor[], Tensor> op,
             String java, String torch) {
         c.add(new Case(name, method, role, inputs, op, java, torch, true, true));
+    }
+
+    /** A conv2d case: its input, weight and (optionally) bias, and the call in Java and PyTorch. */
+    private static void conv(List<Case> c, String name, int[] x, int[] w, boolean bias, int[] stride, int[] padding, int[] dilation,
+            int groups) {
+        String args = ", new int[] {" + stride[0] + ", " + stride[1] + "}, new int[] {" + padding[0] + ", " + padding[1]
+                + "}, new int[] {" + dilation[0] + ", " + dilation[1] + "}, " + groups + ")";
+        String torchArgs = ", stride=(" + stride[0] + ", " + stride[1] + "), padding=(" + padding[0] + ", " + padding[1]
+                + "), dilation=(" + dilation[0] + ", " + dilation[1] + "), groups=" + groups + ")";
+        List<Input> inputs = bias ? List.of(in(x), in(w), in(w[0])) : List.of(in(x), in(w));
+        add(c, name, "conv2d", Role.OTHER, inputs,
+                t -> Tensor.conv2d(t[0], t[1], bias ? t[2] : null, stride, padding, dilation, groups),
+                "Tensor.conv2d($0, $1, " + (bias ? "$2" : "null") + args, "F.conv2d($0, $1, " + (bias ? "$2" : "None") + torchArgs);
     }
 
     private static String shapeName(int[] shape) {

@@ -826,6 +826,44 @@ public final class Tensor {
         return Indexing.embedding(indices, weight, Indexing.NO_PADDING);
     }
 
+    /**
+     * 2-D convolution (cross-correlation, as {@code torch.nn.functional.conv2d}) of input
+     * [N, C, H, W] with weight [O, C / groups, kh, kw] and an optional bias [O] (null for none):
+     * output [N, O, (H + 2 p - d (kh - 1) - 1) / s + 1, ...]. Computed as GEMM on unfolded patches.
+     *
+     * @param stride, padding, dilation two values each (height, width)
+     * @throws IllegalArgumentException naming the shapes when the channels do not match, groups do
+     *         not divide them, or the kernel is larger than the padded input
+     */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        return Convolution.conv2d(input, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /** {@link #conv2d(Tensor, Tensor, Tensor, int[], int[], int[], int)} with stride 1, no padding, no dilation, one group. */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias) {
+        return Convolution.conv2d(input, weight, bias, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1);
+    }
+
+    /** Max over windows of [N, C, H, W] (as {@code F.max_pool2d}); the gradient goes to each window's first maximum. */
+    public Tensor maxPool2d(int[] kernel, int[] stride, int[] padding) {
+        return Convolution.maxPool2d(this, kernel, stride, padding);
+    }
+
+    /** Max over k x k windows with stride k. */
+    public Tensor maxPool2d(int k) {
+        return Convolution.maxPool2d(this, new int[] {k, k}, new int[] {k, k}, new int[] {0, 0});
+    }
+
+    /** Mean over windows of [N, C, H, W] (as {@code F.avg_pool2d}, padding counted as zeros). */
+    public Tensor avgPool2d(int[] kernel, int[] stride, int[] padding) {
+        return Convolution.avgPool2d(this, kernel, stride, padding);
+    }
+
+    /** Mean over k x k windows with stride k. */
+    public Tensor avgPool2d(int k) {
+        return Convolution.avgPool2d(this, new int[] {k, k}, new int[] {k, k}, new int[] {0, 0});
+    }
+
     /** Concatenation along an existing dimension. */
     public static Tensor cat(List<Tensor> tensors, int dim) {
         return Views.cat(tensors, dim);
