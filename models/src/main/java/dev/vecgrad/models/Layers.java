@@ -145,4 +145,126 @@ public final class Layers {
             return "(" + size + ",), eps=" + repr(eps) + ", elementwise_affine=True";
         }
     }
+
+    /** Max pooling, as {@code torch.nn.MaxPool2d} (stride defaults to the kernel). */
+    public static final class MaxPool2d extends Module {
+        private final int kernel;
+        private final int stride;
+        private final int padding;
+
+        public MaxPool2d(int kernel) {
+            this(kernel, kernel, 0);
+        }
+
+        public MaxPool2d(int kernel, int stride, int padding) {
+            this.kernel = kernel;
+            this.stride = stride;
+            this.padding = padding;
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return x.maxPool2d(new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding});
+        }
+
+        @Override
+        protected String extraRepr() {
+            return "kernel_size=" + kernel + ", stride=" + stride + ", padding=" + padding + ", dilation=1, ceil_mode=False";
+        }
+    }
+
+    /** Average pooling, as {@code torch.nn.AvgPool2d} (stride defaults to the kernel). */
+    public static final class AvgPool2d extends Module {
+        private final int kernel;
+        private final int stride;
+        private final int padding;
+
+        public AvgPool2d(int kernel) {
+            this(kernel, kernel, 0);
+        }
+
+        public AvgPool2d(int kernel, int stride, int padding) {
+            this.kernel = kernel;
+            this.stride = stride;
+            this.padding = padding;
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return x.avgPool2d(new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding});
+        }
+
+        @Override
+        protected String extraRepr() {
+            return "kernel_size=" + kernel + ", stride=" + stride + ", padding=" + padding;
+        }
+    }
+
+    /**
+     * Batch normalization over the channels of [N, C, H, W], as {@code torch.nn.BatchNorm2d}:
+     * statistics over N, H and W per channel; running statistics as {@link BatchNorm1d}.
+     */
+    public static final class BatchNorm2d extends Module {
+        public final Tensor weight;
+        public final Tensor bias;
+        public final Tensor runningMean;
+        public final Tensor runningVar;
+        private final double eps;
+        private final double momentum;
+        private final int channels;
+
+        public BatchNorm2d(int channels) {
+            this(channels, 1e-5, 0.1, DType.F32);
+        }
+
+        public BatchNorm2d(int channels, double eps, double momentum, DType dtype) {
+            this.channels = channels;
+            this.eps = eps;
+            this.momentum = momentum;
+            weight = registerParameter("weight", Tensor.ones(dtype, channels));
+            bias = registerParameter("bias", Tensor.zeros(dtype, channels));
+            runningMean = registerBuffer("running_mean", Tensor.zeros(dtype, channels));
+            runningVar = registerBuffer("running_var", Tensor.ones(dtype, channels));
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            if (x.dim() != 4 || x.size(1) != channels) {
+                throw new IllegalArgumentException("BatchNorm2d(" + channels + "): expects [N, " + channels + ", H, W], got "
+                        + java.util.Arrays.toString(x.shape()));
+            }
+            Tensor w = weight.reshape(1, channels, 1, 1);
+            Tensor b = bias.reshape(1, channels, 1, 1);
+            if (!isTraining()) {
+                return x.sub(runningMean.reshape(1, channels, 1, 1)).div(runningVar.reshape(1, channels, 1, 1).add(eps).sqrt()).mul(w)
+                        .add(b);
+            }
+            int count = x.size(0) * x.size(2) * x.size(3);
+            if (count < 2) {
+                throw new IllegalArgumentException("BatchNorm2d: expected more than 1 value per channel when training, got "
+                        + java.util.Arrays.toString(x.shape()));
+            }
+            int[] dims = {0, 2, 3};
+            Tensor mean = x.mean(dims, true);
+            Tensor centered = x.sub(mean);
+            Tensor var = centered.mul(centered).mean(dims, true);
+            Tensor y = centered.div(var.add(eps).sqrt()).mul(w).add(b);
+            double[] m = mean.toDoubleArray();
+            double[] v = var.toDoubleArray();
+            double[] rm = runningMean.toDoubleArray();
+            double[] rv = runningVar.toDoubleArray();
+            for (int j = 0; j < channels; j++) {
+                rm[j] = (1 - momentum) * rm[j] + momentum * m[j];
+                rv[j] = (1 - momentum) * rv[j] + momentum * v[j] * count / (count - 1);
+            }
+            runningMean.copyFrom(Tensor.of(rm, channels));
+            runningVar.copyFrom(Tensor.of(rv, channels));
+            return y;
+        }
+
+        @Override
+        protected String extraRepr() {
+            return channels + ", eps=" + repr(eps) + ", momentum=" + repr(momentum) + ", affine=True, track_running_stats=True";
+        }
+    }
 }

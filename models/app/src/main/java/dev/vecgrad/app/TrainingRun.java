@@ -237,7 +237,15 @@ final class TrainingRun {
                 }
                 yield ModelSpec.of("adaline", in);
             }
-            default -> throw new IllegalArgumentException("unknown model '" + model + "' (mlp, softmax, perceptron, adaline, linreg)");
+            case "cnn" -> {
+                int side = (int) Math.round(Math.sqrt(in));
+                if (!train.isClassification() || single || side * side != in || side % 4 != 0) {
+                    throw new IllegalArgumentException("cnn needs square images with classes (--dataset fashion-mnist), got " + data.name());
+                }
+                yield ModelSpec.of("cnn", side, 32, 64, 128, outWidth);
+            }
+            default -> throw new IllegalArgumentException("unknown model '" + model + "' (mlp, softmax, perceptron, adaline, linreg, cnn,"
+                    + " seq2seq)");
         };
     }
 

@@ -12,8 +12,9 @@ import java.util.Random;
  * {@code vecgrad.activation}, {@code vecgrad.output}) so that {@code predict} needs nothing
  * but the file.
  *
- * @param kind mlp, softmax, linreg, adaline or perceptron
- * @param sizes layer widths: mlp input..output; softmax and linreg [inputs, outputs]; adaline and perceptron [inputs]
+ * @param kind mlp, softmax, linreg, adaline, perceptron or cnn
+ * @param sizes layer widths: mlp input..output; softmax and linreg [inputs, outputs]; adaline and perceptron [inputs];
+ *        cnn [image side, channels 1, channels 2, hidden, classes]
  * @param activation mlp hidden activation (relu, leaky_relu, sigmoid, tanh, gelu); "none" otherwise
  * @param output mlp output activation (none, sigmoid, log_softmax); "none" otherwise
  */
@@ -25,8 +26,9 @@ public record ModelSpec(String kind, int[] sizes, String activation, String outp
             case "mlp" -> -1;
             case "softmax", "linreg" -> 2;
             case "adaline", "perceptron" -> 1;
+            case "cnn" -> 5;
             default -> throw new IllegalArgumentException("unknown model kind '" + kind
-                    + "' (mlp, softmax, linreg, adaline, perceptron)");
+                    + "' (mlp, softmax, linreg, adaline, perceptron, cnn)");
         };
         if ((want > 0 && sizes.length != want) || (want < 0 && sizes.length < 2)) {
             throw new IllegalArgumentException(kind + ": " + (want < 0 ? "at least 2" : Integer.toString(want))
@@ -54,6 +56,7 @@ public record ModelSpec(String kind, int[] sizes, String activation, String outp
             case "softmax" -> new Mlp(sizes, "relu", "none", rng);
             case "linreg" -> LinearRegression.model(sizes[0], sizes[1], rng);
             case "adaline" -> new Adaline(sizes[0], rng);
+            case "cnn" -> new Cnn(sizes[0], sizes[1], sizes[2], sizes[3], sizes[4], rng);
             default -> new Perceptron(sizes[0], 0.1, rng);
         };
     }

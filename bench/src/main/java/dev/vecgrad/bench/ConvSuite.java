@@ -1,0 +1,207 @@
+package dev.vecgrad.bench;
+
+import dev.vecgrad.autograd.DType;
+import dev.vecgrad.autograd.Losses;
+import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.kernels.Parallelism;
+import dev.vecgrad.models.io.Json;
+import dev.vecgrad.models.optim.Optimizer;
+import dev.vecgrad.models.optim.Optimizers;
+import dev.vecgrad.models.zoo.Cnn;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vecgrad bench conv}: milliseconds per training step (batch 64, Adam) of the zoo's CNN and
+ * per conv2d forward + backward on three shapes, vecgrad against PyTorch ({@code torch_cnn.py}),
+ * fresh processes each round, same thread count; the cold first iteration apart.
+ */
+@Command(name = "conv", mixinStandardHelpOptions = true,
+        description = {"CNN training step and conv2d forward+backward, vecgrad vs PyTorch, fresh processes, same run and threads."})
+final class ConvSuite implements Callable<Integer> {
+
+    /** N, C, H, W, O, k, stride, padding. */
+    static final List<int[]> SHAPES = List.of(new int[] {64, 32, 14, 14, 64, 3, 1, 1}, new int[] {64, 1, 28, 28, 32, 3, 1, 1},
+            new int[] {32, 64, 16, 16, 64, 3, 2, 1});
+
+    @Option(names = "--threads", description = "threads for both (default: all cores)")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--rounds", description = "fresh processes of each (default: 3)")
+    int rounds = 3;
+
+    @Option(names = "--warmup", description = "untimed iterations per process (default: 20)")
+    int warmup = 20;
+
+    @Option(names = "--iterations", description = "timed iterations per process (default: 20)")
+    int iterations = 20;
+
+    @Option(names = "--no-baseline", description = "run vecgrad only")
+    boolean noBaseline;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads < 1 || rounds < 1 || warmup < 0 || iterations < 1) {
+            throw new IllegalArgumentException("--threads, --rounds and --iterations must be >= 1, --warmup >= 0");
+        }
+        String python = null;
+        Path script = null;
+        if (!noBaseline) {
+            StringBuilder why = new StringBuilder();
+            python = NumpyBaseline.findPython("torch", "python3-torch", why);
+            if (python == null) {
+                throw new IllegalStateException(why + " (or --no-baseline)");
+            }
+            script = Files.createTempFile("vecgrad-torch-cnn", ".py");
+            script.toFile().deleteOnExit();
+            try (InputStream s = ConvSuite.class.getResourceAsStream("torch_cnn.py")) {
+                Files.write(script, s.readAllBytes());
+            }
+        }
+        System.out.printf(Locale.ROOT, "%d thread(s), %d round(s), %d warm-up + %d timed iterations per process%n", threads, rounds,
+                warmup, iterations);
+        Map<String, List<double[]>> ours = new LinkedHashMap<>();
+        Map<String, List<double[]>> theirs = new LinkedHashMap<>();
+        for (int r = 0; r < rounds; r++) {
+            boolean torchFirst = r % 2 == 1;
+            if (torchFirst && python != null) {
+                collect(theirs, torch(python, script));
+            }
+            collect(ours, vecgrad());
+            if (!torchFirst && python != null) {
+                collect(theirs, torch(python, script));
+            }
+        }
+        for (String what : ours.keySet()) {
+            Samples o = new Samples(ours.get(what).stream().mapToDouble(v -> v[1]).toArray());
+            String line = String.format(Locale.ROOT, "%-28s vecgrad %s ms (first %.0f)", what, o.format(), ours.get(what).get(0)[0]);
+            if (theirs.containsKey(what)) {
+                Samples t = new Samples(theirs.get(what).stream().mapToDouble(v -> v[1]).toArray());
+                double[] ratio = new double[rounds];
+                for (int i = 0; i < rounds; i++) {
+                    ratio[i] = theirs.get(what).get(i)[1] / ours.get(what).get(i)[1];
+                }
+                Samples q = new Samples(ratio);
+                line += String.format(Locale.ROOT, ", pytorch %s ms, pytorch/vecgrad %.2fx [%.2f-%.2f]", t.format(), q.median(), q.min(),
+                        q.max());
+            }
+            System.out.println(line);
+        }
+        return 0;
+    }
+
+    private static void collect(Map<String, List<double[]>> into, Map<String, double[]> run) {
+        run.forEach((k, v) -> into.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+    }
+
+    private Map<String, double[]> vecgrad() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-XX:StartFlightRecording") && !a.startsWith("-agent") && !a.startsWith("-javaagent")) {
+                cmd.add(a);
+            }
+        }
+        cmd.addAll(List.of("-Dvecgrad.log=false", "-cp", System.getProperty("java.class.path"), Worker.class.getName(),
+                Integer.toString(threads), Integer.toString(warmup), Integer.toString(iterations)));
+        return run(new ProcessBuilder(cmd), "vecgrad conv worker");
+    }
+
+    private Map<String, double[]> torch(String python, Path script) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--threads", Integer.toString(threads), "--warmup",
+                Integer.toString(warmup), "--iterations", Integer.toString(iterations));
+        for (String v : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) {
+            pb.environment().put(v, Integer.toString(threads));
+        }
+        return run(pb, "torch_cnn.py (" + python + ")");
+    }
+
+    /** what -> {first ms, median ms} from the child's JSON lines. */
+    private static Map<String, double[]> run(ProcessBuilder pb, String what) throws IOException, InterruptedException {
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        Map<String, double[]> result = new LinkedHashMap<>();
+        for (String line : out.split("\n")) {
+            if (line.startsWith("{") && Json.parse(line) instanceof Map<?, ?> m && m.get("times_ms") instanceof List<?> times) {
+                double[] t = times.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+                result.put((String) m.get("what"), new double[] {((Number) m.get("first_ms")).doubleValue(), new Samples(t).median()});
+            }
+        }
+        if (code != 0 || result.isEmpty()) {
+            throw new IOException(what + " failed (exit " + code + "): " + out.strip().replace('\n', ' '));
+        }
+        return result;
+    }
+
+    /** The vecgrad side in its own JVM: args threads, warm-up, iterations; prints JSON lines like torch_cnn.py. */
+    public static final class Worker {
+        public static void main(String[] args) {
+            Parallelism.setThreads(Integer.parseInt(args[0]));
+            int warmup = Integer.parseInt(args[1]);
+            int iterations = Integer.parseInt(args[2]);
+            Random rng = new Random(0);
+            Cnn cnn = new Cnn(28, 32, 64, 128, 10, rng);
+            Optimizer opt = new Optimizers.Adam(cnn.parameters(), 0.001);
+            Tensor x = Tensor.randn(rng, DType.F32, 64, 1, 28, 28);
+            int[] y = new int[64];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = rng.nextInt(10);
+            }
+            print("cnn_step", time(() -> {
+                opt.zeroGrad();
+                Losses.crossEntropy(cnn.forward(x), y).backward();
+                opt.step();
+                return null;
+            }, warmup, iterations), iterations);
+            for (int[] s : SHAPES) {
+                Tensor xi = Tensor.randn(rng, DType.F32, s[0], s[1], s[2], s[3]).requiresGrad(true);
+                Tensor wt = Tensor.randn(rng, DType.F32, s[4], s[1], s[5], s[5]).requiresGrad(true);
+                int[] st = {s[6], s[6]};
+                int[] pd = {s[7], s[7]};
+                String name = "conv2d " + String.join(",", java.util.Arrays.stream(s).mapToObj(Integer::toString).toList());
+                print(name, time(() -> {
+                    xi.zeroGrad();
+                    wt.zeroGrad();
+                    Tensor.conv2d(xi, wt, null, st, pd, new int[] {1, 1}, 1).sum().backward();
+                    return null;
+                }, warmup, iterations), iterations);
+            }
+        }
+
+        private static double[] time(Supplier<Void> step, int warmup, int iterations) {
+            double[] t = new double[warmup + iterations];
+            for (int i = 0; i < t.length; i++) {
+                long t0 = System.nanoTime();
+                step.get();
+                t[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            return t;
+        }
+
+        /** The first time and the last {@code timed} ones, as a JSON line. */
+        private static void print(String what, double[] t, int timed) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = t.length - timed; i < t.length; i++) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", t[i]));
+            }
+            System.out.println("{\"what\": \"" + what + "\", \"first_ms\": " + String.format(Locale.ROOT, "%.4f", t[0])
+                    + ", \"times_ms\": [" + sb + "]}");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""PyTorch's side of `vecgrad bench conv`: one training step (forward, cross-entropy, backward, Adam) of the
+zoo's LeNet-like CNN (conv 1->32 3x3 pad 1, relu, maxpool 2, conv 32->64, relu, maxpool 2, linear 3136->128,
+relu, linear 128->10) on a batch of 64 28x28 images, timed per iteration after a warm-up; and conv2d
+forward+backward alone for the shapes given. Prints JSON lines. Thread variables are set by the caller."""
+import argparse
+import json
+import time
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--threads", type=int, default=1)
+ap.add_argument("--warmup", type=int, default=10)
+ap.add_argument("--iterations", type=int, default=20)
+a = ap.parse_args()
+torch.set_num_threads(a.threads)
+torch.manual_seed(0)
+
+
+def timed(step):
+    times = []
+    for _ in range(a.warmup + a.iterations):
+        t0 = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - t0) * 1e3)
+    return times[0], times[a.warmup:]
+
+
+m = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(),
+                  nn.MaxPool2d(2), nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
+opt = torch.optim.Adam(m.parameters(), 0.001)
+x = torch.randn(64, 1, 28, 28)
+y = torch.randint(0, 10, (64,))
+
+
+def train_step():
+    opt.zero_grad()
+    F.cross_entropy(m(x), y).backward()
+    opt.step()
+
+
+first, times = timed(train_step)
+print(json.dumps({"what": "cnn_step", "first_ms": first, "times_ms": times}))
+for spec in ["64,32,14,14,64,3,1,1", "64,1,28,28,32,3,1,1", "32,64,16,16,64,3,2,1"]:
+    n, c, h, w, o, k, s, p = (int(v) for v in spec.split(","))
+    xi = torch.randn(n, c, h, w, requires_grad=True)
+    wt = torch.randn(o, c, k, k, requires_grad=True)
+
+    def conv_step():
+        F.conv2d(xi, wt, stride=s, padding=p).sum().backward()
+
+    first, times = timed(conv_step)
+    print(json.dumps({"what": "conv2d " + spec, "first_ms": first, "times_ms": times}))
