@@ -198,6 +198,154 @@ final class Convolution {
         return bias == null ? f.apply(input, weight) : f.apply(input, weight, bias);
     }
 
+    /**
+     * Transposed convolution (as {@code F.conv_transpose2d}): the gradient of conv2d with respect to
+     * its input, taken as an op. Input [N, Cin, H, W], weight [Cin, Cout / groups, kh, kw], output
+     * [N, Cout, (H - 1) s - 2 p + d (kh - 1) + outputPadding + 1, ...]. Forward folds W^T x back
+     * (col2im); backward is a conv2d of the output gradient.
+     */
+    static Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] outputPadding,
+            int[] dilation, int groups) {
+        Pointwise.checkDtypes("convTranspose2d", input, weight);
+        int[] x = input.shape;
+        int[] w = weight.shape;
+        if (x.length != 4 || w.length != 4) {
+            throw new IllegalArgumentException("convTranspose2d: expects input [N, Cin, H, W] and weight [Cin, Cout/groups, kh, kw], got "
+                    + Shapes.str(x) + " and " + Shapes.str(w));
+        }
+        check("convTranspose2d", "stride", stride, 1);
+        check("convTranspose2d", "padding", padding, 0);
+        check("convTranspose2d", "outputPadding", outputPadding, 0);
+        check("convTranspose2d", "dilation", dilation, 1);
+        if (w[0] != x[1]) {
+            throw new IllegalArgumentException("convTranspose2d: the weight " + Shapes.str(w) + " expects " + w[0]
+                    + " input channels, the input " + Shapes.str(x) + " has " + x[1]);
+        }
+        if (outputPadding[0] >= Math.max(stride[0], dilation[0]) || outputPadding[1] >= Math.max(stride[1], dilation[1])) {
+            throw new IllegalArgumentException("convTranspose2d: outputPadding " + Shapes.str(outputPadding)
+                    + " must be smaller than the stride or the dilation");
+        }
+        int cout = w[1] * groups;
+        int oh = (x[2] - 1) * stride[0] - 2 * padding[0] + dilation[0] * (w[2] - 1) + outputPadding[0] + 1;
+        int ow = (x[3] - 1) * stride[1] - 2 * padding[1] + dilation[1] * (w[3] - 1) + outputPadding[1] + 1;
+        if (oh < 1 || ow < 1) {
+            throw new IllegalArgumentException("convTranspose2d: the output would be " + oh + "x" + ow + " for input " + Shapes.str(x));
+        }
+        // the convolution this op transposes: from [N, Cout, oh, ow] to [N, Cin, H, W] with the same weight
+        Geometry g = geometry("convTranspose2d", new int[] {x[0], cout, oh, ow}, w, stride, padding, dilation, groups);
+        if (g.oh() != x[2] || g.ow() != x[3]) {
+            throw new IllegalArgumentException("convTranspose2d: inconsistent sizes for input " + Shapes.str(x));
+        }
+        if (bias != null && (bias.shape.length != 1 || bias.shape[0] != cout)) {
+            throw new IllegalArgumentException("convTranspose2d: the bias " + Shapes.str(bias.shape) + " should be [" + cout + "]");
+        }
+        Function f = Function.of("convTranspose2d", (ctx, in) -> {
+            Tensor xc = in[0].contiguous();
+            Tensor wc = in[1].contiguous();
+            ctx.saveForBackward(xc, wc);
+            Tensor out = Tensor.emptyLike(xc, g.n(), g.c(), g.h(), g.w());
+            Storage cols = xc.storage.zeros(g.k() * g.spatial());
+            for (int b = 0; b < g.n(); b++) {
+                for (int gi = 0; gi < g.groups(); gi++) {
+                    int xOff = xc.offset + ((b * g.o()) + gi * g.og()) * g.spatial();
+                    wc.storage.gemm(true, false, g.k(), g.spatial(), g.og(), wc.offset + gi * g.og() * g.k(), g.k(), xc.storage, xOff,
+                            g.spatial(), 0, cols, 0, g.spatial());
+                    col2im(cols, g, b, gi, out.storage);
+                }
+            }
+            if (in.length > 2) {
+                Tensor bc = in[2].contiguous();
+                int plane = g.h() * g.w();
+                for (int b = 0; b < g.n(); b++) {
+                    for (int c = 0; c < g.c(); c++) {
+                        int at = (b * g.c() + c) * plane;
+                        out.storage.map(Storage.Unary.ADD_SCALAR, bc.storage.get(bc.offset + c), 0, at, out.storage, at, plane);
+                    }
+                }
+            }
+            return out;
+        }, (ctx, dOut) -> {
+            Tensor xc = ctx.saved(0);
+            Tensor wc = ctx.saved(1);
+            Tensor d = dOut.contiguous();
+            Tensor dx = Tensor.emptyLike(xc, xc.shape.clone());
+            Tensor dw = Tensor.emptyLike(wc, wc.shape.clone());
+            Storage cols = xc.storage.zeros(g.k() * g.spatial());
+            for (int b = 0; b < g.n(); b++) {
+                for (int gi = 0; gi < g.groups(); gi++) {
+                    int xOff = ((b * g.o()) + gi * g.og()) * g.spatial();
+                    int wOff = gi * g.og() * g.k();
+                    im2col(d.storage, d.offset, g, b, gi, cols);
+                    // d x = W_g [Cin/g, k] x patches of d out; d W_g += x [Cin/g, H W] x patches^T
+                    wc.storage.gemm(false, false, g.og(), g.spatial(), g.k(), wc.offset + wOff, g.k(), cols, 0, g.spatial(), 0,
+                            dx.storage, xOff, g.spatial());
+                    xc.storage.gemm(false, true, g.og(), g.k(), g.spatial(), xc.offset + xOff, g.spatial(), cols, 0, g.spatial(), 1,
+                            dw.storage, wOff, g.k());
+                }
+            }
+            Tensor[] grads = new Tensor[bias != null ? 3 : 2];
+            grads[0] = dx;
+            grads[1] = dw;
+            if (bias != null) {
+                grads[2] = d.sum(new int[] {0, 2, 3}, false);
+            }
+            return grads;
+        });
+        return bias == null ? f.apply(input, weight) : f.apply(input, weight, bias);
+    }
+
+    /** Mean over adaptive windows (as {@code F.adaptive_avg_pool2d}): output cell i covers [floor(i H / oh), ceil((i + 1) H / oh)). */
+    static Tensor adaptiveAvgPool2d(Tensor input, int oh, int ow) {
+        if (input.shape.length != 4 || oh < 1 || ow < 1) {
+            throw new IllegalArgumentException("adaptiveAvgPool2d: expects [N, C, H, W] and an output size >= 1, got "
+                    + Shapes.str(input.shape) + " and " + oh + "x" + ow);
+        }
+        int nc = input.shape[0] * input.shape[1];
+        int h = input.shape[2];
+        int w = input.shape[3];
+        Tensor x = input.contiguous();
+        Tensor out = Tensor.emptyLike(x, input.shape[0], input.shape[1], oh, ow);
+        for (int p = 0; p < nc; p++) {
+            for (int i = 0; i < oh; i++) {
+                int h0 = i * h / oh;
+                int h1 = ((i + 1) * h + oh - 1) / oh;
+                for (int j = 0; j < ow; j++) {
+                    int w0 = j * w / ow;
+                    int w1 = ((j + 1) * w + ow - 1) / ow;
+                    double sum = 0;
+                    for (int a = h0; a < h1; a++) {
+                        sum += x.storage.sum(x.offset + (p * h + a) * w + w0, w1 - w0);
+                    }
+                    out.storage.set((p * oh + i) * ow + j, sum / ((h1 - h0) * (w1 - w0)));
+                }
+            }
+        }
+        int[] from = input.shape.clone();
+        // d adaptiveAvgPool2d = d out / window size spread over each window
+        return Autograd.record("adaptiveAvgPool2d", out, g -> {
+            Tensor gc = g.contiguous();
+            Tensor gx = Tensor.emptyLike(g, from.clone());
+            for (int p = 0; p < nc; p++) {
+                for (int i = 0; i < oh; i++) {
+                    int h0 = i * h / oh;
+                    int h1 = ((i + 1) * h + oh - 1) / oh;
+                    for (int j = 0; j < ow; j++) {
+                        int w0 = j * w / ow;
+                        int w1 = ((j + 1) * w + ow - 1) / ow;
+                        double v = gc.storage.get(gc.offset + (p * oh + i) * ow + j) / ((h1 - h0) * (w1 - w0));
+                        for (int a = h0; a < h1; a++) {
+                            for (int bb = w0; bb < w1; bb++) {
+                                int at = (p * h + a) * w + bb;
+                                gx.storage.set(at, gx.storage.get(at) + v);
+                            }
+                        }
+                    }
+                }
+            }
+            return new Tensor[] {gx};
+        }, input);
+    }
+
     /** Max over kh x kw windows; the gradient goes to the first maximum of each window, as PyTorch. */
     static Tensor maxPool2d(Tensor input, int[] kernel, int[] stride, int[] padding) {
         int[] s = pool("maxPool2d", input, kernel, stride, padding);

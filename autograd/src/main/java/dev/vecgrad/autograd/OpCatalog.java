@@ -298,6 +298,18 @@ public final class OpCatalog {
                 new int[] {1, 1}, 1);
         conv(c, "conv2d_rectangular_odd", new int[] {1, 2, 9, 7}, new int[] {3, 2, 2, 5}, true, new int[] {3, 2}, new int[] {1, 2},
                 new int[] {1, 1}, 1);
+        add(c, "conv_transpose2d", "convTranspose2d", Role.OTHER, List.of(in(2, 4, 3, 4), in(4, 3, 3, 3), in(3)),
+                x -> Tensor.convTranspose2d(x[0], x[1], x[2], new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1),
+                "Tensor.convTranspose2d($0, $1, $2, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1)",
+                "F.conv_transpose2d($0, $1, $2, stride=2, padding=1, output_padding=1)");
+        add(c, "conv_transpose2d_groups_dilation", "convTranspose2d", Role.OTHER, List.of(in(1, 4, 4, 3), in(4, 1, 2, 3)),
+                x -> Tensor.convTranspose2d(x[0], x[1], null, new int[] {1, 2}, new int[] {0, 1}, new int[] {0, 1}, new int[] {2, 1}, 2),
+                "Tensor.convTranspose2d($0, $1, null, new int[] {1, 2}, new int[] {0, 1}, new int[] {0, 1}, new int[] {2, 1}, 2)",
+                "F.conv_transpose2d($0, $1, None, stride=(1, 2), padding=(0, 1), output_padding=(0, 1), groups=2, dilation=(2, 1))");
+        add(c, "adaptive_avg_pool2d", "adaptiveAvgPool2d", Role.OTHER, List.of(in(2, 2, 7, 5)), x -> x[0].adaptiveAvgPool2d(3, 2),
+                "$0.adaptiveAvgPool2d(3, 2)", "F.adaptive_avg_pool2d($0, (3, 2))");
+        add(c, "upsample_nearest", "upsampleNearest", Role.OTHER, List.of(in(1, 2, 3, 2)), x -> x[0].upsampleNearest(2),
+                "$0.upsampleNearest(2)", "F.interpolate($0, scale_factor=2, mode='nearest')");
         add(c, "max_pool2d", "maxPool2d", Role.OTHER, List.of(in(2, 3, 6, 5)), x -> x[0].maxPool2d(2), "$0.maxPool2d(2)",
                 "F.max_pool2d($0, 2)");
         add(c, "max_pool2d_stride_padding", "maxPool2d", Role.OTHER, List.of(in(1, 2, 7, 7)),

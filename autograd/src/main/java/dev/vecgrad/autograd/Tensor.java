@@ -844,6 +844,39 @@ public final class Tensor {
         return Convolution.conv2d(input, weight, bias, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1);
     }
 
+    /**
+     * Transposed 2-D convolution (as {@code F.conv_transpose2d}) of input [N, Cin, H, W] with weight
+     * [Cin, Cout / groups, kh, kw] and an optional bias [Cout]: output
+     * [N, Cout, (H - 1) s - 2 p + d (kh - 1) + outputPadding + 1, ...]. The gradient of conv2d with
+     * respect to its input, used to upsample (decoders, U-Nets).
+     */
+    public static Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] outputPadding,
+            int[] dilation, int groups) {
+        return Convolution.convTranspose2d(input, weight, bias, stride, padding, outputPadding, dilation, groups);
+    }
+
+    /** Mean over adaptive windows to an [N, C, oh, ow] output, as {@code F.adaptive_avg_pool2d}. */
+    public Tensor adaptiveAvgPool2d(int oh, int ow) {
+        return Convolution.adaptiveAvgPool2d(this, oh, ow);
+    }
+
+    /**
+     * Nearest-neighbour upsampling of [N, C, H, W] by an integer factor (as
+     * {@code F.interpolate(mode="nearest", scale_factor=s)}): every pixel becomes an s x s block.
+     * Built from expand and reshape, so its gradient sums each block.
+     */
+    public Tensor upsampleNearest(int scale) {
+        if (shape.length != 4 || scale < 1) {
+            throw new IllegalArgumentException("upsampleNearest: expects [N, C, H, W] and a scale >= 1, got " + Shapes.str(shape)
+                    + " and " + scale);
+        }
+        int n = shape[0];
+        int c = shape[1];
+        int h = shape[2];
+        int w = shape[3];
+        return reshape(n, c, h, 1, w, 1).expand(n, c, h, scale, w, scale).reshape(n, c, h * scale, w * scale);
+    }
+
     /** Max over windows of [N, C, H, W] (as {@code F.max_pool2d}); the gradient goes to each window's first maximum. */
     public Tensor maxPool2d(int[] kernel, int[] stride, int[] padding) {
         return Convolution.maxPool2d(this, kernel, stride, padding);

@@ -267,4 +267,44 @@ public final class Layers {
             return channels + ", eps=" + repr(eps) + ", momentum=" + repr(momentum) + ", affine=True, track_running_stats=True";
         }
     }
+
+    /** Average pooling to a fixed output size, as {@code torch.nn.AdaptiveAvgPool2d}. */
+    public static final class AdaptiveAvgPool2d extends Module {
+        private final int height;
+        private final int width;
+
+        public AdaptiveAvgPool2d(int height, int width) {
+            this.height = height;
+            this.width = width;
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return x.adaptiveAvgPool2d(height, width);
+        }
+
+        @Override
+        protected String extraRepr() {
+            return "output_size=(" + height + ", " + width + ")";
+        }
+    }
+
+    /** Nearest-neighbour upsampling by an integer factor, as {@code torch.nn.Upsample(scale_factor=s, mode="nearest")}. */
+    public static final class Upsample extends Module {
+        private final int scale;
+
+        public Upsample(int scale) {
+            this.scale = scale;
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return x.upsampleNearest(scale);
+        }
+
+        @Override
+        protected String extraRepr() {
+            return "scale_factor=" + repr(scale) + ", mode=nearest";
+        }
+    }
 }

@@ -27,6 +27,16 @@ class ConvLayersTest {
         Sequential block = new Sequential(new Conv2d(1, 2, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1,
                 true, DType.F64, rng), new Activations.Tanh(), new Layers.AvgPool2d(2), new Layers.MaxPool2d(2, 1, 0));
         ModuleGradCheck.check(block, Tensor.randn(6, DType.F64, 1, 1, 6, 6));
+        Sequential decoder = new Sequential(new ConvTranspose2d(2, 3, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1},
+                new int[] {1, 1}, new int[] {1, 1}, 1, true, DType.F64, rng), new Layers.Upsample(2), new Layers.AdaptiveAvgPool2d(3, 4));
+        ModuleGradCheck.check(decoder, Tensor.randn(7, DType.F64, 1, 2, 3, 2));
+        assertArrayEquals(new int[] {1, 3, 6, 4}, new ConvTranspose2d(2, 3, 3, 2, 1, 1, rng).forward(Tensor.zeros(1, 2, 3, 2)).shape(),
+                "(H - 1) s - 2 p + k + output_padding");
+        assertEquals("ConvTranspose2d(2, 3, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), output_padding=(1, 1))",
+                new ConvTranspose2d(2, 3, 3, 2, 1, 1, rng).toString());
+        assertEquals("Upsample(scale_factor=2.0, mode=nearest)", new Layers.Upsample(2).toString());
+        assertEquals("AdaptiveAvgPool2d(output_size=(3, 4))", new Layers.AdaptiveAvgPool2d(3, 4).toString());
+        assertEquals("AvgPool2d(kernel_size=2, stride=2, padding=0)", new Layers.AvgPool2d(2).toString());
     }
 
     @Test
