@@ -47,67 +47,82 @@ public final class Layers {
     }
 
     /**
-     * Batch normalization over [N, C]: in training, each feature is normalized by the batch
-     * mean and (biased) variance, and the running statistics are updated with momentum as
-     * PyTorch does (running_var from the unbiased variance); in eval mode the running
-     * statistics are used. Learnable scale (weight, 1s) and shift (bias, 0s).
+     * Batch normalization's shared part: per-channel learnable scale (weight, 1s) and shift (bias,
+     * 0s); in training, normalization by the batch mean and (biased) variance over every dimension
+     * but the channels, the running statistics updated with momentum as PyTorch does (running_var
+     * from the unbiased variance); in eval mode the running statistics are used.
      */
-    public static final class BatchNorm1d extends Module {
+    public abstract static class BatchNorm extends Module {
         public final Tensor weight;
         public final Tensor bias;
         public final Tensor runningMean;
         public final Tensor runningVar;
-        private final double eps;
-        private final double momentum;
-        private final int features;
+        final double eps;
+        final double momentum;
+        final int channels;
 
-        public BatchNorm1d(int features) {
-            this(features, 1e-5, 0.1, DType.F32);
-        }
-
-        public BatchNorm1d(int features, double eps, double momentum, DType dtype) {
-            this.features = features;
+        BatchNorm(int channels, double eps, double momentum, DType dtype) {
+            this.channels = channels;
             this.eps = eps;
             this.momentum = momentum;
-            weight = registerParameter("weight", Tensor.ones(dtype, features));
-            bias = registerParameter("bias", Tensor.zeros(dtype, features));
-            runningMean = registerBuffer("running_mean", Tensor.zeros(dtype, features));
-            runningVar = registerBuffer("running_var", Tensor.ones(dtype, features));
+            weight = registerParameter("weight", Tensor.ones(dtype, channels));
+            bias = registerParameter("bias", Tensor.zeros(dtype, channels));
+            runningMean = registerBuffer("running_mean", Tensor.zeros(dtype, channels));
+            runningVar = registerBuffer("running_var", Tensor.ones(dtype, channels));
         }
 
-        @Override
-        public Tensor forward(Tensor x) {
-            if (x.dim() != 2 || x.size(1) != features) {
-                throw new IllegalArgumentException("BatchNorm1d(" + features + "): expects [N, " + features + "], got "
-                        + java.util.Arrays.toString(x.shape()));
-            }
+        /** x normalized over {@code dims}, the per-channel tensors seen in shape {@code view} (1s but the channel axis). */
+        Tensor normalize(Tensor x, int[] dims, int... view) {
+            Tensor w = weight.reshape(view);
+            Tensor b = bias.reshape(view);
             if (!isTraining()) {
-                return x.sub(runningMean).div(runningVar.add(eps).sqrt()).mul(weight).add(bias);
+                return x.sub(runningMean.reshape(view)).div(runningVar.reshape(view).add(eps).sqrt()).mul(w).add(b);
             }
-            int n = x.size(0);
-            if (n < 2) {
-                throw new IllegalArgumentException("BatchNorm1d: expected more than 1 value per channel when training, got a batch of " + n);
+            int count = x.numel() / channels;
+            if (count < 2) {
+                throw new IllegalArgumentException(getClass().getSimpleName() + ": expected more than 1 value per channel when training,"
+                        + " got " + java.util.Arrays.toString(x.shape()));
             }
-            Tensor mean = x.mean(0, true);
+            Tensor mean = x.mean(dims, true);
             Tensor centered = x.sub(mean);
-            Tensor var = centered.mul(centered).mean(0, true);
-            Tensor y = centered.div(var.add(eps).sqrt()).mul(weight).add(bias);
+            Tensor var = centered.mul(centered).mean(dims, true);
+            Tensor y = centered.div(var.add(eps).sqrt()).mul(w).add(b);
             double[] m = mean.toDoubleArray();
             double[] v = var.toDoubleArray();
             double[] rm = runningMean.toDoubleArray();
             double[] rv = runningVar.toDoubleArray();
-            for (int j = 0; j < features; j++) {
+            for (int j = 0; j < channels; j++) {
                 rm[j] = (1 - momentum) * rm[j] + momentum * m[j];
-                rv[j] = (1 - momentum) * rv[j] + momentum * v[j] * n / (n - 1);
+                rv[j] = (1 - momentum) * rv[j] + momentum * v[j] * count / (count - 1);
             }
-            runningMean.copyFrom(Tensor.of(rm, features));
-            runningVar.copyFrom(Tensor.of(rv, features));
+            runningMean.copyFrom(Tensor.of(rm, channels));
+            runningVar.copyFrom(Tensor.of(rv, channels));
             return y;
         }
 
         @Override
         protected String extraRepr() {
-            return features + ", eps=" + repr(eps) + ", momentum=" + repr(momentum) + ", affine=True, track_running_stats=True";
+            return channels + ", eps=" + repr(eps) + ", momentum=" + repr(momentum) + ", affine=True, track_running_stats=True";
+        }
+    }
+
+    /** Batch normalization over [N, C], as {@code torch.nn.BatchNorm1d}; see {@link BatchNorm}. */
+    public static final class BatchNorm1d extends BatchNorm {
+        public BatchNorm1d(int features) {
+            this(features, 1e-5, 0.1, DType.F32);
+        }
+
+        public BatchNorm1d(int features, double eps, double momentum, DType dtype) {
+            super(features, eps, momentum, dtype);
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            if (x.dim() != 2 || x.size(1) != channels) {
+                throw new IllegalArgumentException("BatchNorm1d(" + channels + "): expects [N, " + channels + "], got "
+                        + java.util.Arrays.toString(x.shape()));
+            }
+            return normalize(x, new int[] {0}, 1, channels);
         }
     }
 
@@ -200,31 +215,14 @@ public final class Layers {
         }
     }
 
-    /**
-     * Batch normalization over the channels of [N, C, H, W], as {@code torch.nn.BatchNorm2d}:
-     * statistics over N, H and W per channel; running statistics as {@link BatchNorm1d}.
-     */
-    public static final class BatchNorm2d extends Module {
-        public final Tensor weight;
-        public final Tensor bias;
-        public final Tensor runningMean;
-        public final Tensor runningVar;
-        private final double eps;
-        private final double momentum;
-        private final int channels;
-
+    /** Batch normalization over the channels of [N, C, H, W], as {@code torch.nn.BatchNorm2d}; see {@link BatchNorm}. */
+    public static final class BatchNorm2d extends BatchNorm {
         public BatchNorm2d(int channels) {
             this(channels, 1e-5, 0.1, DType.F32);
         }
 
         public BatchNorm2d(int channels, double eps, double momentum, DType dtype) {
-            this.channels = channels;
-            this.eps = eps;
-            this.momentum = momentum;
-            weight = registerParameter("weight", Tensor.ones(dtype, channels));
-            bias = registerParameter("bias", Tensor.zeros(dtype, channels));
-            runningMean = registerBuffer("running_mean", Tensor.zeros(dtype, channels));
-            runningVar = registerBuffer("running_var", Tensor.ones(dtype, channels));
+            super(channels, eps, momentum, dtype);
         }
 
         @Override
@@ -233,38 +231,7 @@ public final class Layers {
                 throw new IllegalArgumentException("BatchNorm2d(" + channels + "): expects [N, " + channels + ", H, W], got "
                         + java.util.Arrays.toString(x.shape()));
             }
-            Tensor w = weight.reshape(1, channels, 1, 1);
-            Tensor b = bias.reshape(1, channels, 1, 1);
-            if (!isTraining()) {
-                return x.sub(runningMean.reshape(1, channels, 1, 1)).div(runningVar.reshape(1, channels, 1, 1).add(eps).sqrt()).mul(w)
-                        .add(b);
-            }
-            int count = x.size(0) * x.size(2) * x.size(3);
-            if (count < 2) {
-                throw new IllegalArgumentException("BatchNorm2d: expected more than 1 value per channel when training, got "
-                        + java.util.Arrays.toString(x.shape()));
-            }
-            int[] dims = {0, 2, 3};
-            Tensor mean = x.mean(dims, true);
-            Tensor centered = x.sub(mean);
-            Tensor var = centered.mul(centered).mean(dims, true);
-            Tensor y = centered.div(var.add(eps).sqrt()).mul(w).add(b);
-            double[] m = mean.toDoubleArray();
-            double[] v = var.toDoubleArray();
-            double[] rm = runningMean.toDoubleArray();
-            double[] rv = runningVar.toDoubleArray();
-            for (int j = 0; j < channels; j++) {
-                rm[j] = (1 - momentum) * rm[j] + momentum * m[j];
-                rv[j] = (1 - momentum) * rv[j] + momentum * v[j] * count / (count - 1);
-            }
-            runningMean.copyFrom(Tensor.of(rm, channels));
-            runningVar.copyFrom(Tensor.of(rv, channels));
-            return y;
-        }
-
-        @Override
-        protected String extraRepr() {
-            return channels + ", eps=" + repr(eps) + ", momentum=" + repr(momentum) + ", affine=True, track_running_stats=True";
+            return normalize(x, new int[] {0, 2, 3}, 1, channels, 1, 1);
         }
     }
 
