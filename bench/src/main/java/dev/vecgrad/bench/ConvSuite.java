@@ -9,11 +9,7 @@ import dev.vecgrad.models.optim.Optimizer;
 import dev.vecgrad.models.optim.Optimizers;
 import dev.vecgrad.models.zoo.Cnn;
 import java.io.IOException;
-import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,32 +54,19 @@ final class ConvSuite implements Callable<Integer> {
         if (threads < 1 || rounds < 1 || warmup < 0 || iterations < 1) {
             throw new IllegalArgumentException("--threads, --rounds and --iterations must be >= 1, --warmup >= 0");
         }
-        String python = null;
-        Path script = null;
-        if (!noBaseline) {
-            StringBuilder why = new StringBuilder();
-            python = NumpyBaseline.findPython("torch", "python3-torch", why);
-            if (python == null) {
-                throw new IllegalStateException(why + " (or --no-baseline)");
-            }
-            script = Files.createTempFile("vecgrad-torch-cnn", ".py");
-            script.toFile().deleteOnExit();
-            try (InputStream s = ConvSuite.class.getResourceAsStream("torch_cnn.py")) {
-                Files.write(script, s.readAllBytes());
-            }
-        }
+        Peers.Torch torch = noBaseline ? null : Peers.torch("torch_cnn.py");
         System.out.printf(Locale.ROOT, "%d thread(s), %d round(s), %d warm-up + %d timed iterations per process%n", threads, rounds,
                 warmup, iterations);
         Map<String, List<double[]>> ours = new LinkedHashMap<>();
         Map<String, List<double[]>> theirs = new LinkedHashMap<>();
         for (int r = 0; r < rounds; r++) {
             boolean torchFirst = r % 2 == 1;
-            if (torchFirst && python != null) {
-                collect(theirs, torch(python, script));
+            if (torchFirst && torch != null) {
+                collect(theirs, pytorch(torch));
             }
             collect(ours, vecgrad());
-            if (!torchFirst && python != null) {
-                collect(theirs, torch(python, script));
+            if (!torchFirst && torch != null) {
+                collect(theirs, pytorch(torch));
             }
         }
         for (String what : ours.keySet()) {
@@ -109,25 +92,13 @@ final class ConvSuite implements Callable<Integer> {
     }
 
     private Map<String, double[]> vecgrad() throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-XX:StartFlightRecording") && !a.startsWith("-agent") && !a.startsWith("-javaagent")) {
-                cmd.add(a);
-            }
-        }
-        cmd.addAll(List.of("-Dvecgrad.log=false", "-cp", System.getProperty("java.class.path"), Worker.class.getName(),
-                Integer.toString(threads), Integer.toString(warmup), Integer.toString(iterations)));
-        return run(new ProcessBuilder(cmd), "vecgrad conv worker");
+        return run(Peers.java(Worker.class.getName(), Integer.toString(threads), Integer.toString(warmup), Integer.toString(iterations)),
+                "vecgrad conv worker");
     }
 
-    private Map<String, double[]> torch(String python, Path script) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--threads", Integer.toString(threads), "--warmup",
-                Integer.toString(warmup), "--iterations", Integer.toString(iterations));
-        for (String v : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) {
-            pb.environment().put(v, Integer.toString(threads));
-        }
-        return run(pb, "torch_cnn.py (" + python + ")");
+    private Map<String, double[]> pytorch(Peers.Torch torch) throws IOException, InterruptedException {
+        return run(torch.command(threads, "--threads", Integer.toString(threads), "--warmup", Integer.toString(warmup), "--iterations",
+                Integer.toString(iterations)), "torch_cnn.py (" + torch.python() + ")");
     }
 
     /** what -> {first ms, median ms} from the child's JSON lines. */

@@ -8,11 +8,7 @@ import dev.vecgrad.models.LSTM;
 import dev.vecgrad.models.RNNBase;
 import dev.vecgrad.models.io.Json;
 import java.io.IOException;
-import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -64,20 +60,7 @@ final class RnnSuite implements Callable<Integer> {
                 throw new IllegalArgumentException("--cells: 'lstm' or 'gru', got '" + c + "'");
             }
         }
-        String python = null;
-        Path script = null;
-        if (!noBaseline) {
-            StringBuilder why = new StringBuilder();
-            python = NumpyBaseline.findPython("torch", "python3-torch", why);
-            if (python == null) {
-                throw new IllegalStateException(why + " (or --no-baseline)");
-            }
-            script = Files.createTempFile("vecgrad-torch-rnn", ".py");
-            script.toFile().deleteOnExit();
-            try (InputStream s = RnnSuite.class.getResourceAsStream("torch_rnn.py")) {
-                Files.write(script, s.readAllBytes());
-            }
-        }
+        Peers.Torch torch = noBaseline ? null : Peers.torch("torch_rnn.py");
         System.out.printf(Locale.ROOT, "input 32, hidden 128, 100 steps, batch 32, forward + backward; %d thread(s), %d round(s), "
                 + "%d warm-up + %d timed iterations per process%n", threads, rounds, warmup, iterations);
         for (String cell : cells) {
@@ -85,12 +68,12 @@ final class RnnSuite implements Callable<Integer> {
             List<Run> theirs = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 boolean torchFirst = r % 2 == 1;
-                if (torchFirst && python != null) {
-                    theirs.add(torch(python, script, cell));
+                if (torchFirst && torch != null) {
+                    theirs.add(pytorch(torch, cell));
                 }
                 ours.add(vecgrad(cell));
-                if (!torchFirst && python != null) {
-                    theirs.add(torch(python, script, cell));
+                if (!torchFirst && torch != null) {
+                    theirs.add(pytorch(torch, cell));
                 }
                 System.out.printf(Locale.ROOT, "%s round %d: vecgrad %.2f ms (first %.0f)%s%n", cell, r + 1, ours.get(r).medianMs(),
                         ours.get(r).firstMs(), theirs.isEmpty() ? "" : String.format(Locale.ROOT, ", pytorch %.2f ms (first %.0f)",
@@ -114,25 +97,13 @@ final class RnnSuite implements Callable<Integer> {
     }
 
     private Run vecgrad(String cell) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-XX:StartFlightRecording") && !a.startsWith("-agent") && !a.startsWith("-javaagent")) {
-                cmd.add(a);
-            }
-        }
-        cmd.addAll(List.of("-Dvecgrad.log=false", "-cp", System.getProperty("java.class.path"), Worker.class.getName(), cell,
-                Integer.toString(threads), Integer.toString(warmup), Integer.toString(iterations)));
-        return run(new ProcessBuilder(cmd), "vecgrad rnn worker");
+        return run(Peers.java(Worker.class.getName(), cell, Integer.toString(threads), Integer.toString(warmup),
+                Integer.toString(iterations)), "vecgrad rnn worker");
     }
 
-    private Run torch(String python, Path script, String cell) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--cell", cell, "--threads", Integer.toString(threads),
-                "--warmup", Integer.toString(warmup), "--iterations", Integer.toString(iterations));
-        for (String v : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) {
-            pb.environment().put(v, Integer.toString(threads));
-        }
-        return run(pb, "torch_rnn.py (" + python + ")");
+    private Run pytorch(Peers.Torch torch, String cell) throws IOException, InterruptedException {
+        return run(torch.command(threads, "--cell", cell, "--threads", Integer.toString(threads), "--warmup", Integer.toString(warmup),
+                "--iterations", Integer.toString(iterations)), "torch_rnn.py (" + torch.python() + ")");
     }
 
     /** Reads the child's JSON line {"first_ms", "times_ms"}. */

@@ -5,10 +5,8 @@ import dev.vecgrad.models.data.FashionMnist;
 import dev.vecgrad.models.io.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,20 +80,7 @@ final class TrainSuite implements Callable<Integer> {
                     + " (apt-get install dataset-fashion-mnist, or --data DIR)");
         }
         PrintStream log = json ? System.err : System.out;
-        String python = null;
-        Path script = null;
-        if (!noBaseline) {
-            StringBuilder why = new StringBuilder();
-            python = NumpyBaseline.findPython("torch", "python3-torch", why);
-            if (python == null) {
-                throw new IllegalStateException(why + " (or --no-baseline)");
-            }
-            script = Files.createTempFile("vecgrad-torch-mlp", ".py");
-            script.toFile().deleteOnExit();
-            try (InputStream s = TrainSuite.class.getResourceAsStream("torch_mlp.py")) {
-                Files.write(script, s.readAllBytes());
-            }
-        }
+        Peers.Torch torch = noBaseline ? null : Peers.torch("torch_mlp.py");
         log.printf(Locale.ROOT, "Fashion-MNIST MLP 784-128-64-10, Adam 0.003, batch 64, %d epoch(s), %d thread(s), %d round(s)%n",
                 epochs, threads, rounds);
         List<Run> ours = new ArrayList<>();
@@ -103,12 +88,12 @@ final class TrainSuite implements Callable<Integer> {
         for (int r = 0; r < rounds; r++) {
             long s = seed + r;
             boolean torchFirst = r % 2 == 1;
-            if (torchFirst && python != null) {
-                theirs.add(report(log, r, "pytorch", torch(python, script, s)));
+            if (torchFirst && torch != null) {
+                theirs.add(report(log, r, "pytorch", pytorch(torch, s)));
             }
             ours.add(report(log, r, "vecgrad", vecgrad(s)));
-            if (!torchFirst && python != null) {
-                theirs.add(report(log, r, "pytorch", torch(python, script, s)));
+            if (!torchFirst && torch != null) {
+                theirs.add(report(log, r, "pytorch", pytorch(torch, s)));
             }
         }
         summarize(log, ours, theirs);
@@ -182,20 +167,11 @@ final class TrainSuite implements Callable<Integer> {
 
     /** vecgrad's demo in a fresh JVM with this JVM's flags and class path. */
     private Run vecgrad(long s) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java);
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-XX:StartFlightRecording") && !a.startsWith("-agent") && !a.startsWith("-javaagent")) {
-                cmd.add(a);
-            }
-        }
         Path out = Files.createTempDirectory("vecgrad-bench-train");
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo", "--json",
-                "--no-install", "--epochs", Integer.toString(epochs), "--threads", Integer.toString(threads),
-                "--seed", Long.toString(s), "--data", data.toString(), "--out", out.toString()));
         try {
-            return run(new ProcessBuilder(cmd), "vecgrad demo");
+            return run(Peers.java(Main.class.getName(), "demo", "--json", "--no-install", "--epochs", Integer.toString(epochs),
+                    "--threads", Integer.toString(threads), "--seed", Long.toString(s), "--data", data.toString(), "--out",
+                    out.toString()), "vecgrad demo");
         } finally {
             try (var files = Files.walk(out)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -203,13 +179,9 @@ final class TrainSuite implements Callable<Integer> {
         }
     }
 
-    private Run torch(String python, Path script, long s) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--data", data.toString(),
-                "--epochs", Integer.toString(epochs), "--threads", Integer.toString(threads), "--seed", Long.toString(s));
-        for (String v : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) {
-            pb.environment().put(v, Integer.toString(threads));
-        }
-        return run(pb, "torch_mlp.py (" + python + ")");
+    private Run pytorch(Peers.Torch torch, long s) throws IOException, InterruptedException {
+        return run(torch.command(threads, "--data", data.toString(), "--epochs", Integer.toString(epochs), "--threads",
+                Integer.toString(threads), "--seed", Long.toString(s)), "torch_mlp.py (" + torch.python() + ")");
     }
 
     /** Runs a child that prints JSON lines with "epoch"/"seconds" and "test_accuracy". */
