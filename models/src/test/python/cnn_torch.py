@@ -9,7 +9,6 @@ The images are scaled as the checkpoint's vecgrad.scaling says (symmetric: x / 1
 Needs Debian's python3-torch and dataset-fashion-mnist.
 """
 import gzip
-import json
 import struct
 import sys
 
@@ -17,21 +16,10 @@ import numpy as np
 import torch
 from torch import nn
 
+import vecgrad_safetensors
+
 DATA = "/usr/share/datasets/fashion-mnist"
 
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    meta = header.pop("__metadata__", {})
-    out = {}
-    for name, e in header.items():
-        begin, end = e["data_offsets"]
-        dtype = {"F32": torch.float32, "F64": torch.float64}[e["dtype"]]
-        out[name] = torch.frombuffer(bytearray(data[begin:end]), dtype=dtype).reshape(e["shape"])
-    return out, meta
 
 
 def idx(name):
@@ -43,7 +31,7 @@ def idx(name):
 
 
 def main():
-    tensors, meta = read_safetensors(sys.argv[1])
+    tensors, meta = vecgrad_safetensors.read(sys.argv[1])
     side, c1, c2, hidden, classes = (int(v) for v in meta["vecgrad.sizes"].split(","))
     model = nn.Module()
     model.features = nn.Sequential(nn.Conv2d(1, c1, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),

@@ -8,29 +8,15 @@ The module below has vecgrad's parameter names (encoder.rnn.weight_ih_l0_reverse
 are what `./vecgrad translate` prints. Needs Debian's python3-torch; reads safetensors with the
 standard library and torch (no safetensors package).
 """
-import json
-import struct
 import sys
 
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+import vecgrad_safetensors
+
 PAD, SOS, EOS, UNK = 0, 1, 2, 3
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    meta = header.pop("__metadata__", {})
-    tensors = {}
-    for name, e in header.items():
-        dtype = {"F32": torch.float32, "F64": torch.float64}[e["dtype"]]
-        begin, end = e["data_offsets"]
-        tensors[name] = torch.frombuffer(bytearray(data[begin:end]), dtype=dtype).reshape(e["shape"])
-    return tensors, meta
 
 
 class Seq2Seq(nn.Module):
@@ -87,7 +73,7 @@ class Seq2Seq(nn.Module):
 
 
 def main():
-    tensors, meta = read_safetensors(sys.argv[1])
+    tensors, meta = vecgrad_safetensors.read(sys.argv[1])
     emb, enc, dec, att = (int(v) for v in meta["vecgrad.seq2seq.sizes"].split(","))
     model = Seq2Seq(meta["vecgrad.seq2seq.source"], meta["vecgrad.seq2seq.target"], emb, enc, dec, att)
     model.load_state_dict(tensors, strict=True)
