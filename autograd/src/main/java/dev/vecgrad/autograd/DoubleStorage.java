@@ -57,6 +57,10 @@ final class DoubleStorage extends Storage {
     @Override
     void copyStrided(int from, int stride, Storage dst, int to, int n) {
         double[] d = ((DoubleStorage) dst).a;
+        if (stride == 1) {
+            System.arraycopy(a, from, d, to, n);
+            return;
+        }
         for (int i = 0, p = from; i < n; i++, p += stride) {
             d[to + i] = a[p];
         }
@@ -65,6 +69,10 @@ final class DoubleStorage extends Storage {
     @Override
     void addStrided(int from, Storage dst, int to, int stride, int n) {
         double[] d = ((DoubleStorage) dst).a;
+        if (stride == 1) {
+            Elementwise.axpy(1, a, from, d, to, n);   // 1 * x + y is exactly x + y
+            return;
+        }
         for (int i = 0, p = to; i < n; i++, p += stride) {
             d[p] += a[from + i];
         }

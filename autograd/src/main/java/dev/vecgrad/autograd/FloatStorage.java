@@ -56,6 +56,10 @@ final class FloatStorage extends Storage {
     @Override
     void copyStrided(int from, int stride, Storage dst, int to, int n) {
         float[] d = ((FloatStorage) dst).a;
+        if (stride == 1) {
+            System.arraycopy(a, from, d, to, n);
+            return;
+        }
         for (int i = 0, p = from; i < n; i++, p += stride) {
             d[to + i] = a[p];
         }
@@ -64,6 +68,10 @@ final class FloatStorage extends Storage {
     @Override
     void addStrided(int from, Storage dst, int to, int stride, int n) {
         float[] d = ((FloatStorage) dst).a;
+        if (stride == 1) {
+            Elementwise.axpy(1f, a, from, d, to, n);   // 1 * x + y is exactly x + y
+            return;
+        }
         for (int i = 0, p = to; i < n; i++, p += stride) {
             d[p] += a[from + i];
         }
