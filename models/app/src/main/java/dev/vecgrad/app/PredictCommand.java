@@ -72,12 +72,12 @@ final class PredictCommand implements Callable<Integer> {
                     ? ", trained on " + meta.get("vecgrad.dataset") : ""));
         }
         if (input != null) {
-            float[][] rows = readCsv(input, spec.sizes()[0]);
-            float[] flat = new float[rows.length * spec.sizes()[0]];
+            float[][] rows = readCsv(input, spec.inputs());
+            float[] flat = new float[rows.length * spec.inputs()];
             for (int i = 0; i < rows.length; i++) {
                 System.arraycopy(rows[i], 0, flat, i * rows[i].length, rows[i].length);
             }
-            Tensor out = forward(model, Tensor.fromArray(flat, rows.length, spec.sizes()[0]));
+            Tensor out = forward(model, Tensor.fromArray(flat, rows.length, spec.inputs()));
             for (int i = 0; i < rows.length; i++) {
                 printPrediction(i, out, loss, classes, null);
             }
@@ -91,8 +91,8 @@ final class PredictCommand implements Callable<Integer> {
             case "train" -> splits.train();
             default -> throw new IllegalArgumentException("--split must be test or train, got '" + split + "'");
         };
-        if (data.features() != spec.sizes()[0]) {
-            throw new IllegalArgumentException(data.name() + " has " + data.features() + " features, the model takes " + spec.sizes()[0]);
+        if (data.features() != spec.inputs()) {
+            throw new IllegalArgumentException(data.name() + " has " + data.features() + " features, the model takes " + spec.inputs());
         }
         Tensor out = forward(model, data.x().reshape(prepend(data.size(), data.sampleShape())));
         int shown = Math.min(limit, data.size());

@@ -160,4 +160,24 @@ class GraphCommandTest {
         assertEquals("vecgrad train: --dataset for seq2seq: dates or numbers, got 'moons'", bad.err().strip());
         assertEquals(2, CliTest.run("train", "--model", "seq2seq", "--dataset", "numbers", "--samples", "5").code());
     }
+
+    @Test
+    void predictRebuildsACnnFromItsCheckpointAndReadsImageRows() throws Exception {
+        dev.vecgrad.models.zoo.ModelSpec spec = dev.vecgrad.models.zoo.ModelSpec.of("cnn", 28, 4, 8, 16, 10);
+        assertEquals(784, spec.inputs());
+        Path ckpt = dir.resolve("cnn.safetensors");
+        java.util.Map<String, String> meta = new java.util.LinkedHashMap<>(spec.toMetadata());
+        meta.put("vecgrad.classes", "a|b|c|d|e|f|g|h|i|j");
+        dev.vecgrad.models.io.Checkpoints.save(ckpt, spec.build(new java.util.Random(0)), meta);
+        StringBuilder row = new StringBuilder();
+        for (int i = 0; i < 784; i++) {
+            row.append(i == 0 ? "" : ",").append((i % 7) / 7.0);
+        }
+        Path csv = dir.resolve("rows.csv");
+        Files.writeString(csv, row + "\n" + row + "\n");
+        CliTest.Result r = CliTest.run("predict", "--checkpoint", ckpt.toString(), "--input", csv.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, r.lines().size(), r.out());
+        assertTrue(r.lines().get(1).startsWith("#0  predicted "), r.out());
+    }
 }

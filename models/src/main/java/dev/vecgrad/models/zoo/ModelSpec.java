@@ -49,6 +49,11 @@ public record ModelSpec(String kind, int[] sizes, String activation, String outp
         return new ModelSpec(kind, sizes, "none", "none");
     }
 
+    /** The number of input features the model takes (a CNN's image side squared). */
+    public int inputs() {
+        return kind.equals("cnn") ? sizes[0] * sizes[0] : sizes[0];
+    }
+
     /** A fresh model with initial weights drawn from {@code rng}. */
     public Module build(Random rng) {
         return switch (kind) {
