@@ -180,4 +180,22 @@ class GraphCommandTest {
         assertEquals(3, r.lines().size(), r.out());
         assertTrue(r.lines().get(1).startsWith("#0  predicted "), r.out());
     }
+
+    @Test
+    void deblurComparesTheBlindNetworkWithTheClassicalBaselines() throws Exception {
+        CliTest.Result bad = CliTest.run("deblur", "--train", "5");
+        assertEquals(2, bad.code());
+        assertEquals("vecgrad deblur: --train must be 100 to 60000", bad.err().strip());
+        Assumptions.assumeTrue(dev.vecgrad.models.data.FashionMnist.isPresent(dev.vecgrad.models.data.FashionMnist.SYSTEM_DIR),
+                "Fashion-MNIST is not installed: the deblur run was not exercised");
+        Path out = dir.resolve("deblur");
+        CliTest.Result r = CliTest.run("deblur", "--train", "200", "--test", "20", "--epochs", "1", "--channels", "8", "--threads", "1",
+                "--no-install", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> csv = Files.readAllLines(out.resolve("deblur.csv"));
+        assertEquals(5, csv.size(), "a header and four methods: " + csv);
+        assertTrue(csv.get(4).startsWith("\"network (blind)\","), csv.toString());
+        assertTrue(Files.readString(out.resolve("deblur.json")).contains("\"Wiener (given the kernel)\": {\"psnr_db\": "));
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(Files.readAllBytes(out.resolve("grid.png")), 4));
+    }
 }

@@ -1,0 +1,90 @@
+package dev.vecgrad.app.deblur;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The blur kernels, the classical restorations given the kernel, and the quality measures. */
+class DeblurTest {
+
+    private static final int SIDE = 28;
+
+    /** A synthetic image: a bright rectangle and a disc on black, as Fashion-MNIST's items on their black ground. */
+    private static double[] image(Random rng) {
+        double[] x = new double[SIDE * SIDE];
+        int x0 = 4 + rng.nextInt(6);
+        int y0 = 4 + rng.nextInt(6);
+        for (int y = y0; y < y0 + 10; y++) {
+            for (int c = x0; c < x0 + 12; c++) {
+                x[y * SIDE + c] = 0.8;
+            }
+        }
+        int cy = 18 + rng.nextInt(4);
+        int cx = 16 + rng.nextInt(4);
+        for (int y = 0; y < SIDE; y++) {
+            for (int c = 0; c < SIDE; c++) {
+                if ((y - cy) * (y - cy) + (c - cx) * (c - cx) < 16) {
+                    x[y * SIDE + c] = 0.5;
+                }
+            }
+        }
+        return x;
+    }
+
+    @Test
+    void kernelsAreNormalizedNonNegativeAndOfTheirKind() {
+        Random rng = new Random(1);
+        for (int i = 0; i < 30; i++) {
+            double[] k = Blur.random(rng);
+            assertEquals(1, Arrays.stream(k).sum(), 1e-12);
+            assertTrue(Arrays.stream(k).allMatch(v -> v >= 0));
+        }
+        double[] m = Blur.motion(7, 0);
+        int c = Blur.K / 2;
+        double row = 0;
+        for (int j = 0; j < Blur.K; j++) {
+            row += m[c * Blur.K + j];
+        }
+        assertEquals(1, row, 1e-9, "a horizontal motion blur lies on the middle row");
+        double[] identity = new double[Blur.K * Blur.K];
+        identity[c * Blur.K + c] = 1;
+        double[] x = image(rng);
+        assertEquals(Arrays.toString(x), Arrays.toString(Blur.convolve(x, SIDE, identity, false)), "a delta kernel changes nothing");
+    }
+
+    @Test
+    void givenTheKernelWienerAndRichardsonLucyRestoreBetterThanTheBlurredImage() {
+        Random rng = new Random(2);
+        List<double[]> sharp = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            sharp.add(image(rng));
+        }
+        double[] spectrum = Classical.powerSpectrum(sharp, SIDE);
+        double sigma = 0.01;
+        for (double[] k : List.of(Blur.gaussian(1.5), Blur.disc(2.5), Blur.motion(7, 0.6))) {
+            double[] x = image(rng);
+            double[] y = Blur.convolve(x, SIDE, k, false);
+            for (int i = 0; i < y.length; i++) {
+                y[i] += sigma * rng.nextGaussian();
+            }
+            double blurred = Quality.psnr(y, x);
+            assertTrue(Quality.psnr(Classical.wiener(y, SIDE, k, sigma, spectrum), x) > blurred + 1, "Wiener gains over " + blurred);
+            assertTrue(Quality.psnr(Classical.richardsonLucy(y, SIDE, k, 20), x) > blurred + 1, "R-L gains over " + blurred);
+        }
+    }
+
+    @Test
+    void psnrAndSsimBehave() {
+        double[] x = image(new Random(3));
+        assertEquals(1, Quality.ssim(x, x, SIDE), 1e-12, "an image is fully similar to itself");
+        double[] noisy = x.clone();
+        noisy[100] += 0.1;
+        assertEquals(10 * Math.log10(784 / 0.01), Quality.psnr(noisy, x), 1e-9, "one pixel off by 0.1");
+        assertTrue(Quality.ssim(Blur.convolve(x, SIDE, Blur.gaussian(2), false), x, SIDE) < 0.95);
+    }
+}
