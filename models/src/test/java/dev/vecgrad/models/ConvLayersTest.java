@@ -70,4 +70,30 @@ class ConvLayersTest {
         var d = assertThrows(IllegalArgumentException.class, () -> new Layers.BatchNorm2d(4).forward(Tensor.zeros(2, 3, 4, 4)));
         assertEquals("BatchNorm2d(4): expects [N, 4, H, W], got [2, 3, 4, 4]", d.getMessage());
     }
+
+    @Test
+    void theLiveHeapStaysFlatWhileACnnTrains() {
+        Cnn cnn = new Cnn(12, 4, 8, 16, 3, new Random(3));
+        var opt = new dev.vecgrad.models.optim.Optimizers.Adam(cnn.parameters(), 0.001);
+        Tensor x = Tensor.randn(4, DType.F32, 16, 1, 12, 12);
+        int[] y = new int[16];
+        long before = 0;
+        for (int step = 0; step < 120; step++) {
+            if (step == 20) {
+                before = liveHeap();
+            }
+            opt.zeroGrad();
+            dev.vecgrad.autograd.Losses.crossEntropy(cnn.forward(x), y).backward();
+            opt.step();
+        }
+        long after = liveHeap();
+        assertTrue(after - before < 4 << 20, "live heap grew from " + before + " to " + after + " over 100 steps");
+    }
+
+    private static long liveHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
 }

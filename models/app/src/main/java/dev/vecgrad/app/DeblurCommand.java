@@ -84,8 +84,8 @@ final class DeblurCommand implements Callable<Integer> {
         long start = System.nanoTime();
         FashionMnist.Splits data = FashionMnist.load(dir, FashionMnist.Scaling.UNIT, true);
         Random blurRng = new Random(common.seed);
-        Pairs train = pairs(data.train(), trainCount, blurRng);
-        Pairs test = pairs(data.test(), testCount, new Random(common.seed + 1_000_003));
+        Pairs train = pairs(data.train(), trainCount, blurRng, noise);
+        Pairs test = pairs(data.test(), testCount, testKernels(common.seed), noise);
         System.out.printf(Locale.ROOT, "%d training and %d test images, each blurred by its own random kernel, noise sigma %.3f%n",
                 trainCount, testCount, noise);
         // Richardson-Lucy's iteration count, tuned on training images (never on the test set)
@@ -167,17 +167,60 @@ final class DeblurCommand implements Callable<Integer> {
         AtomicFiles.writeString(out.resolve("deblur.csv"), csv.toString());
         AtomicFiles.writeString(out.resolve("deblur.json"), json.append("}\n").toString());
         Checkpoints.save(out.resolve("model.safetensors"), net, Map.of("vecgrad.model", "deblurnet", "vecgrad.channels",
-                Integer.toString(channels)));
+                Integer.toString(channels), "vecgrad.noise", Double.toString(noise), "vecgrad.seed", Long.toString(common.seed)));
         grid(examples, out.resolve("grid.png"));
         System.out.printf(Locale.ROOT, "wrote %s, %s, %s and the network's checkpoint; %.0f s in all%n", out.resolve("deblur.csv"),
                 out.resolve("deblur.json"), out.resolve("grid.png"), (System.nanoTime() - start) / 1e9);
         return 0;
     }
 
+    /** The test images' kernels and noise: never those of training. */
+    private static Random testKernels(long seed) {
+        return new Random(seed + 1_000_003);
+    }
+
+    /**
+     * {@code ./vecgrad predict} on a deblur checkpoint: the first {@code limit} test images blurred
+     * as at training (same seed and noise), restored; PSNR and SSIM before and after.
+     */
+    static int predict(Path checkpoint, dev.vecgrad.models.io.SafeTensors.Contents contents, Path dataDir, int limit)
+            throws java.io.IOException {
+        Map<String, String> meta = contents.metadata();
+        int channels = Integer.parseInt(meta.getOrDefault("vecgrad.channels", "32"));
+        double noise = Double.parseDouble(meta.getOrDefault("vecgrad.noise", "0.01"));
+        long seed = Long.parseLong(meta.getOrDefault("vecgrad.seed", "0"));
+        DeblurNet net = new DeblurNet(channels, new Random(0));
+        Checkpoints.apply(checkpoint, contents, net);
+        net.eval();
+        int n = Math.max(1, Math.min(limit, 10_000));
+        Pairs test = pairs(FashionMnist.load(dataDir, "t10k", FashionMnist.Scaling.UNIT, true), n, testKernels(seed), noise);
+        double[] sum = new double[4];
+        System.out.println("checkpoint " + checkpoint + ": deblurring network (" + channels + " channels), " + n
+                + " blurred test images (noise " + noise + ")");
+        for (int i = 0; i < n; i++) {
+            double[] restored = network(net, test.blurred.get(i));
+            double[] blurred = clip(test.blurred.get(i));
+            double pb = Quality.psnr(blurred, test.sharp.get(i));
+            double pr = Quality.psnr(restored, test.sharp.get(i));
+            double sb = Quality.ssim(blurred, test.sharp.get(i), SIDE);
+            double sr = Quality.ssim(restored, test.sharp.get(i), SIDE);
+            sum[0] += pb;
+            sum[1] += pr;
+            sum[2] += sb;
+            sum[3] += sr;
+            if (i < 5) {
+                System.out.printf(Locale.ROOT, "#%d  PSNR %.2f -> %.2f dB  SSIM %.3f -> %.3f%n", i, pb, pr, sb, sr);
+            }
+        }
+        System.out.printf(Locale.ROOT, "mean over %d images: PSNR %.2f -> %.2f dB, SSIM %.4f -> %.4f%n", n, sum[0] / n, sum[1] / n,
+                sum[2] / n, sum[3] / n);
+        return 0;
+    }
+
     private record Pairs(List<double[]> sharp, List<double[]> blurred, List<double[]> kernels) {}
 
     /** The first n images of d, each blurred by a fresh random kernel, plus Gaussian noise. */
-    private Pairs pairs(Dataset d, int n, Random rng) {
+    private static Pairs pairs(Dataset d, int n, Random rng, double noise) {
         List<double[]> sharp = new ArrayList<>();
         List<double[]> blurred = new ArrayList<>();
         List<double[]> kernels = new ArrayList<>();

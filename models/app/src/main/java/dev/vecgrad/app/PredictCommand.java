@@ -55,6 +55,9 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SafeTensors.Contents contents = SafeTensors.load(checkpoint);
         Map<String, String> meta = contents.metadata();
+        if ("deblurnet".equals(meta.get("vecgrad.model"))) {
+            return DeblurCommand.predict(checkpoint, contents, dataDir != null ? dataDir : FashionMnist.SYSTEM_DIR, limit);
+        }
         ModelSpec spec;
         try {
             spec = ModelSpec.fromMetadata(meta);

@@ -197,5 +197,10 @@ class GraphCommandTest {
         assertTrue(csv.get(4).startsWith("\"network (blind)\","), csv.toString());
         assertTrue(Files.readString(out.resolve("deblur.json")).contains("\"Wiener (given the kernel)\": {\"psnr_db\": "));
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(Files.readAllBytes(out.resolve("grid.png")), 4));
+        CliTest.Result p = CliTest.run("predict", "--checkpoint", out.resolve("model.safetensors").toString(), "--limit", "20");
+        assertEquals(0, p.code(), p.err());
+        String network = csv.get(4).split(",")[1];
+        assertTrue(p.out().contains(String.format(java.util.Locale.ROOT, "-> %.2f dB", Double.parseDouble(network))),
+                "predict restores the same test images as deblur did: " + p.out() + " vs " + network);
     }
 }
