@@ -80,20 +80,13 @@ class ConvLayersTest {
         long before = 0;
         for (int step = 0; step < 120; step++) {
             if (step == 20) {
-                before = liveHeap();
+                before = LiveHeap.bytes();
             }
             opt.zeroGrad();
             dev.vecgrad.autograd.Losses.crossEntropy(cnn.forward(x), y).backward();
             opt.step();
         }
-        long after = liveHeap();
+        long after = LiveHeap.bytes();
         assertTrue(after - before < 4 << 20, "live heap grew from " + before + " to " + after + " over 100 steps");
-    }
-
-    private static long liveHeap() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }

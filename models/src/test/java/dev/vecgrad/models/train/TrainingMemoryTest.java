@@ -2,11 +2,11 @@ package dev.vecgrad.models.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vecgrad.models.LiveHeap;
 import dev.vecgrad.models.data.Dataset;
 import dev.vecgrad.models.data.Datasets;
 import dev.vecgrad.models.optim.Optimizers;
 import dev.vecgrad.models.zoo.Mlp;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -20,15 +20,8 @@ class TrainingMemoryTest {
         Dataset.Split s = Datasets.blobs(4096, 784, 10, 1, 1).split(0.1, 1);
         Mlp net = new Mlp(new int[] {784, 128, 64, 10}, "relu", "none", new Random(1));
         List<Long> heap = new ArrayList<>();
-        new Trainer(Objective.crossEntropy()).epochs(5).batchSize(64).onEpoch(m -> heap.add(liveHeap()))
+        new Trainer(Objective.crossEntropy()).epochs(5).batchSize(64).onEpoch(m -> heap.add(LiveHeap.bytes()))
                 .fit(net, new Optimizers.Adam(net.parameters(), 0.003), s.train(), s.validation());
         assertTrue(heap.get(4) - heap.get(0) < 4 << 20, "live heap after epochs 1..5: " + heap);
-    }
-
-    static long liveHeap() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }

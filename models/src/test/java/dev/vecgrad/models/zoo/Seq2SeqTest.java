@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.models.LiveHeap;
 import dev.vecgrad.models.data.Translation;
 import dev.vecgrad.models.io.Checkpoints;
 import dev.vecgrad.models.optim.Optimizer;
@@ -97,20 +98,13 @@ class Seq2SeqTest {
         long before = 0;
         for (int step = 0; step < 120; step++) {
             if (step == 20) {
-                before = liveHeap();
+                before = LiveHeap.bytes();
             }
             opt.zeroGrad();
             model.loss(s.train().subList((step * 16) % 300, (step * 16) % 300 + 16)).backward();
             opt.step();
         }
-        long after = liveHeap();
+        long after = LiveHeap.bytes();
         assertTrue(after - before < 4 << 20, "live heap grew from " + before + " to " + after + " over 100 steps");
-    }
-
-    private static long liveHeap() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }
