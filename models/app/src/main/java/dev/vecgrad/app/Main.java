@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  * {@code ./vecgrad} launcher calls it. A failure prints one line naming the problem on
  * standard error and exits with 1; a bad option prints the usage and exits with 2.
  */
-@Command(name = "vecgrad", mixinStandardHelpOptions = true,
+@Command(name = "vecgrad", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {DemoCommand.class, TrainCommand.class, PredictCommand.class, TranslateCommand.class, GraphCommand.class,
             StudyCommand.class, DeblurCommand.class},
         description = "Trains and runs vecgrad's zoo models from the command line.")
@@ -23,6 +23,9 @@ public final class Main implements Runnable {
     /** Runs the command line; returns the exit code. */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(new Version());   // demo -V and the like print it too
+        }
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + describe(e));
             if (Boolean.getBoolean("vecgrad.trace")) {
@@ -43,6 +46,22 @@ public final class Main implements Runnable {
         }
         String m = e.getMessage();
         return m == null ? e.toString() : m.replace('\n', ' ');
+    }
+
+    /** {@code --version}: vecgrad's version, the JDK, and what the kernels run on. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws java.io.IOException {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"vecgrad " + p.getProperty("version", "(unknown version)"),
+                "JDK " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ", " + System.getProperty("java.home") + ")",
+                dev.vecgrad.kernels.Backend.summary()};
+        }
     }
 
     @Override

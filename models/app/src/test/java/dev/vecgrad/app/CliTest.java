@@ -133,4 +133,16 @@ class CliTest {
         assertEquals(1, noData.code());
         assertTrue(noData.err().contains(dir + ": no Fashion-MNIST files here"), noData.err());
     }
+
+    @Test
+    void versionNamesVecgradTheJdkAndTheKernels() {
+        for (String[] args : new String[][] {{"--version"}, {"demo", "-V"}, {"train", "--version"}}) {
+            Result r = run(args);
+            assertEquals(0, r.code(), r.err());
+            List<String> lines = r.lines();
+            assertTrue(lines.get(0).matches("vecgrad \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), lines.toString());
+            assertTrue(lines.get(1).startsWith("JDK " + Runtime.version()), lines.toString());
+            assertTrue(lines.get(2).startsWith("kernels: "), lines.toString());
+        }
+    }
 }
