@@ -15,6 +15,17 @@ final class Choices {
     static final List<String> LOSSES = List.of("auto", "cross-entropy", "nll", "bce-with-logits", "bce", "mse");
     static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "adamax");
     static final List<String> SCHEDULES = List.of("none", "step", "cosine", "warmup-cosine", "one-cycle");
+    static final List<String> MODELS = List.of("mlp", "softmax", "perceptron", "adaline", "linreg", "cnn", "seq2seq");
+    static final List<String> DATASETS = List.of("fashion-mnist", "moons", "xor", "and", "or", "blobs", "linreg");
+    static final List<String> ACTIVATIONS = List.of("relu", "leaky_relu", "sigmoid", "tanh", "gelu");
+    static final List<String> OUTPUTS = List.of("none", "sigmoid", "log_softmax");
+    /** More threads than this is a mistake, not a choice: the pool spins one thread per worker. */
+    static final int MAX_THREADS = 256;
+
+    /** "--option: 'value' is not one of a, b, c" when value is not in choices, else null. */
+    static String oneOf(String option, String value, List<String> choices) {
+        return choices.contains(value) ? null : option + ": '" + value + "' is not one of " + String.join(", ", choices);
+    }
 
     static Objective objective(String loss) {
         return switch (loss) {

@@ -31,6 +31,27 @@ final class CommonOptions {
         return dataDir != null ? dataDir : FashionMnist.SYSTEM_DIR;
     }
 
+    /** The first common option that makes no sense (threads, the output folder), or null. */
+    String problem() {
+        if (threads != null && (threads < 1 || threads > Choices.MAX_THREADS)) {
+            return "--threads must be 1 to " + Choices.MAX_THREADS + ", got " + threads;
+        }
+        if (out != null) {
+            if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
+                return "--out " + out + " is a file, not a folder";
+            }
+            for (java.nio.file.Path p = out.toAbsolutePath(); p != null; p = p.getParent()) {
+                if (java.nio.file.Files.exists(p)) {
+                    if (!java.nio.file.Files.isDirectory(p) || !java.nio.file.Files.isWritable(p)) {
+                        return "--out " + out + ": cannot write into " + p;
+                    }
+                    break;
+                }
+            }
+        }
+        return null;
+    }
+
     void applyThreads() {
         if (threads != null) {
             if (threads < 1) {

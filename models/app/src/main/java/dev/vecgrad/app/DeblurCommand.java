@@ -69,7 +69,8 @@ final class DeblurCommand implements Callable<Integer> {
         String bad = trainCount < 100 || trainCount > 60_000 ? "--train must be 100 to 60000"
                 : testCount < 10 || testCount > 10_000 ? "--test must be 10 to 10000"
                 : epochs < 1 ? "--epochs must be >= 1" : channels < 1 || channels > 256 ? "--channels must be 1 to 256"
-                : !(noise >= 0 && noise <= 0.5) ? "--noise must be 0 to 0.5" : !(lr > 0) || Double.isInfinite(lr) ? "--lr must be positive" : null;
+                : !(noise >= 0 && noise <= 0.5) ? "--noise must be 0 to 0.5" : !(lr > 0) || Double.isInfinite(lr) ? "--lr must be positive"
+                : common.problem();
         if (bad != null) {
             System.err.println("vecgrad deblur: " + bad);
             return 2;

@@ -34,6 +34,13 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String bad = epochs < 1 || epochs > 1_000_000 ? "--epochs must be 1 to 1000000, got " + epochs
+                : batchSize < 1 ? "--batch-size must be >= 1, got " + batchSize
+                : !(lr > 0) || Double.isInfinite(lr) ? "--lr must be a positive finite number, got " + lr : common.problem();
+        if (bad != null) {
+            System.err.println("vecgrad demo: " + bad);
+            return 2;
+        }
         common.applyThreads();
         Path dir = common.fashionMnistDir();
         TrainingRun run = new TrainingRun();

@@ -124,8 +124,9 @@ class CliTest {
         assertEquals(1, missing.code());
         assertEquals("vecgrad predict: no such file: " + dir.resolve("nope.safetensors"), missing.err().strip());
         Result unknown = run("train", "--dataset", "imagenet");
-        assertEquals(1, unknown.code());
-        assertEquals("vecgrad train: unknown dataset 'imagenet' (fashion-mnist, moons, xor, and, or, blobs, linreg)", unknown.err().strip());
+        assertEquals(2, unknown.code(), "an unknown choice is a bad option: exit 2");
+        assertEquals("vecgrad train: --dataset: 'imagenet' is not one of fashion-mnist, moons, xor, and, or, blobs, linreg",
+                unknown.err().strip());
         Result option = run("train", "--epochz", "3");
         assertEquals(2, option.code());
         assertTrue(option.err().startsWith("Unknown options: '--epochz'"), option.err());
@@ -144,5 +145,36 @@ class CliTest {
             assertTrue(lines.get(1).startsWith("JDK " + Runtime.version()), lines.toString());
             assertTrue(lines.get(2).startsWith("kernels: "), lines.toString());
         }
+    }
+
+    @Test
+    void everyOptionIsCheckedBeforeAnyWorkWithOneLineAndExitTwo() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        String[][] cases = {
+            {"--model", "resnet", "--model: 'resnet' is not one of mlp, softmax, perceptron, adaline, linreg, cnn, seq2seq"},
+            {"--optimizer", "foo", "--optimizer: 'foo' is not one of sgd, momentum, adam, adamw, rmsprop, adagrad, adadelta, adamax"},
+            {"--activation", "swish", "--activation: 'swish' is not one of relu, leaky_relu, sigmoid, tanh, gelu"},
+            {"--epochs", "0", "--epochs must be 1 to 1000000, got 0"},
+            {"--batch-size", "0", "--batch-size must be >= 1, got 0"},
+            {"--lr", "-0.003", "--lr must be a positive finite number, got -0.003"},
+            {"--lr", "Infinity", "--lr must be a positive finite number, got Infinity"},
+            {"--val-fraction", "NaN", "--val-fraction must be in [0, 1), got NaN"},
+            {"--val-fraction", "-0.1", "--val-fraction must be in [0, 1), got -0.1"},
+            {"--clip", "-1", "--clip must be a finite number >= 0 (0 is off), got -1.0"},
+            {"--momentum", "-5", "--momentum must be in [0, 1), got -5.0"},
+            {"--weight-decay", "-1", "--weight-decay must be a finite number >= 0, got -1.0"},
+            {"--threads", "1000", "--threads must be 1 to 256, got 1000"},
+            {"--hidden", "100000000", "--hidden widths must be 1 to 65536, got 100000000"},
+            {"--out", file.toString(), "--out " + file + " is a file, not a folder"},
+        };
+        for (String[] c : cases) {
+            Result r = run("train", "--dataset", "moons", c[0], c[1]);
+            assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
+            assertEquals("vecgrad train: " + c[2], r.err().strip(), String.join(" ", c));
+            assertEquals("", r.out(), "nothing printed before the error");
+        }
+        Result demo = run("demo", "--epochs", "0");
+        assertEquals(2, demo.code());
+        assertEquals("vecgrad demo: --epochs must be 1 to 1000000, got 0", demo.err().strip());
     }
 }
