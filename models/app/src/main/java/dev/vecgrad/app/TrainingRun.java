@@ -23,6 +23,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -102,6 +103,7 @@ final class TrainingRun {
         }
         Map<String, History> study = new LinkedHashMap<>();
         Map<String, String> saved = new LinkedHashMap<>();
+        int diverged = 0;
         for (double lr : lrs) {
             String tag = lrs.length == 1 ? "" : "-lr" + lr;
             Module net = spec.build(new Random(seed));
@@ -138,9 +140,18 @@ final class TrainingRun {
             meta.put("vecgrad.test_loss", Double.toString(t.loss()));
             meta.put("vecgrad.test_accuracy", Double.toString(t.accuracy()));
             Path ckpt = outDir.resolve("model" + tag + ".safetensors");
-            Checkpoints.save(ckpt, net, meta);
+            if (h.diverged()) {
+                // weights that are NaN or infinite never replace a good checkpoint
+                diverged++;
+                if (!json) {
+                    out.println(java.nio.file.Files.exists(ckpt) ? "kept the earlier checkpoint " + ckpt + ": this run's weights are not finite"
+                            : "no checkpoint written: this run's weights are not finite");
+                }
+            } else {
+                Checkpoints.save(ckpt, net, meta);
+                saved.put("checkpoint" + tag, ckpt.toString());
+            }
             h.writeCsv(outDir.resolve("history" + tag + ".csv"));
-            saved.put("checkpoint" + tag, ckpt.toString());
             saved.put("history" + tag, outDir.resolve("history" + tag + ".csv").toString());
             if (lrs.length == 1) {
                 Path png = outDir.resolve("curves.png");
@@ -159,8 +170,12 @@ final class TrainingRun {
             phase("files");
         }
         reportFiles(saved);
-        return 0;
+        // a run whose loss became NaN or infinite failed; in a learning-rate study, only when every rate did
+        return diverged == lrs.length ? DIVERGED : 0;
     }
+
+    /** The exit code of a run whose loss became NaN or infinite. */
+    static final int DIVERGED = 4;
 
     private String resolveLoss(Dataset train) {
         if (!loss.equals("auto")) {
@@ -338,6 +353,19 @@ final class TrainingRun {
         out.println(sb);
     }
 
+    /**
+     * Why the loss likely diverged: the learning rate when the loss was finite and rising before
+     * (or the rate is high for the optimizer); otherwise the data or the loss.
+     */
+    private String divergenceHint(History h, double lr) {
+        List<EpochMetrics> e = h.epochs();
+        boolean rising = e.size() >= 2 && e.get(e.size() - 2).trainLoss() > e.get(0).trainLoss();
+        double high = optimizer.equals("sgd") || optimizer.equals("momentum") ? 1 : 0.03;
+        return rising || lr >= high ? " (the learning rate " + lr + " is the likely cause: try a lower one)"
+                : " (the learning rate " + lr + " is moderate: look for NaN or infinite values in the data, or a loss that does not"
+                        + " fit the outputs)";
+    }
+
     private void reportTest(Trainer.Evaluation t, double lr, boolean study, History h) {
         if (json) {
             out.println(JsonLines.test(t, study ? lr : Double.NaN, h));
@@ -345,7 +373,7 @@ final class TrainingRun {
         }
         String prefix = study ? String.format(Locale.ROOT, "lr %-8s ", lr) : "";
         if (h.diverged()) {
-            out.println(prefix + "the loss became NaN or infinite: training stopped (try a lower learning rate)");
+            out.println(prefix + "the loss became NaN or infinite: training stopped" + divergenceHint(h, lr));
         }
         if (h.stoppedEarly()) {
             out.println(prefix + "early stopping after epoch " + h.last().epoch() + "; restored the weights of epoch " + h.bestEpoch());

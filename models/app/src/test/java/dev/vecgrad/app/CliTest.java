@@ -1,5 +1,6 @@
 package dev.vecgrad.app;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -176,5 +177,20 @@ class CliTest {
         Result demo = run("demo", "--epochs", "0");
         assertEquals(2, demo.code());
         assertEquals("vecgrad demo: --epochs must be 1 to 1000000, got 0", demo.err().strip());
+    }
+
+    @Test
+    void aRunThatDivergesExitsFourAndKeepsTheLastGoodCheckpoint() throws Exception {
+        Path out = dir.resolve("div");
+        Result good = run("train", "--dataset", "moons", "--hidden", "8", "--epochs", "2", "--threads", "1", "--out", out.toString());
+        assertEquals(0, good.code(), good.err());
+        byte[] before = Files.readAllBytes(out.resolve("model.safetensors"));
+        Result bad = run("train", "--dataset", "moons", "--hidden", "8", "--epochs", "2", "--threads", "1", "--optimizer", "sgd",
+                "--lr", "1e30", "--out", out.toString());
+        assertEquals(4, bad.code(), bad.out());
+        assertTrue(bad.out().contains("the loss became NaN or infinite: training stopped (the learning rate 1.0E30 is the likely cause"),
+                bad.out());
+        assertTrue(bad.out().contains("kept the earlier checkpoint"), bad.out());
+        assertArrayEquals(before, Files.readAllBytes(out.resolve("model.safetensors")), "the good checkpoint is untouched");
     }
 }
