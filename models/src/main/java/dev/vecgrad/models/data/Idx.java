@@ -55,7 +55,7 @@ public record Idx(Path path, int type, int[] dims, byte[] data) {
         int magic = buf.getInt();
         int type = (magic >>> 8) & 0xFF;
         int rank = magic & 0xFF;
-        if ((magic >>> 16) != 0 || elementSize(type) == 0 || rank == 0) {
+        if (!validMagic(magic)) {
             throw new FileFormatException(path, String.format(
                     "bad magic number 0x%08X: an IDX file starts with 00 00, an element type (08, 09, 0B, 0C, 0D or 0E) "
                             + "and a number of dimensions >= 1 (images 0x00000803, labels 0x00000801)", magic));
@@ -65,15 +65,10 @@ public record Idx(Path path, int type, int[] dims, byte[] data) {
                     + (4 + 4 * rank) + " header bytes), the file holds " + bytes.length + " bytes");
         }
         int[] dims = new int[rank];
-        long count = 1;
         for (int i = 0; i < rank; i++) {
             dims[i] = buf.getInt();
-            if (dims[i] < 0) {
-                throw new FileFormatException(path, "dimension " + i + " has a negative size " + dims[i]);
-            }
-            count *= dims[i];
         }
-        long expected = count * elementSize(type);
+        long expected = dataBytes(path, type, dims);
         long actual = bytes.length - buf.position();
         if (actual < expected) {
             throw new FileFormatException(path, "truncated: the header announces " + describe(type, dims) + " ("
@@ -86,13 +81,88 @@ public record Idx(Path path, int type, int[] dims, byte[] data) {
         return new Idx(path, type, dims, Arrays.copyOfRange(bytes, buf.position(), bytes.length));
     }
 
-    /** The IDX bytes of a file whose raw bytes are {@code raw}: inflated when they are gzip, else {@code raw} itself. */
+    /**
+     * Deflate inflates at most 1032 bytes per compressed byte (a 258-byte match costs at least two
+     * bits), so a gzip file of n bytes holds at most 1032 n bytes of content.
+     */
+    static final long MAX_INFLATION = 1032;
+
+    /** The largest Java byte array. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /** Extra bytes after the data that are counted before giving up (the count is then a lower bound). */
+    private static final long MAX_TRAILING_COUNT = 64L << 20;
+
+    private static boolean validMagic(int magic) {
+        return (magic >>> 16) == 0 && elementSize((magic >>> 8) & 0xFF) != 0 && (magic & 0xFF) != 0;
+    }
+
+    /**
+     * Bytes of data the header announces.
+     *
+     * @throws FileFormatException if a size is negative or the data would not fit one Java array
+     */
+    private static long dataBytes(Path path, int type, int[] dims) throws FileFormatException {
+        long bytes = elementSize(type);
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] < 0) {
+                throw new FileFormatException(path, "dimension " + i + " has a negative size " + dims[i]);
+            }
+            bytes *= dims[i]; // bytes <= 2^31 and dims[i] < 2^31: no overflow
+            if (bytes > MAX_ARRAY) {
+                throw new FileFormatException(path, "the header announces " + describe(type, dims)
+                        + ", more than 2 GiB of data (the largest array this reader holds)");
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * The IDX bytes of a file whose raw bytes are {@code raw}: inflated when they are gzip, else
+     * {@code raw} itself. Inflation is bounded by the header: no more than the header announces is
+     * ever held in memory, and a header announcing more than the compressed size can hold fails
+     * before anything is allocated (a gzip bomb costs a few kilobytes). A damaged header is
+     * returned as read, for {@link #parse} to report.
+     */
     static byte[] contents(Path path, byte[] raw) throws IOException {
         if (raw.length < 2 || (raw[0] & 0xFF) != 0x1F || (raw[1] & 0xFF) != 0x8B) {
             return raw;
         }
         try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(raw), 1 << 16)) {
-            return in.readAllBytes();
+            byte[] magicBytes = in.readNBytes(4);
+            if (magicBytes.length < 4 || !validMagic(ByteBuffer.wrap(magicBytes).getInt())) {
+                return magicBytes;
+            }
+            int magic = ByteBuffer.wrap(magicBytes).getInt();
+            int rank = magic & 0xFF;
+            byte[] header = Arrays.copyOf(magicBytes, 4 + 4 * rank);
+            int got = in.readNBytes(header, 4, 4 * rank);
+            if (got < 4 * rank) {
+                return Arrays.copyOf(header, 4 + got);
+            }
+            int type = (magic >>> 8) & 0xFF;
+            int[] dims = new int[rank];
+            ByteBuffer.wrap(header, 4, 4 * rank).asIntBuffer().get(dims);
+            long data = dataBytes(path, type, dims);
+            if (data > raw.length * MAX_INFLATION) {
+                throw new FileFormatException(path, "the header announces " + describe(type, dims) + " (" + data
+                        + " bytes of data), more than a " + raw.length + "-byte gzip file can hold: truncated or forged");
+            }
+            byte[] out = Arrays.copyOf(header, header.length + (int) data);
+            got = in.readNBytes(out, header.length, (int) data);
+            if (got < data) {
+                return Arrays.copyOf(out, header.length + got);
+            }
+            long extra = 0;
+            byte[] sink = new byte[1 << 16];
+            for (int n; extra <= MAX_TRAILING_COUNT && (n = in.read(sink)) > 0;) {
+                extra += n;
+            }
+            if (extra > 0) {
+                throw new FileFormatException(path, (extra > MAX_TRAILING_COUNT ? "more than " + MAX_TRAILING_COUNT : String.valueOf(extra))
+                        + " unexpected bytes after the " + describe(type, dims) + " the header announces");
+            }
+            return out;
         } catch (EOFException e) {
             throw new FileFormatException(path, "truncated gzip stream (the compressed file ends early)", e);
         } catch (ZipException e) {

@@ -111,6 +111,33 @@ class IdxTest {
     }
 
     @Test
+    void aGzipBombFailsBeforeItIsInflated() throws IOException {
+        // 1e9 announced bytes behind 1 MB of zeros: about 1 KB compressed, so the header cannot be
+        // honest; the reader says so instead of allocating a gigabyte.
+        byte[] forged = gzip(idx(Idx.UBYTE, new int[] {1000, 1000, 1000}, new byte[1 << 20]));
+        assertTrue(forged.length * Idx.MAX_INFLATION < 1_000_000_000L, "the test's premise: " + forged.length + " bytes");
+        assertFails(forged, "the header announces 1000 x 1000 x 1000 ubyte (1000000000 bytes of data), more than a "
+                + forged.length + "-byte gzip file can hold");
+        // An honest small header followed by 100 MB of zeros: counted without being held.
+        byte[] padded = gzip(idx(Idx.UBYTE, new int[] {3, 2}, new byte[100 << 20]));
+        assertFails(padded, "more than 67108864 unexpected bytes after the 3 x 2 ubyte");
+        byte[] little = gzip(idx(Idx.UBYTE, new int[] {3, 2}, new byte[6 + 5]));
+        assertFails(little, "5 unexpected bytes after the 3 x 2 ubyte");
+        // The truncation message of a gzip file whose data ends early.
+        byte[] shortData = gzip(idx(Idx.UBYTE, new int[] {3, 2}, new byte[5]));
+        assertFails(shortData, "truncated: the header announces 3 x 2 ubyte (6 bytes of data), the file holds 5");
+    }
+
+    @Test
+    void sizesBeyondOneArrayAreRefusedWithoutOverflow() throws IOException {
+        // 65536^4 bytes wraps a long product to 0; the reader stops at 2 GiB instead.
+        byte[] huge = idx(Idx.UBYTE, new int[] {65536, 65536, 65536, 65536}, new byte[0]);
+        assertFails(huge, "the header announces 65536 x 65536 x 65536 x 65536 ubyte, more than 2 GiB of data");
+        assertFails(gzip(huge), "more than 2 GiB of data");
+        assertFails(idx(Idx.FLOAT, new int[] {2, -1}, new byte[0]), "dimension 1 has a negative size -1");
+    }
+
+    @Test
     void floatElementsAreNotLabels() throws IOException {
         Path p = write("f", idx(Idx.FLOAT, new int[] {1}, new byte[4]));
         FileFormatException e = assertThrows(FileFormatException.class, () -> Idx.read(p).toInts());
