@@ -11,8 +11,16 @@ import java.util.Map;
  */
 public final class Json {
 
+    /**
+     * Deepest nesting of objects and arrays accepted. The parser recurses once per level, so a
+     * forged header of a million '[' would otherwise end in a StackOverflowError instead of an
+     * error naming the file; vecgrad's own files nest three levels.
+     */
+    public static final int MAX_DEPTH = 256;
+
     private final String s;
     private int pos;
+    private int depth;
 
     private Json(String s) {
         this.s = s;
@@ -84,6 +92,9 @@ public final class Json {
             throw new SyntaxException("unexpected end of input", pos);
         }
         char c = s.charAt(pos);
+        if ((c == '{' || c == '[') && ++depth > MAX_DEPTH) {
+            throw new SyntaxException("nested deeper than " + MAX_DEPTH + " levels", pos);
+        }
         return switch (c) {
             case '{' -> object();
             case '[' -> array();
@@ -106,6 +117,7 @@ public final class Json {
         skipSpace();
         if (peek() == '}') {
             pos++;
+            depth--;
             return out;
         }
         while (true) {
@@ -126,6 +138,7 @@ public final class Json {
             char c = peek();
             pos++;
             if (c == '}') {
+                depth--;
                 return out;
             }
             if (c != ',') {
@@ -140,6 +153,7 @@ public final class Json {
         skipSpace();
         if (peek() == ']') {
             pos++;
+            depth--;
             return out;
         }
         while (true) {
@@ -148,6 +162,7 @@ public final class Json {
             char c = peek();
             pos++;
             if (c == ']') {
+                depth--;
                 return out;
             }
             if (c != ',') {

@@ -204,7 +204,11 @@ public final class SafeTensors {
                 throw new FileFormatException(file, "tensor '" + name + "': bad shape " + sl);
             }
             dims[i] = (int) (long) l;
-            numel *= l;
+            numel *= l; // numel < 2^31 and l < 2^31 before this: no overflow
+            if (numel > Integer.MAX_VALUE) {
+                throw new FileFormatException(file, "tensor '" + name + "': shape " + sl
+                        + " has more elements than one tensor holds (2^31 - 1)");
+            }
         }
         if (!(ol.get(0) instanceof Long begin) || !(ol.get(1) instanceof Long end) || begin < 0 || end < begin) {
             throw new FileFormatException(file, "tensor '" + name + "': bad data_offsets " + ol);

@@ -40,5 +40,18 @@ class JsonTest {
                 assertThrows(Json.SyntaxException.class, () -> Json.parse("{\"a\": 1, \"a\": 2}")).getMessage());
         assertEquals("unterminated string at character 5", assertThrows(Json.SyntaxException.class, () -> Json.parse("[\"abc")).getMessage());
         assertEquals("unexpected ']' after the value at character 2", assertThrows(Json.SyntaxException.class, () -> Json.parse("{}]")).getMessage());
+        String deep = "[".repeat(1_000_000) + "]".repeat(1_000_000);
+        assertEquals("nested deeper than 256 levels at character 256", assertThrows(Json.SyntaxException.class, () -> Json.parse(deep)).getMessage());
+        String ok = "[".repeat(256) + "]".repeat(256);
+        assertEquals(List.of(), unwrap(Json.parse(ok), 255), "256 levels parse");
+        String siblings = "[" + "[[]],".repeat(1000) + "[]]";
+        assertEquals(1001, ((List<?>) Json.parse(siblings)).size(), "depth is per path, not per value read");
+    }
+
+    private static Object unwrap(Object v, int levels) {
+        for (int i = 0; i < levels; i++) {
+            v = ((List<?>) v).get(0);
+        }
+        return v;
     }
 }

@@ -108,6 +108,11 @@ class SafeTensorsTest {
         assertFails(damaged("overlap", withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8)), "(overlaps the previous tensor)");
         assertFails(damaged("fields", withHeader("{\"a\":{\"dtype\":\"F32\"}}", 0)), "needs \"dtype\" (a string), \"shape\"");
+        // 65536^4 elements wrap a long to 0, which would match data_offsets [0, 0].
+        assertFails(damaged("overflow", withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[65536,65536,65536,65536],"
+                + "\"data_offsets\":[0,0]}}", 0)), "has more elements than one tensor holds");
+        assertFails(damaged("deep", withHeader("[".repeat(100_000) + "]".repeat(100_000), 0)),
+                "invalid JSON header: nested deeper than 256 levels");
     }
 
     @Test
