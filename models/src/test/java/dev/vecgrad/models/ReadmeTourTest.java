@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's Java tour, statement for statement, on make_moons instead of Fashion-MNIST
- * (2-16-8-2 instead of 784-128-64-10) so that it runs without the data: if the API the README
+ * (2-16-8-2 instead of 784-128-64-10) so that it runs without the data ({@link ReadmeCompilesTest}
+ * compiles the README's blocks themselves): if the API the README
  * shows changes, this stops compiling; if the loop stops learning, it fails.
  */
 class ReadmeTourTest {
