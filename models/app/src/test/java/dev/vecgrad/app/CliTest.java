@@ -124,6 +124,15 @@ class CliTest {
         Result missing = run("predict", "--checkpoint", dir.resolve("nope.safetensors").toString());
         assertEquals(1, missing.code());
         assertEquals("vecgrad predict: no such file: " + dir.resolve("nope.safetensors"), missing.err().strip());
+        // Forged metadata: sizes that would allocate 3.2 GB, beside a few bytes of weights.
+        Path forged = dir.resolve("forged.safetensors");
+        dev.vecgrad.models.io.SafeTensors.save(forged, java.util.Map.of("stack.0.weight", dev.vecgrad.autograd.Tensor.zeros(2, 3)),
+                java.util.Map.of("vecgrad.model", "mlp", "vecgrad.sizes", "20000,20000,20000", "vecgrad.activation", "relu",
+                        "vecgrad.output", "none"));
+        Result f = run("predict", "--checkpoint", forged.toString());
+        assertEquals(1, f.code());
+        assertEquals("vecgrad predict: " + forged + ": the metadata describes mlp 20000-20000-20000 relu with 800040000 parameters,"
+                + " the tensors hold 6: metadata and weights disagree", f.err().strip());
         Result unknown = run("train", "--dataset", "imagenet");
         assertEquals(2, unknown.code(), "an unknown choice is a bad option: exit 2");
         assertEquals("vecgrad train: --dataset: 'imagenet' is not one of fashion-mnist, moons, xor, and, or, blobs, linreg",

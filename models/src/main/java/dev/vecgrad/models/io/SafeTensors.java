@@ -124,14 +124,29 @@ public final class SafeTensors {
         if (size > Integer.MAX_VALUE - 16) {
             throw new FileFormatException(file, "is " + size + " bytes; vecgrad reads safetensors files below 2 GiB");
         }
-        byte[] bytes = Files.readAllBytes(file);
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        long headerLen = buf.getLong();
-        if (headerLen < 2 || headerLen > MAX_HEADER || headerLen > size - 8) {
-            throw new FileFormatException(file, "not a safetensors file or truncated: the header length field says "
-                    + Long.toUnsignedString(headerLen) + " bytes, the file has " + (size - 8) + " after it");
+        // Read in three steps, each checked before the next is read: the length, the header, the data.
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            long headerLen = ByteBuffer.wrap(in.readNBytes(8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            if (headerLen < 2 || headerLen > MAX_HEADER || headerLen > size - 8) {
+                throw new FileFormatException(file, "not a safetensors file or truncated: the header length field says "
+                        + Long.toUnsignedString(headerLen) + " bytes, the file has " + (size - 8) + " after it");
+            }
+            byte[] headerBytes = in.readNBytes((int) headerLen);
+            Header h = header(file, new String(headerBytes, StandardCharsets.UTF_8));
+            long dataLen = size - 8 - headerLen;
+            checkLayout(file, h.entries, dataLen);
+            byte[] data = in.readNBytes((int) dataLen);
+            if (data.length != dataLen) {
+                throw new FileFormatException(file, "changed while it was read: " + data.length + " bytes of data, expected " + dataLen);
+            }
+            return new Contents(tensors(h.entries, data), h.metadata);
         }
-        String json = new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8);
+    }
+
+    private record Header(List<Entry> entries, Map<String, String> metadata) {}
+
+    /** The JSON header: its tensor entries, each checked, and the metadata. */
+    private static Header header(Path file, String json) throws FileFormatException {
         Object parsed;
         try {
             parsed = Json.parse(json);
@@ -159,12 +174,14 @@ public final class SafeTensors {
             }
             entries.add(entry(file, name, e.getValue()));
         }
-        long dataLen = size - 8 - headerLen;
-        checkLayout(file, entries, dataLen);
-        int base = (int) (8 + headerLen);
+        return new Header(entries, metadata);
+    }
+
+    /** The tensors of a data section whose layout was checked. */
+    private static Map<String, Tensor> tensors(List<Entry> entries, byte[] data) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Entry en : entries) {
-            ByteBuffer slice = ByteBuffer.wrap(bytes, base + (int) en.begin, (int) (en.end - en.begin)).slice()
+            ByteBuffer slice = ByteBuffer.wrap(data, (int) en.begin, (int) (en.end - en.begin)).slice()
                     .order(ByteOrder.LITTLE_ENDIAN);
             int n = (int) ((en.end - en.begin) / elementSize(en.dtype));
             if (en.dtype == DType.F32) {
@@ -177,7 +194,7 @@ public final class SafeTensors {
                 tensors.put(en.name, Tensor.fromArray(v, en.shape));
             }
         }
-        return new Contents(tensors, metadata);
+        return tensors;
     }
 
     private static Entry entry(Path file, String name, Object value) throws FileFormatException {

@@ -41,6 +41,34 @@ public record ModelSpec(String kind, int[] sizes, String activation, String outp
         }
     }
 
+    /**
+     * The number of parameters {@link #build} would create, computed from the sizes alone, so that
+     * sizes read from a file can be checked against the file before anything is allocated;
+     * {@link Long#MAX_VALUE} when the count overflows a long.
+     */
+    public long parameterCount() {
+        try {
+            return switch (kind) {
+                case "adaline", "perceptron" -> sizes[0] + 1L;
+                case "cnn" -> {
+                    long c1 = sizes[1], c2 = sizes[2], hidden = sizes[3], classes = sizes[4];
+                    long flat = Math.multiplyExact(c2, (long) (sizes[0] / 4) * (sizes[0] / 4));
+                    yield Math.addExact(Math.addExact(c1 * 9 + c1, Math.multiplyExact(c2 * 9, c1) + c2),
+                            Math.addExact(Math.multiplyExact(flat, hidden) + hidden, hidden * classes + classes));
+                }
+                default -> { // mlp, softmax, linreg: one Linear per pair of widths
+                    long n = 0;
+                    for (int i = 0; i + 1 < sizes.length; i++) {
+                        n = Math.addExact(n, (long) sizes[i] * sizes[i + 1] + sizes[i + 1]);
+                    }
+                    yield n;
+                }
+            };
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     public static ModelSpec mlp(int[] sizes, String activation, String output) {
         return new ModelSpec("mlp", sizes, activation, output);
     }

@@ -16,6 +16,7 @@ import dev.vecgrad.models.optim.Optimizers;
 import dev.vecgrad.models.train.History;
 import dev.vecgrad.models.train.Objective;
 import dev.vecgrad.models.train.Trainer;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -138,6 +139,13 @@ class ZooTest {
     void specsRebuildTheirModelsFromMetadata() {
         ModelSpec spec = ModelSpec.mlp(new int[] {784, 128, 64, 10}, "relu", "none");
         assertEquals(spec, ModelSpec.fromMetadata(spec.toMetadata()));
+        for (ModelSpec s : List.of(spec, ModelSpec.of("softmax", 5, 3), ModelSpec.of("linreg", 4, 2), ModelSpec.of("adaline", 7),
+                ModelSpec.of("perceptron", 3), ModelSpec.of("cnn", 28, 8, 16, 32, 10), ModelSpec.of("cnn", 12, 3, 5, 7, 2))) {
+            long built = s.build(new Random(0)).parameters().stream().mapToLong(t -> t.numel()).sum();
+            assertEquals(built, s.parameterCount(), s + ": the count from the sizes is what build() creates");
+        }
+        assertEquals(Long.MAX_VALUE, ModelSpec.mlp(new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
+                Integer.MAX_VALUE}, "relu", "none").parameterCount(), "overflow is reported as Long.MAX_VALUE, not wrapped");
         Module m = spec.build(new Random(1));
         assertEquals(784L * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10, m.parameterCount());
         assertEquals("mlp 784-128-64-10 relu", spec.toString());
