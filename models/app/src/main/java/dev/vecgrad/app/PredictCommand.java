@@ -83,6 +83,9 @@ final class PredictCommand implements Callable<Integer> {
         }
         if (input != null) {
             float[][] rows = readCsv(input, spec.inputs());
+            if (meta.containsKey("vecgrad.scaling")) {
+                rows = matchScaling(input, rows, meta.get("vecgrad.scaling"));
+            }
             float[] flat = new float[rows.length * spec.inputs()];
             for (int i = 0; i < rows.length; i++) {
                 System.arraycopy(rows[i], 0, flat, i * rows[i].length, rows[i].length);
@@ -206,6 +209,53 @@ final class PredictCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Rows for a model trained on scaled pixels: kept when they are in the training range; scaled,
+     * with a note on stderr, when they are raw pixels (integers 0 to 255); refused otherwise.
+     */
+    static float[][] matchScaling(Path file, float[][] rows, String scalingName) throws FileFormatException {
+        FashionMnist.Scaling scaling;
+        try {
+            scaling = FashionMnist.Scaling.valueOf(scalingName.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new FileFormatException(file, "the checkpoint's vecgrad.scaling '" + scalingName + "' is not one of unit, symmetric");
+        }
+        float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
+        boolean integral = true;
+        for (float[] r : rows) {
+            for (float v : r) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+                integral &= v == Math.rint(v);
+            }
+        }
+        String range = "[" + num(scaling.min()) + ", " + num(scaling.max()) + "]";
+        float eps = 1e-5f;
+        if (min >= scaling.min() - eps && max <= scaling.max() + eps) {
+            return rows;
+        }
+        if (min >= 0 && max <= 255 && integral) {
+            System.err.println("vecgrad predict: " + file + " holds raw pixels (0 to 255): scaled to " + range
+                    + " as in training (vecgrad.scaling " + scaling.name().toLowerCase(Locale.ROOT) + ")");
+            float[][] out = new float[rows.length][];
+            for (int i = 0; i < rows.length; i++) {
+                out[i] = new float[rows[i].length];
+                for (int j = 0; j < rows[i].length; j++) {
+                    out[i][j] = scaling.apply(rows[i][j]);
+                }
+            }
+            return out;
+        }
+        throw new FileFormatException(file, "values from " + num(min) + " to " + num(max)
+                + " are neither raw pixels (integers 0 to 255) nor scaled as in training " + range);
+    }
+
+    /** A float as a person writes it: 1 rather than 1.0000001 or 1.0. */
+    private static String num(float v) {
+        String s = Float.toString(Math.round(v * 1e5f) / 1e5f);
+        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+    }
+
     private static float[][] readCsv(Path file, int width) throws IOException {
         List<float[]> rows = new ArrayList<>();
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -222,8 +272,11 @@ final class PredictCommand implements Callable<Integer> {
             for (int j = 0; j < width; j++) {
                 try {
                     r[j] = Float.parseFloat(parts[j].trim());
+                    if (!Float.isFinite(r[j])) {
+                        throw new NumberFormatException();
+                    }
                 } catch (NumberFormatException e) {
-                    throw new FileFormatException(file, "line " + (ln + 1) + ", value " + (j + 1) + ": '" + parts[j].trim() + "' is not a number");
+                    throw new FileFormatException(file, "line " + (ln + 1) + ", value " + (j + 1) + ": '" + parts[j].trim() + "' is not a finite number");
                 }
             }
             rows.add(r);

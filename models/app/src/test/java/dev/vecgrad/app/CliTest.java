@@ -133,6 +133,35 @@ class CliTest {
         assertEquals(1, f.code());
         assertEquals("vecgrad predict: " + forged + ": the metadata describes mlp 20000-20000-20000 relu with 800040000 parameters,"
                 + " the tensors hold 6: metadata and weights disagree", f.err().strip());
+        // A Fashion-MNIST model (trained on [-1, 1]) given raw pixels: scaled, and said so; values fitting neither: refused.
+        Path fm = dir.resolve("fm.safetensors");
+        float[] w = new float[10 * 784];
+        w[3 * 784] = 1; // class 3 follows pixel 0
+        dev.vecgrad.models.io.SafeTensors.save(fm, java.util.Map.of("stack.0.weight", dev.vecgrad.autograd.Tensor.fromArray(w, 10, 784),
+                "stack.0.bias", dev.vecgrad.autograd.Tensor.zeros(10)), java.util.Map.of("vecgrad.model", "mlp", "vecgrad.sizes", "784,10",
+                "vecgrad.activation", "relu", "vecgrad.output", "none", "vecgrad.dataset", "fashion-mnist", "vecgrad.scaling", "symmetric"));
+        Path raw = dir.resolve("raw.csv");
+        Files.writeString(raw, "255" + ",0".repeat(783) + "\n");
+        Result scaled = run("predict", "--checkpoint", fm.toString(), "--input", raw.toString());
+        assertEquals(0, scaled.code(), scaled.err());
+        assertEquals(List.of("vecgrad predict: " + raw + " holds raw pixels (0 to 255): scaled to [-1, 1] as in training"
+                + " (vecgrad.scaling symmetric)"), scaled.err().lines().filter(l -> l.startsWith("vecgrad")).toList());
+        assertTrue(scaled.out().contains("#0  predicted 3"), scaled.out());
+        Path unit = dir.resolve("unit.csv");
+        Files.writeString(unit, "1" + ",-1".repeat(783) + "\n");
+        Result asIs = run("predict", "--checkpoint", fm.toString(), "--input", unit.toString());
+        assertEquals(List.of(), asIs.err().lines().filter(l -> l.startsWith("vecgrad")).toList(),
+                "values in the training range are used as they are");
+        assertTrue(asIs.out().contains("#0  predicted 3"), asIs.out());
+        Path odd = dir.resolve("odd.csv");
+        Files.writeString(odd, "300" + ",0".repeat(783) + "\n");
+        Result refused = run("predict", "--checkpoint", fm.toString(), "--input", odd.toString());
+        assertEquals(1, refused.code());
+        assertEquals("vecgrad predict: " + odd + ": values from 0 to 300 are neither raw pixels (integers 0 to 255) nor scaled as in"
+                + " training [-1, 1]", refused.err().strip());
+        Files.writeString(odd, "NaN" + ",0".repeat(783) + "\n");
+        assertEquals("vecgrad predict: " + odd + ": line 1, value 1: 'NaN' is not a finite number",
+                run("predict", "--checkpoint", fm.toString(), "--input", odd.toString()).err().strip());
         Result unknown = run("train", "--dataset", "imagenet");
         assertEquals(2, unknown.code(), "an unknown choice is a bad option: exit 2");
         assertEquals("vecgrad train: --dataset: 'imagenet' is not one of fashion-mnist, moons, xor, and, or, blobs, linreg",

@@ -64,6 +64,21 @@ public final class FashionMnist {
             this.scale = scale;
             this.shift = shift;
         }
+
+        /** A raw pixel value, 0 to 255, scaled. */
+        public float apply(float pixel) {
+            return pixel * scale + shift;
+        }
+
+        /** The scaled value of pixel 0. */
+        public float min() {
+            return shift;
+        }
+
+        /** The scaled value of pixel 255. */
+        public float max() {
+            return apply(255);
+        }
     }
 
     /** The training and the test split. */
