@@ -15,7 +15,8 @@ import java.nio.file.StandardOpenOption;
  * Writes files so that a reader sees the old file or the whole new one, never half of it: the
  * bytes go to a temporary file in the same directory, are forced to disk, and the temporary
  * file is renamed over the target. On failure the temporary file is removed and the target is
- * left as it was.
+ * left as it was. A temporary file is named after the writing process, so that one left by a
+ * killed process is removed by the next write of the same file.
  */
 public final class AtomicFiles {
 
@@ -34,8 +35,10 @@ public final class AtomicFiles {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
+        removeStaleTemporaries(dir, abs.getFileName().toString());
         // a new file with the process's default permissions (the umask), where createTempFile would make it 0600
-        Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+        Path tmp = dir.resolve("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
@@ -52,6 +55,33 @@ public final class AtomicFiles {
             Files.deleteIfExists(tmp);
             throw e;
         }
+    }
+
+    /**
+     * Removes the temporary files a killed writer left for {@code name} in {@code dir}: those named
+     * {@code .name.PID.random.tmp} whose process is gone. A live process's file is never touched.
+     *
+     * @return how many were removed
+     */
+    static int removeStaleTemporaries(Path dir, String name) throws IOException {
+        String prefix = "." + name + ".";
+        int removed = 0;
+        try (var files = Files.newDirectoryStream(dir, p -> {
+            String f = p.getFileName().toString();
+            return f.startsWith(prefix) && f.endsWith(".tmp");
+        })) {
+            for (Path p : files) {
+                String[] parts = p.getFileName().toString().substring(prefix.length()).split("\\.");
+                if (parts.length != 3 || !parts[0].matches("[0-9]{1,18}") || !parts[1].matches("[0-9a-z]+")) {
+                    continue; // not one of ours
+                }
+                long pid = Long.parseLong(parts[0]);
+                if (ProcessHandle.of(pid).isEmpty() && Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
     }
 
     /** Writes {@code text} as UTF-8, atomically. */

@@ -1,7 +1,9 @@
 package dev.vecgrad.models.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,5 +39,25 @@ class AtomicFilesTest {
         try (var files = Files.list(dir)) {
             assertEquals(List.of(f), files.toList());
         }
+    }
+
+    @Test
+    void aKilledWritersTemporaryFileIsRemovedByTheNextWriteOfTheSameFile() throws Exception {
+        // a process that has exited: its pid names no live process now
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        while (ProcessHandle.of(gone.pid()).isPresent()) {
+            Thread.sleep(10);
+        }
+        Path stale = Files.writeString(dir.resolve(".model.safetensors." + gone.pid() + ".k3x9.tmp"), "half");
+        Path live = Files.writeString(dir.resolve(".model.safetensors." + ProcessHandle.current().pid() + ".a1.tmp"), "writing");
+        Path other = Files.writeString(dir.resolve(".history.csv." + gone.pid() + ".b2.tmp"), "another file's");
+        Path notOurs = Files.writeString(dir.resolve(".model.safetensors.backup.tmp"), "a user's");
+        AtomicFiles.writeString(dir.resolve("model.safetensors"), "new");
+        assertFalse(Files.exists(stale), "the dead writer's temporary file is removed");
+        assertTrue(Files.exists(live), "a live writer's is kept");
+        assertTrue(Files.exists(other), "only the written file's temporaries are looked at");
+        assertTrue(Files.exists(notOurs), "names that are not AtomicFiles' are left alone");
+        assertEquals("new", Files.readString(dir.resolve("model.safetensors")));
     }
 }
