@@ -184,7 +184,7 @@ final class TrainSuite implements Callable<Integer> {
                 Integer.toString(threads), "--seed", Long.toString(s)), "torch_mlp.py (" + torch.python() + ")");
     }
 
-    /** Runs a child that prints JSON lines with "epoch"/"seconds" and "test_accuracy". */
+    /** Runs a child that prints JSON lines with "epoch"/"train_seconds" and "test_accuracy". */
     private static Run run(ProcessBuilder pb, String what) throws IOException, InterruptedException {
         pb.redirectErrorStream(true);
         long t0 = System.nanoTime();
@@ -199,7 +199,7 @@ final class TrainSuite implements Callable<Integer> {
                     continue;
                 }
                 if (Json.parse(line) instanceof Map<?, ?> m) {
-                    if (m.get("epoch") instanceof Number && m.get("seconds") instanceof Number sec) {
+                    if (m.get("epoch") instanceof Number && m.get("train_seconds") instanceof Number sec) {
                         seconds.add(sec.doubleValue());
                     }
                     if (m.get("test_accuracy") instanceof Number a) {

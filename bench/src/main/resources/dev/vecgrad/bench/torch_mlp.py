@@ -124,7 +124,7 @@ def main():
         start = time.perf_counter()
         val_loss, val_acc = evaluate(model, criterion, xv, yv, 1000)
         val_seconds = time.perf_counter() - start
-        print(json.dumps({"epoch": epoch, "seconds": seconds, "train_loss": running / batches,
+        print(json.dumps({"epoch": epoch, "train_seconds": seconds, "train_loss": running / batches,
                           "val_loss": val_loss, "val_accuracy": val_acc, "val_seconds": val_seconds,
                           "samples_per_second": len(x) / seconds}), flush=True)
     test_loss, test_acc = evaluate(model, criterion, xt, yt, 1000)

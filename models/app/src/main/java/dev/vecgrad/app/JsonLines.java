@@ -15,17 +15,22 @@ final class JsonLines {
         return Json.number(v);
     }
 
-    /** {"epoch", "seconds", "train_loss", "val_loss", "val_accuracy", ...}; "lr" only in a learning-rate study. */
+    /**
+     * {"epoch", then {@link EpochMetrics#fields()}: the columns of history.csv, same names, same
+     * order}; "study_lr" first in a learning-rate study.
+     */
     static String epoch(EpochMetrics m, double studyLr) {
-        return "{" + (Double.isNaN(studyLr) ? "" : "\"lr\":" + num(studyLr) + ",") + "\"epoch\":" + m.epoch()
-                + ",\"seconds\":" + num(m.trainSeconds()) + ",\"train_loss\":" + num(m.trainLoss()) + ",\"val_loss\":"
-                + num(m.valLoss()) + ",\"val_accuracy\":" + num(m.valAccuracy()) + ",\"train_accuracy\":"
-                + num(m.trainAccuracy()) + ",\"val_seconds\":" + num(m.valSeconds()) + ",\"samples_per_second\":"
-                + num(m.samplesPerSecond()) + ",\"lr_now\":" + num(m.lr()) + "}";
+        StringBuilder sb = new StringBuilder("{");
+        if (!Double.isNaN(studyLr)) {
+            sb.append("\"study_lr\":").append(num(studyLr)).append(',');
+        }
+        sb.append("\"epoch\":").append(m.epoch());
+        m.fields().forEach((k, v) -> sb.append(",\"").append(k).append("\":").append(num(v)));
+        return sb.append('}').toString();
     }
 
     static String test(Trainer.Evaluation t, double studyLr, History h) {
-        return "{" + (Double.isNaN(studyLr) ? "" : "\"lr\":" + num(studyLr) + ",") + "\"test_loss\":" + num(t.loss())
+        return "{" + (Double.isNaN(studyLr) ? "" : "\"study_lr\":" + num(studyLr) + ",") + "\"test_loss\":" + num(t.loss())
                 + ",\"test_accuracy\":" + num(t.accuracy()) + ",\"test_samples\":" + t.samples() + ",\"epochs\":"
                 + h.epochs().size() + ",\"diverged\":" + h.diverged() + ",\"stopped_early\":" + h.stoppedEarly() + "}";
     }

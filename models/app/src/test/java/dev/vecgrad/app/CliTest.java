@@ -55,10 +55,13 @@ class CliTest {
         for (int e = 0; e < 8; e++) {
             Map<?, ?> m = (Map<?, ?>) Json.parse(lines.get(e));
             assertEquals((long) e + 1, m.get("epoch"));
-            for (String k : List.of("seconds", "train_loss", "val_loss", "val_accuracy")) {
+            for (String k : List.of("train_seconds", "train_loss", "val_loss", "val_accuracy")) {
                 assertTrue(m.get(k) instanceof Number, k + " in " + lines.get(e));
             }
         }
+        List<String> csvColumns = List.of(Files.readAllLines(out.resolve("history.csv")).get(0).split(","));
+        assertEquals(csvColumns, List.copyOf(((Map<?, ?>) Json.parse(lines.get(0))).keySet()),
+                "the JSON lines and history.csv use the same names, in the same order");
         Map<?, ?> test = (Map<?, ?>) Json.parse(lines.get(8));
         assertTrue(((Number) test.get("test_accuracy")).doubleValue() > 0.95, lines.get(8));
         Map<?, ?> files = (Map<?, ?>) ((Map<?, ?>) Json.parse(lines.get(9))).get("files");

@@ -56,15 +56,12 @@ public final class History {
         return bestEpoch;
     }
 
-    static final String CSV_HEADER = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,gap,lr,train_seconds,val_seconds,samples_per_second";
-
-    /** One header line, then one line per epoch; empty fields where a value is undefined. */
+    /** One header line ({@code epoch}, then {@link EpochMetrics#FIELDS}), then one line per epoch; empty fields where a value is undefined. */
     public String toCsv() {
-        StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
+        StringBuilder sb = new StringBuilder("epoch,").append(String.join(",", EpochMetrics.FIELDS)).append('\n');
         for (EpochMetrics m : epochs) {
             sb.append(m.epoch());
-            for (double v : new double[] {m.trainLoss(), m.trainAccuracy(), m.valLoss(), m.valAccuracy(), m.gap(), m.lr(),
-                m.trainSeconds(), m.valSeconds(), m.samplesPerSecond()}) {
+            for (double v : m.values()) {
                 sb.append(',').append(Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v));
             }
             sb.append('\n');
