@@ -14,8 +14,12 @@ final class CommonOptions {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the initial weights, the shuffling and the split (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Where the checkpoint, history CSV and plot go (default: runs/demo, or runs/MODEL-DATASET for train).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the checkpoint, history CSV and plot go (default: runs/demo, or runs/MODEL-DATASET for train; "
+            + "runs/demo-2, -3, ... when it already holds a run).")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace the files of an earlier run in --out (without it, an --out that holds files is refused).")
+    boolean overwrite;
 
     @Option(names = "--json", description = "One JSON object per line on standard output: one per epoch, then the test result and the files.")
     boolean json;
@@ -40,6 +44,9 @@ final class CommonOptions {
             if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
                 return "--out " + out + " is a file, not a folder";
             }
+            if (!overwrite && holdsFiles(out)) {
+                return "--out " + out + " already holds an earlier run's files: pass --overwrite to replace them, or choose another folder";
+            }
             for (java.nio.file.Path p = out.toAbsolutePath(); p != null; p = p.getParent()) {
                 if (java.nio.file.Files.exists(p)) {
                     if (!java.nio.file.Files.isDirectory(p) || !java.nio.file.Files.isWritable(p)) {
@@ -50,6 +57,34 @@ final class CommonOptions {
             }
         }
         return null;
+    }
+
+    /**
+     * The output folder: {@code --out}, else the first of {@code defaultDir}, {@code defaultDir-2},
+     * {@code defaultDir-3}, ... that holds no files, so that a run never replaces an earlier one's
+     * files unless told to.
+     */
+    Path outDir(Path defaultDir) {
+        if (out != null) {
+            return out;
+        }
+        Path dir = defaultDir;
+        for (int n = 2; holdsFiles(dir); n++) {
+            dir = defaultDir.resolveSibling(defaultDir.getFileName() + "-" + n);
+        }
+        return dir;
+    }
+
+    /** True when {@code dir} is a folder with at least one file in it (hidden ones included). */
+    static boolean holdsFiles(Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return false;
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.anyMatch(java.nio.file.Files::isRegularFile);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     void applyThreads() {

@@ -81,7 +81,7 @@ final class DeblurCommand implements Callable<Integer> {
             throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no Fashion-MNIST files here (as root: apt-get install "
                     + FashionMnist.DEBIAN_PACKAGE + ", or --data DIR)");
         }
-        Path out = common.out != null ? common.out : Path.of("runs", "deblur");
+        Path out = common.outDir(Path.of("runs", "deblur"));
         long start = System.nanoTime();
         FashionMnist.Splits data = FashionMnist.load(dir, FashionMnist.Scaling.UNIT, true);
         Random blurRng = new Random(common.seed);

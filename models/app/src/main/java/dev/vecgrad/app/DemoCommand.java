@@ -50,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
         run.batchSize = batchSize;
         run.seed = common.seed;
         run.json = common.json;
-        run.outDir = common.out != null ? common.out : Path.of("runs", "demo");
+        run.outDir = common.outDir(Path.of("runs", "demo"));
         if (DataSource.ensureFashionMnist(dir, !common.noInstall, System.err)) {
             run.data = new DataSource("fashion-mnist", dir, 0, 0, common.seed);
             run.title = "Fashion-MNIST MLP";

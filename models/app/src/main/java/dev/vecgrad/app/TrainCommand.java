@@ -152,7 +152,7 @@ final class TrainCommand implements Callable<Integer> {
         common.applyThreads();
         if (model.equals("seq2seq")) {
             var parsed = spec.commandLine().getParseResult();
-            Path out = common.out != null ? common.out : Path.of("runs", "seq2seq-" + dataset);
+            Path out = common.outDir(Path.of("runs", "seq2seq-" + dataset));
             return Seq2SeqRun.run(dataset, parsed.hasMatchedOption("--samples") ? samples : 10_000,
                     parsed.hasMatchedOption("--epochs") ? epochs : 3, batchSize, lrs[0], common.seed, out);
         }
@@ -183,7 +183,7 @@ final class TrainCommand implements Callable<Integer> {
         run.clip = clip;
         run.patience = patience;
         run.json = common.json;
-        run.outDir = common.out != null ? common.out : Path.of("runs", model + "-" + dataset);
+        run.outDir = common.outDir(Path.of("runs", model + "-" + dataset));
         run.title = model + " on " + dataset;
         return run.run();
     }

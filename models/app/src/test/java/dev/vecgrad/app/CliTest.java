@@ -227,11 +227,38 @@ class CliTest {
         assertEquals(0, good.code(), good.err());
         byte[] before = Files.readAllBytes(out.resolve("model.safetensors"));
         Result bad = run("train", "--dataset", "moons", "--hidden", "8", "--epochs", "2", "--threads", "1", "--optimizer", "sgd",
-                "--lr", "1e30", "--out", out.toString());
+                "--lr", "1e30", "--out", out.toString(), "--overwrite");
         assertEquals(4, bad.code(), bad.out());
         assertTrue(bad.out().contains("the loss became NaN or infinite: training stopped (the learning rate 1.0E30 is the likely cause"),
                 bad.out());
         assertTrue(bad.out().contains("kept the earlier checkpoint"), bad.out());
         assertArrayEquals(before, Files.readAllBytes(out.resolve("model.safetensors")), "the good checkpoint is untouched");
+    }
+
+    @Test
+    void aRunNeverReplacesAnEarlierRunsFilesUnlessTold() throws Exception {
+        Path out = dir.resolve("kept");
+        String[] args = {"train", "--dataset", "moons", "--hidden", "8", "--epochs", "1", "--threads", "1", "--out", out.toString()};
+        assertEquals(0, run(args).code());
+        byte[] first = Files.readAllBytes(out.resolve("history.csv"));
+        Result again = run(args);
+        assertEquals(2, again.code(), "an --out holding a run is a bad option");
+        assertEquals("vecgrad train: --out " + out + " already holds an earlier run's files: pass --overwrite to replace them,"
+                + " or choose another folder", again.err().strip());
+        assertArrayEquals(first, Files.readAllBytes(out.resolve("history.csv")));
+        List<String> withOverwrite = new java.util.ArrayList<>(List.of(args));
+        withOverwrite.add("--overwrite");
+        assertEquals(0, run(withOverwrite.toArray(String[]::new)).code());
+        // Without --out, the default folder is numbered instead of replaced.
+        CommonOptions common = new CommonOptions();
+        Path base = dir.resolve("runs").resolve("demo");
+        assertEquals(base, common.outDir(base));
+        Files.createDirectories(base);
+        assertEquals(base, common.outDir(base), "an empty folder is free");
+        Files.writeString(base.resolve("history.csv"), "x");
+        assertEquals(dir.resolve("runs").resolve("demo-2"), common.outDir(base));
+        Files.createDirectories(dir.resolve("runs").resolve("demo-2"));
+        Files.writeString(dir.resolve("runs").resolve("demo-2").resolve("model.safetensors"), "x");
+        assertEquals(dir.resolve("runs").resolve("demo-3"), common.outDir(base));
     }
 }
