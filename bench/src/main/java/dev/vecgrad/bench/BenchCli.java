@@ -14,6 +14,19 @@ import picocli.CommandLine.Parameters;
 public final class BenchCli implements Runnable {
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("jmh") && (args[1].equals("--help") || args[1].equals("help"))) {
+            // JMH knows -h only: --help is ours, as on every other command
+            new CommandLine(new BenchCli()).getSubcommands().get("jmh").usage(System.out);
+            System.out.println();
+            System.out.println("Benchmarks (each also takes JMH's -p to set its parameters):");
+            benchmarks().forEach((cls, methods) -> System.out.println("  " + cls + ": " + String.join(", ", methods)));
+            System.out.println();
+            System.out.println("Examples:");
+            System.out.println("  ./vecgrad bench jmh GemmBenchmark -f 2 -wi 3 -i 5");
+            System.out.println("  ./vecgrad bench jmh -l        (JMH's own list)");
+            System.out.println("  ./vecgrad bench jmh -h        (JMH's own options)");
+            return;
+        }
         if (args.length > 0 && args[0].equals("jmh")) {
             // everything after "jmh" belongs to JMH, options included
             org.openjdk.jmh.Main.main(java.util.Arrays.copyOfRange(args, 1, args.length));
@@ -25,6 +38,27 @@ public final class BenchCli implements Runnable {
             return 2;
         });
         System.exit(cli.execute(args));
+    }
+
+    /**
+     * The benchmark classes and their methods, from the list JMH's annotation processor wrote into
+     * the jar (lines "JMH S n CLASS S n GENERATED S n METHOD ...").
+     */
+    static java.util.SortedMap<String, java.util.List<String>> benchmarks() throws java.io.IOException {
+        java.util.SortedMap<String, java.util.List<String>> out = new java.util.TreeMap<>();
+        try (var in = BenchCli.class.getResourceAsStream("/META-INF/BenchmarkList")) {
+            if (in == null) {
+                return out;
+            }
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                String[] f = line.split(" ");
+                if (f.length > 9 && f[0].equals("JMH")) {
+                    String cls = f[3].substring(f[3].lastIndexOf('.') + 1);
+                    out.computeIfAbsent(cls, k -> new java.util.ArrayList<>()).add(f[9]);
+                }
+            }
+        }
+        return out;
     }
 
     @Override
