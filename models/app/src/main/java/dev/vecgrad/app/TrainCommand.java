@@ -13,14 +13,18 @@ import picocli.CommandLine.Option;
                 "Several learning rates (--lr 0.1,0.5,10) train one model each and plot their losses together.",
                 "Examples:",
                 "  ./vecgrad train --model mlp --dataset fashion-mnist --epochs 5",
-                "  ./vecgrad train --model softmax --dataset fashion-mnist --optimizer sgd --lr 0.1",
+                "  ./vecgrad train --model softmax --dataset fashion-mnist \\",
+                "      --optimizer sgd --lr 0.1",
                 "  ./vecgrad train --model perceptron --dataset xor --lr 0.1 --epochs 100",
-                "  ./vecgrad train --model adaline --dataset and --optimizer sgd --lr 0.05 --batch-size 1 --epochs 200",
-                "  ./vecgrad train --model linreg --dataset linreg --optimizer sgd --lr 0.03 --epochs 20 --schedule cosine",
-                "  ./vecgrad train --model seq2seq --dataset dates      (10,000 pairs, 3 epochs unless given)",
+                "  ./vecgrad train --model adaline --dataset and --optimizer sgd \\",
+                "      --lr 0.05 --batch-size 1 --epochs 200",
+                "  ./vecgrad train --model linreg --dataset linreg --optimizer sgd \\",
+                "      --lr 0.03 --epochs 20 --schedule cosine",
+                "  ./vecgrad train --model seq2seq --dataset dates   # 10,000 pairs, 3 epochs",
                 "  ./vecgrad train --model cnn --dataset fashion-mnist --epochs 5",
-                "  ./vecgrad train --model mlp --dataset xor --hidden 2 --activation sigmoid --output sigmoid --loss mse \\",
-                "      --optimizer sgd --lr 0.1,0.5,2,10 --batch-size 4 --epochs 5000"})
+                "  ./vecgrad train --model mlp --dataset xor --hidden 2 \\",
+                "      --activation sigmoid --output sigmoid --loss mse --optimizer sgd \\",
+                "      --lr 0.1,0.5,2,10 --batch-size 4 --epochs 5000"})
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "mlp",
