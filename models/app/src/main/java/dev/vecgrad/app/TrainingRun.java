@@ -96,8 +96,11 @@ final class TrainingRun {
         ModelSpec spec = spec(train, lossName);
         Objective objective = Choices.objective(lossName);
         if (!json) {
-            out.printf(Locale.ROOT, "%s: %s, %s loss, %s%s, batch %d, %d epoch(s), %d thread(s)%n", title, spec, lossName, optimizer,
-                    lrs.length == 1 ? " lr " + lrs[0] : " lr " + Arrays.toString(lrs), batchSize, epochs, Parallelism.threads());
+            // two short lines rather than one that an 80-column terminal wraps mid-word
+            out.printf(Locale.ROOT, "%s: %s, %s loss%n", title, spec, lossName);
+            out.printf(Locale.ROOT, "training: %s%s, batch %d, %d %s, %d %s%n", optimizer,
+                    lrs.length == 1 ? " lr " + lrs[0] : " lr " + Arrays.toString(lrs), batchSize, epochs, epochs == 1 ? "epoch" : "epochs",
+                    Parallelism.threads(), Parallelism.threads() == 1 ? "thread" : "threads");
             out.printf(Locale.ROOT, "data: %d train%s / %d test samples (%s)%n", train.size(),
                     val == null ? "" : " / " + val.size() + " validation", test.size(), data.name());
         }
@@ -340,16 +343,20 @@ final class TrainingRun {
         if (study) {
             sb.append(String.format(Locale.ROOT, "lr %-8s ", lr));
         }
-        sb.append(String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f", m.epoch(), epochs, m.trainLoss()));
+        // fits 80 columns: "epoch 10/10  loss train 0.5060 val 0.4308  val acc 83.93%  1.61 s  33499/s"
+        sb.append(String.format(Locale.ROOT, "epoch %d/%d  loss train %.4f", m.epoch(), epochs, m.trainLoss()));
         if (!Double.isNaN(m.valLoss())) {
-            sb.append(String.format(Locale.ROOT, "  val loss %.4f", m.valLoss()));
+            sb.append(String.format(Locale.ROOT, " val %.4f", m.valLoss()));
         }
         if (!Double.isNaN(m.valAccuracy())) {
-            sb.append(String.format(Locale.ROOT, "  val accuracy %.2f%%", 100 * m.valAccuracy()));
+            sb.append(String.format(Locale.ROOT, "  val acc %.2f%%", 100 * m.valAccuracy()));
         } else if (!Double.isNaN(m.trainAccuracy())) {
-            sb.append(String.format(Locale.ROOT, "  train accuracy %.2f%%", 100 * m.trainAccuracy()));
+            sb.append(String.format(Locale.ROOT, "  train acc %.2f%%", 100 * m.trainAccuracy()));
         }
-        sb.append(String.format(Locale.ROOT, "  %.2f s (%.0f samples/s)", m.trainSeconds(), m.samplesPerSecond()));
+        sb.append(String.format(Locale.ROOT, "  %.2f s", m.trainSeconds()));
+        if (!study) {
+            sb.append(String.format(Locale.ROOT, "  %.0f/s", m.samplesPerSecond()));
+        }
         out.println(sb);
     }
 

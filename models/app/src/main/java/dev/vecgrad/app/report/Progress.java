@@ -60,24 +60,47 @@ public interface Progress extends TrainingListener {
         };
     }
 
-    /** A terminal progress bar on standard error (me.tongfei progressbar). */
+    /**
+     * A terminal progress bar on standard error (me.tongfei progressbar), short enough for 80
+     * columns. The ETA comes from the speed over the last second, not from the mean since the
+     * start, which the first epoch's JIT warm-up makes far too pessimistic; the previous epoch's
+     * speed stands in until a second has passed.
+     */
     static Progress bar() {
         return new Progress() {
             ProgressBar bar;
             long start;
+            long windowStart;
+            int windowDone;
+            double rate = Double.NaN; // samples per second over the last full window
 
             public void epochStart(int epoch, int epochs, int samples) {
-                // the bar's own speed counts whole seconds; samples/s is computed here instead
+                // the kernels announce themselves on first use: let them, before the bar draws its line
+                dev.vecgrad.kernels.Backend.summary();
                 bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(samples)
-                        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUnit(" samples", 1)
-                        .setUpdateIntervalMillis(200).build();
+                        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(200)
+                        .setEtaFunction(state -> eta(state.getMax() - state.getCurrent())).build();
                 start = System.nanoTime();
+                windowStart = start;
+                windowDone = 0;
+            }
+
+            private java.util.Optional<java.time.Duration> eta(long remaining) {
+                return Double.isNaN(rate) || rate <= 0 ? java.util.Optional.empty()
+                        : java.util.Optional.of(java.time.Duration.ofMillis((long) (1000 * remaining / rate)));
             }
 
             public void afterStep(int done, double loss) {
+                long now = System.nanoTime();
+                if (now - windowStart >= 1_000_000_000L) {
+                    rate = (done - windowDone) / ((now - windowStart) * 1e-9);
+                    windowStart = now;
+                    windowDone = done;
+                }
                 bar.stepTo(done);
-                double s = Math.max(1e-9, (System.nanoTime() - start) * 1e-9);
-                bar.setExtraMessage(String.format(Locale.ROOT, " %.0f samples/s  loss %.4f", done / s, loss));
+                // the bar's own speed counts whole seconds; samples/s is computed here instead
+                double s = Math.max(1e-9, (now - start) * 1e-9);
+                bar.setExtraMessage(String.format(Locale.ROOT, "%.0f/s loss %.4f", done / s, loss));
             }
 
             public void epochEnd(EpochMetrics metrics) {
