@@ -2,6 +2,7 @@ package dev.vecgrad.app;
 
 import dev.vecgrad.app.report.Plots;
 import dev.vecgrad.app.report.Progress;
+import dev.vecgrad.app.report.StepLosses;
 import dev.vecgrad.autograd.Tensor;
 import dev.vecgrad.kernels.Parallelism;
 import dev.vecgrad.models.Linear;
@@ -111,8 +112,8 @@ final class TrainingRun {
             String tag = lrs.length == 1 ? "" : "-lr" + lr;
             Module net = spec.build(new Random(seed));
             Optimizer opt = Choices.optimizer(optimizer, net.parameters(), lr, momentum, weightDecay);
-            Trainer trainer = new Trainer(objective).epochs(epochs).batchSize(batchSize).seed(seed)
-                    .listener(json || train.size() < 20_000 ? Progress.none() : Progress.auto());
+            StepLosses steps = new StepLosses(json || train.size() < 20_000 ? Progress.none() : Progress.auto());
+            Trainer trainer = new Trainer(objective).epochs(epochs).batchSize(batchSize).seed(seed).listener(steps);
             Choices.ScheduleChoice sc = Choices.schedule(schedule, lr, epochs, train.batchCount(batchSize));
             if (sc != null) {
                 trainer.schedule(sc.schedule(), sc.perStep());
@@ -158,7 +159,7 @@ final class TrainingRun {
             saved.put("history" + tag, outDir.resolve("history" + tag + ".csv").toString());
             if (lrs.length == 1) {
                 Path png = outDir.resolve("curves.png");
-                Plots.curves(h, title, png);
+                Plots.curves(h, steps, title, png);
                 saved.put("plot", png.toString());
             }
             phase("files");

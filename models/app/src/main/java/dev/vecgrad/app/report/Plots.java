@@ -35,18 +35,56 @@ public final class Plots {
      * epoch, side by side, to {@code file}.
      */
     public static void curves(History history, String title, Path file) throws IOException {
+        curves(history, null, title, file);
+    }
+
+    /**
+     * The training loss of every step ({@code steps}; faint) and its smoothed curve, with the
+     * validation loss at the end of each epoch, as TensorBoard shows them; beside it the
+     * accuracies per epoch in percent, as the console prints them. Without steps (or with one
+     * step per epoch) the training loss is drawn per epoch.
+     */
+    public static void curves(History history, StepLosses steps, String title, Path file) throws IOException {
         List<XYChart> charts = new ArrayList<>();
         XYChart loss = chart(title + ": loss", "loss", false);
-        addSeries(loss, "train", history, EpochMetrics::trainLoss);
-        addSeries(loss, "validation", history, EpochMetrics::valLoss);
+        loss.getStyler().setYAxisDecimalPattern("#0.0##");
+        double[] sx = steps == null ? new double[0] : steps.x();
+        if (sx.length > history.epochs().size()) {
+            double[] raw = steps.losses();
+            double weight = Math.min(0.99, Math.max(0, 1 - 40.0 / raw.length));
+            line(loss, "train, each step", sx, raw, new Color(150, 180, 255, 110), 1f);
+            line(loss, "train, smoothed", sx, StepLosses.smooth(raw, weight), new Color(40, 90, 220), 2f);
+            loss.getStyler().setXAxisDecimalPattern("#0.#");
+        } else {
+            addSeries(loss, "train", history, EpochMetrics::trainLoss, 1);
+        }
+        addSeries(loss, "validation", history, EpochMetrics::valLoss, 1);
         charts.add(loss);
         if (!Double.isNaN(history.last().trainAccuracy())) {
-            XYChart acc = chart(title + ": accuracy", "accuracy", false);
-            addSeries(acc, "train", history, EpochMetrics::trainAccuracy);
-            addSeries(acc, "validation", history, EpochMetrics::valAccuracy);
+            XYChart acc = chart(title + ": accuracy", "accuracy (%)", false);
+            acc.getStyler().setYAxisDecimalPattern("#0.#");
+            addSeries(acc, "train", history, EpochMetrics::trainAccuracy, 100);
+            addSeries(acc, "validation", history, EpochMetrics::valAccuracy, 100);
             charts.add(acc);
         }
         write(charts, file);
+    }
+
+    private static void line(XYChart c, String name, double[] x, double[] y, Color color, float width) {
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        for (int i = 0; i < x.length; i++) {
+            if (Double.isFinite(y[i])) {
+                xs.add(x[i]);
+                ys.add(y[i]);
+            }
+        }
+        if (!xs.isEmpty()) {
+            var series = c.addSeries(name, xs, ys);
+            series.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            series.setLineColor(color);
+            series.setLineWidth(width);
+        }
     }
 
     /**
@@ -55,8 +93,11 @@ public final class Plots {
      */
     public static void compare(Map<String, History> runs, String title, boolean logY, Path file) throws IOException {
         XYChart c = chart(title, "train loss", logY);
+        if (runs.values().stream().anyMatch(h -> h.epochs().size() > 30)) {
+            c.getStyler().setMarkerSize(0);
+        }
         for (Map.Entry<String, History> e : runs.entrySet()) {
-            addSeries(c, e.getKey(), e.getValue(), EpochMetrics::trainLoss);
+            addSeries(c, e.getKey(), e.getValue(), EpochMetrics::trainLoss, 1);
         }
         write(List.of(c), file);
     }
@@ -166,18 +207,23 @@ public final class Plots {
     private static XYChart chart(String title, String yTitle, boolean logY) {
         XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
         var styler = c.getStyler();
-        styler.setLegendPosition(Styler.LegendPosition.InsideNE);
+        // below the plot, where it covers no curve
+        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+        styler.setLegendLayout(Styler.LegendLayout.Horizontal);
+        styler.setXAxisDecimalPattern("#");
+        styler.setYAxisDecimalPattern("#0.0##");
         styler.setYAxisLogarithmic(logY);
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setMarkerSize(5);
         return c;
     }
 
-    private static void addSeries(XYChart c, String name, History h, ToDoubleFunction<EpochMetrics> f) {
+    /** One point per epoch, {@code f} times {@code scale} (100 for percent). */
+    private static void addSeries(XYChart c, String name, History h, ToDoubleFunction<EpochMetrics> f, double scale) {
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         for (EpochMetrics m : h.epochs()) {
-            double y = f.applyAsDouble(m);
+            double y = scale * f.applyAsDouble(m);
             if (Double.isFinite(y) && !(c.getStyler().isYAxisLogarithmic() && y <= 0)) {
                 xs.add((double) m.epoch());
                 ys.add(y);

@@ -1,5 +1,6 @@
 package dev.vecgrad.app.report;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
@@ -38,6 +40,42 @@ class ReportTest {
         Mlp net = moonsNet(seed);
         return new Trainer(Objective.crossEntropy()).epochs(epochs).batchSize(batch).seed(seed)
                 .fit(net, new Optimizers.Adam(net.parameters(), 0.01), s.train(), s.validation());
+    }
+
+    @Test
+    void stepLossesAreRecoveredFromTheRunningMeansAndPassedOn() throws IOException {
+        List<String> seen = new java.util.ArrayList<>();
+        StepLosses steps = new StepLosses(new dev.vecgrad.models.train.TrainingListener() {
+            public void afterStep(int done, double runningLoss) {
+                seen.add(done + ":" + runningLoss);
+            }
+        });
+        // batches of 4, 4 and 2 samples with losses 1, 3 and 6: running means 1, 2, 2.8
+        steps.epochStart(1, 2, 10);
+        steps.afterStep(4, 1.0);
+        steps.afterStep(8, 2.0);
+        steps.afterStep(10, 2.8);
+        steps.epochStart(2, 2, 10);
+        steps.afterStep(10, 0.5);
+        assertArrayEquals(new double[] {1, 3, 6, 0.5}, steps.losses(), 1e-12);
+        assertArrayEquals(new double[] {0.4, 0.8, 1.0, 2.0}, steps.x(), 1e-12);
+        assertEquals(List.of("4:1.0", "8:2.0", "10:2.8", "10:0.5"), seen, "every event reaches the progress display");
+        assertArrayEquals(new double[] {1, 3, 6}, StepLosses.smooth(new double[] {1, 3, 6}, 0), 1e-12, "weight 0: unchanged");
+        double[] sm = StepLosses.smooth(new double[] {2, 2, 2}, 0.9);
+        assertArrayEquals(new double[] {2, 2, 2}, sm, 1e-12, "debiased: a constant stays constant from the first point");
+
+        // drawn per step when there are more steps than epochs
+        Dataset.Split s = Datasets.moons(1000, 0.1, 1).split(0.2, 1);
+        Mlp net = moonsNet(0);
+        StepLosses recorded = new StepLosses(dev.vecgrad.models.train.TrainingListener.none());
+        History h = new Trainer(Objective.crossEntropy()).epochs(2).batchSize(32).seed(0).listener(recorded)
+                .fit(net, new Optimizers.Adam(net.parameters(), 0.01), s.train(), s.validation());
+        assertEquals(2 * 25, recorded.losses().length, "800 samples in batches of 32: 25 steps per epoch");
+        double mean = java.util.Arrays.stream(recorded.losses()).limit(25).map(v -> v * 32).sum() / 800;
+        assertEquals(h.epochs().get(0).trainLoss(), mean, 1e-3, "the steps' losses average to the epoch's training loss");
+        Path png = dir.resolve("steps.png");
+        Plots.curves(h, recorded, "moons", png);
+        assertEquals(1280, ImageIO.read(png.toFile()).getWidth());
     }
 
     @Test
