@@ -143,6 +143,22 @@ final class TrainCommand implements Callable<Integer> {
                 return "--hidden widths must be 1 to 65536, got " + h;
             }
         }
+        if (model.equals("mlp")) {
+            // a lower bound (the input and output layers add more): float32 weights, their gradients and
+            // Adam's two moments are 16 bytes per parameter; say so instead of failing with an OutOfMemoryError
+            long params = 2L * hidden[0];
+            for (int i = 0; i + 1 < hidden.length; i++) {
+                params += (long) hidden[i] * hidden[i + 1] + hidden[i + 1];
+            }
+            long bytes = 16 * params;
+            long max = Runtime.getRuntime().maxMemory();
+            if (bytes > max) {
+                return String.format(java.util.Locale.ROOT, "--hidden %s needs at least %.1f GB (%d parameters: weights, gradients"
+                        + " and optimizer state), more than this JVM may use (%.1f GB; raise it with VECGRAD_JAVA_OPTS=-Xmx...)",
+                        String.join(",", java.util.Arrays.stream(hidden).mapToObj(Integer::toString).toList()), bytes / 1e9, params,
+                        max / 1e9);
+            }
+        }
         return common.problem();
     }
 

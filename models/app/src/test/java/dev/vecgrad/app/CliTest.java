@@ -215,6 +215,14 @@ class CliTest {
             assertEquals("vecgrad train: " + c[2], r.err().strip(), String.join(" ", c));
             assertEquals("", r.out(), "nothing printed before the error");
         }
+        // the bound is the JVM's heap; where it could hold 68.7 GB the run would be allowed (and long): not tried there
+        if (Runtime.getRuntime().maxMemory() < 68e9) {
+            Result huge = run("train", "--hidden", "65536,65536");
+            assertEquals(2, huge.code());
+            assertTrue(huge.err().strip().startsWith("vecgrad train: --hidden 65536,65536 needs at least 68.7 GB (4295163904 parameters"),
+                    huge.err());
+            assertEquals(1, huge.err().strip().lines().count(), "one line");
+        }
         Result demo = run("demo", "--epochs", "0");
         assertEquals(2, demo.code());
         assertEquals("vecgrad demo: --epochs must be 1 to 1000000, got 0", demo.err().strip());
