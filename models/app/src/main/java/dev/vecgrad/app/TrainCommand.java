@@ -144,13 +144,18 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         if (model.equals("mlp")) {
-            // a lower bound (the input and output layers add more): float32 weights, their gradients and
-            // Adam's two moments are 16 bytes per parameter; say so instead of failing with an OutOfMemoryError
+            // a lower bound (the input and output layers add more); say so instead of failing with an OutOfMemoryError
             long params = 2L * hidden[0];
             for (int i = 0; i + 1 < hidden.length; i++) {
                 params += (long) hidden[i] * hidden[i + 1] + hidden[i + 1];
             }
-            long bytes = 16 * params;
+            // 4 bytes of weight and 4 of gradient, plus 4 per state tensor the optimizer keeps per parameter
+            int states = switch (optimizer) {
+                case "sgd" -> 0;
+                case "momentum", "rmsprop", "adagrad" -> 1;
+                default -> 2; // adam, adamw, adamax, adadelta
+            };
+            long bytes = (8 + 4L * states) * params;
             long max = Runtime.getRuntime().maxMemory();
             if (bytes > max) {
                 return String.format(java.util.Locale.ROOT, "--hidden %s needs at least %.1f GB (%d parameters: weights, gradients"
