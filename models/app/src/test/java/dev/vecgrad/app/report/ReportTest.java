@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vecgrad.models.data.Dataset;
-import dev.vecgrad.models.data.Datasets;
-import dev.vecgrad.models.optim.Optimizers;
+import dev.vecgrad.app.Moons;
 import dev.vecgrad.models.train.History;
-import dev.vecgrad.models.train.Objective;
-import dev.vecgrad.models.train.Trainer;
-import dev.vecgrad.models.zoo.Mlp;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,7 +15,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,17 +24,6 @@ class ReportTest {
 
     @TempDir
     Path dir;
-
-    private static Mlp moonsNet(long seed) {
-        return new Mlp(new int[] {2, 16, 16, 2}, "relu", "none", new Random(seed));
-    }
-
-    private static History trainMoons(long seed, int epochs, int batch) {
-        Dataset.Split s = Datasets.moons(1000, 0.1, 1).split(0.2, 1);
-        Mlp net = moonsNet(seed);
-        return new Trainer(Objective.crossEntropy()).epochs(epochs).batchSize(batch).seed(seed)
-                .fit(net, new Optimizers.Adam(net.parameters(), 0.01), s.train(), s.validation());
-    }
 
     @Test
     void stepLossesAreRecoveredFromTheRunningMeansAndPassedOn() throws IOException {
@@ -65,11 +48,8 @@ class ReportTest {
         assertArrayEquals(new double[] {2, 2, 2}, sm, 1e-12, "debiased: a constant stays constant from the first point");
 
         // drawn per step when there are more steps than epochs
-        Dataset.Split s = Datasets.moons(1000, 0.1, 1).split(0.2, 1);
-        Mlp net = moonsNet(0);
         StepLosses recorded = new StepLosses(dev.vecgrad.models.train.TrainingListener.none());
-        History h = new Trainer(Objective.crossEntropy()).epochs(2).batchSize(32).seed(0).listener(recorded)
-                .fit(net, new Optimizers.Adam(net.parameters(), 0.01), s.train(), s.validation());
+        History h = Moons.train(0, 2, 32, recorded);
         assertEquals(2 * 25, recorded.losses().length, "800 samples in batches of 32: 25 steps per epoch");
         double mean = java.util.Arrays.stream(recorded.losses()).limit(25).map(v -> v * 32).sum() / 800;
         assertEquals(h.epochs().get(0).trainLoss(), mean, 1e-3, "the steps' losses average to the epoch's training loss");
@@ -80,24 +60,20 @@ class ReportTest {
 
     @Test
     void plotsAndProgressLinesAreWritten() throws IOException {
-        History h = trainMoons(0, 3, 64);
+        History h = Moons.train(0, 3, 64);
         Path png = dir.resolve("curves.png");
         Plots.curves(h, "moons", png);
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(1280, img.getWidth(), "loss and accuracy side by side");
         Map<String, History> study = new LinkedHashMap<>();
         study.put("lr 0.1", h);
-        study.put("lr 1", trainMoons(1, 3, 64));
+        study.put("lr 1", Moons.train(1, 3, 64));
         Path cmp = dir.resolve("study.png");
         Plots.compare(study, "study", true, cmp);
         assertEquals(640, ImageIO.read(cmp.toFile()).getWidth());
 
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        Dataset.Split s = Datasets.moons(1000, 0.1, 1).split(0.2, 1);
-        Mlp net = moonsNet(0);
-        new Trainer(Objective.crossEntropy()).epochs(2).batchSize(10)
-                .listener(Progress.lines(new PrintStream(buf, true, StandardCharsets.UTF_8)))
-                .fit(net, new Optimizers.Adam(net.parameters(), 0.01), s.train(), s.validation());
+        Moons.train(0, 2, 10, Progress.lines(new PrintStream(buf, true, StandardCharsets.UTF_8)));
         String[] progress = buf.toString(StandardCharsets.UTF_8).strip().split("\n");
         assertEquals(6, progress.length, "three quarter-lines per epoch: " + buf);
         assertTrue(progress[0].contains("epoch 1/2   25%  200/800 samples"), progress[0]);
