@@ -45,16 +45,27 @@ public final class RecurrentOps {
         return t.dim() == 2 && t.size(0) == rows && t.size(1) == cols;
     }
 
+    /** What the LSTM and GRU recurrences share: which time step comes s-th, and which sequences are still running. */
+    private interface Recurrence {
+        int steps();
+
+        int[] lengths();
+
+        boolean reverse();
+
+        /** Whether sequence {@code b} has a step {@code t} (always, without lengths). */
+        default boolean active(int t, int b) {
+            return lengths() == null || t < lengths()[b];
+        }
+
+        /** The time step processed s-th: s forward, from the end in reverse. */
+        default int step(int s) {
+            return reverse() ? steps() - 1 - s : s;
+        }
+    }
+
     /** The forward and backward of one call; what forward keeps lives in the saved tensors. */
-    private record Fused(int steps, int batch, int hidden, int[] lengths, boolean reverse, boolean bias) {
-
-        private boolean active(int t, int b) {
-            return lengths == null || t < lengths[b];
-        }
-
-        private int step(int s) {
-            return reverse ? steps - 1 - s : s;
-        }
+    private record Fused(int steps, int batch, int hidden, int[] lengths, boolean reverse, boolean bias) implements Recurrence {
 
         Tensor forward(Context ctx, Tensor[] in) {
             Tensor proj = in[0].contiguous();
@@ -217,15 +228,7 @@ public final class RecurrentOps {
         return bhh == null ? f.apply(proj, whh, h0) : f.apply(proj, whh, h0, bhh);
     }
 
-    private record FusedGru(int steps, int batch, int hidden, int[] lengths, boolean reverse, boolean bias) {
-
-        private boolean active(int t, int b) {
-            return lengths == null || t < lengths[b];
-        }
-
-        private int step(int s) {
-            return reverse ? steps - 1 - s : s;
-        }
+    private record FusedGru(int steps, int batch, int hidden, int[] lengths, boolean reverse, boolean bias) implements Recurrence {
 
         Tensor forward(Context ctx, Tensor[] in) {
             Tensor proj = in[0].contiguous();
