@@ -165,11 +165,15 @@ final class DeblurCommand implements Callable<Integer> {
                     .append(dev.vecgrad.models.io.Json.number(p)).append(", \"ssim\": ").append(dev.vecgrad.models.io.Json.number(s))
                     .append('}');
         }
-        AtomicFiles.writeString(out.resolve("deblur.csv"), csv.toString());
-        AtomicFiles.writeString(out.resolve("deblur.json"), json.append("}\n").toString());
-        Checkpoints.save(out.resolve("model.safetensors"), net, Map.of("vecgrad.model", "deblurnet", "vecgrad.channels",
-                Integer.toString(channels), "vecgrad.noise", Double.toString(noise), "vecgrad.seed", Long.toString(common.seed)));
-        grid(examples, out.resolve("grid.png"));
+        try (RunDirectory files = RunDirectory.create(out)) {
+            Path staged = files.dir();
+            AtomicFiles.writeString(staged.resolve("deblur.csv"), csv.toString());
+            AtomicFiles.writeString(staged.resolve("deblur.json"), json.append("}\n").toString());
+            Checkpoints.save(staged.resolve("model.safetensors"), net, Map.of("vecgrad.model", "deblurnet", "vecgrad.channels",
+                    Integer.toString(channels), "vecgrad.noise", Double.toString(noise), "vecgrad.seed", Long.toString(common.seed)));
+            grid(examples, staged.resolve("grid.png"));
+            files.commit();
+        }
         System.out.printf(Locale.ROOT, "wrote %s, %s, %s and the network's checkpoint; %.0f s in all%n", out.resolve("deblur.csv"),
                 out.resolve("deblur.json"), out.resolve("grid.png"), (System.nanoTime() - start) / 1e9);
         return 0;

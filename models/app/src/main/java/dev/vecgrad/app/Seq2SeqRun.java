@@ -79,13 +79,14 @@ final class Seq2SeqRun {
         double test = exactMatch(model, sp.test(), maxLength);
         System.out.printf(Locale.ROOT, "test exact match %.2f%% (%d pairs); training took %.1f s%n", 100 * test, sp.test().size(),
                 (System.nanoTime() - start) / 1e9);
-        Path ckpt = out.resolve("model.safetensors");
-        Checkpoints.save(ckpt, model, model.metadata());
-        AtomicFiles.writeString(out.resolve("history.csv"), history.toString());
-        String example = sp.test().get(0).source();
-        Path png = out.resolve("attention.png");
-        heatmap(model, example, maxLength, png);
-        System.out.println("wrote " + ckpt + ", " + out.resolve("history.csv") + ", " + png);
+        try (RunDirectory files = RunDirectory.create(out)) {
+            Checkpoints.save(files.dir().resolve("model.safetensors"), model, model.metadata());
+            AtomicFiles.writeString(files.dir().resolve("history.csv"), history.toString());
+            heatmap(model, sp.test().get(0).source(), maxLength, files.dir().resolve("attention.png"));
+            files.commit();
+        }
+        System.out.println("wrote " + out.resolve("model.safetensors") + ", " + out.resolve("history.csv") + ", "
+                + out.resolve("attention.png"));
         return 0;
     }
 

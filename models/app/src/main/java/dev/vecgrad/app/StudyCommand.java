@@ -87,14 +87,15 @@ final class StudyCommand implements Runnable {
                 System.out.printf(Locale.ROOT, "%-22s %14.4e %14.4e %14.4e%n", cell, n[0], n[steps - 1], n[0] / n[steps - 1]);
             }
             overLength.put("clipped, any cell", new double[][] {ls, r.clippedNorms().get("rnn relu, W_hh x 4")});
-            Path png = out.resolve("gradient-norm.png");
-            Path csvFile = out.resolve("gradient-norm.csv");
-            Plots.panels(List.of(
-                    new Plots.Panel("|dL/dh_t|, loss on h_" + steps, "step t", "|dL/dh_t|", true, overTime),
-                    new Plots.Panel("|dL/dtheta| against sequence length, raw and clipped to " + maxNorm, "sequence length",
-                            "|dL/dtheta|", true, overLength)), png);
-            AtomicFiles.writeString(csvFile, csv.toString());
-            System.out.println("wrote " + png + " and " + csvFile);
+            try (RunDirectory files = RunDirectory.create(out)) {
+                Plots.panels(List.of(
+                        new Plots.Panel("|dL/dh_t|, loss on h_" + steps, "step t", "|dL/dh_t|", true, overTime),
+                        new Plots.Panel("|dL/dtheta| against sequence length, raw and clipped to " + maxNorm, "sequence length",
+                                "|dL/dtheta|", true, overLength)), files.dir().resolve("gradient-norm.png"));
+                AtomicFiles.writeString(files.dir().resolve("gradient-norm.csv"), csv.toString());
+                files.commit();
+            }
+            System.out.println("wrote " + out.resolve("gradient-norm.png") + " and " + out.resolve("gradient-norm.csv"));
             return 0;
         }
 

@@ -108,70 +108,72 @@ final class TrainingRun {
         Map<String, History> study = new LinkedHashMap<>();
         Map<String, String> saved = new LinkedHashMap<>();
         int diverged = 0;
-        for (double lr : lrs) {
-            String tag = lrs.length == 1 ? "" : "-lr" + lr;
-            Module net = spec.build(new Random(seed));
-            Optimizer opt = Choices.optimizer(optimizer, net.parameters(), lr, momentum, weightDecay);
-            StepLosses steps = new StepLosses(json || train.size() < 20_000 ? Progress.none() : Progress.auto());
-            Trainer trainer = new Trainer(objective).epochs(epochs).batchSize(batchSize).seed(seed).listener(steps);
-            Choices.ScheduleChoice sc = Choices.schedule(schedule, lr, epochs, train.batchCount(batchSize));
-            if (sc != null) {
-                trainer.schedule(sc.schedule(), sc.perStep());
-            }
-            if (clip > 0) {
-                trainer.clipGradNorm(clip);
-            }
-            if (patience > 0) {
-                if (val == null) {
-                    throw new IllegalArgumentException("--early-stopping needs a validation split (--val-fraction > 0, not a logic gate)");
+        try (RunDirectory files = RunDirectory.create(outDir)) {
+            Path staged = files.dir();   // the files go here, then into outDir as one set
+            for (double lr : lrs) {
+                String tag = lrs.length == 1 ? "" : "-lr" + lr;
+                Module net = spec.build(new Random(seed));
+                Optimizer opt = Choices.optimizer(optimizer, net.parameters(), lr, momentum, weightDecay);
+                StepLosses steps = new StepLosses(json || train.size() < 20_000 ? Progress.none() : Progress.auto());
+                Trainer trainer = new Trainer(objective).epochs(epochs).batchSize(batchSize).seed(seed).listener(steps);
+                Choices.ScheduleChoice sc = Choices.schedule(schedule, lr, epochs, train.batchCount(batchSize));
+                if (sc != null) {
+                    trainer.schedule(sc.schedule(), sc.perStep());
                 }
-                trainer.earlyStopping(new EarlyStopping(patience, 0));
-            }
-            int every = Math.max(1, epochs / 20);
-            trainer.onEpoch(m -> reportEpoch(m, lr, lrs.length > 1, every));
-            phaseStart = System.nanoTime();
-            History h = trainer.fit(net, opt, train, val);
-            phase("train");
-            study.put("lr " + lr, h);
-            Trainer.Evaluation t = trainer.evaluate(net, test);
-            phase("test");
-            reportTest(t, lr, lrs.length > 1, h);
-            Map<String, String> meta = new LinkedHashMap<>(spec.toMetadata());
-            meta.putAll(data.toMetadata());
-            meta.put("vecgrad.loss", lossName);
-            meta.put("vecgrad.classes", String.join("|", train.classNames()));
-            meta.put("vecgrad.epochs", Integer.toString(h.epochs().size()));
-            meta.put("vecgrad.test_loss", Double.toString(t.loss()));
-            meta.put("vecgrad.test_accuracy", Double.toString(t.accuracy()));
-            Path ckpt = outDir.resolve("model" + tag + ".safetensors");
-            if (h.diverged()) {
-                // weights that are NaN or infinite never replace a good checkpoint
-                diverged++;
-                if (!json) {
-                    out.println(java.nio.file.Files.exists(ckpt) ? "kept the earlier checkpoint " + ckpt + ": this run's weights are not finite"
-                            : "no checkpoint written: this run's weights are not finite");
+                if (clip > 0) {
+                    trainer.clipGradNorm(clip);
                 }
-            } else {
-                Checkpoints.save(ckpt, net, meta);
-                saved.put("checkpoint" + tag, ckpt.toString());
+                if (patience > 0) {
+                    if (val == null) {
+                        throw new IllegalArgumentException("--early-stopping needs a validation split (--val-fraction > 0, not a logic gate)");
+                    }
+                    trainer.earlyStopping(new EarlyStopping(patience, 0));
+                }
+                int every = Math.max(1, epochs / 20);
+                trainer.onEpoch(m -> reportEpoch(m, lr, lrs.length > 1, every));
+                phaseStart = System.nanoTime();
+                History h = trainer.fit(net, opt, train, val);
+                phase("train");
+                study.put("lr " + lr, h);
+                Trainer.Evaluation t = trainer.evaluate(net, test);
+                phase("test");
+                reportTest(t, lr, lrs.length > 1, h);
+                Map<String, String> meta = new LinkedHashMap<>(spec.toMetadata());
+                meta.putAll(data.toMetadata());
+                meta.put("vecgrad.loss", lossName);
+                meta.put("vecgrad.classes", String.join("|", train.classNames()));
+                meta.put("vecgrad.epochs", Integer.toString(h.epochs().size()));
+                meta.put("vecgrad.test_loss", Double.toString(t.loss()));
+                meta.put("vecgrad.test_accuracy", Double.toString(t.accuracy()));
+                Path ckpt = outDir.resolve("model" + tag + ".safetensors");
+                if (h.diverged()) {
+                    // weights that are NaN or infinite never replace a good checkpoint
+                    diverged++;
+                    if (!json) {
+                        out.println(java.nio.file.Files.exists(ckpt) ? "kept the earlier checkpoint " + ckpt + ": this run's weights are not finite"
+                                : "no checkpoint written: this run's weights are not finite");
+                    }
+                } else {
+                    Checkpoints.save(staged.resolve(ckpt.getFileName()), net, meta);
+                    saved.put("checkpoint" + tag, ckpt.toString());
+                }
+                h.writeCsv(staged.resolve("history" + tag + ".csv"));
+                saved.put("history" + tag, outDir.resolve("history" + tag + ".csv").toString());
+                if (lrs.length == 1) {
+                    Plots.curves(h, steps, title, staged.resolve("curves.png"));
+                    saved.put("plot", outDir.resolve("curves.png").toString());
+                }
+                phase("files");
+                if (model.equals("linreg")) {
+                    compareWithNormalEquations(net, trainAll);
+                }
             }
-            h.writeCsv(outDir.resolve("history" + tag + ".csv"));
-            saved.put("history" + tag, outDir.resolve("history" + tag + ".csv").toString());
-            if (lrs.length == 1) {
-                Path png = outDir.resolve("curves.png");
-                Plots.curves(h, steps, title, png);
-                saved.put("plot", png.toString());
+            if (lrs.length > 1) {
+                Plots.compare(study, title + ": training loss by learning rate", true, staged.resolve("lr-study.png"));
+                saved.put("plot", outDir.resolve("lr-study.png").toString());
+                phase("files");
             }
-            phase("files");
-            if (model.equals("linreg")) {
-                compareWithNormalEquations(net, trainAll);
-            }
-        }
-        if (lrs.length > 1) {
-            Path png = outDir.resolve("lr-study.png");
-            Plots.compare(study, title + ": training loss by learning rate", true, png);
-            saved.put("plot", png.toString());
-            phase("files");
+            files.commit();
         }
         reportFiles(saved);
         // a run whose loss became NaN or infinite failed; in a learning-rate study, only when every rate did
@@ -300,7 +302,10 @@ final class TrainingRun {
         meta.put("vecgrad.classes", String.join("|", train.classNames()));
         meta.put("vecgrad.converged", Boolean.toString(r.converged()));
         Path ckpt = outDir.resolve("model.safetensors");
-        Checkpoints.save(ckpt, p, meta);
+        try (RunDirectory files = RunDirectory.create(outDir)) {
+            Checkpoints.save(files.dir().resolve(ckpt.getFileName()), p, meta);
+            files.commit();
+        }
         reportFiles(Map.of("checkpoint", ckpt.toString()));
         return r.converged() ? 0 : 3;
     }

@@ -257,6 +257,10 @@ class CliTest {
         List<String> withOverwrite = new java.util.ArrayList<>(List.of(args));
         withOverwrite.add("--overwrite");
         assertEquals(0, run(withOverwrite.toArray(String[]::new)).code());
+        try (var siblings = Files.list(dir)) {
+            assertEquals(List.of(), siblings.filter(p -> p.getFileName().toString().contains(".partial-")).toList(),
+                    "the runs left no staging folder");
+        }
         // Without --out, the default folder is numbered instead of replaced.
         CommonOptions common = new CommonOptions();
         Path base = dir.resolve("runs").resolve("demo");
