@@ -79,8 +79,8 @@ public final class BenchCli implements Runnable {
 
     /** {@code ./vecgrad bench jmh ...}: the JMH benchmarks with JMH's own options (main hands them to JMH directly; this class is its help entry). */
     @Command(name = "jmh", mixinStandardHelpOptions = false,
-            description = {"Runs the JMH benchmarks; arguments go to JMH (e.g. GemmBenchmark -p shape=1024x1024x1024:NN).",
-                    "JMH's -h lists its options."})
+            description = {"Runs the JMH benchmarks; arguments go to JMH (e.g. GemmBenchmark -p",
+                    "shape=1024x1024x1024:NN). JMH's -h lists its options."})
     static final class Jmh implements Callable<Integer> {
         @Parameters(description = "JMH arguments")
         String[] args = new String[0];

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * fresh processes each round, same thread count; the cold first iteration apart.
  */
 @Command(name = "conv", mixinStandardHelpOptions = true,
-        description = {"CNN training step and conv2d forward+backward, vecgrad vs PyTorch, fresh processes, same run and threads."})
+        description = {"CNN training step and conv2d forward+backward, vecgrad vs PyTorch, fresh",
+                "processes, same run and threads."})
 final class ConvSuite implements Callable<Integer> {
 
     /** N, C, H, W, O, k, stride, padding. */

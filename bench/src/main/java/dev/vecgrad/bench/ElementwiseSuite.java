@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
  * them (add, axpy, relu), not the ones calling Math.exp / Math.tanh or the reductions.
  */
 @Command(name = "elementwise", mixinStandardHelpOptions = true,
-        description = {"Elementwise kernels: elements/ns, ratio to a plain Java loop (same run), GB/s vs arraycopy at 1e7.",
-                "Run one-thread measurements pinned: ./vecgrad pins --threads 1 to core 0 with taskset."})
+        description = {"Elementwise kernels: elements/ns, ratio to a plain Java loop (same run), GB/s",
+                "vs arraycopy at 1e7. Run one-thread measurements pinned: ./vecgrad pins",
+                "--threads 1 to core 0 with taskset."})
 final class ElementwiseSuite implements Callable<Integer> {
 
     @Option(names = "--threads", description = "kernel threads (default: all cores); the plain loops use one")

@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
  * in the same run, shape by shape, round after round.
  */
 @Command(name = "gemm", mixinStandardHelpOptions = true,
-        description = {"GEMM GFLOP/s per shape: fraction of the measured FMA peak and ratio to OpenBLAS (numpy), same run.",
-                "Run one-thread measurements pinned: ./vecgrad pins --threads 1 to core 0 with taskset."})
+        description = {"GEMM GFLOP/s per shape: fraction of the measured FMA peak and ratio to OpenBLAS",
+                "(numpy), same run. Run one-thread measurements pinned: ./vecgrad pins --threads",
+                "1 to core 0 with taskset."})
 final class GemmSuite implements Callable<Integer> {
 
     @Option(names = "--threads", description = "kernel threads, and OpenBLAS threads (default: all cores)")

@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
  * median of the timed ones, and PyTorch/vecgrad per round.
  */
 @Command(name = "rnn", mixinStandardHelpOptions = true,
-        description = {"LSTM and GRU training iterations, vecgrad vs PyTorch, fresh processes, same run and threads.",
-                "One-thread runs are pinned by ./vecgrad (taskset -c 0; children inherit it)."})
+        description = {"LSTM and GRU training iterations, vecgrad vs PyTorch, fresh processes, same run",
+                "and threads. One-thread runs are pinned by ./vecgrad (taskset -c 0; children",
+                "inherit it)."})
 final class RnnSuite implements Callable<Integer> {
 
     @Option(names = "--threads", description = "threads for both (default: all cores)")

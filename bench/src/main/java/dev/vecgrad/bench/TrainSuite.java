@@ -29,8 +29,9 @@ import picocli.CommandLine.Option;
  * from the later ones, the whole process's wall time, the test accuracy, and per-round ratios.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Seconds per Fashion-MNIST epoch, vecgrad vs PyTorch, fresh processes, same run and threads.",
-                "Run one-thread measurements pinned: ./vecgrad pins --threads 1 to core 0 with taskset (children inherit it)."})
+        description = {"Seconds per Fashion-MNIST epoch, vecgrad vs PyTorch, fresh processes, same run",
+                "and threads. Run one-thread measurements pinned: ./vecgrad pins --threads 1 to",
+                "core 0 with taskset (children inherit it)."})
 final class TrainSuite implements Callable<Integer> {
 
     @Option(names = "--threads", description = "threads for both (torch.set_num_threads, OMP/OpenBLAS/MKL variables) (default: all cores)")

@@ -37,8 +37,9 @@ import picocli.CommandLine.Option;
  * SSIM, writes deblur.csv, deblur.json, grid.png and the network's checkpoint.
  */
 @Command(name = "deblur", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Blind deblurring of Fashion-MNIST: a CNN that never sees the blur kernels against Wiener and",
-                "Richardson-Lucy given the true kernel; PSNR and SSIM on the test images, a PNG grid of examples."})
+        description = {"Blind deblurring of Fashion-MNIST: a CNN that never sees the blur kernels",
+                "against Wiener and Richardson-Lucy given the true kernel; PSNR and SSIM on the",
+                "test images, a PNG grid of examples."})
 final class DeblurCommand implements Callable<Integer> {
 
     @Option(names = "--train", defaultValue = "12000", description = "Training images (default: ${DEFAULT-VALUE}).")

@@ -14,10 +14,11 @@ import picocli.CommandLine.Option;
  * make_moons.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains the notes' Fashion-MNIST MLP (784-128-64-10, ReLU, Adam lr 0.003, batch 64) and shows it learning:",
-                "per-epoch train loss, validation loss and accuracy, then the test accuracy; writes the curves PNG,",
-                "the history CSV and a safetensors checkpoint. Without Fashion-MNIST (and without root to install",
-                "Debian's dataset-fashion-mnist) it runs the same pipeline on make_moons."})
+        description = {"Trains the notes' Fashion-MNIST MLP (784-128-64-10, ReLU, Adam lr 0.003, batch",
+                "64) and shows it learning: per-epoch train loss, validation loss and accuracy,",
+                "then the test accuracy; writes the curves PNG, the history CSV and a safetensors",
+                "checkpoint. Without Fashion-MNIST (and without root to install Debian's",
+                "dataset-fashion-mnist) it runs the same pipeline on make_moons."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--epochs", defaultValue = "2", description = "Epochs (default: ${DEFAULT-VALUE}).")

@@ -27,12 +27,12 @@ import picocli.CommandLine.Parameters;
  * (for the expression, its column) before anything is written.
  */
 @Command(name = "graph", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Draws the computational graph of an expression with its values and",
-                "gradients, as seed 003 teaches automatic differentiation. For example",
+        description = {"Draws the computational graph of an expression with its values and gradients,",
+                "as seed 003 teaches automatic differentiation. For example",
                 "  ./vecgrad graph \"relu(w*x + b)\" --set w=2,x=3,b=1",
-                "prints value = 7, dw = 3, dx = 2, db = 1 and writes the picture.",
-                "The language: names, numbers, + - * /, ^ with a number, parentheses,",
-                "sum(...) and abs, exp, gelu, log, neg, relu, sigmoid, softplus, sqrt, tanh."})
+                "prints value = 7, dw = 3, dx = 2, db = 1 and writes the picture. The language:",
+                "names, numbers, + - * /, ^ with a number, parentheses, sum(...) and abs, exp,",
+                "gelu, log, neg, relu, sigmoid, softplus, sqrt, tanh."})
 final class GraphCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "EXPR",

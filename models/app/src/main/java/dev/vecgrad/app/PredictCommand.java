@@ -29,8 +29,9 @@ import picocli.CommandLine.Option;
  * rows of a CSV file.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Loads a checkpoint written by demo or train and predicts with it: the accuracy on its dataset's",
-                "test split and the first predictions, or one prediction per line of a CSV file of features."})
+        description = {"Loads a checkpoint written by demo or train and predicts with it: the accuracy",
+                "on its dataset's test split and the first predictions, or one prediction per",
+                "line of a CSV file of features."})
 final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A .safetensors file written by demo or train.")

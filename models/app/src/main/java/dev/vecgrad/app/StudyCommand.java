@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code ./vecgrad study ...}: the notes' experiments that are not a training run. */
 @Command(name = "study", mixinStandardHelpOptions = true, subcommands = StudyCommand.GradientNorm.class,
-        description = "The notes' studies: gradient-norm (vanishing and exploding gradients in recurrent cells).")
+        description = {"The notes' studies: gradient-norm (vanishing and exploding gradients in",
+                "recurrent cells)."})
 final class StudyCommand implements Runnable {
 
     @Override
@@ -24,10 +25,11 @@ final class StudyCommand implements Runnable {
     }
 
     @Command(name = "gradient-norm", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Vanishing and exploding gradients: |dL/dh_t| over the steps t of a sequence whose loss",
-                    "reads only the last state, for a tanh RNN, a relu RNN with W_hh x 4, an LSTM and a GRU",
-                    "at PyTorch's init; and the parameter gradient's norm against sequence length, raw and",
-                    "clipped. Writes gradient-norm.png (log10 of the norms) and gradient-norm.csv."})
+            description = {"Vanishing and exploding gradients: |dL/dh_t| over the steps t of a sequence",
+                    "whose loss reads only the last state, for a tanh RNN, a relu RNN with W_hh x 4,",
+                    "an LSTM and a GRU at PyTorch's init; and the parameter gradient's norm against",
+                    "sequence length, raw and clipped. Writes gradient-norm.png (log10 of the norms)",
+                    "and gradient-norm.csv."})
     static final class GradientNorm implements Callable<Integer> {
 
         @Option(names = "--steps", defaultValue = "100", description = "Sequence length (default: ${DEFAULT-VALUE}).")

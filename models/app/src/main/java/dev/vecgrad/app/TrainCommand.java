@@ -9,8 +9,9 @@ import picocli.CommandLine.Option;
 
 /** {@code ./vecgrad train}: any zoo model on any known dataset, with the optimizer, schedule and batch size chosen. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a zoo model and reports every epoch; writes the checkpoint, history CSV and curves PNG.",
-                "Several learning rates (--lr 0.1,0.5,10) train one model each and plot their losses together.",
+        description = {"Trains a zoo model and reports every epoch; writes the checkpoint, history CSV",
+                "and curves PNG. Several learning rates (--lr 0.1,0.5,10) train one model each",
+                "and plot their losses together.",
                 "Examples:",
                 "  ./vecgrad train --model mlp --dataset fashion-mnist --epochs 5",
                 "  ./vecgrad train --model softmax --dataset fashion-mnist \\",

@@ -11,8 +11,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ./vecgrad translate --checkpoint F "27 de noviembre de 2026"}: the translation and its attention heatmap. */
 @Command(name = "translate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Translates a text with a seq2seq checkpoint (./vecgrad train --model seq2seq ...), prints the",
-                "output and writes the attention heatmap: source characters across, output characters down."})
+        description = {"Translates a text with a seq2seq checkpoint (./vecgrad train --model seq2seq",
+                "...), prints the output and writes the attention heatmap: source characters",
+                "across, output characters down."})
 final class TranslateCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "TEXT", description = "The text, e.g. \"27 de noviembre de 2026\" (quote it for the shell).")

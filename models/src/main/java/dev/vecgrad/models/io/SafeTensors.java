@@ -3,6 +3,11 @@ package dev.vecgrad.models.io;
 import dev.vecgrad.autograd.DType;
 import dev.vecgrad.autograd.Tensor;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +29,13 @@ import java.util.Map;
  *
  * <p>vecgrad reads and writes F32 and F64 tensors. Writing is atomic (temporary file, then
  * rename); reading checks everything the format promises and names the file and the problem.
+ *
+ * <p>Integrity: the format has no checksum, so vecgrad records the SHA-256 of each tensor's bytes
+ * in the metadata, under {@code vecgrad.sha256.NAME} (a hex string: other readers see one more
+ * metadata entry and ignore it), and {@link #load} checks every hash it finds and names the
+ * damaged tensor. Files without hashes (written by PyTorch) load unchecked. The hashes are the
+ * format's business: {@link Contents#metadata()} does not show them, and {@link #save} computes
+ * them afresh, whatever the metadata passed in says.
  */
 public final class SafeTensors {
 
@@ -32,6 +44,8 @@ public final class SafeTensors {
     /** Header lengths above this are refused (the reference implementation's limit). */
     static final long MAX_HEADER = 100L << 20;
     private static final String METADATA = "__metadata__";
+    /** The metadata key prefix of a tensor's SHA-256. */
+    static final String SHA256 = "vecgrad.sha256.";
 
     /** What a file holds: tensors by name in file order, and the free-form string metadata. */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
@@ -41,11 +55,24 @@ public final class SafeTensors {
      * to {@code file} atomically.
      */
     public static void save(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        if (metadata != null) {
+            metadata.forEach((k, v) -> {
+                if (!k.startsWith(SHA256)) {
+                    meta.put(k, v);
+                }
+            });
+        }
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            MessageDigest md = sha256();
+            writeData(new DigestOutputStream(OutputStream.nullOutputStream(), md), e.getValue());
+            meta.put(SHA256 + e.getKey(), HexFormat.of().formatHex(md.digest()));
+        }
         StringBuilder header = new StringBuilder("{");
-        if (metadata != null && !metadata.isEmpty()) {
+        if (!meta.isEmpty()) {
             header.append(Json.quote(METADATA)).append(":{");
             String sep = "";
-            for (Map.Entry<String, String> e : metadata.entrySet()) {
+            for (Map.Entry<String, String> e : meta.entrySet()) {
                 header.append(sep).append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue()));
                 sep = ",";
             }
@@ -80,7 +107,15 @@ public final class SafeTensors {
         });
     }
 
-    private static void writeData(java.io.OutputStream out, Tensor t) throws IOException {
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static void writeData(OutputStream out, Tensor t) throws IOException {
         final int chunk = 8192;
         ByteBuffer buf = ByteBuffer.allocate(chunk * 8).order(ByteOrder.LITTLE_ENDIAN);
         if (t.dtype() == DType.F32) {
@@ -139,7 +174,10 @@ public final class SafeTensors {
             if (data.length != dataLen) {
                 throw new FileFormatException(file, "changed while it was read: " + data.length + " bytes of data, expected " + dataLen);
             }
-            return new Contents(tensors(h.entries, data), h.metadata);
+            verifyHashes(file, h, data);
+            Map<String, String> metadata = new LinkedHashMap<>(h.metadata);
+            metadata.keySet().removeIf(k -> k.startsWith(SHA256));
+            return new Contents(tensors(h.entries, data), metadata);
         }
     }
 
@@ -175,6 +213,31 @@ public final class SafeTensors {
             entries.add(entry(file, name, e.getValue()));
         }
         return new Header(entries, metadata);
+    }
+
+    /** Checks each tensor's bytes against the SHA-256 the metadata records for it, if any. */
+    private static void verifyHashes(Path file, Header h, byte[] data) throws FileFormatException {
+        Map<String, Entry> byName = new LinkedHashMap<>();
+        for (Entry en : h.entries) {
+            byName.put(en.name, en);
+        }
+        for (Map.Entry<String, String> m : h.metadata.entrySet()) {
+            if (!m.getKey().startsWith(SHA256)) {
+                continue;
+            }
+            String name = m.getKey().substring(SHA256.length());
+            Entry en = byName.get(name);
+            if (en == null) {
+                throw new FileFormatException(file, "the metadata records a SHA-256 for tensor '" + name + "', which the file does not hold");
+            }
+            MessageDigest md = sha256();
+            md.update(data, (int) en.begin, (int) (en.end - en.begin));
+            String actual = HexFormat.of().formatHex(md.digest());
+            if (!actual.equalsIgnoreCase(m.getValue())) {
+                throw new FileFormatException(file, "tensor '" + name + "' is damaged: the SHA-256 of its " + (en.end - en.begin)
+                        + " bytes is " + actual + ", the file records " + m.getValue());
+            }
+        }
     }
 
     /** The tensors of a data section whose layout was checked. */

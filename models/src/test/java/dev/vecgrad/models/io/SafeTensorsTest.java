@@ -61,7 +61,9 @@ class SafeTensorsTest {
         long n = b.getLong();
         assertEquals(0, (8 + n) % 8, "data starts 8-aligned");
         String header = new String(b.array(), 8, (int) n, StandardCharsets.UTF_8);
-        assertEquals("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", header.strip());
+        // the SHA-256 of the 8 data bytes (hashlib.sha256(struct.pack('<2f', 1.5, -2)).hexdigest())
+        assertEquals("{\"__metadata__\":{\"vecgrad.sha256.w\":\"" + SHA_W + "\"},"
+                + "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", header.strip());
         b.position((int) (8 + n));
         assertEquals(1.5f, b.getFloat());
         assertEquals(-2f, b.getFloat());
@@ -113,6 +115,24 @@ class SafeTensorsTest {
                 + "\"data_offsets\":[0,0]}}", 0)), "has more elements than one tensor holds");
         assertFails(damaged("deep", withHeader("[".repeat(100_000) + "]".repeat(100_000), 0)),
                 "invalid JSON header: nested deeper than 256 levels");
+    }
+
+    private static final String SHA_W = "252b3318179cc24998f3670913d52d39085cf65b0dfa98fa523ffeab4b6683fe";
+
+    @Test
+    void aDamagedTensorIsNamedByItsHash() throws IOException {
+        Path good = dir.resolve("good.safetensors");
+        SafeTensors.save(good, sample(), Map.of("vecgrad.sha256.scale", "stale: recomputed on save"));
+        assertEquals(Map.of(), SafeTensors.load(good).metadata(), "the hashes are not the caller's metadata");
+        byte[] bytes = Files.readAllBytes(good);
+        byte[] flipped = bytes.clone();
+        flipped[flipped.length - 1] ^= 1;   // the last byte belongs to the last tensor, 'transposed'
+        assertFails(damaged("flipped", flipped), "tensor 'transposed' is damaged: the SHA-256 of its 48 bytes is ");
+        String header = "{\"__metadata__\":{\"vecgrad.sha256.b\":\"00\"},\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+        assertFails(damaged("missing", withHeader(header, 4)), "records a SHA-256 for tensor 'b', which the file does not hold");
+        // a file without hashes, as PyTorch writes it, loads
+        Path plain = damaged("plain", withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4));
+        assertEquals(0.0, SafeTensors.load(plain).tensors().get("a").item());
     }
 
     @Test
