@@ -8,15 +8,19 @@ final class VectorBackend {
 
     private VectorBackend() {}
 
-    /** e.g. {@code Vector API, 512-bit vectors (float x16, double x8), hardware FMA}. */
+    /**
+     * e.g. {@code Vector API, 512-bit vectors, hardware FMA}: short enough that the log line it
+     * makes fits 80 columns; {@link #blockingReport} has the lanes.
+     */
     static String describe() {
-        return "Vector API, " + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit vectors (float x"
-                + FloatVector.SPECIES_PREFERRED.length() + ", double x" + DoubleVector.SPECIES_PREFERRED.length()
-                + "), " + (GemmBlocking.HARDWARE_FMA ? "hardware FMA" : "no hardware FMA (multiply + add)");
+        return "Vector API, " + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit vectors, "
+                + (GemmBlocking.HARDWARE_FMA ? "hardware FMA" : "no hardware FMA");
     }
 
     static String blockingReport() {
-        return "sgemm:    " + GemmBlocking.FLOAT + "\n"
+        return "lanes:    float x" + FloatVector.SPECIES_PREFERRED.length() + ", double x" + DoubleVector.SPECIES_PREFERRED.length()
+                + (GemmBlocking.HARDWARE_FMA ? "" : "; no hardware FMA: multiply + add") + "\n"
+                + "sgemm:    " + GemmBlocking.FLOAT + "\n"
                 + "dgemm:    " + GemmBlocking.DOUBLE + "\n";
     }
 }

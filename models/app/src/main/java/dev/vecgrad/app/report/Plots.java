@@ -46,9 +46,13 @@ public final class Plots {
      */
     public static void curves(History history, StepLosses steps, String title, Path file) throws IOException {
         List<XYChart> charts = new ArrayList<>();
-        XYChart loss = chart(title + ": loss", "loss", false);
-        loss.getStyler().setYAxisDecimalPattern("#0.0##");
         double[] sx = steps == null ? new double[0] : steps.x();
+        boolean logY = spansDecades(history, sx.length > history.epochs().size() ? steps.losses() : new double[0]);
+        XYChart loss = chart(title + ": loss", logY ? "loss (log scale)" : "loss", logY);
+        if (!logY) {
+            loss.getStyler().setYAxisDecimalPattern("#0.0##");
+        }
+        boolean dense = history.epochs().size() > 30;
         if (sx.length > history.epochs().size()) {
             double[] raw = steps.losses();
             double weight = Math.min(0.99, Math.max(0, 1 - 40.0 / raw.length));
@@ -67,7 +71,37 @@ public final class Plots {
             addSeries(acc, "validation", history, EpochMetrics::valAccuracy, 100);
             charts.add(acc);
         }
+        if (dense) {
+            charts.forEach(c -> c.getStyler().setMarkerSize(0));   // a line: thousands of markers make a smear
+        }
         write(charts, file);
+    }
+
+    /**
+     * True when the positive losses span two decades or more: on a linear axis everything after
+     * the first drop would sit on the floor, so the loss is drawn on a log axis instead.
+     */
+    static boolean spansDecades(History history, double[] stepLosses) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = 0;
+        List<Double> all = new ArrayList<>();
+        for (EpochMetrics m : history.epochs()) {
+            all.add(m.trainLoss());
+            all.add(m.valLoss());
+        }
+        for (double v : stepLosses) {
+            all.add(v);
+        }
+        for (double v : all) {
+            if (Double.isFinite(v)) {
+                if (v <= 0) {
+                    return false;   // a log axis cannot show it
+                }
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        return hi > 0 && hi / lo >= 100;
     }
 
     private static void line(XYChart c, String name, double[] x, double[] y, Color color, float width) {
@@ -213,6 +247,11 @@ public final class Plots {
         styler.setXAxisDecimalPattern("#");
         styler.setYAxisDecimalPattern("#0.0##");
         styler.setYAxisLogarithmic(logY);
+        if (logY) {
+            // decades down to 1e-7 (0.0000001) read in full; "#0.0##" would print 1e-4 as 0.0 (a custom
+            // formatter would do better, but XChart 3.8 then draws the axis linear)
+            styler.setYAxisDecimalPattern("#0.#######");
+        }
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setMarkerSize(5);
         return c;
@@ -234,6 +273,35 @@ public final class Plots {
         }
     }
 
+    /**
+     * XChart 3.8 puts the x ticks of equally spaced data on data values, so 5000 epochs get ticks
+     * at 1, 335, 669, ...; one hidden point between the first two x values makes the spacing
+     * uneven, and XChart then picks round numbers (1000, 2000, ...). A few points keep their
+     * ticks on the points (epochs 1, 2, 3).
+     */
+    static void roundXTicks(XYChart c) {
+        java.util.TreeSet<Double> xs = new java.util.TreeSet<>();
+        double y = Double.NaN;
+        for (var series : c.getSeriesMap().values()) {
+            for (double x : series.getXData()) {
+                xs.add(x);
+            }
+            if (Double.isNaN(y) && series.getYData().length > 0) {
+                y = series.getYData()[0];
+            }
+        }
+        if (xs.size() <= 12 || c.getSeriesMap().containsKey(HIDDEN)) {
+            return;
+        }
+        double x0 = xs.first();
+        var hidden = c.addSeries(HIDDEN, new double[] {(x0 + xs.higher(x0)) / 2}, new double[] {y});
+        hidden.setShowInLegend(false);
+        hidden.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+        hidden.setLineColor(new Color(0, 0, 0, 0));
+    }
+
+    private static final String HIDDEN = "\u200b";
+
     private static void write(List<XYChart> charts, Path file) throws IOException {
         BufferedImage img = new BufferedImage(WIDTH * charts.size(), HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -242,6 +310,7 @@ public final class Plots {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, img.getWidth(), img.getHeight());
             for (int i = 0; i < charts.size(); i++) {
+                roundXTicks(charts.get(i));
                 Graphics2D sub = (Graphics2D) g.create(i * WIDTH, 0, WIDTH, HEIGHT);
                 charts.get(i).paint(sub, WIDTH, HEIGHT);
                 sub.dispose();

@@ -78,4 +78,32 @@ class ReportTest {
         assertEquals(6, progress.length, "three quarter-lines per epoch: " + buf);
         assertTrue(progress[0].contains("epoch 1/2   25%  200/800 samples"), progress[0]);
     }
+
+    @Test
+    void manyEquallySpacedEpochsGetRoundTicksAndLossesOverDecadesALogAxis() {
+        double[] x = new double[5000];
+        double[] y = new double[5000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i + 1;
+            y[i] = 1.0 / (i + 1);
+        }
+        var chart = new org.knowm.xchart.XYChartBuilder().width(640).height(420).build();
+        chart.addSeries("lr 0.1", x, y);
+        Plots.roundXTicks(chart);
+        assertEquals(2, chart.getSeriesMap().size(), "a hidden point breaks the equal spacing");
+        var hidden = chart.getSeriesMap().values().stream().filter(v -> !v.isShowInLegend()).toList();
+        assertEquals(1, hidden.size());
+        assertEquals(1.5, hidden.get(0).getXData()[0], "between the first two epochs: the axis range is unchanged");
+        Plots.roundXTicks(chart);
+        assertEquals(2, chart.getSeriesMap().size(), "once");
+        var few = new org.knowm.xchart.XYChartBuilder().width(640).height(420).build();
+        few.addSeries("3 epochs", new double[] {1, 2, 3}, new double[] {1, 0.5, 0.3});
+        Plots.roundXTicks(few);
+        assertEquals(1, few.getSeriesMap().size(), "a few epochs keep their ticks on the points");
+
+        History h = Moons.train(0, 3, 32);
+        assertTrue(!Plots.spansDecades(h, new double[0]), "three epochs of moons stay within a decade");
+        assertTrue(Plots.spansDecades(h, new double[] {1, 0.1, 0.001}), "steps from 1 to 0.001 span three decades");
+        assertTrue(!Plots.spansDecades(h, new double[] {1, 0.001, 0}), "a zero loss cannot go on a log axis");
+    }
 }
