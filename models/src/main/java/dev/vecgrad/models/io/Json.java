@@ -29,10 +29,16 @@ public final class Json {
     /** Deepest nesting of objects and arrays accepted; vecgrad's own files nest three levels. */
     public static final int MAX_DEPTH = 256;
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).maxNumberLength(1000).build())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    private static final JsonFactory FACTORY = factory(0);
+
+    /** A factory with vecgrad's limits, and at most {@code maxTokens} tokens when positive. */
+    private static JsonFactory factory(long maxTokens) {
+        return JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).maxNumberLength(1000)
+                        .maxTokenCount(maxTokens).build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+    }
 
     private Json() {}
 
@@ -58,9 +64,25 @@ public final class Json {
      *         nesting deeper than {@link #MAX_DEPTH}, an integer beyond a long
      */
     public static Object parse(String text) {
+        return parse(text, FACTORY, 0);
+    }
+
+    /**
+     * Parses one JSON value of at most {@code maxTokens} tokens (each name, value, bracket and
+     * brace is one), refusing a larger one as soon as the limit is passed, which bounds the memory
+     * the parsed value takes whatever the text's length.
+     */
+    public static Object parse(String text, long maxTokens) {
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("maxTokens must be positive, got " + maxTokens);
+        }
+        return parse(text, factory(maxTokens), maxTokens);
+    }
+
+    private static Object parse(String text, JsonFactory factory, long maxTokens) {
         JsonParser p;
         try {
-            p = FACTORY.createParser(text);
+            p = factory.createParser(text);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("reading a String cannot fail", e);
         }
@@ -80,6 +102,8 @@ public final class Json {
                 why = "duplicate key \"" + why.substring("Duplicate field '".length(), why.lastIndexOf('\'')) + "\"";
             } else if (why.contains("nesting depth")) {
                 why = "nested deeper than " + MAX_DEPTH + " levels";
+            } else if (why.startsWith("Token count")) {
+                why = "more than " + maxTokens + " JSON tokens";
             }
             // one line, without Jackson's "(for root starting at [Source: ...])"
             why = why.lines().findFirst().orElse(why).replaceAll("\\s*\\(for [^(]*\\[Source:.*$", "");

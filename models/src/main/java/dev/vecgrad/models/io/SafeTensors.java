@@ -44,6 +44,12 @@ public final class SafeTensors {
     /** Header lengths above this are refused (the reference implementation's limit). */
     static final long MAX_HEADER = 100L << 20;
     private static final String METADATA = "__metadata__";
+    /**
+     * Header tokens above this are refused as they are read, so a forged header of millions of
+     * keys cannot take the heap (2 million metadata keys took 850 MB): a tensor's entry and its
+     * hash take about 20 tokens, so this allows some 50,000 tensors.
+     */
+    static final long MAX_HEADER_TOKENS = 1_000_000;
     /** The metadata key prefix of a tensor's SHA-256. */
     static final String SHA256 = "vecgrad.sha256.";
 
@@ -187,7 +193,7 @@ public final class SafeTensors {
     private static Header header(Path file, String json) throws FileFormatException {
         Object parsed;
         try {
-            parsed = Json.parse(json);
+            parsed = Json.parse(json, MAX_HEADER_TOKENS);
         } catch (Json.SyntaxException e) {
             throw new FileFormatException(file, "invalid JSON header: " + e.getMessage(), e);
         }

@@ -113,6 +113,11 @@ class SafeTensorsTest {
         // 65536^4 elements wrap a long to 0, which would match data_offsets [0, 0].
         assertFails(damaged("overflow", withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[65536,65536,65536,65536],"
                 + "\"data_offsets\":[0,0]}}", 0)), "has more elements than one tensor holds");
+        StringBuilder keys = new StringBuilder("{\"__metadata__\":{");
+        for (int i = 0; i < 600_000; i++) {
+            keys.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":\"v\"");
+        }
+        assertFails(damaged("keys", withHeader(keys.append("}}").toString(), 0)), "invalid JSON header: more than 1000000 JSON tokens");
         assertFails(damaged("deep", withHeader("[".repeat(100_000) + "]".repeat(100_000), 0)),
                 "invalid JSON header: nested deeper than 256 levels");
     }
