@@ -58,10 +58,9 @@ final class GemmSuite implements Callable<Integer> {
         PrintStream log = json ? System.err : System.out;
         Parallelism.setThreads(threads);
         log.print(Backend.report());
-        Samples peak = FmaPeak.measure(threads, 5);
-        double peakF = f64 ? peak.median() / 2 : peak.median();
-        log.printf("Peak:     %s GFLOP/s float FMA (Vector API probe, %d thread%s)%s%n", peak.format(), threads,
-                threads == 1 ? "" : "s", f64 ? "; double peak taken as half" : "");
+        // the probe runs before and after the GEMMs, so that a noisy moment on a shared machine
+        // does not lower it; the peak is its best sample (see peak())
+        Samples probe = FmaPeak.measure(threads, 5);
 
         StringBuilder why = new StringBuilder();
         NumpyBaseline baseline = noBaseline ? null : NumpyBaseline.start(threads, why);
@@ -93,8 +92,29 @@ final class GemmSuite implements Callable<Integer> {
                 baseline.close();
             }
         }
-        report(list, ours, theirs, peak, peakF, baseline, f64);
+        probe = probe.merge(FmaPeak.measure(threads, 5));
+        double peakF = peak(probe, ours, f64);
+        log.printf("Peak:     %.1f GFLOP/s %s: the FMA probe's best of %d samples (Vector API, %d thread%s; median %s)%s%n",
+                peakF, f64 ? "double (half the float probe)" : "float", probe.values().length, threads, threads == 1 ? "" : "s",
+                probe.format(), peakF > (f64 ? probe.max() / 2 : probe.max()) ? ", raised to the best GEMM median measured" : "");
+        report(list, ours, theirs, probe, peakF, baseline, f64);
         return 0;
+    }
+
+    /**
+     * The peak GEMM efficiency is quoted against: the best sustained probe sample (each lasts
+     * about 0.1 s), never below a GEMM median measured in the same run, since no GEMM runs
+     * faster than the machine's peak. A median would drop with one noisy sample and put a GEMM
+     * above 100%.
+     */
+    static double peak(Samples probe, Samples[] gemms, boolean f64) {
+        double peak = f64 ? probe.max() / 2 : probe.max();
+        for (Samples g : gemms) {
+            if (g != null) {
+                peak = Math.max(peak, g.median());
+            }
+        }
+        return peak;
     }
 
     private Samples measure(GemmShape s, boolean f64, double warmup) {
@@ -120,7 +140,7 @@ final class GemmSuite implements Callable<Integer> {
         String op = f64 ? "dgemm" : "sgemm";
         if (json) {
             System.out.println(new JsonLine("gemm", "fma-peak", threads).put("metric", "gflops")
-                    .put("value", peak.median()).put("min", peak.min()).put("max", peak.max()));
+                    .put("value", peakF).put("probe_median", peak.median()).put("min", peak.min()).put("max", peak.max()));
             for (int i = 0; i < list.size(); i++) {
                 GemmShape s = list.get(i);
                 JsonLine line = new JsonLine("gemm", op + " " + s.label() + " " + s.dims(), threads)

@@ -41,7 +41,9 @@ final class NumpyBaseline implements AutoCloseable {
         if (hello == null) {
             throw new IOException("the numpy baseline script exited at start (" + python + ")");
         }
-        this.description = "numpy " + field(hello, "numpy") + ", " + field(hello, "blas") + " (" + python + ")";
+        String overrides = Peers.blasOverrides();
+        this.description = "numpy " + field(hello, "numpy") + ", " + field(hello, "blas") + ", kernel "
+                + field(hello, "kernel") + " (" + python + ")" + (overrides.isEmpty() ? "" : "; " + overrides + " unset for it");
     }
 
     /** Starts the baseline, or explains in {@code why} why it cannot. */
@@ -57,9 +59,7 @@ final class NumpyBaseline implements AutoCloseable {
                 Files.write(script, s.readAllBytes());
             }
             ProcessBuilder pb = new ProcessBuilder(python, script.toString());
-            pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
-            pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
-            pb.environment().put("MKL_NUM_THREADS", Integer.toString(threads));
+            Peers.baselineEnvironment(pb, threads);
             pb.redirectError(ProcessBuilder.Redirect.INHERIT);
             return new NumpyBaseline(pb.start(), python);
         } catch (IOException e) {

@@ -21,11 +21,42 @@ final class Peers {
             List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
             cmd.addAll(List.of(args));
             ProcessBuilder pb = new ProcessBuilder(cmd);
-            for (String v : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) {
-                pb.environment().put(v, Integer.toString(threads));
-            }
+            baselineEnvironment(pb, threads);
             return pb;
         }
+    }
+
+    /**
+     * The variables that make OpenBLAS run a kernel other than its own best: some of these
+     * machines set {@code OPENBLAS_CORETYPE=Haswell} (AVX2 kernels on an AVX-512 core, 1.6x
+     * slower) and {@code OPENBLAS_L2_SIZE}. They are removed from a baseline's process only,
+     * never from vecgrad's or the tests'.
+     */
+    static final List<String> BLAS_OVERRIDES = List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE");
+
+    /**
+     * A baseline's environment: {@code threads} threads for OpenMP, OpenBLAS and MKL (torch's
+     * set_num_threads does not reach OpenBLAS), and OpenBLAS free to pick its own kernel.
+     */
+    static void baselineEnvironment(ProcessBuilder pb, int threads) {
+        for (String v : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) {
+            pb.environment().put(v, Integer.toString(threads));
+        }
+        for (String v : BLAS_OVERRIDES) {
+            pb.environment().remove(v);
+        }
+    }
+
+    /** What this process's environment overrides in OpenBLAS ("OPENBLAS_CORETYPE=Haswell"), or "" when nothing; the baselines drop it. */
+    static String blasOverrides() {
+        StringBuilder sb = new StringBuilder();
+        for (String v : BLAS_OVERRIDES) {
+            String value = System.getenv(v);
+            if (value != null) {
+                sb.append(sb.isEmpty() ? "" : " ").append(v).append('=').append(value);
+            }
+        }
+        return sb.toString();
     }
 
     /**

@@ -56,7 +56,8 @@ final class TrainSuite implements Callable<Integer> {
     boolean json;
 
     /** What one process reported. */
-    record Run(List<Double> epochSeconds, double testAccuracy, double wallSeconds) {
+    /** One process's epochs, test accuracy and wall time; {@code peer}: what PyTorch said it runs on ("" for vecgrad). */
+    record Run(List<Double> epochSeconds, double testAccuracy, double wallSeconds, String peer) {
         double first() {
             return epochSeconds.get(0);
         }
@@ -96,6 +97,10 @@ final class TrainSuite implements Callable<Integer> {
             if (!torchFirst && torch != null) {
                 theirs.add(report(log, r, "pytorch", pytorch(torch, s)));
             }
+        }
+        if (!theirs.isEmpty() && !json) {
+            String overrides = Peers.blasOverrides();
+            log.println("pytorch: " + theirs.get(0).peer() + (overrides.isEmpty() ? "" : " (" + overrides + " unset for it)"));
         }
         summarize(log, ours, theirs);
         return 0;
@@ -192,6 +197,7 @@ final class TrainSuite implements Callable<Integer> {
         Process p = pb.start();
         List<Double> seconds = new ArrayList<>();
         double accuracy = Double.NaN;
+        String peer = "";
         List<String> lines = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
@@ -202,6 +208,9 @@ final class TrainSuite implements Callable<Integer> {
                 if (Json.parse(line) instanceof Map<?, ?> m) {
                     if (m.get("epoch") instanceof Number && m.get("train_seconds") instanceof Number sec) {
                         seconds.add(sec.doubleValue());
+                    }
+                    if (m.get("torch") instanceof String v) {
+                        peer = "torch " + v + ", OpenBLAS kernel " + m.get("blas_kernel");
                     }
                     if (m.get("test_accuracy") instanceof Number a) {
                         accuracy = a.doubleValue();
@@ -215,6 +224,6 @@ final class TrainSuite implements Callable<Integer> {
             throw new IOException(what + " failed (exit " + code + "); its output: "
                     + String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size())));
         }
-        return new Run(List.copyOf(seconds), accuracy, wall);
+        return new Run(List.copyOf(seconds), accuracy, wall, peer);
     }
 }

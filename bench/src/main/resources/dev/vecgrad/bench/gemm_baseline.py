@@ -5,7 +5,9 @@ thread count under test. Protocol: one JSON request per line on stdin,
   {"m": .., "n": .., "k": .., "ta": bool, "tb": bool, "dtype": "f32"|"f64",
    "samples": int, "min_seconds": float}
 and one JSON reply per line on stdout, {"gflops": [per-sample GFLOP/s]}. The first line
-written is {"numpy": version, "blas": name}. numpy.matmul on transposed views calls ?gemm
+written is {"numpy": version, "blas": name, "kernel": the OpenBLAS core it runs}; the bench
+removes OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE from this process's environment so that
+OpenBLAS picks its own best kernel. numpy.matmul on transposed views calls ?gemm
 with the transpose flags, so no copy is timed.
 """
 import json
@@ -35,6 +37,28 @@ def blas_name():
     except Exception:
         pass
     return "unknown BLAS"
+
+
+def blas_kernel():
+    """The kernel OpenBLAS runs (Cooperlake, Haswell, ...): threadpoolctl's architecture, else openblas_get_corename."""
+    try:
+        import threadpoolctl
+        for info in threadpoolctl.threadpool_info():
+            if info.get("internal_api") == "openblas" and info.get("architecture"):
+                return info["architecture"]
+    except Exception:
+        pass
+    try:
+        import ctypes
+        for lib in open("/proc/self/maps").read().split():
+            if "openblas" in lib and lib.endswith(".so") or ".so." in lib and "openblas" in lib:
+                get = getattr(ctypes.CDLL(lib), "openblas_get_corename", None)
+                if get:
+                    get.restype = ctypes.c_char_p
+                    return get().decode()
+    except Exception:
+        pass
+    return "unknown"
 
 
 def operands(req):
@@ -69,7 +93,7 @@ def measure(req):
 
 
 def main():
-    print(json.dumps({"numpy": np.__version__, "blas": blas_name()}), flush=True)
+    print(json.dumps({"numpy": np.__version__, "blas": blas_name(), "kernel": blas_kernel()}), flush=True)
     for line in sys.stdin:
         line = line.strip()
         if not line:

@@ -8,31 +8,42 @@ import java.util.Locale;
 
 /**
  * What the machine says about its CPU: model name and data-cache sizes, read from Linux's
- * {@code /proc/cpuinfo} and {@code /sys/devices/system/cpu/cpu0/cache}. Where those are
- * missing (other systems, containers hiding sysfs) the sizes fall back to conservative
- * defaults (32 KiB, 512 KiB, 8 MiB) and {@link #detected()} is false.
+ * {@code /proc/cpuinfo} and {@code /sys/devices/system/cpu/cpu0/cache}. Where sysfs has no
+ * cache directory (some virtual machines: the Zen 5 guests), the sizes come from
+ * {@code getconf -a} (glibc asks the CPU itself); where neither answers, from conservative
+ * defaults (32 KiB, 512 KiB, 8 MiB). {@link #source()} says which.
  *
  * @param model       CPU model name, or the OS architecture when unknown
  * @param l1dBytes    level-1 data cache of one core
  * @param l2Bytes     level-2 cache of one core
  * @param l3Bytes     last-level cache (shared)
- * @param detected    true when the sizes were read from the system, not defaulted
+ * @param source      where the sizes came from: {@code sysfs}, {@code getconf} or {@code defaults}
  */
-public record CpuInfo(String model, long l1dBytes, long l2Bytes, long l3Bytes, boolean detected) {
+public record CpuInfo(String model, long l1dBytes, long l2Bytes, long l3Bytes, String source) {
 
     private static final long DEFAULT_L1D = 32 << 10;
     private static final long DEFAULT_L2 = 512 << 10;
     private static final long DEFAULT_L3 = 8 << 20;
 
-    private static final CpuInfo HOST = read(Path.of("/proc/cpuinfo"), Path.of("/sys/devices/system/cpu/cpu0/cache"));
+    private static final CpuInfo HOST = read(Path.of("/proc/cpuinfo"), Path.of("/sys/devices/system/cpu/cpu0/cache"),
+            CpuInfo::getconf);
+
+    /** True when the sizes were read from the system, not defaulted. */
+    public boolean detected() {
+        return !source.equals("defaults");
+    }
 
     /** This machine, read once. */
     public static CpuInfo host() {
         return HOST;
     }
 
-    /** Reads the model from {@code cpuinfo} and cache sizes from a sysfs {@code cache} directory. */
-    static CpuInfo read(Path cpuinfo, Path cacheDir) {
+    /**
+     * Reads the model from {@code cpuinfo} and cache sizes from a sysfs {@code cache} directory,
+     * else from {@code getconf} (which maps a name such as {@code LEVEL1_DCACHE_SIZE} to its
+     * value in bytes, or null).
+     */
+    static CpuInfo read(Path cpuinfo, Path cacheDir, java.util.function.Function<String, String> getconf) {
         String model = readModel(cpuinfo);
         long l1d = -1;
         long l2 = -1;
@@ -52,12 +63,47 @@ public record CpuInfo(String model, long l1dBytes, long l2Bytes, long l3Bytes, b
                 default -> { }
             }
         }
-        boolean detected = l1d > 0 && l2 > 0;
-        return new CpuInfo(model,
-                l1d > 0 ? l1d : DEFAULT_L1D,
-                l2 > 0 ? l2 : DEFAULT_L2,
-                l3 > 0 ? l3 : Math.max(DEFAULT_L3, l2 > 0 ? 2 * l2 : 0),
-                detected);
+        String source = "sysfs";
+        if (l1d <= 0 || l2 <= 0) {
+            l1d = parseSize(getconf.apply("LEVEL1_DCACHE_SIZE"));
+            l2 = parseSize(getconf.apply("LEVEL2_CACHE_SIZE"));
+            l3 = parseSize(getconf.apply("LEVEL3_CACHE_SIZE"));
+            source = l1d > 0 && l2 > 0 ? "getconf" : "defaults";
+        }
+        if (source.equals("defaults")) {
+            return new CpuInfo(model, DEFAULT_L1D, DEFAULT_L2, DEFAULT_L3, source);
+        }
+        return new CpuInfo(model, l1d, l2, l3 > 0 ? l3 : Math.max(DEFAULT_L3, 2 * l2), source);
+    }
+
+    private static java.util.Map<String, String> getconfValues;
+
+    /** One value of {@code getconf -a}, run once (about 2 ms); null when getconf is missing or silent. */
+    static synchronized String getconf(String name) {
+        if (getconfValues == null) {
+            getconfValues = new java.util.HashMap<>();
+            try {
+                Process p = new ProcessBuilder("getconf", "-a").redirectErrorStream(true).start();
+                p.getOutputStream().close();
+                try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                        java.nio.charset.StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        String[] kv = line.trim().split("\\s+", 2);
+                        if (kv.length == 2 && kv[0].contains("CACHE")) {
+                            getconfValues.put(kv[0], kv[1]);
+                        }
+                    }
+                }
+                if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (IOException | RuntimeException e) {
+                // no getconf (not Linux): the defaults apply
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return getconfValues.get(name);
     }
 
     /** Parses sysfs sizes such as {@code 48K}, {@code 2048K}, {@code 32M}; -1 when unreadable. */
@@ -135,8 +181,11 @@ public record CpuInfo(String model, long l1dBytes, long l2Bytes, long l3Bytes, b
 
     /** Human-readable cache sizes, e.g. {@code L1d 48 KiB, L2 2 MiB, L3 480 MiB}. */
     public String cacheSummary() {
-        return "L1d " + human(l1dBytes) + ", L2 " + human(l2Bytes) + ", L3 " + human(l3Bytes)
-                + (detected ? "" : " (defaults: not readable from the system)");
+        return "L1d " + human(l1dBytes) + ", L2 " + human(l2Bytes) + ", L3 " + human(l3Bytes) + switch (source) {
+            case "sysfs" -> " (from /sys/devices/system/cpu/cpu0/cache)";
+            case "getconf" -> " (from getconf: no cache folder in sysfs)";
+            default -> " (defaults: not readable from the system)";
+        };
     }
 
     static String human(long bytes) {

@@ -20,18 +20,32 @@ class CpuInfoTest {
         writeCache(cache, 1, "1", "Instruction", "32K");
         writeCache(cache, 2, "2", "Unified", "2048K");
         writeCache(cache, 3, "3", "Unified", "32M");
-        CpuInfo info = CpuInfo.read(cpuinfo, cache);
+        CpuInfo info = CpuInfo.read(cpuinfo, cache, name -> "999");
         assertEquals("Test CPU 9000", info.model());
         assertEquals(48 << 10, info.l1dBytes());
         assertEquals(2 << 20, info.l2Bytes());
         assertEquals(32 << 20, info.l3Bytes());
         assertTrue(info.detected());
-        assertEquals("L1d 48 KiB, L2 2 MiB, L3 32 MiB", info.cacheSummary());
+        assertEquals("L1d 48 KiB, L2 2 MiB, L3 32 MiB (from /sys/devices/system/cpu/cpu0/cache)", info.cacheSummary());
+    }
+
+    @Test
+    void withoutSysfsCachesTheSizesComeFromGetconf(@TempDir Path dir) {
+        // what the Zen 5 guests have: no cache folder in sysfs, getconf knows 48 KiB and 1 MiB
+        java.util.Map<String, String> getconf = java.util.Map.of("LEVEL1_DCACHE_SIZE", "49152", "LEVEL2_CACHE_SIZE", "1048576",
+                "LEVEL3_CACHE_SIZE", "33554432");
+        CpuInfo info = CpuInfo.read(dir.resolve("missing"), dir.resolve("missing-cache"), getconf::get);
+        assertEquals(48 << 10, info.l1dBytes());
+        assertEquals(1 << 20, info.l2Bytes());
+        assertEquals("getconf", info.source());
+        assertEquals("L1d 48 KiB, L2 1 MiB, L3 32 MiB (from getconf: no cache folder in sysfs)", info.cacheSummary());
+        CpuInfo empty = CpuInfo.read(dir.resolve("missing"), dir.resolve("missing-cache"), name -> name.startsWith("LEVEL1") ? "0" : "");
+        assertEquals("defaults", empty.source(), "getconf's empty or zero answers are not sizes");
     }
 
     @Test
     void fallsBackToDefaultsWhenNothingIsReadable(@TempDir Path dir) {
-        CpuInfo info = CpuInfo.read(dir.resolve("missing"), dir.resolve("missing-cache"));
+        CpuInfo info = CpuInfo.read(dir.resolve("missing"), dir.resolve("missing-cache"), name -> null);
         assertFalse(info.detected());
         assertEquals(32 << 10, info.l1dBytes());
         assertEquals(512 << 10, info.l2Bytes());
@@ -40,7 +54,7 @@ class CpuInfoTest {
 
     @Test
     void blockingFollowsTheCaches() {
-        CpuInfo zen3 = new CpuInfo("zen3", 32 << 10, 512 << 10, 32 << 20, true);
+        CpuInfo zen3 = new CpuInfo("zen3", 32 << 10, 512 << 10, 32 << 20, "sysfs");
         GemmBlocking avx2 = GemmBlocking.derive(8, Float.BYTES, 256, zen3);
         assertEquals(16, avx2.nr());
         assertEquals(256, avx2.kc(), "a KC x NR sliver takes half of L1");
