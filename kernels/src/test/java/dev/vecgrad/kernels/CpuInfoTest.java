@@ -57,8 +57,11 @@ class CpuInfoTest {
         CpuInfo zen3 = new CpuInfo("zen3", 32 << 10, 512 << 10, 32 << 20, "sysfs");
         GemmBlocking avx2 = GemmBlocking.derive(8, Float.BYTES, 256, zen3);
         assertEquals(16, avx2.nr());
-        assertEquals(256, avx2.kc(), "a KC x NR sliver takes half of L1");
-        assertEquals(avx2.kc() * avx2.nr() * Float.BYTES, 16 << 10);
+        assertEquals(512, avx2.kc(), "one and a half L1 would be 768: at most 512");
+        GemmBlocking avx512 = GemmBlocking.derive(16, Float.BYTES, 512, zen3);
+        assertEquals(32, avx512.nr());
+        assertEquals(384, avx512.kc(), "a KC x NR sliver takes one and a half L1");
+        assertEquals(avx512.kc() * avx512.nr() * Float.BYTES, 3 * (32 << 10) / 2);
         assertEquals(0, avx2.mcFor(1024, avx2.mr()) % avx2.mr());
         assertTrue(avx2.mcFor(1024, avx2.mr()) * 1024 * Float.BYTES <= (512 << 10) / 4);
         assertTrue((long) avx2.ncFor(4096) * 4096 * Float.BYTES <= (32L << 20) / 4);
