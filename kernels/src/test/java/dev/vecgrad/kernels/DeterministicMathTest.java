@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,8 +94,15 @@ public class DeterministicMathTest {
         }
         List<String> compiled = digests();
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "-Xint", "--add-modules", "jdk.incubator.vector", "-cp",
-                System.getProperty("java.class.path"), Interpreted.class.getName()).redirectErrorStream(false).start();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xint", "--add-modules", "jdk.incubator.vector"));
+        // the same vector width as this JVM (a -XX:MaxVectorSize=16 run must compare 128-bit lanes with 128-bit lanes)
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("-XX:MaxVectorSize") || arg.startsWith("-XX:UseAVX") || arg.startsWith("-XX:UseSSE")) {
+                cmd.add(arg);
+            }
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Interpreted.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
         String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the -Xint JVM did not finish");
         assertEquals(0, p.exitValue(), "the -Xint JVM failed: " + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
