@@ -201,12 +201,15 @@ final class TrainingRun {
      * For Fashion-MNIST, whose shape is known before the files are read, trains a throw-away
      * copy of the model on random data while they are read and checked, so that the JIT's
      * warm-up overlaps the loading instead of slowing the first epoch (see {@link JitWarmup}).
-     * Off with {@code -Dvecgrad.warmup=false}, and on a single CPU (pinned runs), where it
-     * would only take the loading's time; nothing in the real run depends on it.
+     * Off with {@code -Dvecgrad.warmup=false}, and by default on a single CPU (pinned runs), where
+     * it only moves time from the first epoch to the loading: on one pinned AMD EPYC core the demo's
+     * epoch 1 went from 4.8-5.1 s to 2.8-2.9 s and its loading from 0.6 s to 3.0 s, the process
+     * taking 8.2-8.6 s either way. {@code -Dvecgrad.warmup=true} turns it on there too. Nothing in
+     * the real run depends on it.
      */
     private JitWarmup startWarmup() {
         if (!data.name().equals("fashion-mnist") || model.equals("perceptron")
-                || Runtime.getRuntime().availableProcessors() < 2
+                || (Runtime.getRuntime().availableProcessors() < 2 && !"true".equalsIgnoreCase(System.getProperty("vecgrad.warmup")))
                 || "false".equalsIgnoreCase(System.getProperty("vecgrad.warmup"))) {
             return null;
         }
