@@ -106,4 +106,29 @@ class ReportTest {
         assertTrue(Plots.spansDecades(h, new double[] {1, 0.1, 0.001}), "steps from 1 to 0.001 span three decades");
         assertTrue(!Plots.spansDecades(h, new double[] {1, 0.001, 0}), "a zero loss cannot go on a log axis");
     }
+
+    @Test
+    void longCurvesKeepTheirEnvelopeWithTwoPointsPerColumn() {
+        int n = 10_000;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i;
+            y[i] = i == 5_000 ? 9 : i == 7_001 ? -3 : Math.sin(i);
+        }
+        y[42] = Double.NaN;
+        List<Double> xs = new java.util.ArrayList<>();
+        List<Double> ys = new java.util.ArrayList<>();
+        Plots.envelope(x, y, 100, xs, ys);
+        assertTrue(xs.size() <= 200, "at most two points per column: " + xs.size());
+        assertTrue(ys.contains(9.0) && ys.contains(-3.0), "the extremes survive");
+        for (int i = 1; i < xs.size(); i++) {
+            assertTrue(xs.get(i) > xs.get(i - 1), "x ascending at " + i);
+        }
+        assertTrue(ys.stream().allMatch(Double::isFinite));
+        List<Double> fx = new java.util.ArrayList<>();
+        List<Double> fy = new java.util.ArrayList<>();
+        Plots.envelope(new double[] {1, 2, 3}, new double[] {3, Double.NaN, 1}, 100, fx, fy);
+        assertEquals(List.of(1.0, 3.0), fx, "a short curve keeps its finite points");
+    }
 }
