@@ -4,7 +4,6 @@ package dev.vecgrad.kernels;
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,16 +21,12 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
     /** Transposing packs gather where the hardware has gather instructions (x86 AVX2 and AVX-512). */
     private static final boolean GATHER = System.getProperty("os.arch", "").matches("amd64|x86_64");
     /**
-     * A transposed B is packed by in-register transposes of VL x VL blocks when VL is 16 or 8:
-     * log2(VL) stages of two-vector shuffles, each swapping the off-diagonal halves of ever
-     * smaller blocks. On an AMD EPYC with AVX-512 that took 0.22 ns per element against about
-     * 0.6 for gathers or a scalar loop, which had made packing a fifth of an NT product's time.
+     * A transposed B is packed by in-register transposes of VL x VL blocks where the generated
+     * kernels have them (VL 16 or 8; {@link DoubleMicroKernels#transpose}). On an AMD EPYC with
+     * AVX-512 that took 0.22 ns per element against about 0.6 for gathers or a scalar loop, which
+     * had made packing a fifth of an NT product's time.
      */
-    private static final boolean REGISTER_TRANSPOSE = VL == 16 || VL == 8;
-    private static final int STAGES = Integer.numberOfTrailingZeros(VL);
-    /** Stage s's shuffles: lanes of the first row (0..VL-1) and of the second (VL..2VL-1), for the pair's first and second row. */
-    private static final VectorShuffle<Double>[] T_LO = transposeShuffles(true);
-    private static final VectorShuffle<Double>[] T_HI = transposeShuffles(false);
+    private static final boolean REGISTER_TRANSPOSE = DoubleMicroKernels.REGISTER_TRANSPOSE;
 
     private static final DoubleGemm INSTANCE = new DoubleGemm();
 
@@ -182,33 +177,12 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Double>[] transposeShuffles(boolean first) {
-        VectorShuffle<Double>[] out = new VectorShuffle[STAGES];
-        for (int st = 0; st < STAGES; st++) {
-            int h = VL >> (st + 1);
-            int[] index = new int[VL];
-            for (int lane = 0; lane < VL; lane++) {
-                int block = lane / (2 * h) * 2 * h;
-                int o = lane % (2 * h);
-                // the first row keeps its low halves and takes the second's; the second takes the first's high halves
-                index[lane] = first ? (o < h ? block + o : VL + block + o - h) : (o < h ? block + h + o : VL + block + o);
-            }
-            out[st] = VectorShuffle.fromArray(S, index, 0);
-        }
-        return out;
-    }
-
     /** dst[dstOff + p * lanes + q] = src[srcOff + q * ld + p] for q < lanes and p < kc, lanes a multiple of VL: VL x VL blocks in registers, the last kc % VL rows of p by gathers. */
     private static void transposeBlocks(Workspace ws, double[] src, int srcOff, int ld, int lanes, double[] dst, int dstOff, int kc) {
         int p = 0;
         for (; p + VL <= kc; p += VL) {
             for (int q = 0; q < lanes; q += VL) {
-                if (VL == 16) {
-                    transpose16(src, srcOff + q * ld + p, ld, dst, dstOff + p * lanes + q, lanes);
-                } else {
-                    transpose8(src, srcOff + q * ld + p, ld, dst, dstOff + p * lanes + q, lanes);
-                }
+                DoubleMicroKernels.transpose(src, srcOff + q * ld + p, ld, dst, dstOff + p * lanes + q, lanes);
             }
         }
         if (p < kc) {
@@ -218,197 +192,6 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
                 transposePanel(src, srcOff + p, ld, lanes, lanes, dst, dstOff + p * lanes, kc - p);
             }
         }
-    }
-
-    /** dst[d + r * lanes + q] = src[s + q * ld + r] for q, r < 16, in registers (see {@link #REGISTER_TRANSPOSE}). */
-    private static void transpose16(double[] src, int s, int ld, double[] dst, int d, int lanes) {
-        DoubleVector r0 = DoubleVector.fromArray(S, src, s + 0 * ld);
-        DoubleVector r1 = DoubleVector.fromArray(S, src, s + 1 * ld);
-        DoubleVector r2 = DoubleVector.fromArray(S, src, s + 2 * ld);
-        DoubleVector r3 = DoubleVector.fromArray(S, src, s + 3 * ld);
-        DoubleVector r4 = DoubleVector.fromArray(S, src, s + 4 * ld);
-        DoubleVector r5 = DoubleVector.fromArray(S, src, s + 5 * ld);
-        DoubleVector r6 = DoubleVector.fromArray(S, src, s + 6 * ld);
-        DoubleVector r7 = DoubleVector.fromArray(S, src, s + 7 * ld);
-        DoubleVector r8 = DoubleVector.fromArray(S, src, s + 8 * ld);
-        DoubleVector r9 = DoubleVector.fromArray(S, src, s + 9 * ld);
-        DoubleVector r10 = DoubleVector.fromArray(S, src, s + 10 * ld);
-        DoubleVector r11 = DoubleVector.fromArray(S, src, s + 11 * ld);
-        DoubleVector r12 = DoubleVector.fromArray(S, src, s + 12 * ld);
-        DoubleVector r13 = DoubleVector.fromArray(S, src, s + 13 * ld);
-        DoubleVector r14 = DoubleVector.fromArray(S, src, s + 14 * ld);
-        DoubleVector r15 = DoubleVector.fromArray(S, src, s + 15 * ld);
-        DoubleVector t;
-        t = r0.rearrange(T_LO[0], r8);
-        r8 = r0.rearrange(T_HI[0], r8);
-        r0 = t;
-        t = r1.rearrange(T_LO[0], r9);
-        r9 = r1.rearrange(T_HI[0], r9);
-        r1 = t;
-        t = r2.rearrange(T_LO[0], r10);
-        r10 = r2.rearrange(T_HI[0], r10);
-        r2 = t;
-        t = r3.rearrange(T_LO[0], r11);
-        r11 = r3.rearrange(T_HI[0], r11);
-        r3 = t;
-        t = r4.rearrange(T_LO[0], r12);
-        r12 = r4.rearrange(T_HI[0], r12);
-        r4 = t;
-        t = r5.rearrange(T_LO[0], r13);
-        r13 = r5.rearrange(T_HI[0], r13);
-        r5 = t;
-        t = r6.rearrange(T_LO[0], r14);
-        r14 = r6.rearrange(T_HI[0], r14);
-        r6 = t;
-        t = r7.rearrange(T_LO[0], r15);
-        r15 = r7.rearrange(T_HI[0], r15);
-        r7 = t;
-        t = r0.rearrange(T_LO[1], r4);
-        r4 = r0.rearrange(T_HI[1], r4);
-        r0 = t;
-        t = r1.rearrange(T_LO[1], r5);
-        r5 = r1.rearrange(T_HI[1], r5);
-        r1 = t;
-        t = r2.rearrange(T_LO[1], r6);
-        r6 = r2.rearrange(T_HI[1], r6);
-        r2 = t;
-        t = r3.rearrange(T_LO[1], r7);
-        r7 = r3.rearrange(T_HI[1], r7);
-        r3 = t;
-        t = r8.rearrange(T_LO[1], r12);
-        r12 = r8.rearrange(T_HI[1], r12);
-        r8 = t;
-        t = r9.rearrange(T_LO[1], r13);
-        r13 = r9.rearrange(T_HI[1], r13);
-        r9 = t;
-        t = r10.rearrange(T_LO[1], r14);
-        r14 = r10.rearrange(T_HI[1], r14);
-        r10 = t;
-        t = r11.rearrange(T_LO[1], r15);
-        r15 = r11.rearrange(T_HI[1], r15);
-        r11 = t;
-        t = r0.rearrange(T_LO[2], r2);
-        r2 = r0.rearrange(T_HI[2], r2);
-        r0 = t;
-        t = r1.rearrange(T_LO[2], r3);
-        r3 = r1.rearrange(T_HI[2], r3);
-        r1 = t;
-        t = r4.rearrange(T_LO[2], r6);
-        r6 = r4.rearrange(T_HI[2], r6);
-        r4 = t;
-        t = r5.rearrange(T_LO[2], r7);
-        r7 = r5.rearrange(T_HI[2], r7);
-        r5 = t;
-        t = r8.rearrange(T_LO[2], r10);
-        r10 = r8.rearrange(T_HI[2], r10);
-        r8 = t;
-        t = r9.rearrange(T_LO[2], r11);
-        r11 = r9.rearrange(T_HI[2], r11);
-        r9 = t;
-        t = r12.rearrange(T_LO[2], r14);
-        r14 = r12.rearrange(T_HI[2], r14);
-        r12 = t;
-        t = r13.rearrange(T_LO[2], r15);
-        r15 = r13.rearrange(T_HI[2], r15);
-        r13 = t;
-        t = r0.rearrange(T_LO[3], r1);
-        r1 = r0.rearrange(T_HI[3], r1);
-        r0 = t;
-        t = r2.rearrange(T_LO[3], r3);
-        r3 = r2.rearrange(T_HI[3], r3);
-        r2 = t;
-        t = r4.rearrange(T_LO[3], r5);
-        r5 = r4.rearrange(T_HI[3], r5);
-        r4 = t;
-        t = r6.rearrange(T_LO[3], r7);
-        r7 = r6.rearrange(T_HI[3], r7);
-        r6 = t;
-        t = r8.rearrange(T_LO[3], r9);
-        r9 = r8.rearrange(T_HI[3], r9);
-        r8 = t;
-        t = r10.rearrange(T_LO[3], r11);
-        r11 = r10.rearrange(T_HI[3], r11);
-        r10 = t;
-        t = r12.rearrange(T_LO[3], r13);
-        r13 = r12.rearrange(T_HI[3], r13);
-        r12 = t;
-        t = r14.rearrange(T_LO[3], r15);
-        r15 = r14.rearrange(T_HI[3], r15);
-        r14 = t;
-        r0.intoArray(dst, d + 0 * lanes);
-        r1.intoArray(dst, d + 1 * lanes);
-        r2.intoArray(dst, d + 2 * lanes);
-        r3.intoArray(dst, d + 3 * lanes);
-        r4.intoArray(dst, d + 4 * lanes);
-        r5.intoArray(dst, d + 5 * lanes);
-        r6.intoArray(dst, d + 6 * lanes);
-        r7.intoArray(dst, d + 7 * lanes);
-        r8.intoArray(dst, d + 8 * lanes);
-        r9.intoArray(dst, d + 9 * lanes);
-        r10.intoArray(dst, d + 10 * lanes);
-        r11.intoArray(dst, d + 11 * lanes);
-        r12.intoArray(dst, d + 12 * lanes);
-        r13.intoArray(dst, d + 13 * lanes);
-        r14.intoArray(dst, d + 14 * lanes);
-        r15.intoArray(dst, d + 15 * lanes);
-    }
-
-
-    /** dst[d + r * lanes + q] = src[s + q * ld + r] for q, r < 8, in registers (see {@link #REGISTER_TRANSPOSE}). */
-    private static void transpose8(double[] src, int s, int ld, double[] dst, int d, int lanes) {
-        DoubleVector r0 = DoubleVector.fromArray(S, src, s + 0 * ld);
-        DoubleVector r1 = DoubleVector.fromArray(S, src, s + 1 * ld);
-        DoubleVector r2 = DoubleVector.fromArray(S, src, s + 2 * ld);
-        DoubleVector r3 = DoubleVector.fromArray(S, src, s + 3 * ld);
-        DoubleVector r4 = DoubleVector.fromArray(S, src, s + 4 * ld);
-        DoubleVector r5 = DoubleVector.fromArray(S, src, s + 5 * ld);
-        DoubleVector r6 = DoubleVector.fromArray(S, src, s + 6 * ld);
-        DoubleVector r7 = DoubleVector.fromArray(S, src, s + 7 * ld);
-        DoubleVector t;
-        t = r0.rearrange(T_LO[0], r4);
-        r4 = r0.rearrange(T_HI[0], r4);
-        r0 = t;
-        t = r1.rearrange(T_LO[0], r5);
-        r5 = r1.rearrange(T_HI[0], r5);
-        r1 = t;
-        t = r2.rearrange(T_LO[0], r6);
-        r6 = r2.rearrange(T_HI[0], r6);
-        r2 = t;
-        t = r3.rearrange(T_LO[0], r7);
-        r7 = r3.rearrange(T_HI[0], r7);
-        r3 = t;
-        t = r0.rearrange(T_LO[1], r2);
-        r2 = r0.rearrange(T_HI[1], r2);
-        r0 = t;
-        t = r1.rearrange(T_LO[1], r3);
-        r3 = r1.rearrange(T_HI[1], r3);
-        r1 = t;
-        t = r4.rearrange(T_LO[1], r6);
-        r6 = r4.rearrange(T_HI[1], r6);
-        r4 = t;
-        t = r5.rearrange(T_LO[1], r7);
-        r7 = r5.rearrange(T_HI[1], r7);
-        r5 = t;
-        t = r0.rearrange(T_LO[2], r1);
-        r1 = r0.rearrange(T_HI[2], r1);
-        r0 = t;
-        t = r2.rearrange(T_LO[2], r3);
-        r3 = r2.rearrange(T_HI[2], r3);
-        r2 = t;
-        t = r4.rearrange(T_LO[2], r5);
-        r5 = r4.rearrange(T_HI[2], r5);
-        r4 = t;
-        t = r6.rearrange(T_LO[2], r7);
-        r7 = r6.rearrange(T_HI[2], r7);
-        r6 = t;
-        r0.intoArray(dst, d + 0 * lanes);
-        r1.intoArray(dst, d + 1 * lanes);
-        r2.intoArray(dst, d + 2 * lanes);
-        r3.intoArray(dst, d + 3 * lanes);
-        r4.intoArray(dst, d + 4 * lanes);
-        r5.intoArray(dst, d + 5 * lanes);
-        r6.intoArray(dst, d + 6 * lanes);
-        r7.intoArray(dst, d + 7 * lanes);
     }
 
     /**

@@ -2,6 +2,7 @@
 package dev.vecgrad.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,6 +24,227 @@ final class FloatMicroKernels {
 
     private static FloatVector madd(FloatVector a, FloatVector b, FloatVector c) {
         return FMA ? a.fma(b, c) : c.add(a.mul(b));
+    }
+
+    /** Whether {@link #transpose} runs in registers here: VL is one of [16, 8]. */
+    static final boolean REGISTER_TRANSPOSE = VL == 16 || VL == 8;
+    private static final int STAGES = Integer.numberOfTrailingZeros(VL);
+    /** Stage s's shuffles for the first and the second row of a pair: lanes 0..VL-1 of the first, VL..2VL-1 of the second. */
+    private static final VectorShuffle<Float>[] T_LO = transposeShuffles(true);
+    private static final VectorShuffle<Float>[] T_HI = transposeShuffles(false);
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] transposeShuffles(boolean first) {
+        VectorShuffle<Float>[] out = new VectorShuffle[STAGES];
+        for (int st = 0; st < STAGES; st++) {
+            int h = VL >> (st + 1);
+            int[] index = new int[VL];
+            for (int lane = 0; lane < VL; lane++) {
+                int block = lane / (2 * h) * 2 * h;
+                int o = lane % (2 * h);
+                // the first row keeps its low halves and takes the second's; the second takes the first's high halves
+                index[lane] = first ? (o < h ? block + o : VL + block + o - h) : (o < h ? block + h + o : VL + block + o);
+            }
+            out[st] = VectorShuffle.fromArray(S, index, 0);
+        }
+        return out;
+    }
+
+    /** dst[d + r * lanes + q] = src[s + q * ld + r] for q, r < VL, in registers; only when {@link #REGISTER_TRANSPOSE}. */
+    static void transpose(float[] src, int s, int ld, float[] dst, int d, int lanes) {
+        if (VL == 16) {
+            transpose16(src, s, ld, dst, d, lanes);
+        } else {
+            transpose8(src, s, ld, dst, d, lanes);
+        }
+    }
+
+    private static void transpose16(float[] src, int s, int ld, float[] dst, int d, int lanes) {
+        FloatVector r0 = FloatVector.fromArray(S, src, s + 0 * ld);
+        FloatVector r1 = FloatVector.fromArray(S, src, s + 1 * ld);
+        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * ld);
+        FloatVector r3 = FloatVector.fromArray(S, src, s + 3 * ld);
+        FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * ld);
+        FloatVector r5 = FloatVector.fromArray(S, src, s + 5 * ld);
+        FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * ld);
+        FloatVector r7 = FloatVector.fromArray(S, src, s + 7 * ld);
+        FloatVector r8 = FloatVector.fromArray(S, src, s + 8 * ld);
+        FloatVector r9 = FloatVector.fromArray(S, src, s + 9 * ld);
+        FloatVector r10 = FloatVector.fromArray(S, src, s + 10 * ld);
+        FloatVector r11 = FloatVector.fromArray(S, src, s + 11 * ld);
+        FloatVector r12 = FloatVector.fromArray(S, src, s + 12 * ld);
+        FloatVector r13 = FloatVector.fromArray(S, src, s + 13 * ld);
+        FloatVector r14 = FloatVector.fromArray(S, src, s + 14 * ld);
+        FloatVector r15 = FloatVector.fromArray(S, src, s + 15 * ld);
+        FloatVector t;
+        t = r0.rearrange(T_LO[0], r8);
+        r8 = r0.rearrange(T_HI[0], r8);
+        r0 = t;
+        t = r1.rearrange(T_LO[0], r9);
+        r9 = r1.rearrange(T_HI[0], r9);
+        r1 = t;
+        t = r2.rearrange(T_LO[0], r10);
+        r10 = r2.rearrange(T_HI[0], r10);
+        r2 = t;
+        t = r3.rearrange(T_LO[0], r11);
+        r11 = r3.rearrange(T_HI[0], r11);
+        r3 = t;
+        t = r4.rearrange(T_LO[0], r12);
+        r12 = r4.rearrange(T_HI[0], r12);
+        r4 = t;
+        t = r5.rearrange(T_LO[0], r13);
+        r13 = r5.rearrange(T_HI[0], r13);
+        r5 = t;
+        t = r6.rearrange(T_LO[0], r14);
+        r14 = r6.rearrange(T_HI[0], r14);
+        r6 = t;
+        t = r7.rearrange(T_LO[0], r15);
+        r15 = r7.rearrange(T_HI[0], r15);
+        r7 = t;
+        t = r0.rearrange(T_LO[1], r4);
+        r4 = r0.rearrange(T_HI[1], r4);
+        r0 = t;
+        t = r1.rearrange(T_LO[1], r5);
+        r5 = r1.rearrange(T_HI[1], r5);
+        r1 = t;
+        t = r2.rearrange(T_LO[1], r6);
+        r6 = r2.rearrange(T_HI[1], r6);
+        r2 = t;
+        t = r3.rearrange(T_LO[1], r7);
+        r7 = r3.rearrange(T_HI[1], r7);
+        r3 = t;
+        t = r8.rearrange(T_LO[1], r12);
+        r12 = r8.rearrange(T_HI[1], r12);
+        r8 = t;
+        t = r9.rearrange(T_LO[1], r13);
+        r13 = r9.rearrange(T_HI[1], r13);
+        r9 = t;
+        t = r10.rearrange(T_LO[1], r14);
+        r14 = r10.rearrange(T_HI[1], r14);
+        r10 = t;
+        t = r11.rearrange(T_LO[1], r15);
+        r15 = r11.rearrange(T_HI[1], r15);
+        r11 = t;
+        t = r0.rearrange(T_LO[2], r2);
+        r2 = r0.rearrange(T_HI[2], r2);
+        r0 = t;
+        t = r1.rearrange(T_LO[2], r3);
+        r3 = r1.rearrange(T_HI[2], r3);
+        r1 = t;
+        t = r4.rearrange(T_LO[2], r6);
+        r6 = r4.rearrange(T_HI[2], r6);
+        r4 = t;
+        t = r5.rearrange(T_LO[2], r7);
+        r7 = r5.rearrange(T_HI[2], r7);
+        r5 = t;
+        t = r8.rearrange(T_LO[2], r10);
+        r10 = r8.rearrange(T_HI[2], r10);
+        r8 = t;
+        t = r9.rearrange(T_LO[2], r11);
+        r11 = r9.rearrange(T_HI[2], r11);
+        r9 = t;
+        t = r12.rearrange(T_LO[2], r14);
+        r14 = r12.rearrange(T_HI[2], r14);
+        r12 = t;
+        t = r13.rearrange(T_LO[2], r15);
+        r15 = r13.rearrange(T_HI[2], r15);
+        r13 = t;
+        t = r0.rearrange(T_LO[3], r1);
+        r1 = r0.rearrange(T_HI[3], r1);
+        r0 = t;
+        t = r2.rearrange(T_LO[3], r3);
+        r3 = r2.rearrange(T_HI[3], r3);
+        r2 = t;
+        t = r4.rearrange(T_LO[3], r5);
+        r5 = r4.rearrange(T_HI[3], r5);
+        r4 = t;
+        t = r6.rearrange(T_LO[3], r7);
+        r7 = r6.rearrange(T_HI[3], r7);
+        r6 = t;
+        t = r8.rearrange(T_LO[3], r9);
+        r9 = r8.rearrange(T_HI[3], r9);
+        r8 = t;
+        t = r10.rearrange(T_LO[3], r11);
+        r11 = r10.rearrange(T_HI[3], r11);
+        r10 = t;
+        t = r12.rearrange(T_LO[3], r13);
+        r13 = r12.rearrange(T_HI[3], r13);
+        r12 = t;
+        t = r14.rearrange(T_LO[3], r15);
+        r15 = r14.rearrange(T_HI[3], r15);
+        r14 = t;
+        r0.intoArray(dst, d + 0 * lanes);
+        r1.intoArray(dst, d + 1 * lanes);
+        r2.intoArray(dst, d + 2 * lanes);
+        r3.intoArray(dst, d + 3 * lanes);
+        r4.intoArray(dst, d + 4 * lanes);
+        r5.intoArray(dst, d + 5 * lanes);
+        r6.intoArray(dst, d + 6 * lanes);
+        r7.intoArray(dst, d + 7 * lanes);
+        r8.intoArray(dst, d + 8 * lanes);
+        r9.intoArray(dst, d + 9 * lanes);
+        r10.intoArray(dst, d + 10 * lanes);
+        r11.intoArray(dst, d + 11 * lanes);
+        r12.intoArray(dst, d + 12 * lanes);
+        r13.intoArray(dst, d + 13 * lanes);
+        r14.intoArray(dst, d + 14 * lanes);
+        r15.intoArray(dst, d + 15 * lanes);
+    }
+
+    private static void transpose8(float[] src, int s, int ld, float[] dst, int d, int lanes) {
+        FloatVector r0 = FloatVector.fromArray(S, src, s + 0 * ld);
+        FloatVector r1 = FloatVector.fromArray(S, src, s + 1 * ld);
+        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * ld);
+        FloatVector r3 = FloatVector.fromArray(S, src, s + 3 * ld);
+        FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * ld);
+        FloatVector r5 = FloatVector.fromArray(S, src, s + 5 * ld);
+        FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * ld);
+        FloatVector r7 = FloatVector.fromArray(S, src, s + 7 * ld);
+        FloatVector t;
+        t = r0.rearrange(T_LO[0], r4);
+        r4 = r0.rearrange(T_HI[0], r4);
+        r0 = t;
+        t = r1.rearrange(T_LO[0], r5);
+        r5 = r1.rearrange(T_HI[0], r5);
+        r1 = t;
+        t = r2.rearrange(T_LO[0], r6);
+        r6 = r2.rearrange(T_HI[0], r6);
+        r2 = t;
+        t = r3.rearrange(T_LO[0], r7);
+        r7 = r3.rearrange(T_HI[0], r7);
+        r3 = t;
+        t = r0.rearrange(T_LO[1], r2);
+        r2 = r0.rearrange(T_HI[1], r2);
+        r0 = t;
+        t = r1.rearrange(T_LO[1], r3);
+        r3 = r1.rearrange(T_HI[1], r3);
+        r1 = t;
+        t = r4.rearrange(T_LO[1], r6);
+        r6 = r4.rearrange(T_HI[1], r6);
+        r4 = t;
+        t = r5.rearrange(T_LO[1], r7);
+        r7 = r5.rearrange(T_HI[1], r7);
+        r5 = t;
+        t = r0.rearrange(T_LO[2], r1);
+        r1 = r0.rearrange(T_HI[2], r1);
+        r0 = t;
+        t = r2.rearrange(T_LO[2], r3);
+        r3 = r2.rearrange(T_HI[2], r3);
+        r2 = t;
+        t = r4.rearrange(T_LO[2], r5);
+        r5 = r4.rearrange(T_HI[2], r5);
+        r4 = t;
+        t = r6.rearrange(T_LO[2], r7);
+        r7 = r6.rearrange(T_HI[2], r7);
+        r6 = t;
+        r0.intoArray(dst, d + 0 * lanes);
+        r1.intoArray(dst, d + 1 * lanes);
+        r2.intoArray(dst, d + 2 * lanes);
+        r3.intoArray(dst, d + 3 * lanes);
+        r4.intoArray(dst, d + 4 * lanes);
+        r5.intoArray(dst, d + 5 * lanes);
+        r6.intoArray(dst, d + 6 * lanes);
+        r7.intoArray(dst, d + 7 * lanes);
     }
 
     /** Runs the ROWS kernel of height {@code h} and width {@code w} vectors. */

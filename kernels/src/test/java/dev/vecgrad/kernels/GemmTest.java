@@ -181,4 +181,40 @@ public class GemmTest {
         }
         return d;
     }
+
+    @Test
+    void theInRegisterTransposeIsATranspose() {
+        int vl = FloatMicroKernels.VL;
+        org.junit.jupiter.api.Assumptions.assumeTrue(FloatMicroKernels.REGISTER_TRANSPOSE, "no register transpose for " + vl + " lanes");
+        int ld = vl + 5;
+        int lanes = 2 * vl;
+        float[] src = new float[vl * ld + 3];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = i;
+        }
+        float[] dst = new float[vl * lanes + 7];
+        FloatMicroKernels.transpose(src, 3, ld, dst, 7, lanes);
+        for (int r = 0; r < vl; r++) {
+            for (int q = 0; q < vl; q++) {
+                assertEquals(src[3 + q * ld + r], dst[7 + r * lanes + q], "row " + r + " lane " + q);
+            }
+            for (int q = vl; q < lanes && 7 + r * lanes + q < dst.length; q++) {
+                assertEquals(0f, dst[7 + r * lanes + q], "lanes past the block are untouched");
+            }
+        }
+        if (DoubleMicroKernels.REGISTER_TRANSPOSE) {
+            int dvl = DoubleMicroKernels.VL;
+            double[] ds = new double[dvl * dvl];
+            for (int i = 0; i < ds.length; i++) {
+                ds[i] = i;
+            }
+            double[] dd = new double[dvl * dvl];
+            DoubleMicroKernels.transpose(ds, 0, dvl, dd, 0, dvl);
+            for (int r = 0; r < dvl; r++) {
+                for (int q = 0; q < dvl; q++) {
+                    assertEquals(ds[q * dvl + r], dd[r * dvl + q]);
+                }
+            }
+        }
+    }
 }
