@@ -17,26 +17,28 @@ import time
 import numpy as np
 
 
+def openblas_string(function):
+    """A char* function (openblas_get_config, openblas_get_corename) of the OpenBLAS this process loaded, or None."""
+    try:
+        import ctypes
+        libs = {w for w in open("/proc/self/maps").read().split() if "openblas" in w and ".so" in w}
+        for lib in sorted(libs):
+            get = getattr(ctypes.CDLL(lib), function, None)
+            if get:
+                get.restype = ctypes.c_char_p
+                return get().decode()
+    except Exception:
+        pass
+    return None
+
+
 def blas_name():
     try:
         cfg = np.show_config(mode="dicts")
         return cfg["Build Dependencies"]["blas"]["name"]
     except Exception:
         pass
-    try:
-        import ctypes
-        import ctypes.util
-        for lib in ("openblas", "blas"):
-            path = ctypes.util.find_library(lib)
-            if path:
-                handle = ctypes.CDLL(path)
-                get = getattr(handle, "openblas_get_config", None)
-                if get:
-                    get.restype = ctypes.c_char_p
-                    return get().decode()
-    except Exception:
-        pass
-    return "unknown BLAS"
+    return openblas_string("openblas_get_config") or "unknown BLAS"
 
 
 def blas_kernel():
@@ -48,17 +50,7 @@ def blas_kernel():
                 return info["architecture"]
     except Exception:
         pass
-    try:
-        import ctypes
-        for lib in open("/proc/self/maps").read().split():
-            if "openblas" in lib and lib.endswith(".so") or ".so." in lib and "openblas" in lib:
-                get = getattr(ctypes.CDLL(lib), "openblas_get_corename", None)
-                if get:
-                    get.restype = ctypes.c_char_p
-                    return get().decode()
-    except Exception:
-        pass
-    return "unknown"
+    return openblas_string("openblas_get_corename") or "unknown"
 
 
 def operands(req):
