@@ -56,6 +56,9 @@ final class ConvSuite implements Callable<Integer> {
             throw new IllegalArgumentException("--threads, --rounds and --iterations must be >= 1, --warmup >= 0");
         }
         Peers.Torch torch = noBaseline ? null : Peers.torch("torch_cnn.py");
+        if (torch != null) {
+            System.out.println("pytorch: " + torch.describe(threads));
+        }
         System.out.printf(Locale.ROOT, "%d thread(s), %d round(s), %d warm-up + %d timed iterations per process%n", threads, rounds,
                 warmup, iterations);
         Map<String, List<double[]>> ours = new LinkedHashMap<>();

@@ -24,6 +24,35 @@ final class Peers {
             baselineEnvironment(pb, threads);
             return pb;
         }
+
+        /**
+         * "torch 1.13.1, OpenBLAS kernel Cooperlake", as a baseline process with {@code threads}
+         * threads sees it, and what was unset for it: printed once by each suite.
+         */
+        String describe(int threads) {
+            String probe = "import torch, json\n"
+                    + "try:\n"
+                    + "    import threadpoolctl\n"
+                    + "    k = next((i.get('architecture') for i in threadpoolctl.threadpool_info() if i.get('internal_api') == 'openblas'), 'none')\n"
+                    + "except ImportError:\n"
+                    + "    k = 'unknown (no threadpoolctl)'\n"
+                    + "print('torch ' + torch.__version__ + ', OpenBLAS kernel ' + str(k))\n";
+            ProcessBuilder pb = new ProcessBuilder(python, "-c", probe).redirectErrorStream(true);
+            baselineEnvironment(pb, threads);
+            String overrides = blasOverrides();
+            String said;
+            try {
+                Process p = pb.start();
+                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+                said = p.waitFor() == 0 ? out.lines().reduce((x, y) -> y).orElse("?") : "torch (the probe failed: " + out + ")";
+            } catch (IOException e) {
+                said = "torch (the probe failed: " + e.getMessage() + ")";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                said = "torch (interrupted)";
+            }
+            return said + " (" + python + ")" + (overrides.isEmpty() ? "" : "; " + overrides + " unset for it");
+        }
     }
 
     /**

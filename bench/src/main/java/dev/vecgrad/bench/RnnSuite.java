@@ -62,6 +62,9 @@ final class RnnSuite implements Callable<Integer> {
             }
         }
         Peers.Torch torch = noBaseline ? null : Peers.torch("torch_rnn.py");
+        if (torch != null) {
+            System.out.println("pytorch: " + torch.describe(threads));
+        }
         System.out.printf(Locale.ROOT, "input 32, hidden 128, 100 steps, batch 32, forward + backward; %d thread(s), %d round(s), "
                 + "%d warm-up + %d timed iterations per process%n", threads, rounds, warmup, iterations);
         for (String cell : cells) {

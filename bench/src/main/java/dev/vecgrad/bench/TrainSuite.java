@@ -56,8 +56,7 @@ final class TrainSuite implements Callable<Integer> {
     boolean json;
 
     /** What one process reported. */
-    /** One process's epochs, test accuracy and wall time; {@code peer}: what PyTorch said it runs on ("" for vecgrad). */
-    record Run(List<Double> epochSeconds, double testAccuracy, double wallSeconds, String peer) {
+    record Run(List<Double> epochSeconds, double testAccuracy, double wallSeconds) {
         double first() {
             return epochSeconds.get(0);
         }
@@ -83,6 +82,9 @@ final class TrainSuite implements Callable<Integer> {
         }
         PrintStream log = json ? System.err : System.out;
         Peers.Torch torch = noBaseline ? null : Peers.torch("torch_mlp.py");
+        if (torch != null) {
+            log.println("pytorch: " + torch.describe(threads));
+        }
         log.printf(Locale.ROOT, "Fashion-MNIST MLP 784-128-64-10, Adam 0.003, batch 64, %d epoch(s), %d thread(s), %d round(s)%n",
                 epochs, threads, rounds);
         List<Run> ours = new ArrayList<>();
@@ -97,10 +99,6 @@ final class TrainSuite implements Callable<Integer> {
             if (!torchFirst && torch != null) {
                 theirs.add(report(log, r, "pytorch", pytorch(torch, s)));
             }
-        }
-        if (!theirs.isEmpty() && !json) {
-            String overrides = Peers.blasOverrides();
-            log.println("pytorch: " + theirs.get(0).peer() + (overrides.isEmpty() ? "" : " (" + overrides + " unset for it)"));
         }
         summarize(log, ours, theirs);
         return 0;
@@ -197,7 +195,6 @@ final class TrainSuite implements Callable<Integer> {
         Process p = pb.start();
         List<Double> seconds = new ArrayList<>();
         double accuracy = Double.NaN;
-        String peer = "";
         List<String> lines = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
@@ -208,9 +205,6 @@ final class TrainSuite implements Callable<Integer> {
                 if (Json.parse(line) instanceof Map<?, ?> m) {
                     if (m.get("epoch") instanceof Number && m.get("train_seconds") instanceof Number sec) {
                         seconds.add(sec.doubleValue());
-                    }
-                    if (m.get("torch") instanceof String v) {
-                        peer = "torch " + v + ", OpenBLAS kernel " + m.get("blas_kernel");
                     }
                     if (m.get("test_accuracy") instanceof Number a) {
                         accuracy = a.doubleValue();
@@ -224,6 +218,6 @@ final class TrainSuite implements Callable<Integer> {
             throw new IOException(what + " failed (exit " + code + "); its output: "
                     + String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size())));
         }
-        return new Run(List.copyOf(seconds), accuracy, wall, peer);
+        return new Run(List.copyOf(seconds), accuracy, wall);
     }
 }

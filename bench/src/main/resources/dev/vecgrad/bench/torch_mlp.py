@@ -102,12 +102,7 @@ def main():
     model = RedMNIST()
     criterion = nn.NLLLoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
-    try:  # the kernel OpenBLAS runs: the bench removed OPENBLAS_CORETYPE so that it picks its own
-        import threadpoolctl
-        kernel = next((i.get("architecture") for i in threadpoolctl.threadpool_info() if i.get("internal_api") == "openblas"), "none")
-    except ImportError:
-        kernel = "unknown (no threadpoolctl)"
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "blas_kernel": kernel,
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
                       "python": sys.executable, "train": len(x), "val": n_val, "test": len(xt)}),
           flush=True)
     for epoch in range(1, args.epochs + 1):
