@@ -16,6 +16,7 @@ import dev.vecgrad.models.train.EpochMetrics;
 import dev.vecgrad.models.train.History;
 import dev.vecgrad.models.train.Objective;
 import dev.vecgrad.models.train.Trainer;
+import dev.vecgrad.models.train.TrainingListener;
 import dev.vecgrad.models.zoo.LinearRegression;
 import dev.vecgrad.models.zoo.ModelSpec;
 import dev.vecgrad.models.zoo.Perceptron;
@@ -112,27 +113,13 @@ final class TrainingRun {
             Path staged = files.dir();   // the files go here, then into outDir as one set
             for (double lr : lrs) {
                 String tag = lrs.length == 1 ? "" : "-lr" + lr;
-                Module net = spec.build(new Random(seed));
-                Optimizer opt = Choices.optimizer(optimizer, net.parameters(), lr, momentum, weightDecay);
                 StepLosses steps = new StepLosses(json || train.size() < 20_000 ? Progress.none() : Progress.auto());
-                Trainer trainer = new Trainer(objective).epochs(epochs).batchSize(batchSize).seed(seed).listener(steps);
-                Choices.ScheduleChoice sc = Choices.schedule(schedule, lr, epochs, train.batchCount(batchSize));
-                if (sc != null) {
-                    trainer.schedule(sc.schedule(), sc.perStep());
-                }
-                if (clip > 0) {
-                    trainer.clipGradNorm(clip);
-                }
-                if (patience > 0) {
-                    if (val == null) {
-                        throw new IllegalArgumentException("--early-stopping needs a validation split (--val-fraction > 0, not a logic gate)");
-                    }
-                    trainer.earlyStopping(new EarlyStopping(patience, 0));
-                }
                 int every = Math.max(1, epochs / 20);
-                trainer.onEpoch(m -> reportEpoch(m, lr, lrs.length > 1, every));
                 phaseStart = System.nanoTime();
-                History h = trainer.fit(net, opt, train, val);
+                Fit fit = fit(spec, objective, lr, train, val, steps, m -> reportEpoch(m, lr, lrs.length > 1, every));
+                Module net = fit.net();
+                Trainer trainer = fit.trainer();
+                History h = fit.history();
                 phase("train");
                 study.put("lr " + lr, h);
                 Trainer.Evaluation t = trainer.evaluate(net, test);
@@ -183,7 +170,37 @@ final class TrainingRun {
     /** The exit code of a run whose loss became NaN or infinite. */
     static final int DIVERGED = 4;
 
-    private String resolveLoss(Dataset train) {
+    /** A trained model, its history, and the trainer that trained it (to evaluate with the same batch size). */
+    record Fit(Module net, History history, Trainer trainer) {}
+
+    /**
+     * Trains one model of {@code spec} at {@code lr} with this run's optimizer, schedule, clipping,
+     * early stopping, epochs, batch size and seed: what {@link #run} does for each rate, and one
+     * trial of an ablation study.
+     */
+    Fit fit(ModelSpec spec, Objective objective, double lr, Dataset train, Dataset val, TrainingListener listener,
+            java.util.function.Consumer<EpochMetrics> onEpoch) {
+        Module net = spec.build(new Random(seed));
+        Optimizer opt = Choices.optimizer(optimizer, net.parameters(), lr, momentum, weightDecay);
+        Trainer trainer = new Trainer(objective).epochs(epochs).batchSize(batchSize).seed(seed).listener(listener);
+        Choices.ScheduleChoice sc = Choices.schedule(schedule, lr, epochs, train.batchCount(batchSize));
+        if (sc != null) {
+            trainer.schedule(sc.schedule(), sc.perStep());
+        }
+        if (clip > 0) {
+            trainer.clipGradNorm(clip);
+        }
+        if (patience > 0) {
+            if (val == null) {
+                throw new IllegalArgumentException("--early-stopping needs a validation split (--val-fraction > 0, not a logic gate)");
+            }
+            trainer.earlyStopping(new EarlyStopping(patience, 0));
+        }
+        trainer.onEpoch(onEpoch);
+        return new Fit(net, trainer.fit(net, opt, train, val), trainer);
+    }
+
+    String resolveLoss(Dataset train) {
         if (!loss.equals("auto")) {
             return loss;
         }
@@ -228,7 +245,7 @@ final class TrainingRun {
                 Choices.objective(lossName), sample, batchSize);
     }
 
-    private ModelSpec spec(Dataset train, String lossName) {
+    ModelSpec spec(Dataset train, String lossName) {
         int in = train.features();
         boolean single = Choices.singleOutput(lossName);
         if (!train.isClassification() && !lossName.equals("mse")) {

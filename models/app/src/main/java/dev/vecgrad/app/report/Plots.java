@@ -179,8 +179,10 @@ public final class Plots {
             XYChart c = chart(p.title(), p.logY() ? "log10 " + p.yTitle() : p.yTitle(), false);
             c.setXAxisTitle(p.xTitle());
             var styler = c.getStyler();
-            styler.setLegendPosition(Styler.LegendPosition.OutsideS);
-            styler.setLegendLayout(Styler.LegendLayout.Horizontal);
+            // a few series: one legend row below the plot; more: a column beside it, which a row cannot hold
+            boolean many = p.series().size() > 3;
+            styler.setLegendPosition(many ? Styler.LegendPosition.OutsideE : Styler.LegendPosition.OutsideS);
+            styler.setLegendLayout(many ? Styler.LegendLayout.Vertical : Styler.LegendLayout.Horizontal);
             styler.setXAxisDecimalPattern("#");
             styler.setXAxisTickMarkSpacingHint(70);
             styler.setYAxisTickMarkSpacingHint(40);
@@ -331,7 +333,40 @@ public final class Plots {
 
     private static final String HIDDEN = "\u200b";
 
-    private static void write(List<XYChart> charts, Path file) throws IOException {
+    /**
+     * One bar per name with its error bar (e.g. mean and standard deviation over seeds), the
+     * names under the bars turned when they are long: an ablation study's summary.
+     */
+    public static void bars(String title, String yTitle, List<String> names, double[] values, double[] errors, Path file)
+            throws IOException {
+        var chart = new org.knowm.xchart.CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(yTitle).build();
+        var styler = chart.getStyler();
+        styler.setLegendVisible(false);
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setYAxisDecimalPattern("#0.0#");
+        styler.setXAxisLabelRotation(names.stream().mapToInt(String::length).max().orElse(0) > 10 ? 30 : 0);
+        styler.setErrorBarsColor(Color.DARK_GRAY);
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        List<Double> ys = new ArrayList<>();
+        List<Double> es = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            double v = Double.isFinite(values[i]) ? values[i] : 0;
+            double e = Double.isFinite(errors[i]) ? errors[i] : 0;
+            ys.add(v);
+            es.add(e);
+            lo = Math.min(lo, v - e);
+            hi = Math.max(hi, v + e);
+        }
+        // zoom on the differences: the bars start a little below the lowest value, not at 0
+        double pad = Math.max(0.5, 0.15 * (hi - lo));
+        styler.setYAxisMin(Math.max(0, Math.floor(lo - pad)));
+        styler.setYAxisMax(Math.ceil(hi + pad));
+        chart.addSeries(yTitle, names, ys, es);
+        write(List.of(chart), file);
+    }
+
+    private static void write(List<? extends org.knowm.xchart.internal.chartpart.Chart<?, ?>> charts, Path file) throws IOException {
         BufferedImage img = new BufferedImage(WIDTH * charts.size(), HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
@@ -339,7 +374,9 @@ public final class Plots {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, img.getWidth(), img.getHeight());
             for (int i = 0; i < charts.size(); i++) {
-                roundXTicks(charts.get(i));
+                if (charts.get(i) instanceof XYChart xy) {
+                    roundXTicks(xy);
+                }
                 Graphics2D sub = (Graphics2D) g.create(i * WIDTH, 0, WIDTH, HEIGHT);
                 charts.get(i).paint(sub, WIDTH, HEIGHT);
                 sub.dispose();

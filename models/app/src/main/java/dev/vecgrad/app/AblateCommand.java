@@ -1,0 +1,311 @@
+package dev.vecgrad.app;
+
+import dev.vecgrad.app.report.Plots;
+import dev.vecgrad.kernels.Parallelism;
+import dev.vecgrad.models.io.AtomicFiles;
+import dev.vecgrad.models.io.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/** {@code ./vecgrad ablate}: a baseline and one-change variants at equal budget, with a learning-rate search and seeds. */
+@Command(name = "ablate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"An ablation study: the baseline (any train options) and variants that each",
+                "change one option, trained for the same epochs, each at every --lrs rate and",
+                "--seeds seeds; the rate is chosen on the validation split. Trials run in",
+                "parallel, one thread each; results.jsonl keeps every finished trial, so a",
+                "killed study resumes where it stopped. Writes report.md, report.csv,",
+                "bars.png and curves.png.",
+                "Examples:",
+                "  ./vecgrad ablate --dataset moons --epochs 20 --vary activation=tanh,gelu",
+                "  ./vecgrad ablate --preset fashion-mnist   # the notes' study"})
+final class AblateCommand implements Callable<Integer> {
+
+    @Option(names = "--vary", paramLabel = "OPTION=V1,V2", description = "A train option and its values: one variant per value"
+            + " (repeatable): activation, optimizer, batch-size, weight-decay, momentum, schedule, clip, early-stopping, hidden,"
+            + " output, loss, model, val-fraction.")
+    List<String> vary = new ArrayList<>();
+
+    @Option(names = "--lrs", split = ",", paramLabel = "LR", description = "Learning rates searched for every variant"
+            + " (default: the baseline's rate / 3, x1 and x3).")
+    double[] lrs;
+
+    @Option(names = "--seeds", defaultValue = "2", description = "Seeds per (variant, rate): 0, 1, ... (default: ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--jobs", paramLabel = "N", description = "Trials at once, one thread each (default: the cores, ${sys:vecgrad.cores} here).")
+    Integer jobs;
+
+    @Option(names = "--preset", paramLabel = "NAME", description = "fashion-mnist: the notes' study of the 784-128-64-10 MLP"
+            + " (activation, L2, early stopping, optimizer, schedule); --vary and train options add to it.")
+    String preset;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "The study's folder (default: runs/ablate-DATASET); run again with"
+            + " the same options to resume.")
+    Path out;
+
+    @Unmatched
+    List<String> baseline = new ArrayList<>();
+
+    /** The preset's baseline and variants: the notes' Fashion-MNIST MLP, 2 epochs (2 epochs x 3 rates x 2 seeds x 11 variants). */
+    static final Map<String, List<String>> PRESETS = Map.of("fashion-mnist", List.of(
+            "--dataset", "fashion-mnist", "--hidden", "128,64", "--optimizer", "adam", "--epochs", "2", "--batch-size", "64"));
+    static final Map<String, List<String>> PRESET_VARIES = Map.of("fashion-mnist", List.of(
+            "activation=tanh,sigmoid,gelu", "weight-decay=0.0001", "early-stopping=1", "optimizer=momentum,adamw",
+            "schedule=step,warmup-cosine,one-cycle"));
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> base = new ArrayList<>();
+        List<String> varies = new ArrayList<>();
+        if (preset != null) {
+            if (!PRESETS.containsKey(preset)) {
+                return bad("--preset: '" + preset + "' is not one of " + PRESETS.keySet());
+            }
+            base.addAll(PRESETS.get(preset));
+            varies.addAll(PRESET_VARIES.get(preset));
+        }
+        for (int i = 0; i < baseline.size(); i++) {
+            String a = baseline.get(i);
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (name.equals("--lr") || name.equals("--seed")) {
+                return bad(name + " is not a baseline option here: the study searches --lrs and runs --seeds seeds");
+            }
+            if (name.equals("--out") || name.equals("--json") || name.equals("--threads")) {
+                return bad(name + " is not a baseline option here: --out names the study's folder, --jobs its parallelism");
+            }
+        }
+        base = override(base, baseline);
+        varies.addAll(vary);
+        List<Ablation.Variant> variants = new ArrayList<>(List.of(Ablation.Variant.BASELINE));
+        for (String v : varies) {
+            int eq = v.indexOf('=');
+            if (eq <= 0 || eq == v.length() - 1) {
+                return bad("--vary: expected OPTION=VALUE[,VALUE...], got '" + v + "'");
+            }
+            String option = "--" + v.substring(0, eq);
+            if (Ablation.FIXED.contains(option)) {
+                return bad("--vary " + v.substring(0, eq) + ": the study keeps it fixed (the data, the budget and the search are"
+                        + " the same for every variant)");
+            }
+            for (String value : v.substring(eq + 1).split(",", -1)) {
+                if (value.isBlank()) {
+                    return bad("--vary " + v + ": an empty value");
+                }
+                variants.add(new Ablation.Variant(v.substring(0, eq) + "=" + value, option, value));
+            }
+        }
+        TrainCommand baseCommand;
+        try {
+            baseCommand = Ablation.parse(base);
+            for (Ablation.Variant v : variants) {
+                Ablation.parse(v.apply(base));   // every variant's options are checked before any work
+            }
+        } catch (IllegalArgumentException e) {
+            return bad(e.getMessage());
+        }
+        if (baseCommand.model.equals("seq2seq") || baseCommand.model.equals("perceptron")) {
+            return bad("--model " + baseCommand.model + " has no ablation here (it does not train with the Trainer)");
+        }
+        if (seeds < 1 || seeds > 100) {
+            return bad("--seeds must be 1 to 100, got " + seeds);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int parallel = jobs == null ? cores : jobs;
+        if (parallel < 1 || parallel > Choices.MAX_THREADS) {
+            return bad("--jobs must be 1 to " + Choices.MAX_THREADS + ", got " + parallel);
+        }
+        double[] rates = lrs != null ? lrs : new double[] {baseCommand.lrs[0] / 3, baseCommand.lrs[0], baseCommand.lrs[0] * 3};
+        for (double lr : rates) {
+            if (!(lr > 0) || Double.isInfinite(lr)) {
+                return bad("--lrs must be positive finite numbers, got " + lr);
+            }
+        }
+        Path dir = out != null ? out : Path.of("runs", "ablate-" + baseCommand.dataset);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            return bad("--out " + dir + " is a file, not a folder");
+        }
+        String config = "{\"baseline\":" + jsonList(base) + ",\"variants\":" + jsonList(variants.stream().map(Ablation.Variant::name)
+                .toList()) + ",\"lrs\":" + java.util.Arrays.toString(rates).replace(" ", "") + ",\"seeds\":" + seeds + "}\n";
+        Path configFile = dir.resolve("study.json");
+        if (Files.exists(configFile) && !Files.readString(configFile).equals(config)) {
+            return bad("--out " + dir + " holds another study (" + configFile + "): choose another folder, or delete it to start over");
+        }
+        Files.createDirectories(dir);
+        AtomicFiles.writeString(configFile, config);
+        Path resultsFile = dir.resolve("results.jsonl");
+        Map<String, Ablation.Result> results = Ablation.readResults(resultsFile);
+
+        // the data once, for every trial
+        if (baseCommand.dataset.equals("fashion-mnist")
+                && !DataSource.ensureFashionMnist(baseCommand.common.fashionMnistDir(), !baseCommand.common.noInstall, System.err)) {
+            return bad("no Fashion-MNIST files in " + baseCommand.common.fashionMnistDir() + " (as root: apt-get install "
+                    + dev.vecgrad.models.data.FashionMnist.DEBIAN_PACKAGE + ", or --data DIR)");
+        }
+        DataSource.Splits data = baseCommand.toRun().data.load();
+        List<Trial> todo = new ArrayList<>();
+        for (Ablation.Variant v : variants) {
+            for (double lr : rates) {
+                for (long s = 0; s < seeds; s++) {
+                    if (!results.containsKey(Ablation.Result.key(v.name(), lr, s))) {
+                        todo.add(new Trial(v, lr, s));
+                    }
+                }
+            }
+        }
+        int total = variants.size() * rates.length * seeds;
+        System.out.printf(Locale.ROOT, "ablation on %s: %d variants x %d rates x %d seeds = %d trials, %d done before, %d jobs; %s%n",
+                baseCommand.dataset, variants.size(), rates.length, seeds, total, total - todo.size(), Math.min(parallel, Math.max(1, todo.size())),
+                dir);
+        long t0 = System.nanoTime();
+        Parallelism.setThreads(1);   // one thread per trial; the trials are the parallelism
+        ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> Thread.ofPlatform().daemon().name("vecgrad-trial").unstarted(r));
+        try {
+            ExecutorCompletionService<Ablation.Result> done = new ExecutorCompletionService<>(pool);
+            List<String> baseArgs = base;
+            for (Trial t : todo) {
+                done.submit(() -> Ablation.run(t.variant(), baseArgs, t.lr(), t.seed(), data.train(), data.test()));
+            }
+            for (int i = 0; i < todo.size(); i++) {
+                Ablation.Result r;
+                try {
+                    r = done.take().get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
+                }
+                Ablation.append(resultsFile, r);
+                results.put(r.key(), r);
+                System.out.printf(Locale.ROOT, "[%d/%d] %-24s lr %-9s seed %d: %s  %.1f s%n", total - todo.size() + i + 1, total,
+                        r.variant(), fmt(r.lr()), r.seed(), r.diverged() ? "diverged" : String.format(Locale.ROOT,
+                                "val %s test %s", pct(r.valAccuracy(), r.valLoss()), pct(r.testAccuracy(), r.testLoss())), r.seconds());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        boolean classification = data.train().isClassification();
+        List<Ablation.Row> rows = Ablation.summarize(variants, rates, seeds, results, classification);
+        String md = markdown(rows, classification, baseCommand.epochs);
+        try (RunDirectory files = RunDirectory.create(dir.resolve("report"))) {
+            AtomicFiles.writeString(files.dir().resolve("report.md"), md);
+            AtomicFiles.writeString(files.dir().resolve("report.csv"), csv(rows));
+            plots(rows, classification, files.dir());
+            files.commit();
+        }
+        System.out.println();
+        System.out.print(md);
+        System.out.printf(Locale.ROOT, "%nwrote %s (report.md, report.csv, bars.png, curves.png) and %s; %.0f s%n", dir.resolve("report"),
+                resultsFile, (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    private record Trial(Ablation.Variant variant, double lr, long seed) {}
+
+    private static int bad(String problem) {
+        System.err.println("vecgrad ablate: " + problem);
+        return 2;
+    }
+
+    /** {@code base} with each option of {@code extra} replacing the same option in it (a flag, without a value, is added once). */
+    static List<String> override(List<String> base, List<String> extra) {
+        List<String> args = new ArrayList<>(base);
+        for (int i = 0; i < extra.size(); i++) {
+            String a = extra.get(i);
+            if (a.contains("=")) {
+                String name = a.substring(0, a.indexOf('='));
+                args = new Ablation.Variant("", name, a.substring(a.indexOf('=') + 1)).apply(args);
+            } else if (i + 1 < extra.size() && !extra.get(i + 1).startsWith("--")) {
+                args = new Ablation.Variant("", a, extra.get(++i)).apply(args);
+            } else if (!args.contains(a)) {
+                args.add(a);
+            }
+        }
+        return args;
+    }
+
+    private static String jsonList(List<String> xs) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < xs.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(Json.quote(xs.get(i)));
+        }
+        return sb.append(']').toString();
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.3g", v);
+    }
+
+    private static String pct(double accuracy, double loss) {
+        return Double.isNaN(accuracy) ? String.format(Locale.ROOT, "loss %.4f", loss) : String.format(Locale.ROOT, "%.2f%%", 100 * accuracy);
+    }
+
+    static String markdown(List<Ablation.Row> rows, boolean classification, int epochs) {
+        StringBuilder sb = new StringBuilder();
+        String metric = classification ? "accuracy %" : "loss";
+        double scale = classification ? 100 : 1;
+        sb.append(String.format(Locale.ROOT, "Equal budget: %d epochs each; rate chosen on validation %s; mean ± sd over seeds.%n%n",
+                epochs, classification ? "accuracy" : "loss"));
+        sb.append("| variant | lr | val ").append(metric).append(" | test ").append(metric)
+                .append(" | train loss | val loss | gap | Δ test vs baseline [95% CI] | diverged | seconds |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Ablation.Row r : rows) {
+            String diff = r.diff() == null ? "—" : Double.isNaN(r.diff()[1]) ? String.format(Locale.ROOT, "%+.2f", scale * r.diff()[0])
+                    : String.format(Locale.ROOT, "%+.2f [%+.2f, %+.2f]", scale * r.diff()[0], scale * r.diff()[1], scale * r.diff()[2]);
+            sb.append("| ").append(r.variant()).append(" | ").append(fmt(r.lr())).append(" | ")
+                    .append(classification ? r.valAccuracy().format(100, "%.2f") : r.valLoss().format(1, "%.4f")).append(" | ")
+                    .append(classification ? r.testAccuracy().format(100, "%.2f") : "-").append(" | ")
+                    .append(r.trainLoss().format(1, "%.4f")).append(" | ").append(r.valLoss().format(1, "%.4f")).append(" | ")
+                    .append(r.gap().format(1, "%.4f")).append(" | ").append(diff).append(" | ").append(r.diverged()).append('/')
+                    .append(r.trials()).append(" | ").append(String.format(Locale.ROOT, "%.1f", r.seconds())).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    static String csv(List<Ablation.Row> rows) {
+        StringBuilder sb = new StringBuilder("variant,lr,val_accuracy_mean,val_accuracy_sd,test_accuracy_mean,test_accuracy_sd,"
+                + "train_loss_mean,val_loss_mean,gap_mean,diff_test_accuracy,diff_low,diff_high,diverged,trials,seconds\n");
+        for (Ablation.Row r : rows) {
+            double[] d = r.diff() == null ? new double[] {Double.NaN, Double.NaN, Double.NaN} : r.diff();
+            sb.append('"').append(r.variant()).append("\",").append(r.lr());
+            for (double v : new double[] {r.valAccuracy().mean(), r.valAccuracy().sd(), r.testAccuracy().mean(), r.testAccuracy().sd(),
+                r.trainLoss().mean(), r.valLoss().mean(), r.gap().mean(), d[0], d[1], d[2]}) {
+                sb.append(',').append(Double.isNaN(v) ? "" : Double.toString(v));
+            }
+            sb.append(',').append(r.diverged()).append(',').append(r.trials()).append(',').append(r.seconds()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void plots(List<Ablation.Row> rows, boolean classification, Path dir) throws IOException {
+        List<String> names = rows.stream().map(Ablation.Row::variant).toList();
+        double scale = classification ? 100 : 1;
+        double[] means = rows.stream().mapToDouble(r -> scale * (classification ? r.testAccuracy().mean() : r.valLoss().mean())).toArray();
+        double[] sds = rows.stream().mapToDouble(r -> scale * (classification ? r.testAccuracy().sd() : r.valLoss().sd())).toArray();
+        Plots.bars(classification ? "test accuracy by variant (mean ± sd over seeds)" : "validation loss by variant",
+                classification ? "test accuracy (%)" : "validation loss", names, means, sds, dir.resolve("bars.png"));
+        Map<String, double[][]> curves = new LinkedHashMap<>();
+        for (Ablation.Row r : rows) {
+            double[] x = new double[r.meanCurve().length];
+            double[] y = new double[x.length];
+            for (int e = 0; e < x.length; e++) {
+                x[e] = e + 1;
+                y[e] = scale * r.meanCurve()[e];
+            }
+            curves.put(r.variant() + " (lr " + fmt(r.lr()) + ")", new double[][] {x, y});
+        }
+        Plots.panels(List.of(new Plots.Panel("validation by epoch, mean over seeds", "epoch",
+                classification ? "validation accuracy (%)" : "validation loss", false, curves)), dir.resolve("curves.png"));
+    }
+}

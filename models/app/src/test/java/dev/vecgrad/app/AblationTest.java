@@ -1,0 +1,107 @@
+package dev.vecgrad.app;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ablation runner: equal-budget trials that resume after a kill, the same whatever the parallelism, and its statistics. */
+class AblationTest {
+
+    @TempDir
+    Path dir;
+
+    private static String[] study(Path out, int jobs) {
+        return new String[] {"ablate", "--dataset", "moons", "--samples", "600", "--hidden", "8", "--epochs", "4",
+            "--vary", "activation=tanh", "--vary", "batch-size=16", "--lrs", "0.01,0.03", "--seeds", "2", "--jobs",
+            Integer.toString(jobs), "--out", out.toString()};
+    }
+
+    /** The results by trial, without the wall time. */
+    private static Map<String, String> results(Path out) throws Exception {
+        Map<String, String> m = new TreeMap<>();
+        for (String line : Files.readAllLines(out.resolve("results.jsonl"))) {
+            Map<?, ?> r = (Map<?, ?>) dev.vecgrad.models.io.Json.parse(line);
+            m.put(r.get("variant") + " " + r.get("lr") + " " + r.get("seed"), line.replaceAll("\"seconds\":[^,]*,", ""));
+        }
+        return m;
+    }
+
+    @Test
+    void aKilledStudyResumesWithoutRerunningOrLosingTrialsAndParallelismChangesNothing() throws Exception {
+        Path a = dir.resolve("a");
+        CliTest.Result first = CliTest.run(study(a, 2));
+        assertEquals(0, first.code(), first.err());
+        Map<String, String> full = results(a);
+        assertEquals(3 * 2 * 2, full.size(), "3 variants x 2 rates x 2 seeds");
+        String report = Files.readString(a.resolve("report").resolve("report.md"));
+        assertTrue(report.contains("| baseline |") && report.contains("| activation=tanh |") && report.contains("| batch-size=16 |"), report);
+        for (String png : List.of("bars.png", "curves.png", "report.csv")) {
+            assertTrue(Files.size(a.resolve("report").resolve(png)) > 0, png);
+        }
+
+        // as a kill -9 leaves it: the last trial's line cut in the middle
+        List<String> lines = Files.readAllLines(a.resolve("results.jsonl"));
+        String cut = String.join("\n", lines.subList(0, 9)) + "\n" + lines.get(9).substring(0, lines.get(9).length() / 2);
+        Files.writeString(a.resolve("results.jsonl"), cut);
+        CliTest.Result again = CliTest.run(study(a, 2));
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("12 trials, 9 done before"), again.out());
+        assertEquals(full, results(a), "the same trials, each once, with the same results");
+
+        Path b = dir.resolve("b");
+        assertEquals(0, CliTest.run(study(b, 1)).code());
+        assertEquals(full, results(b), "one job or two: the same results");
+    }
+
+    @Test
+    void badStudiesAreRefusedBeforeAnyWork() throws Exception {
+        Path out = dir.resolve("s");
+        String[][] cases = {
+            {"--vary", "epochs=3"}, {"--vary", "activation=swish"}, {"--vary", "activation"}, {"--lr", "0.1"},
+            {"--seeds", "0"}, {"--preset", "cifar"}, {"--lrs", "-1"}};
+        String[] said = {
+            "--vary epochs: the study keeps it fixed", "--activation: 'swish' is not one of", "--vary: expected OPTION=VALUE",
+            "--lr is not a baseline option here", "--seeds must be 1 to 100", "--preset: 'cifar' is not one of",
+            "--lrs must be positive finite numbers"};
+        for (int i = 0; i < cases.length; i++) {
+            List<String> args = new ArrayList<>(List.of("ablate", "--dataset", "moons", "--out", out.toString()));
+            args.addAll(List.of(cases[i]));
+            CliTest.Result r = CliTest.run(args.toArray(String[]::new));
+            assertEquals(2, r.code(), String.join(" ", cases[i]));
+            assertTrue(r.err().startsWith("vecgrad ablate: ") && r.err().contains(said[i]), r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        }
+        assertTrue(!Files.exists(out.resolve("results.jsonl")), "no trial ran");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("study.json"), "{\"another\":1}\n");
+        CliTest.Result other = CliTest.run("ablate", "--dataset", "moons", "--out", out.toString());
+        assertEquals(2, other.code());
+        assertTrue(other.err().contains("holds another study"), other.err());
+    }
+
+    @Test
+    void welchIntervalsAndTheirQuantiles() {
+        Ablation.Stats a = Ablation.Stats.of(new double[] {1, 2, 3});
+        Ablation.Stats b = Ablation.Stats.of(new double[] {2, 4, 6, Double.NaN});
+        assertEquals(2, a.mean(), 1e-12);
+        assertEquals(1, a.sd(), 1e-12);
+        assertEquals(3, b.n(), "NaN (a diverged trial) is left out");
+        // se = sqrt(1/3 + 4/3), Welch df = 2.94 -> t(2) = 4.303
+        double se = Math.sqrt(5.0 / 3);
+        assertArrayEquals(new double[] {-2, -2 - 4.303 * se, -2 + 4.303 * se}, Ablation.welch(a, b), 1e-9);
+        assertEquals(12.706, Ablation.tQuantile975(1), 0);
+        assertEquals(2.042, Ablation.tQuantile975(30.5), 0);
+        assertEquals(1.96, Ablation.tQuantile975(1e6), 0);
+        double[] one = Ablation.welch(Ablation.Stats.of(new double[] {1}), b);
+        assertTrue(Double.isNaN(one[1]), "no interval from one seed");
+    }
+}
