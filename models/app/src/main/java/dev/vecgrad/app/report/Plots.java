@@ -334,17 +334,23 @@ public final class Plots {
     private static final String HIDDEN = "\u200b";
 
     /**
-     * One bar per name with its error bar (e.g. mean and standard deviation over seeds), the
-     * names under the bars turned when they are long: an ablation study's summary.
+     * One bar per name with its error bar (e.g. mean and standard deviation over seeds): an
+     * ablation study's summary.
      */
     public static void bars(String title, String yTitle, List<String> names, double[] values, double[] errors, Path file)
             throws IOException {
-        var chart = new org.knowm.xchart.CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(yTitle).build();
+        // names under their bars, turned upright when long (XChart centres a slanted label on its bar,
+        // which puts it under the next one, and drops the last): the picture grows to hold them
+        int longest = names.stream().mapToInt(String::length).max().orElse(0);
+        boolean upright = longest > 10;
+        int width = Math.max(WIDTH, 70 * names.size());
+        int height = HEIGHT + (upright ? 7 * longest : 0);
+        var chart = new org.knowm.xchart.CategoryChartBuilder().width(width).height(height).title(title).yAxisTitle(yTitle).build();
         var styler = chart.getStyler();
         styler.setLegendVisible(false);
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setYAxisDecimalPattern("#0.0#");
-        styler.setXAxisLabelRotation(names.stream().mapToInt(String::length).max().orElse(0) > 10 ? 30 : 0);
+        styler.setXAxisLabelRotation(upright ? 90 : 0);
         styler.setErrorBarsColor(Color.DARK_GRAY);
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
@@ -363,11 +369,17 @@ public final class Plots {
         styler.setYAxisMin(Math.max(0, Math.floor(lo - pad)));
         styler.setYAxisMax(Math.ceil(hi + pad));
         chart.addSeries(yTitle, names, ys, es);
-        write(List.of(chart), file);
+        write(List.of(chart), file, width, height);
     }
 
     private static void write(List<? extends org.knowm.xchart.internal.chartpart.Chart<?, ?>> charts, Path file) throws IOException {
-        BufferedImage img = new BufferedImage(WIDTH * charts.size(), HEIGHT, BufferedImage.TYPE_INT_RGB);
+        write(charts, file, WIDTH, HEIGHT);
+    }
+
+    /** Charts of {@code width} x {@code height} side by side in one PNG, written atomically. */
+    private static void write(List<? extends org.knowm.xchart.internal.chartpart.Chart<?, ?>> charts, Path file, int width, int height)
+            throws IOException {
+        BufferedImage img = new BufferedImage(width * charts.size(), height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -377,8 +389,8 @@ public final class Plots {
                 if (charts.get(i) instanceof XYChart xy) {
                     roundXTicks(xy);
                 }
-                Graphics2D sub = (Graphics2D) g.create(i * WIDTH, 0, WIDTH, HEIGHT);
-                charts.get(i).paint(sub, WIDTH, HEIGHT);
+                Graphics2D sub = (Graphics2D) g.create(i * width, 0, width, height);
+                charts.get(i).paint(sub, width, height);
                 sub.dispose();
             }
         } finally {
