@@ -1,11 +1,9 @@
 package dev.vecgrad.app;
 
 import dev.vecgrad.app.report.Plots;
-import dev.vecgrad.kernels.Parallelism;
 import dev.vecgrad.models.io.AtomicFiles;
 import dev.vecgrad.models.io.Json;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,10 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -139,33 +133,23 @@ final class AblateCommand implements Callable<Integer> {
             }
         }
         Path dir = out != null ? out : Path.of("runs", "ablate-" + baseCommand.dataset);
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            return bad("--out " + dir + " is a file, not a folder");
-        }
         String config = "{\"baseline\":" + jsonList(base) + ",\"variants\":" + jsonList(variants.stream().map(Ablation.Variant::name)
                 .toList()) + ",\"lrs\":" + java.util.Arrays.toString(rates).replace(" ", "") + ",\"seeds\":" + seeds + "}\n";
-        Path configFile = dir.resolve("study.json");
-        if (Files.exists(configFile) && !Files.readString(configFile).equals(config)) {
-            return bad("--out " + dir + " holds another study (" + configFile + "): choose another folder, or delete it to start over");
+        Ablation.Study study = Ablation.Study.open(dir, config, baseCommand);
+        if (study.problem() != null) {
+            return bad(study.problem());
         }
-        Files.createDirectories(dir);
-        AtomicFiles.writeString(configFile, config);
-        Path resultsFile = dir.resolve("results.jsonl");
-        Map<String, Ablation.Result> results = Ablation.readResults(resultsFile);
-
-        // the data once, for every trial
-        if (baseCommand.dataset.equals("fashion-mnist")
-                && !DataSource.ensureFashionMnist(baseCommand.common.fashionMnistDir(), !baseCommand.common.noInstall, System.err)) {
-            return bad("no Fashion-MNIST files in " + baseCommand.common.fashionMnistDir() + " (as root: apt-get install "
-                    + dev.vecgrad.models.data.FashionMnist.DEBIAN_PACKAGE + ", or --data DIR)");
-        }
-        DataSource.Splits data = baseCommand.toRun().data.load();
-        List<Trial> todo = new ArrayList<>();
+        Path resultsFile = study.resultsFile();
+        Map<String, Ablation.Result> results = study.results();
+        DataSource.Splits data = study.data();
+        List<Ablation.Trial> todo = new ArrayList<>();
         for (Ablation.Variant v : variants) {
             for (double lr : rates) {
                 for (long s = 0; s < seeds; s++) {
                     if (!results.containsKey(Ablation.Result.key(v.name(), lr, s))) {
-                        todo.add(new Trial(v, lr, s));
+                        List<String> args = new ArrayList<>(v.apply(base));
+                        args.addAll(List.of("--lr", Double.toString(lr)));
+                        todo.add(new Ablation.Trial(v.name(), args, lr, s));
                     }
                 }
             }
@@ -175,30 +159,7 @@ final class AblateCommand implements Callable<Integer> {
                 baseCommand.dataset, variants.size(), rates.length, seeds, total, total - todo.size(), Math.min(parallel, Math.max(1, todo.size())),
                 dir);
         long t0 = System.nanoTime();
-        Parallelism.setThreads(1);   // one thread per trial; the trials are the parallelism
-        ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> Thread.ofPlatform().daemon().name("vecgrad-trial").unstarted(r));
-        try {
-            ExecutorCompletionService<Ablation.Result> done = new ExecutorCompletionService<>(pool);
-            List<String> baseArgs = base;
-            for (Trial t : todo) {
-                done.submit(() -> Ablation.run(t.variant(), baseArgs, t.lr(), t.seed(), data.train(), data.test()));
-            }
-            for (int i = 0; i < todo.size(); i++) {
-                Ablation.Result r;
-                try {
-                    r = done.take().get();
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
-                }
-                Ablation.append(resultsFile, r);
-                results.put(r.key(), r);
-                System.out.printf(Locale.ROOT, "[%d/%d] %-24s lr %-9s seed %d: %s  %.1f s%n", total - todo.size() + i + 1, total,
-                        r.variant(), fmt(r.lr()), r.seed(), r.diverged() ? "diverged" : String.format(Locale.ROOT,
-                                "val %s test %s", pct(r.valAccuracy(), r.valLoss()), pct(r.testAccuracy(), r.testLoss())), r.seconds());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        Ablation.runAll(todo, parallel, resultsFile, results, total, data.train(), data.test(), System.out);
         boolean classification = data.train().isClassification();
         List<Ablation.Row> rows = Ablation.summarize(variants, rates, seeds, results, classification);
         String md = markdown(rows, classification, baseCommand.epochs);
@@ -214,8 +175,6 @@ final class AblateCommand implements Callable<Integer> {
                 resultsFile, (System.nanoTime() - t0) / 1e9);
         return 0;
     }
-
-    private record Trial(Ablation.Variant variant, double lr, long seed) {}
 
     private static int bad(String problem) {
         System.err.println("vecgrad ablate: " + problem);
@@ -239,7 +198,7 @@ final class AblateCommand implements Callable<Integer> {
         return args;
     }
 
-    private static String jsonList(List<String> xs) {
+    static String jsonList(List<String> xs) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < xs.size(); i++) {
             sb.append(i == 0 ? "" : ",").append(Json.quote(xs.get(i)));
@@ -249,10 +208,6 @@ final class AblateCommand implements Callable<Integer> {
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.3g", v);
-    }
-
-    private static String pct(double accuracy, double loss) {
-        return Double.isNaN(accuracy) ? String.format(Locale.ROOT, "loss %.4f", loss) : String.format(Locale.ROOT, "%.2f%%", 100 * accuracy);
     }
 
     static String markdown(List<Ablation.Row> rows, boolean classification, int epochs) {

@@ -124,11 +124,43 @@ final class Ablation {
         return t;
     }
 
+    /**
+     * A study's folder and data: {@code study.json} (the options; another study's folder is
+     * refused), the finished trials of {@code results.jsonl}, and the data, loaded once.
+     */
+    record Study(String problem, Path resultsFile, Map<String, Result> results, DataSource.Splits data) {
+
+        static Study open(Path dir, String config, TrainCommand base) throws IOException {
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                return new Study("--out " + dir + " is a file, not a folder", null, null, null);
+            }
+            Path configFile = dir.resolve("study.json");
+            if (Files.exists(configFile) && !Files.readString(configFile).equals(config)) {
+                return new Study("--out " + dir + " holds another study (" + configFile
+                        + "): choose another folder, or delete it to start over", null, null, null);
+            }
+            if (base.dataset.equals("fashion-mnist")
+                    && !DataSource.ensureFashionMnist(base.common.fashionMnistDir(), !base.common.noInstall, System.err)) {
+                return new Study("no Fashion-MNIST files in " + base.common.fashionMnistDir() + " (as root: apt-get install "
+                        + dev.vecgrad.models.data.FashionMnist.DEBIAN_PACKAGE + ", or --data DIR)", null, null, null);
+            }
+            Files.createDirectories(dir);
+            dev.vecgrad.models.io.AtomicFiles.writeString(configFile, config);
+            Path resultsFile = dir.resolve("results.jsonl");
+            return new Study(null, resultsFile, readResults(resultsFile), base.toRun().data.load());
+        }
+    }
+
+    /** One trial to run: its name (variant or configuration), its complete train options (with --lr), its rate and seed. */
+    record Trial(String name, List<String> args, double lr, long seed) {}
+
     /** Runs one trial on the study's data (loaded once): the split, the model and the seed are the trial's own. */
-    static Result run(Variant variant, List<String> baseline, double lr, long seed, Dataset trainAll, Dataset test) {
-        List<String> args = new ArrayList<>(variant.apply(baseline));
-        args.addAll(List.of("--lr", Double.toString(lr), "--seed", Long.toString(seed)));
+    static Result run(Trial trial, Dataset trainAll, Dataset test) {
+        List<String> args = new ArrayList<>(trial.args());
+        args.addAll(List.of("--seed", Long.toString(trial.seed())));
         TrainingRun run = parse(args).toRun();
+        long seed = trial.seed();
+        double lr = trial.lr();
         long t0 = System.nanoTime();
         Dataset.Split split = trainAll.split(run.valFraction, seed);
         String lossName = run.resolveLoss(split.train());
@@ -140,8 +172,46 @@ final class Ablation {
         EpochMetrics last = h.last();
         boolean classification = split.train().isClassification();
         double[] curve = h.epochs().stream().mapToDouble(m -> classification ? m.valAccuracy() : m.valLoss()).toArray();
-        return new Result(variant.name(), lr, seed, h.diverged(), last.trainLoss(), last.valLoss(), last.valAccuracy(), t.loss(),
+        return new Result(trial.name(), lr, seed, h.diverged(), last.trainLoss(), last.valLoss(), last.valAccuracy(), t.loss(),
                 t.accuracy(), h.epochs().size(), (System.nanoTime() - t0) / 1e9, curve);
+    }
+
+    /**
+     * Runs {@code todo} on {@code jobs} threads (one kernel thread each), appending each result
+     * to {@code resultsFile} and to {@code results} as it finishes and printing a line per trial.
+     */
+    static void runAll(List<Trial> todo, int jobs, Path resultsFile, Map<String, Result> results, int total, Dataset train,
+                       Dataset test, java.io.PrintStream out) throws Exception {
+        dev.vecgrad.kernels.Parallelism.setThreads(1);   // one thread per trial; the trials are the parallelism
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(jobs,
+                r -> Thread.ofPlatform().daemon().name("vecgrad-trial").unstarted(r));
+        try {
+            var done = new java.util.concurrent.ExecutorCompletionService<Result>(pool);
+            for (Trial t : todo) {
+                done.submit(() -> run(t, train, test));
+            }
+            int before = total - todo.size();
+            for (int i = 0; i < todo.size(); i++) {
+                Result r;
+                try {
+                    r = done.take().get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
+                }
+                append(resultsFile, r);
+                results.put(r.key(), r);
+                out.printf(Locale.ROOT, "[%d/%d] %-24s lr %-9s seed %d: %s  %.1f s%n", before + i + 1, total, r.variant(),
+                        String.format(Locale.ROOT, "%.3g", r.lr()), r.seed(), r.diverged() ? "diverged" : "val "
+                        + percent(r.valAccuracy(), r.valLoss()) + " test " + percent(r.testAccuracy(), r.testLoss()), r.seconds());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** An accuracy in percent, or the loss where there is no accuracy (regression). */
+    static String percent(double accuracy, double loss) {
+        return Double.isNaN(accuracy) ? String.format(Locale.ROOT, "loss %.4f", loss) : String.format(Locale.ROOT, "%.2f%%", 100 * accuracy);
     }
 
     /**

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vecgrad", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {DemoCommand.class, TrainCommand.class, PredictCommand.class, TranslateCommand.class, GraphCommand.class,
-            StudyCommand.class, DeblurCommand.class, AblateCommand.class},
+            StudyCommand.class, DeblurCommand.class, AblateCommand.class, SearchCommand.class},
         description = "Trains and runs vecgrad's zoo models from the command line.")
 public final class Main implements Runnable {
 

@@ -104,4 +104,51 @@ class AblationTest {
         double[] one = Ablation.welch(Ablation.Stats.of(new double[] {1}), b);
         assertTrue(Double.isNaN(one[1]), "no interval from one seed");
     }
+
+    @Test
+    void gridAndRandomSearchesRankOnValidationAndRepeat() throws Exception {
+        Path grid = dir.resolve("grid");
+        CliTest.Result g = CliTest.run("search", "--dataset", "moons", "--samples", "600", "--hidden", "8", "--epochs", "4", "--mode",
+                "grid", "--space", "lr=0.01,0.03", "--space", "activation=relu,tanh", "--out", grid.toString());
+        assertEquals(0, g.code(), g.err());
+        String report = Files.readString(grid.resolve("report").resolve("report.md"));
+        for (String c : List.of("lr=0.01 activation=relu", "lr=0.01 activation=tanh", "lr=0.03 activation=relu", "lr=0.03 activation=tanh")) {
+            assertTrue(report.contains("| " + c + " |"), c + " in\n" + report);
+        }
+        assertTrue(report.contains("| 1 | ") && report.contains("| 4 | ") && !report.contains("| 5 | "), report);
+        List<Double> vals = new ArrayList<>();
+        for (String line : report.lines().filter(l -> l.matches("\\| \\d+ \\|.*")).toList()) {
+            vals.add(Double.parseDouble(line.split("\\|")[3].trim()));
+        }
+        for (int i = 1; i < vals.size(); i++) {
+            assertTrue(vals.get(i) <= vals.get(i - 1), "ranked by validation: " + vals);
+        }
+
+        String[] random = {"search", "--dataset", "moons", "--samples", "600", "--hidden", "8", "--epochs", "3", "--space",
+            "lr=log:0.001:0.1", "--space", "batch-size=16,64", "--trials", "3", "--sample-seed", "7", "--out", ""};
+        random[random.length - 1] = dir.resolve("r1").toString();
+        assertEquals(0, CliTest.run(random).code());
+        random[random.length - 1] = dir.resolve("r2").toString();
+        assertEquals(0, CliTest.run(random).code());
+        assertEquals(results(dir.resolve("r1")), results(dir.resolve("r2")), "the same draws and results for the same --sample-seed");
+        for (String key : results(dir.resolve("r1")).keySet()) {
+            double v = Double.parseDouble(key.split(" ")[0].substring("lr=".length()));   // "lr=0.0123 batch-size=16 ..."
+            assertTrue(v >= 0.001 && v <= 0.1, "log-uniform within the range: " + v);
+        }
+    }
+
+    @Test
+    void badSearchesAreRefusedBeforeAnyWork() {
+        String[][] cases = {{"--space", "lr=range:0.1:0.01"}, {"--space", "lr=log:0:1"}, {"--mode", "grid", "--space", "lr=log:0.001:0.1"},
+            {"--mode", "bayes", "--space", "lr=0.1"}, {}, {"--space", "dataset=xor"}, {"--space", "optimizer=lion"}};
+        String[] said = {"LOW < HIGH", "both > 0", "a grid needs listed values", "'bayes' is not one of grid, random",
+            "at least one OPTION=VALUES", "the search keeps it fixed", "--optimizer: 'lion' is not one of"};
+        for (int i = 0; i < cases.length; i++) {
+            List<String> args = new ArrayList<>(List.of("search", "--dataset", "moons", "--out", dir.resolve("x").toString()));
+            args.addAll(List.of(cases[i]));
+            CliTest.Result r = CliTest.run(args.toArray(String[]::new));
+            assertEquals(2, r.code(), String.join(" ", cases[i]));
+            assertTrue(r.err().startsWith("vecgrad search: ") && r.err().contains(said[i]), r.err());
+        }
+    }
 }
