@@ -29,6 +29,13 @@ OPTIMIZERS = [
     ("adadelta_rho_wd", lambda p: torch.optim.Adadelta(p, lr=0.5, rho=0.8, weight_decay=0.01)),
     ("adamax", lambda p: torch.optim.Adamax(p, lr=0.002)),
     ("adamax_wd", lambda p: torch.optim.Adamax(p, lr=0.01, weight_decay=0.01)),
+    # named options vecgrad takes through Optimizers.of(name, params, options())
+    ("adam_amsgrad", lambda p: torch.optim.Adam(p, lr=0.01, amsgrad=True)),
+    ("adam_amsgrad_wd_maximize", lambda p: torch.optim.Adam(p, lr=0.01, betas=(0.8, 0.99), weight_decay=0.1, amsgrad=True, maximize=True)),
+    ("adamw_amsgrad", lambda p: torch.optim.AdamW(p, lr=0.01, weight_decay=0.1, amsgrad=True)),
+    ("sgd_nesterov_maximize", lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01, maximize=True)),
+    ("adamw_maximize", lambda p: torch.optim.AdamW(p, lr=0.01, maximize=True)),
+    ("adagrad_maximize", lambda p: torch.optim.Adagrad(p, lr=0.1, weight_decay=0.01, maximize=True)),
 ]
 
 

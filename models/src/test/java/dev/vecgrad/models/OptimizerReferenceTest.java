@@ -45,6 +45,24 @@ class OptimizerReferenceTest {
         OPTIMIZERS.put("adadelta_rho_wd", p -> new Optimizers.Adadelta(p, 0.5, 0.8, 1e-6, 0.01));
         OPTIMIZERS.put("adamax", p -> new Optimizers.Adamax(p, 0.002));
         OPTIMIZERS.put("adamax_wd", p -> new Optimizers.Adamax(p, 0.01, 0.9, 0.999, 1e-8, 0.01));
+        // options by name, as PyTorch's keyword arguments
+        OPTIMIZERS.put("adam_amsgrad", p -> Optimizers.of("adam", p, Optimizers.options().lr(0.01).amsgrad(true)));
+        OPTIMIZERS.put("adam_amsgrad_wd_maximize", p -> Optimizers.of("adam", p,
+                Optimizers.options().lr(0.01).betas(0.8, 0.99).weightDecay(0.1).amsgrad(true).maximize(true)));
+        OPTIMIZERS.put("adamw_amsgrad", p -> Optimizers.of("adamw", p, Optimizers.options().lr(0.01).weightDecay(0.1).amsgrad(true)));
+        OPTIMIZERS.put("sgd_nesterov_maximize", p -> Optimizers.of("sgd", p,
+                Optimizers.options().lr(0.1).momentum(0.9).nesterov(true).weightDecay(0.01).maximize(true)));
+        OPTIMIZERS.put("adamw_maximize", p -> Optimizers.of("adamw", p, Optimizers.options().lr(0.01).maximize(true)));
+        OPTIMIZERS.put("adagrad_maximize", p -> Optimizers.of("adagrad", p, Optimizers.options().lr(0.1).weightDecay(0.01).maximize(true)));
+        // the positional cases again, by name: the same trajectories
+        OPTIMIZERS.put("rmsprop_centered_momentum_wd#named", p -> Optimizers.of("rmsprop", p,
+                Optimizers.options().lr(0.01).alpha(0.9).momentum(0.9).centered(true).weightDecay(0.01)));
+        OPTIMIZERS.put("adagrad_decay_wd_init#named", p -> Optimizers.of("adagrad", p,
+                Optimizers.options().lr(0.1).lrDecay(0.01).weightDecay(0.01).initialAccumulatorValue(0.1)));
+        OPTIMIZERS.put("adadelta_rho_wd#named", p -> Optimizers.of("adadelta", p, Optimizers.options().lr(0.5).rho(0.8).weightDecay(0.01)));
+        OPTIMIZERS.put("adamax_wd#named", p -> Optimizers.of("adamax", p, Optimizers.options().lr(0.01).weightDecay(0.01)));
+        OPTIMIZERS.put("sgd_momentum_dampening_wd#named", p -> Optimizers.of("sgd", p,
+                Optimizers.options().lr(0.1).momentum(0.9).dampening(0.1).weightDecay(0.01)));
     }
 
     private final Map<String, List<double[]>> blocks = new LinkedHashMap<>();
@@ -89,7 +107,7 @@ class OptimizerReferenceTest {
         for (Map.Entry<String, Function<List<Tensor>, Optimizer>> e : OPTIMIZERS.entrySet()) {
             Tensor p = Tensor.of(lines.get("p0"), 8).requiresGrad(true);
             Optimizer opt = e.getValue().apply(List.of(p));
-            List<double[]> want = blocks.get(e.getKey());
+            List<double[]> want = blocks.get(e.getKey().replace("#named", ""));
             assertNotNull(want, e.getKey());
             for (int t = 0; t < 10; t++) {
                 setGrad(p, grads.get(t));
@@ -97,6 +115,21 @@ class OptimizerReferenceTest {
                 close(e.getKey() + " step " + (t + 1), want.get(t), p.toDoubleArray());
             }
         }
+    }
+
+    @Test
+    void anOptionTheOptimizerDoesNotTakeIsRefusedByName() {
+        Tensor p = Tensor.of(lines.get("p0"), 8).requiresGrad(true);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Optimizers.of("adagrad", List.of(p), Optimizers.options().betas(0.9, 0.99)));
+        assertEquals("adagrad has no option 'betas' (it takes lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize)",
+                e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Optimizers.of("lion", List.of(p), Optimizers.options()));
+        assertEquals("unknown optimizer 'lion' (sgd, adam, adamw, rmsprop, adagrad, adadelta, adamax)", e.getMessage());
+        Optimizer adam = Optimizers.of("adam", List.of(p), Optimizers.options());
+        assertEquals(1e-3, adam.lr(), 0, "PyTorch's default rate");
+        assertEquals(false, adam.maximizes());
     }
 
     @Test

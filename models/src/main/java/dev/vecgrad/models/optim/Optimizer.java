@@ -35,6 +35,7 @@ public abstract class Optimizer {
     }
 
     protected final List<ParamGroup> groups = new ArrayList<>();
+    private boolean maximize;
     private final Map<Tensor, double[]> scalars = new IdentityHashMap<>();
     private final Map<Tensor, Map<String, Tensor>> buffers = new IdentityHashMap<>();
 
@@ -87,6 +88,22 @@ public abstract class Optimizer {
         groups.get(group).lr = lr;
     }
 
+    /**
+     * PyTorch's {@code maximize=True}: every update climbs the objective instead of descending it,
+     * as if each gradient were negated before the update (weight decay included, as in PyTorch).
+     *
+     * @return this optimizer
+     */
+    public Optimizer maximize(boolean on) {
+        this.maximize = on;
+        return this;
+    }
+
+    /** Whether the updates maximize (see {@link #maximize(boolean)}). */
+    public boolean maximizes() {
+        return maximize;
+    }
+
     /** Clears every parameter's gradient. */
     public void zeroGrad() {
         for (ParamGroup g : groups) {
@@ -108,7 +125,8 @@ public abstract class Optimizer {
                     throw new IllegalStateException("step: gradient " + java.util.Arrays.toString(grad.shape()) + " for a parameter "
                             + java.util.Arrays.toString(p.shape()));
                 }
-                update(p, grad.contiguous(), g.lr);
+                Tensor d = grad.contiguous();
+                update(p, maximize ? d.neg() : d, g.lr);
             }
         }
     }

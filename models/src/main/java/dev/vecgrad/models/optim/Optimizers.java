@@ -2,6 +2,7 @@ package dev.vecgrad.models.optim;
 
 import dev.vecgrad.autograd.InPlace;
 import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.models.optim.Optimizer.ParamGroup;
 import java.util.List;
 
 /**
@@ -13,6 +14,154 @@ import java.util.List;
 public final class Optimizers {
 
     private Optimizers() {}
+
+    /**
+     * Optimizer options by name, as PyTorch's keyword arguments:
+     * {@code Optimizers.of("adam", params, Optimizers.options().lr(1e-3).amsgrad(true))} is
+     * {@code torch.optim.Adam(params, lr=1e-3, amsgrad=True)}. An option the optimizer does not
+     * have is refused by name, so a value can never land in the wrong position; an option not
+     * given keeps PyTorch's default. The positional constructors remain for the common cases.
+     */
+    public static final class Options {
+        private final java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
+
+        private Options set(String name, Object value) {
+            values.put(name, value);
+            return this;
+        }
+
+        public Options lr(double v) {
+            return set("lr", v);
+        }
+
+        public Options momentum(double v) {
+            return set("momentum", v);
+        }
+
+        public Options dampening(double v) {
+            return set("dampening", v);
+        }
+
+        public Options nesterov(boolean v) {
+            return set("nesterov", v);
+        }
+
+        public Options betas(double beta1, double beta2) {
+            return set("betas", new double[] {beta1, beta2});
+        }
+
+        public Options eps(double v) {
+            return set("eps", v);
+        }
+
+        public Options weightDecay(double v) {
+            return set("weight_decay", v);
+        }
+
+        public Options amsgrad(boolean v) {
+            return set("amsgrad", v);
+        }
+
+        public Options maximize(boolean v) {
+            return set("maximize", v);
+        }
+
+        public Options alpha(double v) {
+            return set("alpha", v);
+        }
+
+        public Options centered(boolean v) {
+            return set("centered", v);
+        }
+
+        public Options lrDecay(double v) {
+            return set("lr_decay", v);
+        }
+
+        public Options initialAccumulatorValue(double v) {
+            return set("initial_accumulator_value", v);
+        }
+
+        public Options rho(double v) {
+            return set("rho", v);
+        }
+
+        double num(String name, double otherwise) {
+            return values.containsKey(name) ? (Double) values.get(name) : otherwise;
+        }
+
+        boolean flag(String name) {
+            return values.containsKey(name) && (Boolean) values.get(name);
+        }
+
+        double[] betasOr(double b1, double b2) {
+            return values.containsKey("betas") ? (double[]) values.get("betas") : new double[] {b1, b2};
+        }
+
+        /** Refuses an option {@code optimizer} does not take, naming the ones it does. */
+        void only(String optimizer, String... accepted) {
+            List<String> ok = List.of(accepted);
+            for (String name : values.keySet()) {
+                if (!name.equals("maximize") && !ok.contains(name)) {
+                    throw new IllegalArgumentException(optimizer + " has no option '" + name + "' (it takes " + String.join(", ", ok)
+                            + ", maximize)");
+                }
+            }
+        }
+    }
+
+    /** Empty options: PyTorch's defaults until set. */
+    public static Options options() {
+        return new Options();
+    }
+
+    /**
+     * The optimizer {@code name} (sgd, adam, adamw, rmsprop, adagrad, adadelta, adamax: PyTorch's
+     * class names in lower case) over {@code params} with {@code options} by name.
+     */
+    public static Optimizer of(String name, List<Tensor> params, Options o) {
+        List<ParamGroup> groups = List.of(new ParamGroup(params, o.num("lr", switch (name) {
+            case "sgd" -> 1e-3;   // PyTorch 1.13 requires lr for SGD; 2.x defaults it to 1e-3
+            case "adadelta" -> 1.0;
+            case "adagrad" -> 1e-2;
+            case "rmsprop" -> 1e-2;
+            case "adamax" -> 2e-3;
+            default -> 1e-3;
+        })));
+        Optimizer opt = switch (name) {
+            case "sgd" -> {
+                o.only(name, "lr", "momentum", "dampening", "nesterov", "weight_decay");
+                yield new SGD(groups, o.num("momentum", 0), o.num("dampening", 0), o.flag("nesterov"), o.num("weight_decay", 0));
+            }
+            case "adam", "adamw" -> {
+                o.only(name, "lr", "betas", "eps", "weight_decay", "amsgrad");
+                double[] b = o.betasOr(0.9, 0.999);
+                yield name.equals("adam") ? new Adam(groups, b[0], b[1], o.num("eps", 1e-8), o.num("weight_decay", 0), false, o.flag("amsgrad"))
+                        : new AdamW(groups, b[0], b[1], o.num("eps", 1e-8), o.num("weight_decay", 0.01), o.flag("amsgrad"));
+            }
+            case "rmsprop" -> {
+                o.only(name, "lr", "alpha", "eps", "weight_decay", "momentum", "centered");
+                yield new RMSprop(groups.get(0).params(), groups.get(0).lr(), o.num("alpha", 0.99), o.num("eps", 1e-8),
+                        o.num("weight_decay", 0), o.num("momentum", 0), o.flag("centered"));
+            }
+            case "adagrad" -> {
+                o.only(name, "lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps");
+                yield new Adagrad(groups.get(0).params(), groups.get(0).lr(), o.num("lr_decay", 0), o.num("weight_decay", 0),
+                        o.num("initial_accumulator_value", 0), o.num("eps", 1e-10));
+            }
+            case "adadelta" -> {
+                o.only(name, "lr", "rho", "eps", "weight_decay");
+                yield new Adadelta(groups.get(0).params(), groups.get(0).lr(), o.num("rho", 0.9), o.num("eps", 1e-6), o.num("weight_decay", 0));
+            }
+            case "adamax" -> {
+                o.only(name, "lr", "betas", "eps", "weight_decay");
+                double[] b = o.betasOr(0.9, 0.999);
+                yield new Adamax(groups.get(0).params(), groups.get(0).lr(), b[0], b[1], o.num("eps", 1e-8), o.num("weight_decay", 0));
+            }
+            default -> throw new IllegalArgumentException("unknown optimizer '" + name + "' (sgd, adam, adamw, rmsprop, adagrad, adadelta, adamax)");
+        };
+        return opt.maximize(o.flag("maximize"));
+    }
 
     /** SGD with optional momentum (dampening, Nesterov) and L2 weight decay. */
     public static final class SGD extends Optimizer {
@@ -71,26 +220,29 @@ public final class Optimizers {
         final double eps;
         final double weightDecay;
         final boolean decoupled;
+        final boolean amsgrad;
 
         public Adam(List<Tensor> params, double lr) {
             this(params, lr, 0.9, 0.999, 1e-8, 0);
         }
 
         public Adam(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
-            this(List.of(new ParamGroup(params, lr)), beta1, beta2, eps, weightDecay, false);
+            this(List.of(new ParamGroup(params, lr)), beta1, beta2, eps, weightDecay, false, false);
         }
 
-        Adam(List<ParamGroup> groups, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
+        Adam(List<ParamGroup> groups, double beta1, double beta2, double eps, double weightDecay, boolean decoupled, boolean amsgrad) {
             super(groups);
             this.beta1 = beta1;
             this.beta2 = beta2;
             this.eps = eps;
             this.weightDecay = weightDecay;
             this.decoupled = decoupled;
+            this.amsgrad = amsgrad;
         }
 
         // t += 1; g = g + wd p (Adam) or p *= 1 - lr wd (AdamW); m = b1 m + (1 - b1) g;
-        // v = b2 v + (1 - b2) g^2; p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)   -- one fused kernel
+        // v = b2 v + (1 - b2) g^2; p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)   -- one fused kernel;
+        // amsgrad: vmax = max(vmax, v) and vmax in place of v in the denominator
         @Override
         protected void update(Tensor p, Tensor g, double lr) {
             double[] s = scalars(p, 1);
@@ -99,9 +251,27 @@ public final class Optimizers {
             Tensor v = buffer(p, "exp_avg_sq", 0);
             double stepSize = lr / (1 - Math.pow(beta1, t));
             double invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(beta2, t));
-            double l2 = decoupled ? 0 : weightDecay;
-            double pScale = decoupled ? 1 - lr * weightDecay : 1;
-            InPlace.adamStep(p, g, m, v, stepSize, beta1, beta2, invSqrtBc2, eps, l2, pScale);
+            if (!amsgrad) {
+                double l2 = decoupled ? 0 : weightDecay;
+                double pScale = decoupled ? 1 - lr * weightDecay : 1;
+                InPlace.adamStep(p, g, m, v, stepSize, beta1, beta2, invSqrtBc2, eps, l2, pScale);
+                return;
+            }
+            Tensor d = decoupled ? g : decayed(g, p, weightDecay);
+            if (decoupled) {
+                scale(1 - lr * weightDecay, p);
+            }
+            scale(beta1, m);
+            axpy(1 - beta1, d, m);
+            Tensor scratch = buffer(p, "scratch", 0);
+            decayingAverageOfSquares(v, beta2, d, scratch);
+            Tensor vmax = buffer(p, "max_exp_avg_sq", 0);
+            InPlace.maximum(vmax, v, vmax);
+            InPlace.sqrt(vmax, scratch);
+            scale(invSqrtBc2, scratch);
+            InPlace.addScalar(scratch, eps, scratch);
+            InPlace.div(m, scratch, scratch);
+            axpy(-stepSize, scratch, p);
         }
     }
 
@@ -112,7 +282,11 @@ public final class Optimizers {
         }
 
         public AdamW(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
-            super(List.of(new ParamGroup(params, lr)), beta1, beta2, eps, weightDecay, true);
+            this(List.of(new ParamGroup(params, lr)), beta1, beta2, eps, weightDecay, false);
+        }
+
+        AdamW(List<ParamGroup> groups, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad) {
+            super(groups, beta1, beta2, eps, weightDecay, true, amsgrad);
         }
     }
 
