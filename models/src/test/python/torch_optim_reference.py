@@ -99,6 +99,39 @@ def main():
     trace("plateau", lambda o: torch.optim.lr_scheduler.ReduceLROnPlateau(o, factor=0.5, patience=2, threshold=1e-4,
                                                                          cooldown=1, min_lr=1e-3), metrics)
 
+    # schedulers attached to an optimizer: the rate (and the momentum OneCycleLR cycles) before each step
+    sched = torch.optim.lr_scheduler
+
+    def attached(name, make_optimizer, make_scheduler, momentum=None, metrics=None):
+        p = torch.zeros(1, requires_grad=True)
+        opt = make_optimizer([p])
+        s = make_scheduler(opt)
+        lrs, moms = [], []
+        for i in range(50):
+            lrs.append(opt.param_groups[0]["lr"])
+            if momentum:
+                moms.append(momentum(opt.param_groups[0]))
+            p.grad = torch.ones(1)
+            opt.step()
+            s.step() if metrics is None else s.step(metrics[i])
+        lines.append(f"attached {name} " + " ".join(repr(v) for v in lrs))
+        if momentum:
+            lines.append(f"attached {name}_momentum " + " ".join(repr(v) for v in moms))
+
+    sgd = lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9)
+    attached("step_lr", sgd, lambda o: sched.StepLR(o, step_size=7, gamma=0.5))
+    attached("cosine", sgd, lambda o: sched.CosineAnnealingLR(o, T_max=50, eta_min=0.001))
+    attached("linear", sgd, lambda o: sched.LinearLR(o, start_factor=0.25, end_factor=1.0, total_iters=8))
+    attached("warmup_cosine", sgd, lambda o: sched.SequentialLR(o, [sched.LinearLR(o, start_factor=0.1, total_iters=5),
+                                                                    sched.CosineAnnealingLR(o, T_max=45, eta_min=0.001)], milestones=[5]))
+    attached("one_cycle_sgd", sgd, lambda o: sched.OneCycleLR(o, max_lr=0.1, total_steps=50), momentum=lambda g: g["momentum"])
+    attached("one_cycle_adam", lambda p: torch.optim.Adam(p, lr=0.01), lambda o: sched.OneCycleLR(o, max_lr=0.01, total_steps=50),
+             momentum=lambda g: g["betas"][0])
+    accuracy = [0.5 + 0.04 * i if i < 8 else 0.82 + 0.001 * ((i * 3) % 4) for i in range(50)]
+    lines.append("accuracy " + " ".join(repr(v) for v in accuracy))
+    attached("plateau_max_abs", sgd, lambda o: sched.ReduceLROnPlateau(o, mode="max", factor=0.5, patience=2, threshold=0.01,
+                                                                      threshold_mode="abs", cooldown=1, min_lr=1e-3), metrics=accuracy)
+
     # BatchNorm1d running statistics over three training batches, then eval
     bn = torch.nn.BatchNorm1d(4).double()
     with torch.no_grad():

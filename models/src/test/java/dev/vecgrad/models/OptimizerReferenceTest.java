@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.vecgrad.autograd.DType;
 import dev.vecgrad.autograd.Tensor;
 import dev.vecgrad.models.optim.Optimizer;
+import dev.vecgrad.models.optim.LRSchedulers;
 import dev.vecgrad.models.optim.Optimizers;
 import dev.vecgrad.models.optim.Schedules;
 import java.io.IOException;
@@ -88,6 +89,10 @@ class OptimizerReferenceTest {
                     blocks.put(current, new ArrayList<>());
                 }
                 case "step" -> blocks.get(current).add(values(parts[1]));
+                case "attached" -> {
+                    String[] s = parts[1].split(" ", 2);
+                    lines.put("attached " + s[0], values(s[1]));
+                }
                 case "schedule" -> {
                     String[] s = parts[1].split(" ", 2);
                     lines.put(s[0], values(s[1]));
@@ -162,6 +167,60 @@ class OptimizerReferenceTest {
         for (int i = 0; i < 50; i++) {
             double lr = plateau.step(metrics[i]);
             assertEquals(want[i], lr, 1e-6 * want[i], "plateau after step " + i);
+        }
+    }
+
+    /** The rate before each of 50 steps (and the momentum a one-cycle cycles), as PyTorch's schedulers attached to SGD / Adam. */
+    @Test
+    void schedulersAttachedToAnOptimizerFollowPyTorch() {
+        attached("step_lr", sgd(), o -> new LRSchedulers.StepLR(o, 7, 0.5), false);
+        attached("cosine", sgd(), o -> new LRSchedulers.CosineAnnealingLR(o, 50, 0.001), false);
+        attached("linear", sgd(), o -> new LRSchedulers.LinearLR(o, 0.25, 1.0, 8), false);
+        attached("warmup_cosine", sgd(), o -> new LRSchedulers.SequentialLR(o, List.of(new LRSchedulers.LinearLR(o, 0.1, 1.0, 5),
+                new LRSchedulers.CosineAnnealingLR(o, 45, 0.001)), 5), false);
+        attached("one_cycle_sgd", sgd(), o -> new LRSchedulers.OneCycleLR(o, 0.1, 50), true);
+        attached("one_cycle_adam", Optimizers.of("adam", List.of(param()), Optimizers.options().lr(0.01)),
+                o -> new LRSchedulers.OneCycleLR(o, 0.01, 50), true);
+        Optimizer plateauOpt = sgd();
+        LRSchedulers.ReduceLROnPlateau plateau = new LRSchedulers.ReduceLROnPlateau(plateauOpt, "max", 0.5, 2, 0.01, "abs", 1, 1e-3, 1e-8);
+        double[] accuracy = lines.get("accuracy");
+        double[] want = lines.get("attached plateau_max_abs");
+        for (int i = 0; i < 50; i++) {
+            assertEquals(want[i], plateauOpt.lr(), 1e-6 * want[i], "plateau (max, abs) before step " + i);
+            plateauOpt.step();
+            plateau.step(accuracy[i]);
+        }
+        // the one-cycle refuses an optimizer without momentum, and a step past the end
+        Optimizer adagrad = Optimizers.of("adagrad", List.of(param()), Optimizers.options());
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class, () -> new LRSchedulers.OneCycleLR(adagrad, 0.1, 10));
+        LRSchedulers.OneCycleLR short2 = new LRSchedulers.OneCycleLR(sgd(), 0.1, 2);
+        short2.step();
+        short2.step();   // PyTorch allows total_steps steps after the first rate
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, short2::step);
+    }
+
+    private Tensor param() {
+        return Tensor.zeros(dev.vecgrad.autograd.DType.F64, 1).requiresGrad(true);
+    }
+
+    private Optimizer sgd() {
+        return Optimizers.of("sgd", List.of(param()), Optimizers.options().lr(0.1).momentum(0.9));
+    }
+
+    private void attached(String name, Optimizer opt, Function<Optimizer, LRSchedulers.LRScheduler> make, boolean momentum) {
+        LRSchedulers.LRScheduler s = make.apply(opt);
+        double[] want = lines.get("attached " + name);
+        double[] wantMomentum = lines.get("attached " + name + "_momentum");
+        for (int i = 0; i < 50; i++) {
+            assertEquals(want[i], opt.lr(), 1e-6 * Math.abs(want[i]), name + " rate before step " + i);
+            if (momentum) {
+                assertEquals(wantMomentum[i], opt.momentum(), 1e-9, name + " momentum before step " + i);
+            }
+            setGrad(opt.paramGroups().get(0).params().get(0), new double[] {1});
+            opt.step();
+            if (i < 49) {
+                s.step();
+            }
         }
     }
 

@@ -19,6 +19,8 @@ public abstract class Optimizer {
     public static final class ParamGroup {
         final List<Tensor> params;
         double lr;
+        /** The rate when the first scheduler was attached (PyTorch's {@code initial_lr}); NaN before. */
+        double initialLr = Double.NaN;
 
         public ParamGroup(List<Tensor> params, double lr) {
             this.params = List.copyOf(params);
@@ -102,6 +104,21 @@ public abstract class Optimizer {
     /** Whether the updates maximize (see {@link #maximize(boolean)}). */
     public boolean maximizes() {
         return maximize;
+    }
+
+    /**
+     * Sets the momentum a schedule cycles (OneCycleLR's {@code cycle_momentum}): SGD's and
+     * RMSprop's momentum, Adam's, AdamW's and Adamax's beta1, as PyTorch picks them.
+     *
+     * @throws UnsupportedOperationException for an optimizer without one (Adagrad, Adadelta)
+     */
+    public void setMomentum(double momentum) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no momentum or beta1 to cycle");
+    }
+
+    /** The momentum {@link #setMomentum} sets; NaN when there is none. */
+    public double momentum() {
+        return Double.NaN;
     }
 
     /** Clears every parameter's gradient. */

@@ -165,7 +165,7 @@ public final class Optimizers {
 
     /** SGD with optional momentum (dampening, Nesterov) and L2 weight decay. */
     public static final class SGD extends Optimizer {
-        private final double momentum;
+        private double momentum;
         private final double dampening;
         private final boolean nesterov;
         private final double weightDecay;
@@ -187,6 +187,20 @@ public final class Optimizers {
             this.dampening = dampening;
             this.nesterov = nesterov;
             this.weightDecay = weightDecay;
+        }
+
+        /** The momentum OneCycleLR cycles ({@code param_groups[i]["momentum"]} in PyTorch). */
+        @Override
+        public void setMomentum(double momentum) {
+            if (nesterov && momentum <= 0) {
+                throw new IllegalArgumentException("SGD: Nesterov momentum requires a momentum > 0, got " + momentum);
+            }
+            this.momentum = momentum;
+        }
+
+        @Override
+        public double momentum() {
+            return momentum;
         }
 
         // d = g + wd p; buf = d (first step) or momentum buf + (1 - dampening) d;
@@ -215,7 +229,7 @@ public final class Optimizers {
 
     /** Adam (Kingma and Ba) with optional L2 weight decay added to the gradient. */
     public static class Adam extends Optimizer {
-        final double beta1;
+        double beta1;
         final double beta2;
         final double eps;
         final double weightDecay;
@@ -238,6 +252,17 @@ public final class Optimizers {
             this.weightDecay = weightDecay;
             this.decoupled = decoupled;
             this.amsgrad = amsgrad;
+        }
+
+        /** beta1, which OneCycleLR cycles as the momentum ({@code betas[0]} in PyTorch). */
+        @Override
+        public void setMomentum(double beta1) {
+            this.beta1 = beta1;
+        }
+
+        @Override
+        public double momentum() {
+            return beta1;
         }
 
         // t += 1; g = g + wd p (Adam) or p *= 1 - lr wd (AdamW); m = b1 m + (1 - b1) g;
@@ -295,7 +320,7 @@ public final class Optimizers {
         private final double alpha;
         private final double eps;
         private final double weightDecay;
-        private final double momentum;
+        private double momentum;
         private final boolean centered;
 
         public RMSprop(List<Tensor> params, double lr) {
@@ -309,6 +334,16 @@ public final class Optimizers {
             this.weightDecay = weightDecay;
             this.momentum = momentum;
             this.centered = centered;
+        }
+
+        @Override
+        public void setMomentum(double momentum) {
+            this.momentum = momentum;
+        }
+
+        @Override
+        public double momentum() {
+            return momentum;
         }
 
         // g = g + wd p; sq = alpha sq + (1 - alpha) g^2; avg = sqrt(sq - ga^2) + eps with
@@ -420,7 +455,7 @@ public final class Optimizers {
 
     /** Adamax (Adam with the infinity norm); defaults lr 2e-3, betas (0.9, 0.999), eps 1e-8. */
     public static final class Adamax extends Optimizer {
-        private final double beta1;
+        private double beta1;
         private final double beta2;
         private final double eps;
         private final double weightDecay;
@@ -435,6 +470,16 @@ public final class Optimizers {
             this.beta2 = beta2;
             this.eps = eps;
             this.weightDecay = weightDecay;
+        }
+
+        @Override
+        public void setMomentum(double beta1) {
+            this.beta1 = beta1;
+        }
+
+        @Override
+        public double momentum() {
+            return beta1;
         }
 
         // t += 1; g = g + wd p; m = b1 m + (1 - b1) g; u = max(b2 u, |g| + eps); p -= lr / (1 - b1^t) m / u
