@@ -67,6 +67,24 @@ def main():
         opt.step()
         lines.append(f"step {fmt(torch.cat([a.detach(), b.detach()]))}")
 
+    # two groups with their own rates, the other options shared, for the other optimizers
+    for name, make in [
+        ("adam_two_groups", lambda g: torch.optim.Adam(g, amsgrad=True, weight_decay=0.01)),
+        ("rmsprop_two_groups", lambda g: torch.optim.RMSprop(g, momentum=0.5, centered=True)),
+        ("adagrad_two_groups", lambda g: torch.optim.Adagrad(g, lr_decay=0.01)),
+        ("adadelta_two_groups", lambda g: torch.optim.Adadelta(g, rho=0.8)),
+        ("adamax_two_groups", lambda g: torch.optim.Adamax(g, weight_decay=0.01)),
+    ]:
+        a = P0[:4].clone().requires_grad_(True)
+        b = P0[4:].clone().requires_grad_(True)
+        opt = make([{"params": [a], "lr": 0.05}, {"params": [b], "lr": 0.005}])
+        lines.append(f"optim {name}")
+        for gr in GRADS:
+            a.grad = gr[:4].clone()
+            b.grad = gr[4:].clone()
+            opt.step()
+            lines.append(f"step {fmt(torch.cat([a.detach(), b.detach()]))}")
+
     def trace(name, make_scheduler, metrics=None, base=0.1):
         p = torch.zeros(1, requires_grad=True)
         opt = torch.optim.SGD([p], lr=base)

@@ -123,6 +123,31 @@ class OptimizerReferenceTest {
     }
 
     @Test
+    void everyOptimizerTakesParameterGroupsWithTheirOwnRates() {
+        Map<String, java.util.function.Function<List<Optimizer.ParamGroup>, Optimizer>> cases = new LinkedHashMap<>();
+        cases.put("adam_two_groups", g -> Optimizers.ofGroups("adam", g, Optimizers.options().amsgrad(true).weightDecay(0.01)));
+        cases.put("rmsprop_two_groups", g -> Optimizers.ofGroups("rmsprop", g, Optimizers.options().momentum(0.5).centered(true)));
+        cases.put("adagrad_two_groups", g -> Optimizers.ofGroups("adagrad", g, Optimizers.options().lrDecay(0.01)));
+        cases.put("adadelta_two_groups", g -> Optimizers.ofGroups("adadelta", g, Optimizers.options().rho(0.8)));
+        cases.put("adamax_two_groups", g -> Optimizers.ofGroups("adamax", g, Optimizers.options().weightDecay(0.01)));
+        double[] p0 = lines.get("p0");
+        for (var e : cases.entrySet()) {
+            Tensor a = Tensor.of(Arrays.copyOfRange(p0, 0, 4), 4).requiresGrad(true);
+            Tensor b = Tensor.of(Arrays.copyOfRange(p0, 4, 8), 4).requiresGrad(true);
+            Optimizer opt = e.getValue().apply(List.of(new Optimizer.ParamGroup(List.of(a), 0.05), new Optimizer.ParamGroup(List.of(b), 0.005)));
+            for (int t = 0; t < 10; t++) {
+                setGrad(a, Arrays.copyOfRange(grads.get(t), 0, 4));
+                setGrad(b, Arrays.copyOfRange(grads.get(t), 4, 8));
+                opt.step();
+                double[] both = new double[8];
+                System.arraycopy(a.toDoubleArray(), 0, both, 0, 4);
+                System.arraycopy(b.toDoubleArray(), 0, both, 4, 4);
+                close(e.getKey() + " step " + (t + 1), blocks.get(e.getKey()).get(t), both);
+            }
+        }
+    }
+
+    @Test
     void anOptionTheOptimizerDoesNotTakeIsRefusedByName() {
         Tensor p = Tensor.of(lines.get("p0"), 8).requiresGrad(true);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,

@@ -120,14 +120,27 @@ public final class Optimizers {
      * class names in lower case) over {@code params} with {@code options} by name.
      */
     public static Optimizer of(String name, List<Tensor> params, Options o) {
-        List<ParamGroup> groups = List.of(new ParamGroup(params, o.num("lr", switch (name) {
+        return ofGroups(name, List.of(new ParamGroup(params, o.num("lr", defaultLr(name)))), o);
+    }
+
+    /** PyTorch's default rate of optimizer {@code name}. */
+    static double defaultLr(String name) {
+        return switch (name) {
             case "sgd" -> 1e-3;   // PyTorch 1.13 requires lr for SGD; 2.x defaults it to 1e-3
             case "adadelta" -> 1.0;
             case "adagrad" -> 1e-2;
             case "rmsprop" -> 1e-2;
             case "adamax" -> 2e-3;
             default -> 1e-3;
-        })));
+        };
+    }
+
+    /**
+     * As {@link #of}, over parameter groups each with its own rate, as PyTorch's
+     * {@code [{"params": a, "lr": 0.1}, {"params": b}]}; the other options apply to every group
+     * (per-group values of them are not supported yet).
+     */
+    public static Optimizer ofGroups(String name, List<ParamGroup> groups, Options o) {
         Optimizer opt = switch (name) {
             case "sgd" -> {
                 o.only(name, "lr", "momentum", "dampening", "nesterov", "weight_decay");
@@ -141,22 +154,22 @@ public final class Optimizers {
             }
             case "rmsprop" -> {
                 o.only(name, "lr", "alpha", "eps", "weight_decay", "momentum", "centered");
-                yield new RMSprop(groups.get(0).params(), groups.get(0).lr(), o.num("alpha", 0.99), o.num("eps", 1e-8),
+                yield new RMSprop(groups, o.num("alpha", 0.99), o.num("eps", 1e-8),
                         o.num("weight_decay", 0), o.num("momentum", 0), o.flag("centered"));
             }
             case "adagrad" -> {
                 o.only(name, "lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps");
-                yield new Adagrad(groups.get(0).params(), groups.get(0).lr(), o.num("lr_decay", 0), o.num("weight_decay", 0),
+                yield new Adagrad(groups, o.num("lr_decay", 0), o.num("weight_decay", 0),
                         o.num("initial_accumulator_value", 0), o.num("eps", 1e-10));
             }
             case "adadelta" -> {
                 o.only(name, "lr", "rho", "eps", "weight_decay");
-                yield new Adadelta(groups.get(0).params(), groups.get(0).lr(), o.num("rho", 0.9), o.num("eps", 1e-6), o.num("weight_decay", 0));
+                yield new Adadelta(groups, o.num("rho", 0.9), o.num("eps", 1e-6), o.num("weight_decay", 0));
             }
             case "adamax" -> {
                 o.only(name, "lr", "betas", "eps", "weight_decay");
                 double[] b = o.betasOr(0.9, 0.999);
-                yield new Adamax(groups.get(0).params(), groups.get(0).lr(), b[0], b[1], o.num("eps", 1e-8), o.num("weight_decay", 0));
+                yield new Adamax(groups, b[0], b[1], o.num("eps", 1e-8), o.num("weight_decay", 0));
             }
             default -> throw new IllegalArgumentException("unknown optimizer '" + name + "' (sgd, adam, adamw, rmsprop, adagrad, adadelta, adamax)");
         };
@@ -328,7 +341,12 @@ public final class Optimizers {
         }
 
         public RMSprop(List<Tensor> params, double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
-            super(params, lr);
+            this(List.of(new ParamGroup(params, lr)), alpha, eps, weightDecay, momentum, centered);
+        }
+
+        /** Parameter groups, each with its own rate. */
+        public RMSprop(List<ParamGroup> groups, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
+            super(groups);
             this.alpha = alpha;
             this.eps = eps;
             this.weightDecay = weightDecay;
@@ -392,7 +410,12 @@ public final class Optimizers {
         }
 
         public Adagrad(List<Tensor> params, double lr, double lrDecay, double weightDecay, double initialAccumulator, double eps) {
-            super(params, lr);
+            this(List.of(new ParamGroup(params, lr)), lrDecay, weightDecay, initialAccumulator, eps);
+        }
+
+        /** Parameter groups, each with its own rate. */
+        public Adagrad(List<ParamGroup> groups, double lrDecay, double weightDecay, double initialAccumulator, double eps) {
+            super(groups);
             this.lrDecay = lrDecay;
             this.weightDecay = weightDecay;
             this.initialAccumulator = initialAccumulator;
@@ -425,7 +448,12 @@ public final class Optimizers {
         }
 
         public Adadelta(List<Tensor> params, double lr, double rho, double eps, double weightDecay) {
-            super(params, lr);
+            this(List.of(new ParamGroup(params, lr)), rho, eps, weightDecay);
+        }
+
+        /** Parameter groups, each with its own rate. */
+        public Adadelta(List<ParamGroup> groups, double rho, double eps, double weightDecay) {
+            super(groups);
             this.rho = rho;
             this.eps = eps;
             this.weightDecay = weightDecay;
@@ -465,7 +493,12 @@ public final class Optimizers {
         }
 
         public Adamax(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
-            super(params, lr);
+            this(List.of(new ParamGroup(params, lr)), beta1, beta2, eps, weightDecay);
+        }
+
+        /** Parameter groups, each with its own rate. */
+        public Adamax(List<ParamGroup> groups, double beta1, double beta2, double eps, double weightDecay) {
+            super(groups);
             this.beta1 = beta1;
             this.beta2 = beta2;
             this.eps = eps;
