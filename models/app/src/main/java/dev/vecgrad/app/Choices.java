@@ -1,9 +1,9 @@
 package dev.vecgrad.app;
 
 import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.models.optim.LRSchedulers;
 import dev.vecgrad.models.optim.Optimizer;
 import dev.vecgrad.models.optim.Optimizers;
-import dev.vecgrad.models.optim.Schedules;
 import dev.vecgrad.models.train.Objective;
 import java.util.List;
 
@@ -61,17 +61,30 @@ final class Choices {
         };
     }
 
-    /** A schedule and whether it is applied per step (true) or per epoch; null for none. */
-    record ScheduleChoice(Schedules.Schedule schedule, boolean perStep) {}
+    /**
+     * A scheduler attached to the optimizer (PyTorch's, see {@link LRSchedulers}) and whether it
+     * steps after every batch (true) or every epoch; null for none.
+     */
+    record ScheduleChoice(java.util.function.Function<Optimizer, LRSchedulers.LRScheduler> make, boolean perStep) {}
 
+    /**
+     * The command line's schedules, as a PyTorch user writes them: step = StepLR(step_size =
+     * epochs / 3, gamma 0.1) per epoch; cosine = CosineAnnealingLR over all steps; warmup-cosine =
+     * LinearLR from 1/warmup over the first 5% of the steps, then CosineAnnealingLR, in a
+     * SequentialLR; one-cycle = OneCycleLR over all steps, cycling the momentum (Adam's beta1).
+     */
     static ScheduleChoice schedule(String name, double lr, int epochs, int stepsPerEpoch) {
         int total = epochs * stepsPerEpoch;
+        int warmup = Math.max(1, total / 20);
         return switch (name) {
             case "none" -> null;
-            case "step" -> new ScheduleChoice(Schedules.stepLR(lr, Math.max(1, epochs / 3), 0.1), false);
-            case "cosine" -> new ScheduleChoice(Schedules.cosine(lr, total, 0), true);
-            case "warmup-cosine" -> new ScheduleChoice(Schedules.warmupCosine(lr, Math.max(1, total / 20), total + 1, 0), true);
-            case "one-cycle" -> new ScheduleChoice(Schedules.oneCycle(lr, total), true);
+            case "step" -> new ScheduleChoice(o -> new LRSchedulers.StepLR(o, Math.max(1, epochs / 3), 0.1), false);
+            case "cosine" -> new ScheduleChoice(o -> new LRSchedulers.CosineAnnealingLR(o, total, 0), true);
+            case "warmup-cosine" -> new ScheduleChoice(o -> new LRSchedulers.SequentialLR(o, List.of(
+                    new LRSchedulers.LinearLR(o, 1.0 / warmup, 1.0, warmup),
+                    new LRSchedulers.CosineAnnealingLR(o, Math.max(1, total - warmup), 0)), warmup), true);
+            case "one-cycle" -> new ScheduleChoice(o -> o.momentum() >= 0 ? new LRSchedulers.OneCycleLR(o, lr, total)
+                    : new LRSchedulers.OneCycleLR(o, lr, total, 0.3, 25, 1e4, false, 0.85, 0.95), true);
             default -> throw new IllegalArgumentException("unknown schedule '" + name + "' (" + String.join(", ", SCHEDULES) + ")");
         };
     }

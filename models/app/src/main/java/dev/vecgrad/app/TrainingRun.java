@@ -185,7 +185,7 @@ final class TrainingRun {
         Trainer trainer = new Trainer(objective).epochs(epochs).batchSize(batchSize).seed(seed).listener(listener);
         Choices.ScheduleChoice sc = Choices.schedule(schedule, lr, epochs, train.batchCount(batchSize));
         if (sc != null) {
-            trainer.schedule(sc.schedule(), sc.perStep());
+            trainer.scheduler(sc.make(), sc.perStep());
         }
         if (clip > 0) {
             trainer.clipGradNorm(clip);

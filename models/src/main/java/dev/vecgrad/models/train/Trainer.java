@@ -7,6 +7,7 @@ import dev.vecgrad.models.Regularization.EarlyStopping;
 import dev.vecgrad.models.data.Batch;
 import dev.vecgrad.models.data.Dataset;
 import dev.vecgrad.models.data.Seeds;
+import dev.vecgrad.models.optim.LRSchedulers;
 import dev.vecgrad.models.optim.Optimizer;
 import dev.vecgrad.models.optim.Schedules.ReduceLROnPlateau;
 import dev.vecgrad.models.optim.Schedules.Schedule;
@@ -40,6 +41,8 @@ public final class Trainer {
     private boolean shuffle = true;
     private Schedule schedule;
     private boolean schedulePerStep;
+    private java.util.function.Function<Optimizer, LRSchedulers.LRScheduler> makeScheduler;
+    private boolean schedulerPerStep;
     private ReduceLROnPlateau plateau;
     private double clipNorm;
     private EarlyStopping earlyStopping;
@@ -100,6 +103,18 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * A scheduler attached to the optimizer, as a PyTorch loop uses one: built from the
+     * optimizer when {@link #fit} starts, stepped after every optimizer step ({@code perStep})
+     * or after every epoch. For example {@code trainer.scheduler(o -> new
+     * LRSchedulers.OneCycleLR(o, 0.01, epochs * train.batchCount(64)), true)}.
+     */
+    public Trainer scheduler(java.util.function.Function<Optimizer, LRSchedulers.LRScheduler> make, boolean perStep) {
+        this.makeScheduler = make;
+        this.schedulerPerStep = perStep;
+        return this;
+    }
+
     /** Cuts the learning rate when the validation loss stalls (needs a validation set). */
     public Trainer reduceOnPlateau(ReduceLROnPlateau plateau) {
         this.plateau = plateau;
@@ -154,6 +169,7 @@ public final class Trainer {
         Random shuffler = shuffle ? Seeds.random(seed, "shuffle") : null;
         List<Tensor> params = model.parameters();
         History history = new History();
+        LRSchedulers.LRScheduler scheduler = makeScheduler == null ? null : makeScheduler.apply(optimizer);
         int step = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             if (schedule != null && !schedulePerStep) {
@@ -179,6 +195,9 @@ public final class Trainer {
                     optimizer.setLr(schedule.lr(step));
                 }
                 optimizer.step();
+                if (scheduler != null && schedulerPerStep) {
+                    scheduler.step();
+                }
                 step++;
                 lossSum += loss.item() * batch.size();
                 int hits = scored ? objective.correct(output, batch) : -1;
@@ -204,6 +223,9 @@ public final class Trainer {
             }
             if (plateau != null) {
                 optimizer.setLr(plateau.step(val.loss()));
+            }
+            if (scheduler != null && !schedulerPerStep) {
+                scheduler.step();
             }
             if (earlyStopping != null && earlyStopping.update(epoch, val.loss(), model)) {
                 earlyStopping.restoreBest(model);

@@ -187,4 +187,21 @@ class TrainerTest {
                 .fit(net, new Optimizers.Adam(net.parameters(), 0.1), reg, null));
         assertEquals("cross-entropy needs class labels; this is a regression dataset", e.getMessage());
     }
+
+    @Test
+    void anAttachedSchedulerStepsPerEpochOrPerBatchAsAPyTorchLoopDoes() {
+        Dataset d = Datasets.moons(256, 0.1, 1);   // 4 batches of 64
+        Mlp net = new Mlp(new int[] {2, 8, 2}, "relu", "none", new Random(0));
+        Optimizer opt = new Optimizers.SGD(net.parameters(), 0.1);
+        History perEpoch = new Trainer(Objective.crossEntropy()).epochs(3).batchSize(64)
+                .scheduler(o -> new dev.vecgrad.models.optim.LRSchedulers.StepLR(o, 1, 0.5), false).fit(net, opt, d, null);
+        // the rate each epoch trained with: 0.1, then halved after each epoch
+        assertEquals(List.of(0.1, 0.05, 0.025), perEpoch.epochs().stream().map(EpochMetrics::lr).toList());
+        Optimizer opt2 = new Optimizers.SGD(net.parameters(), 0.1);
+        History perBatch = new Trainer(Objective.crossEntropy()).epochs(2).batchSize(64)
+                .scheduler(o -> new dev.vecgrad.models.optim.LRSchedulers.StepLR(o, 1, 0.5), true).fit(net, opt2, d, null);
+        // stepped after each of the 4 batches of an epoch: 0.1 / 2^4 at the end of epoch 1, / 2^8 at the end of epoch 2
+        assertEquals(0.1 / 16, perBatch.epochs().get(0).lr(), 1e-15);
+        assertEquals(0.1 / 256, perBatch.epochs().get(1).lr(), 1e-15);
+    }
 }
