@@ -48,6 +48,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--activation", defaultValue = "relu", description = "MLP hidden activation: relu, leaky_relu, sigmoid, tanh, gelu (default: ${DEFAULT-VALUE}).")
     String activation;
 
+    @Option(names = "--dropout", defaultValue = "0", paramLabel = "P", description = "MLP dropout after each hidden activation, as nn.Dropout(P); 0 is none (default: ${DEFAULT-VALUE}).")
+    double dropout;
+
     @Option(names = "--output", defaultValue = "none", description = "MLP output activation: none, sigmoid, log_softmax (default: ${DEFAULT-VALUE}).")
     String output;
 
@@ -123,6 +126,12 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
             return "--weight-decay must be a finite number >= 0, got " + weightDecay;
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            return "--dropout must be in [0, 1), got " + dropout;
+        }
+        if (dropout > 0 && !model.equals("mlp")) {
+            return "--dropout is an option of --model mlp, not " + model;
         }
         if (!(valFraction >= 0 && valFraction < 1)) {
             return "--val-fraction must be in [0, 1), got " + valFraction;
@@ -204,6 +213,7 @@ final class TrainCommand implements Callable<Integer> {
         run.data = new DataSource(dataset, dir, samples, noise != null ? noise : dataset.equals("linreg") ? 0.01 : 0.2, common.seed);
         run.hidden = hidden;
         run.activation = activation;
+        run.dropout = dropout;
         run.output = output;
         run.loss = loss;
         run.optimizer = optimizer;

@@ -41,6 +41,7 @@ final class TrainingRun {
     DataSource data;
     int[] hidden = {128, 64};
     String activation = "relu";
+    double dropout;
     String output = "none";
     String loss = "auto";
     String optimizer = "adam";
@@ -258,7 +259,7 @@ final class TrainingRun {
                 sizes[0] = in;
                 System.arraycopy(hidden, 0, sizes, 1, hidden.length);
                 sizes[sizes.length - 1] = outWidth;
-                yield ModelSpec.mlp(sizes, activation, output);
+                yield ModelSpec.mlp(sizes, activation, output, dropout);
             }
             case "softmax" -> {
                 if (!train.isClassification() || single) {

@@ -208,6 +208,7 @@ class CliTest {
             {"--threads", "1000", "--threads must be 1 to 256, got 1000"},
             {"--hidden", "100000000", "--hidden widths must be 1 to 65536, got 100000000"},
             {"--out", file.toString(), "--out " + file + " is a file, not a folder"},
+            {"--dropout", "1", "--dropout must be in [0, 1), got 1.0"},
         };
         for (String[] c : cases) {
             Result r = run("train", "--dataset", "moons", c[0], c[1]);
@@ -272,5 +273,21 @@ class CliTest {
         Files.createDirectories(dir.resolve("runs").resolve("demo-2"));
         Files.writeString(dir.resolve("runs").resolve("demo-2").resolve("model.safetensors"), "x");
         assertEquals(dir.resolve("runs").resolve("demo-3"), common.outDir(base));
+    }
+
+    @Test
+    void anMlpWithDropoutTrainsAndItsCheckpointPredictsDeterministically() throws Exception {
+        Path out = dir.resolve("dropout");
+        Result r = run("train", "--dataset", "moons", "--hidden", "16,16", "--dropout", "0.2", "--epochs", "5", "--threads", "1", "--out",
+                out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("mlp 2-16-16-2 relu dropout 0.2"), r.out());
+        Result p1 = run("predict", "--checkpoint", out.resolve("model.safetensors").toString());
+        Result p2 = run("predict", "--checkpoint", out.resolve("model.safetensors").toString());
+        assertEquals(0, p1.code(), p1.err());
+        assertEquals(p1.out(), p2.out(), "eval mode: no unit is dropped at prediction");
+        Result softmax = run("train", "--dataset", "moons", "--model", "softmax", "--dropout", "0.2");
+        assertEquals(2, softmax.code());
+        assertEquals("vecgrad train: --dropout is an option of --model mlp, not softmax", softmax.err().strip());
     }
 }

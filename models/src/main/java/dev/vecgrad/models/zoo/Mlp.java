@@ -33,6 +33,16 @@ public final class Mlp extends Module {
      * @param output after the last layer: none, sigmoid, log_softmax
      */
     public Mlp(int[] sizes, String activation, String output, Random rng) {
+        this(sizes, activation, output, 0, rng);
+    }
+
+    /**
+     * As above, with {@code nn.Dropout(dropout)} after each hidden activation when
+     * {@code dropout > 0} (its masks drawn from a generator seeded from {@code rng}): the
+     * Sequential then holds Linear, activation, Dropout, Linear, ..., so the Linear layers are
+     * {@code stack.0}, {@code stack.3}, ... as in the same PyTorch nn.Sequential.
+     */
+    public Mlp(int[] sizes, String activation, String output, double dropout, Random rng) {
         if (sizes.length < 2) {
             throw new IllegalArgumentException("Mlp: need at least an input and an output width, got " + Arrays.toString(sizes));
         }
@@ -45,6 +55,9 @@ public final class Mlp extends Module {
             stack.add(new Linear(sizes[i], sizes[i + 1], rng));
             if (i + 2 < sizes.length) {
                 stack.add(activation(activation));
+                if (dropout > 0) {
+                    stack.add(new Layers.Dropout(dropout, new Random(rng.nextLong())));
+                }
             }
         }
         if (!output.equals("none")) {

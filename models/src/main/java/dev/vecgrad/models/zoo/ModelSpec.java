@@ -17,10 +17,21 @@ import java.util.Random;
  *        cnn [image side, channels 1, channels 2, hidden, classes]
  * @param activation mlp hidden activation (relu, leaky_relu, sigmoid, tanh, gelu); "none" otherwise
  * @param output mlp output activation (none, sigmoid, log_softmax); "none" otherwise
+ * @param dropout mlp dropout probability after each hidden activation (0: none); saved as {@code vecgrad.dropout}
  */
-public record ModelSpec(String kind, int[] sizes, String activation, String output) {
+public record ModelSpec(String kind, int[] sizes, String activation, String output, double dropout) {
+
+    public ModelSpec(String kind, int[] sizes, String activation, String output) {
+        this(kind, sizes, activation, output, 0);
+    }
 
     public ModelSpec {
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException(kind + ": dropout must be in [0, 1), got " + dropout);
+        }
+        if (dropout > 0 && !kind.equals("mlp")) {
+            throw new IllegalArgumentException(kind + ": dropout is an option of the mlp only");
+        }
         sizes = sizes.clone();
         int want = switch (kind) {
             case "mlp" -> -1;
@@ -73,6 +84,11 @@ public record ModelSpec(String kind, int[] sizes, String activation, String outp
         return new ModelSpec("mlp", sizes, activation, output);
     }
 
+    /** An MLP with dropout {@code p} after each hidden activation, as nn.Dropout in the notes' nn.Sequential. */
+    public static ModelSpec mlp(int[] sizes, String activation, String output, double dropout) {
+        return new ModelSpec("mlp", sizes, activation, output, dropout);
+    }
+
     public static ModelSpec of(String kind, int... sizes) {
         return new ModelSpec(kind, sizes, "none", "none");
     }
@@ -85,7 +101,7 @@ public record ModelSpec(String kind, int[] sizes, String activation, String outp
     /** A fresh model with initial weights drawn from {@code rng}. */
     public Module build(Random rng) {
         return switch (kind) {
-            case "mlp" -> new Mlp(sizes, activation, output, rng);
+            case "mlp" -> new Mlp(sizes, activation, output, dropout, rng);
             case "softmax" -> new Mlp(sizes, "relu", "none", rng);
             case "linreg" -> LinearRegression.model(sizes[0], sizes[1], rng);
             case "adaline" -> new Adaline(sizes[0], rng);
@@ -101,6 +117,9 @@ public record ModelSpec(String kind, int[] sizes, String activation, String outp
         m.put("vecgrad.sizes", String.join(",", Arrays.stream(sizes).mapToObj(Integer::toString).toList()));
         m.put("vecgrad.activation", activation);
         m.put("vecgrad.output", output);
+        if (dropout > 0) {
+            m.put("vecgrad.dropout", Double.toString(dropout));
+        }
         return m;
     }
 
@@ -121,20 +140,27 @@ public record ModelSpec(String kind, int[] sizes, String activation, String outp
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("vecgrad.sizes '" + sizes + "' is not a list of integers");
         }
+        double dropout;
+        try {
+            dropout = Double.parseDouble(metadata.getOrDefault("vecgrad.dropout", "0"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("vecgrad.dropout '" + metadata.get("vecgrad.dropout") + "' is not a number");
+        }
         return new ModelSpec(kind, s, metadata.getOrDefault("vecgrad.activation", "none"),
-                metadata.getOrDefault("vecgrad.output", "none"));
+                metadata.getOrDefault("vecgrad.output", "none"), dropout);
     }
 
     @Override
     public String toString() {
         String w = String.join("-", Arrays.stream(sizes).mapToObj(Integer::toString).toList());
-        return kind + " " + w + (kind.equals("mlp") ? " " + activation + (output.equals("none") ? "" : " -> " + output) : "");
+        return kind + " " + w + (kind.equals("mlp") ? " " + activation + (output.equals("none") ? "" : " -> " + output)
+                + (dropout > 0 ? " dropout " + dropout : "") : "");
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof ModelSpec m && kind.equals(m.kind) && Arrays.equals(sizes, m.sizes)
-                && activation.equals(m.activation) && output.equals(m.output);
+                && activation.equals(m.activation) && output.equals(m.output) && dropout == m.dropout;
     }
 
     @Override

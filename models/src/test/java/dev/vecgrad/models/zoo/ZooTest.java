@@ -136,6 +136,30 @@ class ZooTest {
     }
 
     @Test
+    void anMlpWithDropoutIsNamedAsPyTorchsSequentialAndDropsOnlyWhileTraining() {
+        ModelSpec spec = ModelSpec.mlp(new int[] {6, 5, 4, 3}, "relu", "none", 0.5);
+        assertEquals(spec, ModelSpec.fromMetadata(spec.toMetadata()));
+        assertEquals("0.5", spec.toMetadata().get("vecgrad.dropout"));
+        assertFalse(ModelSpec.mlp(new int[] {6, 3}, "relu", "none").toMetadata().containsKey("vecgrad.dropout"),
+                "checkpoints without dropout are unchanged");
+        Module m = spec.build(new Random(0));
+        // nn.Sequential(Linear, ReLU, Dropout, Linear, ReLU, Dropout, Linear).state_dict() keys
+        assertEquals(List.of("stack.0.weight", "stack.0.bias", "stack.3.weight", "stack.3.bias", "stack.6.weight", "stack.6.bias"),
+                List.copyOf(m.namedParameters().keySet()));
+        assertEquals(spec.parameterCount(), m.parameterCount());
+        Tensor x = Tensor.randn(new Random(2), dev.vecgrad.autograd.DType.F32, 8, 6);
+        try (var g = Grad.disabled()) {
+            m.eval();
+            assertArrayEquals(m.forward(x).toFloatArray(), m.forward(x).toFloatArray(), "eval: deterministic");
+            float[] evalOut = m.forward(x).toFloatArray();
+            m.train();
+            assertFalse(java.util.Arrays.equals(evalOut, m.forward(x).toFloatArray()), "training: units dropped");
+        }
+        assertThrows(IllegalArgumentException.class, () -> ModelSpec.mlp(new int[] {2, 2}, "relu", "none", 1.0));
+        assertThrows(IllegalArgumentException.class, () -> new ModelSpec("softmax", new int[] {2, 2}, "none", "none", 0.2));
+    }
+
+    @Test
     void specsRebuildTheirModelsFromMetadata() {
         ModelSpec spec = ModelSpec.mlp(new int[] {784, 128, 64, 10}, "relu", "none");
         assertEquals(spec, ModelSpec.fromMetadata(spec.toMetadata()));
