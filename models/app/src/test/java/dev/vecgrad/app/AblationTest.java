@@ -151,4 +151,20 @@ class AblationTest {
             assertTrue(r.err().startsWith("vecgrad search: ") && r.err().contains(said[i]), r.err());
         }
     }
+
+    @Test
+    void aDivergedTrialIsRecordedAsDivergedNotDropped() throws Exception {
+        Path out = dir.resolve("div");
+        CliTest.Result r = CliTest.run("ablate", "--dataset", "moons", "--samples", "300", "--hidden", "8", "--epochs", "2", "--optimizer",
+                "sgd", "--vary", "activation=tanh", "--lrs", "1e30", "--seeds", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(out.resolve("results.jsonl"));
+        assertEquals(2, lines.size());
+        // relu at 1e30 overflows to NaN; tanh saturates and stays finite (loss ~1e29): recorded as it is
+        String baseline = lines.stream().filter(l -> l.contains("\"variant\":\"baseline\"")).findFirst().orElseThrow();
+        assertTrue(baseline.contains("\"status\":\"diverged\"") && baseline.contains("\"train_loss\":null"), baseline);
+        String report = Files.readString(out.resolve("report").resolve("report.md"));
+        assertTrue(report.lines().anyMatch(l -> l.startsWith("| baseline |") && l.contains("| 1/1 |")), "the diverged count: " + report);
+        assertTrue(r.out().contains("diverged"), r.out());
+    }
 }

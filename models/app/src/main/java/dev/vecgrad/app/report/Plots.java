@@ -204,7 +204,8 @@ public final class Plots {
             }
             charts.add(c);
         }
-        write(charts, file);
+        // a legend column beside the plot takes room: such panels are drawn half as wide again
+        write(charts, file, panels.stream().anyMatch(p -> p.series().size() > 3) ? WIDTH * 3 / 2 : WIDTH, HEIGHT);
     }
 
     /**
