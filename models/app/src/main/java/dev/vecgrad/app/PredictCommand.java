@@ -66,10 +66,10 @@ final class PredictCommand implements Callable<Integer> {
             throw new FileFormatException(checkpoint, e.getMessage());
         }
         long stored = contents.tensors().values().stream().mapToLong(Tensor::numel).sum();
-        if (spec.parameterCount() != stored) {
+        if (spec.stateCount() != stored) {
             // Checked before building: sizes in the metadata decide allocations, and forged ones could ask for gigabytes.
             throw new FileFormatException(checkpoint, "the metadata describes " + spec + " with "
-                    + (spec.parameterCount() == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(spec.parameterCount()))
+                    + (spec.stateCount() == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(spec.stateCount()))
                     + " parameters, the tensors hold " + stored + ": metadata and weights disagree");
         }
         Module model = spec.build(new Random(0));

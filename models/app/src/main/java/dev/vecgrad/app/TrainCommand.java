@@ -48,6 +48,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--activation", defaultValue = "relu", description = "MLP hidden activation: relu, leaky_relu, sigmoid, tanh, gelu (default: ${DEFAULT-VALUE}).")
     String activation;
 
+    @Option(names = "--batchnorm", arity = "0..1", defaultValue = "false", paramLabel = "true|false",
+            description = "MLP BatchNorm1d after each hidden Linear, before the activation (default: ${DEFAULT-VALUE}).")
+    boolean batchNorm;
+
     @Option(names = "--dropout", defaultValue = "0", paramLabel = "P", description = "MLP dropout after each hidden activation, as nn.Dropout(P); 0 is none (default: ${DEFAULT-VALUE}).")
     double dropout;
 
@@ -133,6 +137,9 @@ final class TrainCommand implements Callable<Integer> {
         if (dropout > 0 && !model.equals("mlp")) {
             return "--dropout is an option of --model mlp, not " + model;
         }
+        if (batchNorm && !model.equals("mlp")) {
+            return "--batchnorm is an option of --model mlp, not " + model;
+        }
         if (!(valFraction >= 0 && valFraction < 1)) {
             return "--val-fraction must be in [0, 1), got " + valFraction;
         }
@@ -214,6 +221,7 @@ final class TrainCommand implements Callable<Integer> {
         run.hidden = hidden;
         run.activation = activation;
         run.dropout = dropout;
+        run.batchNorm = batchNorm;
         run.output = output;
         run.loss = loss;
         run.optimizer = optimizer;

@@ -42,6 +42,7 @@ final class TrainingRun {
     int[] hidden = {128, 64};
     String activation = "relu";
     double dropout;
+    boolean batchNorm;
     String output = "none";
     String loss = "auto";
     String optimizer = "adam";
@@ -259,7 +260,7 @@ final class TrainingRun {
                 sizes[0] = in;
                 System.arraycopy(hidden, 0, sizes, 1, hidden.length);
                 sizes[sizes.length - 1] = outWidth;
-                yield ModelSpec.mlp(sizes, activation, output, dropout);
+                yield ModelSpec.mlp(sizes, activation, output, dropout, batchNorm);
             }
             case "softmax" -> {
                 if (!train.isClassification() || single) {

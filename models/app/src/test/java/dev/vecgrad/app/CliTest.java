@@ -286,6 +286,13 @@ class CliTest {
         Result p2 = run("predict", "--checkpoint", out.resolve("model.safetensors").toString());
         assertEquals(0, p1.code(), p1.err());
         assertEquals(p1.out(), p2.out(), "eval mode: no unit is dropped at prediction");
+        Path bnOut = dir.resolve("batchnorm");
+        Result bn = run("train", "--dataset", "moons", "--hidden", "16,16", "--batchnorm", "--dropout", "0.1", "--epochs", "3", "--threads",
+                "1", "--out", bnOut.toString());
+        assertEquals(0, bn.code(), bn.err());
+        assertTrue(bn.out().contains("mlp 2-16-16-2 relu batchnorm dropout 0.1"), bn.out());
+        Result bnPredict = run("predict", "--checkpoint", bnOut.resolve("model.safetensors").toString());
+        assertEquals(0, bnPredict.code(), "the running statistics are in the checkpoint and counted: " + bnPredict.err());
         Result softmax = run("train", "--dataset", "moons", "--model", "softmax", "--dropout", "0.2");
         assertEquals(2, softmax.code());
         assertEquals("vecgrad train: --dropout is an option of --model mlp, not softmax", softmax.err().strip());

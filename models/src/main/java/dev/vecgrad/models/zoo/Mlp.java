@@ -43,6 +43,14 @@ public final class Mlp extends Module {
      * {@code stack.0}, {@code stack.3}, ... as in the same PyTorch nn.Sequential.
      */
     public Mlp(int[] sizes, String activation, String output, double dropout, Random rng) {
+        this(sizes, activation, output, dropout, false, rng);
+    }
+
+    /**
+     * As above, with {@code nn.BatchNorm1d} after each hidden Linear, before its activation, when
+     * {@code batchNorm}: Linear, BatchNorm1d, activation[, Dropout], Linear, ... as in PyTorch.
+     */
+    public Mlp(int[] sizes, String activation, String output, double dropout, boolean batchNorm, Random rng) {
         if (sizes.length < 2) {
             throw new IllegalArgumentException("Mlp: need at least an input and an output width, got " + Arrays.toString(sizes));
         }
@@ -54,6 +62,9 @@ public final class Mlp extends Module {
         for (int i = 0; i + 1 < sizes.length; i++) {
             stack.add(new Linear(sizes[i], sizes[i + 1], rng));
             if (i + 2 < sizes.length) {
+                if (batchNorm) {
+                    stack.add(new Layers.BatchNorm1d(sizes[i + 1]));
+                }
                 stack.add(activation(activation));
                 if (dropout > 0) {
                     stack.add(new Layers.Dropout(dropout, new Random(rng.nextLong())));

@@ -18,19 +18,24 @@ import java.util.Random;
  * @param activation mlp hidden activation (relu, leaky_relu, sigmoid, tanh, gelu); "none" otherwise
  * @param output mlp output activation (none, sigmoid, log_softmax); "none" otherwise
  * @param dropout mlp dropout probability after each hidden activation (0: none); saved as {@code vecgrad.dropout}
+ * @param batchNorm mlp BatchNorm1d after each hidden Linear, before the activation; saved as {@code vecgrad.batchnorm}
  */
-public record ModelSpec(String kind, int[] sizes, String activation, String output, double dropout) {
+public record ModelSpec(String kind, int[] sizes, String activation, String output, double dropout, boolean batchNorm) {
 
     public ModelSpec(String kind, int[] sizes, String activation, String output) {
-        this(kind, sizes, activation, output, 0);
+        this(kind, sizes, activation, output, 0, false);
+    }
+
+    public ModelSpec(String kind, int[] sizes, String activation, String output, double dropout) {
+        this(kind, sizes, activation, output, dropout, false);
     }
 
     public ModelSpec {
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException(kind + ": dropout must be in [0, 1), got " + dropout);
         }
-        if (dropout > 0 && !kind.equals("mlp")) {
-            throw new IllegalArgumentException(kind + ": dropout is an option of the mlp only");
+        if ((dropout > 0 || batchNorm) && !kind.equals("mlp")) {
+            throw new IllegalArgumentException(kind + ": dropout and batch norm are options of the mlp only");
         }
         sizes = sizes.clone();
         int want = switch (kind) {
@@ -67,10 +72,13 @@ public record ModelSpec(String kind, int[] sizes, String activation, String outp
                     yield Math.addExact(Math.addExact(c1 * 9 + c1, Math.multiplyExact(c2 * 9, c1) + c2),
                             Math.addExact(Math.multiplyExact(flat, hidden) + hidden, hidden * classes + classes));
                 }
-                default -> { // mlp, softmax, linreg: one Linear per pair of widths
+                default -> { // mlp, softmax, linreg: one Linear per pair of widths (and a BatchNorm1d's weight and bias per hidden one)
                     long n = 0;
                     for (int i = 0; i + 1 < sizes.length; i++) {
                         n = Math.addExact(n, (long) sizes[i] * sizes[i + 1] + sizes[i + 1]);
+                        if (batchNorm && i + 2 < sizes.length) {
+                            n = Math.addExact(n, 2L * sizes[i + 1]);
+                        }
                     }
                     yield n;
                 }
@@ -89,6 +97,27 @@ public record ModelSpec(String kind, int[] sizes, String activation, String outp
         return new ModelSpec("mlp", sizes, activation, output, dropout);
     }
 
+    /** As above, with BatchNorm1d after each hidden Linear when {@code batchNorm}. */
+    public static ModelSpec mlp(int[] sizes, String activation, String output, double dropout, boolean batchNorm) {
+        return new ModelSpec("mlp", sizes, activation, output, dropout, batchNorm);
+    }
+
+    /**
+     * Every element {@link #build} saves in a checkpoint: the parameters and, with batch norm,
+     * each BatchNorm1d's running mean and variance; {@link Long#MAX_VALUE} on overflow.
+     */
+    public long stateCount() {
+        long n = parameterCount();
+        if (!batchNorm || n == Long.MAX_VALUE) {
+            return n;
+        }
+        long hidden = 0;
+        for (int i = 1; i + 1 < sizes.length; i++) {
+            hidden += sizes[i];
+        }
+        return n + 2 * hidden;
+    }
+
     public static ModelSpec of(String kind, int... sizes) {
         return new ModelSpec(kind, sizes, "none", "none");
     }
@@ -101,7 +130,7 @@ public record ModelSpec(String kind, int[] sizes, String activation, String outp
     /** A fresh model with initial weights drawn from {@code rng}. */
     public Module build(Random rng) {
         return switch (kind) {
-            case "mlp" -> new Mlp(sizes, activation, output, dropout, rng);
+            case "mlp" -> new Mlp(sizes, activation, output, dropout, batchNorm, rng);
             case "softmax" -> new Mlp(sizes, "relu", "none", rng);
             case "linreg" -> LinearRegression.model(sizes[0], sizes[1], rng);
             case "adaline" -> new Adaline(sizes[0], rng);
@@ -119,6 +148,9 @@ public record ModelSpec(String kind, int[] sizes, String activation, String outp
         m.put("vecgrad.output", output);
         if (dropout > 0) {
             m.put("vecgrad.dropout", Double.toString(dropout));
+        }
+        if (batchNorm) {
+            m.put("vecgrad.batchnorm", "true");
         }
         return m;
     }
@@ -147,20 +179,20 @@ public record ModelSpec(String kind, int[] sizes, String activation, String outp
             throw new IllegalArgumentException("vecgrad.dropout '" + metadata.get("vecgrad.dropout") + "' is not a number");
         }
         return new ModelSpec(kind, s, metadata.getOrDefault("vecgrad.activation", "none"),
-                metadata.getOrDefault("vecgrad.output", "none"), dropout);
+                metadata.getOrDefault("vecgrad.output", "none"), dropout, "true".equals(metadata.get("vecgrad.batchnorm")));
     }
 
     @Override
     public String toString() {
         String w = String.join("-", Arrays.stream(sizes).mapToObj(Integer::toString).toList());
         return kind + " " + w + (kind.equals("mlp") ? " " + activation + (output.equals("none") ? "" : " -> " + output)
-                + (dropout > 0 ? " dropout " + dropout : "") : "");
+                + (batchNorm ? " batchnorm" : "") + (dropout > 0 ? " dropout " + dropout : "") : "");
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof ModelSpec m && kind.equals(m.kind) && Arrays.equals(sizes, m.sizes)
-                && activation.equals(m.activation) && output.equals(m.output) && dropout == m.dropout;
+                && activation.equals(m.activation) && output.equals(m.output) && dropout == m.dropout && batchNorm == m.batchNorm;
     }
 
     @Override

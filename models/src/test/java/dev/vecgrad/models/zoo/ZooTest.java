@@ -155,6 +155,15 @@ class ZooTest {
             m.train();
             assertFalse(java.util.Arrays.equals(evalOut, m.forward(x).toFloatArray()), "training: units dropped");
         }
+        ModelSpec bn = ModelSpec.mlp(new int[] {6, 5, 4, 3}, "relu", "none", 0.5, true);
+        assertEquals(bn, ModelSpec.fromMetadata(bn.toMetadata()));
+        Module b = bn.build(new Random(0));
+        // nn.Sequential(Linear, BatchNorm1d, ReLU, Dropout, Linear, BatchNorm1d, ReLU, Dropout, Linear)
+        assertEquals(List.of("stack.0.weight", "stack.0.bias", "stack.1.weight", "stack.1.bias", "stack.4.weight", "stack.4.bias",
+                "stack.5.weight", "stack.5.bias", "stack.8.weight", "stack.8.bias"), List.copyOf(b.namedParameters().keySet()));
+        assertEquals(bn.parameterCount(), b.parameterCount());
+        assertEquals(bn.stateCount(), b.stateDict().values().stream().mapToLong(Tensor::numel).sum(),
+                "the parameters and the running statistics: what a checkpoint holds");
         assertThrows(IllegalArgumentException.class, () -> ModelSpec.mlp(new int[] {2, 2}, "relu", "none", 1.0));
         assertThrows(IllegalArgumentException.class, () -> new ModelSpec("softmax", new int[] {2, 2}, "none", "none", 0.2));
     }
