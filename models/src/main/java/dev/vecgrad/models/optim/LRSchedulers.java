@@ -187,9 +187,7 @@ public final class LRSchedulers {
     public static final class OneCycleLR extends LRScheduler {
         private final int totalSteps;
         private final double end1;
-        private final double maxLr;
-        private final double initialLr;
-        private final double minLr;
+        private final Schedules.Schedule rate;
         private final boolean cycleMomentum;
         private final double baseMomentum;
         private final double maxMomentum;
@@ -202,9 +200,7 @@ public final class LRSchedulers {
                         + pctStart);
             }
             this.totalSteps = totalSteps;
-            this.maxLr = maxLr;
-            this.initialLr = maxLr / divFactor;
-            this.minLr = initialLr / finalDivFactor;
+            this.rate = Schedules.oneCycle(maxLr, totalSteps, pctStart, divFactor, finalDivFactor);
             this.end1 = pctStart * totalSteps - 1;
             this.cycleMomentum = cycleMomentum;
             this.baseMomentum = baseMomentum;
@@ -212,7 +208,7 @@ public final class LRSchedulers {
             if (cycleMomentum) {
                 optimizer.setMomentum(maxMomentum);   // throws for an optimizer without one, as PyTorch does
             }
-            java.util.Arrays.fill(baseLrs, initialLr);
+            java.util.Arrays.fill(baseLrs, maxLr / divFactor);
             start();
         }
 
@@ -223,7 +219,7 @@ public final class LRSchedulers {
 
         @Override
         protected double lrAt(int step, int group) {
-            return step <= end1 ? anneal(initialLr, maxLr, step / end1) : anneal(maxLr, minLr, (step - end1) / (totalSteps - 1 - end1));
+            return rate.lr(step);   // the same two cosine phases as Schedules.oneCycle
         }
 
         @Override
@@ -233,13 +229,9 @@ public final class LRSchedulers {
             }
             super.apply(step);
             if (cycleMomentum) {
-                optimizer.setMomentum(step <= end1 ? anneal(maxMomentum, baseMomentum, step / end1)
-                        : anneal(baseMomentum, maxMomentum, (step - end1) / (totalSteps - 1 - end1)));
+                optimizer.setMomentum(step <= end1 ? Schedules.annealCos(maxMomentum, baseMomentum, step / end1)
+                        : Schedules.annealCos(baseMomentum, maxMomentum, (step - end1) / (totalSteps - 1 - end1)));
             }
-        }
-
-        private static double anneal(double start, double end, double pct) {
-            return end + (start - end) / 2 * (Math.cos(Math.PI * pct) + 1);
         }
     }
 

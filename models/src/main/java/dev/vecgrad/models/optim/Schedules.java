@@ -68,7 +68,8 @@ public final class Schedules {
         return oneCycle(maxLr, totalSteps, 0.3, 25, 1e4);
     }
 
-    private static double annealCos(double start, double end, double pct) {
+    /** Cosine annealing from start to end as pct goes 0 to 1 (OneCycleLR's anneal_strategy='cos'). */
+    static double annealCos(double start, double end, double pct) {
         return end + (start - end) / 2 * (Math.cos(Math.PI * pct) + 1);
     }
 
