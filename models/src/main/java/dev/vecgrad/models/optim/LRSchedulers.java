@@ -244,17 +244,10 @@ public final class LRSchedulers {
      */
     public static final class ReduceLROnPlateau {
         private final Optimizer optimizer;
-        private final boolean max;
-        private final boolean relative;
         private final double factor;
-        private final int patience;
-        private final double threshold;
-        private final int cooldown;
         private final double minLr;
         private final double eps;
-        private double best;
-        private int bad;
-        private int cooldownLeft;
+        private final Plateau plateau;
 
         public ReduceLROnPlateau(Optimizer optimizer, String mode, double factor, int patience, double threshold, String thresholdMode,
                                  int cooldown, double minLr, double eps) {
@@ -268,15 +261,10 @@ public final class LRSchedulers {
                 throw new IllegalArgumentException("ReduceLROnPlateau: factor must be < 1, got " + factor);
             }
             this.optimizer = optimizer;
-            this.max = mode.equals("max");
-            this.relative = thresholdMode.equals("rel");
             this.factor = factor;
-            this.patience = patience;
-            this.threshold = threshold;
-            this.cooldown = cooldown;
             this.minLr = minLr;
             this.eps = eps;
-            this.best = max ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            this.plateau = new Plateau(mode.equals("max"), thresholdMode.equals("rel"), patience, threshold, cooldown);
         }
 
         /** PyTorch's defaults, mode {@code min}. */
@@ -284,26 +272,9 @@ public final class LRSchedulers {
             this(optimizer, "min", 0.1, 10, 1e-4, "rel", 0, 0, 1e-8);
         }
 
-        private boolean better(double metric) {
-            if (max) {
-                return relative ? metric > best * (1 + threshold) : metric > best + threshold;
-            }
-            return relative ? metric < best * (1 - threshold) : metric < best - threshold;
-        }
-
         /** Takes this epoch's metric, and cuts the rates when it has stopped improving. */
         public void step(double metric) {
-            if (better(metric)) {
-                best = metric;
-                bad = 0;
-            } else {
-                bad++;
-            }
-            if (cooldownLeft > 0) {
-                cooldownLeft--;
-                bad = 0;
-            }
-            if (bad > patience) {
+            if (plateau.update(metric)) {
                 List<Optimizer.ParamGroup> groups = optimizer.paramGroups();
                 for (int g = 0; g < groups.size(); g++) {
                     double old = groups.get(g).lr();
@@ -312,8 +283,6 @@ public final class LRSchedulers {
                         optimizer.setLr(g, next);
                     }
                 }
-                cooldownLeft = cooldown;
-                bad = 0;
             }
         }
     }

@@ -80,14 +80,9 @@ public final class Schedules {
      */
     public static final class ReduceLROnPlateau {
         private final double factor;
-        private final int patience;
-        private final double threshold;
-        private final int cooldown;
         private final double minLr;
+        private final Plateau plateau;
         private double lr;
-        private double best = Double.POSITIVE_INFINITY;
-        private int bad;
-        private int cooldownLeft;
 
         public ReduceLROnPlateau(double lr, double factor, int patience, double threshold, int cooldown, double minLr) {
             if (!(factor < 1)) {
@@ -95,10 +90,8 @@ public final class Schedules {
             }
             this.lr = lr;
             this.factor = factor;
-            this.patience = patience;
-            this.threshold = threshold;
-            this.cooldown = cooldown;
             this.minLr = minLr;
+            this.plateau = new Plateau(false, true, patience, threshold, cooldown);
         }
 
         /** PyTorch's defaults: factor 0.1, patience 10, threshold 1e-4, no cooldown, no floor. */
@@ -108,23 +101,11 @@ public final class Schedules {
 
         /** Takes this epoch's metric; returns the learning rate to use next. */
         public double step(double metric) {
-            if (metric < best * (1 - threshold)) {
-                best = metric;
-                bad = 0;
-            } else {
-                bad++;
-            }
-            if (cooldownLeft > 0) {
-                cooldownLeft--;
-                bad = 0;
-            }
-            if (bad > patience) {
+            if (plateau.update(metric)) {
                 double next = Math.max(lr * factor, minLr);
                 if (lr - next > 1e-8) {
                     lr = next;
                 }
-                cooldownLeft = cooldown;
-                bad = 0;
             }
             return lr;
         }
