@@ -166,32 +166,32 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
             int cols = Math.min(NR, nc - jr);
             int width = sliverVectors(cols) * VL;
             int src = pr.vOff() + (jc + jr) * ldb + pc;
-            if (REGISTER_TRANSPOSE && cols == width) {
-                transposeBlocks(ws, b, src, ldb, width, ws.v, dst, kc);
-            } else if (GATHER && cols == width) {
-                gatherPanel(b, src, ws.vIndex(ldb), width, ws.v, dst, kc);
-            } else {
-                transposePanel(b, src, ldb, cols, width, ws.v, dst, kc);
+            // full VL-row blocks of p in registers where they can be, the rest by gathers or element by element
+            int done = REGISTER_TRANSPOSE && cols == width ? transposeBlocks(b, src, ldb, width, ws.v, dst, kc) : 0;
+            if (done < kc) {
+                if (GATHER && cols == width) {
+                    gatherPanel(b, src + done, ws.vIndex(ldb), width, ws.v, dst + done * width, kc - done);
+                } else {
+                    transposePanel(b, src + done, ldb, cols, width, ws.v, dst + done * width, kc - done);
+                }
             }
             dst += kc * width;
         }
     }
 
-    /** dst[dstOff + p * lanes + q] = src[srcOff + q * ld + p] for q < lanes and p < kc, lanes a multiple of VL: VL x VL blocks in registers, the last kc % VL rows of p by gathers. */
-    private static void transposeBlocks(Workspace ws, float[] src, int srcOff, int ld, int lanes, float[] dst, int dstOff, int kc) {
+    /**
+     * dst[dstOff + p * lanes + q] = src[srcOff + q * ld + p] for q < lanes (a multiple of VL) and
+     * the p below kc that fill whole VL x VL blocks, transposed in registers; returns how many p
+     * that is (kc rounded down to VL).
+     */
+    private static int transposeBlocks(float[] src, int srcOff, int ld, int lanes, float[] dst, int dstOff, int kc) {
         int p = 0;
         for (; p + VL <= kc; p += VL) {
             for (int q = 0; q < lanes; q += VL) {
                 FloatMicroKernels.transpose(src, srcOff + q * ld + p, ld, dst, dstOff + p * lanes + q, lanes);
             }
         }
-        if (p < kc) {
-            if (GATHER) {
-                gatherPanel(src, srcOff + p, ws.vIndex(ld), lanes, dst, dstOff + p * lanes, kc - p);
-            } else {
-                transposePanel(src, srcOff + p, ld, lanes, lanes, dst, dstOff + p * lanes, kc - p);
-            }
-        }
+        return p;
     }
 
     /**
