@@ -76,15 +76,13 @@ final class AblateCommand implements Callable<Integer> {
             base.addAll(PRESETS.get(preset));
             varies.addAll(PRESET_VARIES.get(preset));
         }
-        for (int i = 0; i < baseline.size(); i++) {
-            String a = baseline.get(i);
-            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-            if (name.equals("--lr") || name.equals("--seed")) {
-                return bad(name + " is not a baseline option here: the study searches --lrs and runs --seeds seeds");
-            }
-            if (name.equals("--out") || name.equals("--json") || name.equals("--threads")) {
-                return bad(name + " is not a baseline option here: --out names the study's folder, --jobs its parallelism");
-            }
+        String refused = Ablation.firstOf(baseline, List.of("--lr", "--seed"));
+        if (refused != null) {
+            return bad(refused + " is not a baseline option here: the study searches --lrs and runs --seeds seeds");
+        }
+        refused = Ablation.firstOf(baseline, Ablation.STUDY_OPTIONS);
+        if (refused != null) {
+            return bad(refused + " is not a baseline option here: --out names the study's folder, --jobs its parallelism");
         }
         base = override(base, baseline);
         varies.addAll(vary);
@@ -95,7 +93,7 @@ final class AblateCommand implements Callable<Integer> {
                 return bad("--vary: expected OPTION=VALUE[,VALUE...], got '" + v + "'");
             }
             String option = "--" + v.substring(0, eq);
-            if (Ablation.FIXED.contains(option)) {
+            if (Ablation.FIXED.contains(option) || option.equals("--epochs") || option.equals("--lr")) {
                 return bad("--vary " + v.substring(0, eq) + ": the study keeps it fixed (the data, the budget and the search are"
                         + " the same for every variant)");
             }

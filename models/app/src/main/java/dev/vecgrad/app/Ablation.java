@@ -36,9 +36,23 @@ import picocli.CommandLine;
  */
 final class Ablation {
 
-    /** Options a variant may not change: they fix the data, the budget and the search. */
-    static final List<String> FIXED = List.of("--dataset", "--samples", "--noise", "--data", "--epochs", "--lr", "--seed",
-            "--out", "--json", "--threads", "--overwrite", "--no-install");
+    /** Options a study sets for its trials: refused in a baseline (--seeds, --out and --jobs stand in for them). */
+    static final List<String> STUDY_OPTIONS = List.of("--seed", "--out", "--json", "--threads");
+
+    /** Options neither a variant nor a search axis may change: the data, and what the study sets. */
+    static final List<String> FIXED = List.of("--dataset", "--samples", "--noise", "--data", "--overwrite", "--no-install", "--seed",
+            "--out", "--json", "--threads");
+
+    /** The first of {@code args} (as {@code --name} or {@code --name=value}) that is one of {@code names}, or null. */
+    static String firstOf(List<String> args, List<String> names) {
+        for (String a : args) {
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (names.contains(name)) {
+                return name;
+            }
+        }
+        return null;
+    }
 
     /** One change to the baseline: {@code --option value}, or none for the baseline itself. */
     record Variant(String name, String option, String value) {

@@ -75,11 +75,9 @@ final class SearchCommand implements Callable<Integer> {
         if (trials < 1 || trials > 100_000 || seeds < 1 || seeds > 100) {
             return bad("--trials must be 1 to 100000 and --seeds 1 to 100, got " + trials + " and " + seeds);
         }
-        for (String a : baseline) {
-            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-            if (name.equals("--seed") || name.equals("--out") || name.equals("--json") || name.equals("--threads")) {
-                return bad(name + " is not a baseline option here: --seeds, --out and --jobs belong to the search");
-            }
+        String refused = Ablation.firstOf(baseline, Ablation.STUDY_OPTIONS);
+        if (refused != null) {
+            return bad(refused + " is not a baseline option here: --seeds, --out and --jobs belong to the search");
         }
         List<Axis> axes = new ArrayList<>();
         for (String s : space) {
@@ -88,7 +86,7 @@ final class SearchCommand implements Callable<Integer> {
                 return bad("--space: expected OPTION=VALUES, got '" + s + "'");
             }
             String option = "--" + s.substring(0, eq);
-            if (Ablation.FIXED.contains(option) && !option.equals("--lr") && !option.equals("--epochs")) {
+            if (Ablation.FIXED.contains(option)) {
                 return bad("--space " + s.substring(0, eq) + ": the search keeps it fixed (the data and the seeds)");
             }
             String v = s.substring(eq + 1);
