@@ -29,7 +29,7 @@ public final class Json {
     /** Deepest nesting of objects and arrays accepted; vecgrad's own files nest three levels. */
     public static final int MAX_DEPTH = 256;
 
-    private static final JsonFactory FACTORY = factory(0);
+    private static final JsonFactory FACTORY = factory(StreamReadConstraints.DEFAULT_MAX_TOKEN_COUNT);   // no token limit
 
     /** A factory with vecgrad's limits, and at most {@code maxTokens} tokens when positive. */
     private static JsonFactory factory(long maxTokens) {
@@ -64,7 +64,7 @@ public final class Json {
      *         nesting deeper than {@link #MAX_DEPTH}, an integer beyond a long
      */
     public static Object parse(String text) {
-        return parse(text, FACTORY, 0);
+        return parse(text, FACTORY, StreamReadConstraints.DEFAULT_MAX_TOKEN_COUNT);
     }
 
     /**
