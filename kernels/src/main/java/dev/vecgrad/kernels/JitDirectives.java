@@ -6,21 +6,37 @@ import java.nio.file.Path;
 import javax.management.ObjectName;
 
 /**
- * Keeps C1 away from the GEMM micro-kernels, so that they go from the interpreter straight to C2.
+ * Sends the kernels from the interpreter straight to C2, and makes the thread that needs a
+ * kernel wait for C2 instead of running it interpreted.
  *
- * <p>C1 does not intrinsify the Vector API, and it cannot compile most of these kernels with
- * full profiling ("out of virtual registers"). Tiered compilation then left some of them in a
- * C1 tier-2 version that never moved on to C2: sgemm ran at 2 GFLOP/s for a whole run, in
- * about half of the runs on a 2-core machine. A compiler directive that excludes C1 for this
- * classes removes that path. It is added at run time through the HotSpot diagnostic-command
- * MBean, so library users need no JVM flag; where that MBean is missing (not HotSpot, no
- * jdk.management) nothing happens and {@link #installed()} says so.
+ * <p><b>C1 excluded.</b> C1 does not intrinsify the Vector API, and it cannot compile most of the
+ * micro-kernels with full profiling ("out of virtual registers"). Tiered compilation then left
+ * some of them in a C1 tier-2 version that never moved on to C2: sgemm ran at 2 GFLOP/s for a
+ * whole run, in about half of the runs on a 2-core machine. Excluding C1 for the kernel classes
+ * removes that path.
+ *
+ * <p><b>Blocking C2 compiles.</b> Until C2 has compiled a Vector API kernel, it runs in the
+ * interpreter, where every vector operation goes through the API's Java fallback: a loop over
+ * lanes calling a lambda, hundreds of times slower than the compiled kernel. Worse, those
+ * fallbacks become hot themselves, and C2 compiles them as methods of their own (180 of the 640
+ * C2 compiles of a cold Fashion-MNIST demo), which delays the kernels that matter. With
+ * {@code BackgroundCompilation: false} for the kernel classes, the caller waits for the kernel's
+ * compile instead. On one pinned core this cut the demo's main thread from 4.4 to 3.4 s of CPU
+ * and the process from 8.2-9.0 to 7.6-8.2 s (issue 14's note has the figures). The launcher
+ * adds {@code -XX:CompileCommand=CompileThresholdScaling,dev/vecgrad/kernels/*.*,0.1} on top,
+ * so that the wait comes after a tenth of the usual calls; a directive cannot set thresholds,
+ * so an embedding application that wants the same adds that flag itself.
+ *
+ * <p>The directive is added at run time through the HotSpot diagnostic-command MBean, so
+ * library users need no JVM flag; where that MBean is missing (not HotSpot, no jdk.management)
+ * nothing happens and {@link #installed()} says so. {@code -Dvecgrad.jitDirectives=false}
+ * leaves the JIT as it is. Neither changes a result: the compiled and interpreted kernels
+ * compute the same operations in the same order.
  */
 final class JitDirectives {
 
     private static final String DIRECTIVE =
-            "[ { match: [\"dev/vecgrad/kernels/FloatMicroKernels.*\", \"dev/vecgrad/kernels/DoubleMicroKernels.*\"],"
-            + " c1: { Exclude: true } } ]";
+            "[ { match: [\"dev/vecgrad/kernels/*.*\"], c1: { Exclude: true }, c2: { BackgroundCompilation: false } } ]";
 
     private static final boolean INSTALLED = install();
 
