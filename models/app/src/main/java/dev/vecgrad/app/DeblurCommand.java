@@ -280,6 +280,7 @@ final class DeblurCommand implements Callable<Integer> {
 
     /** Rows of examples: blurred, Wiener, Richardson-Lucy, network, sharp; each image scaled 4x with a title row. */
     private static void grid(List<double[][]> examples, Path file) throws java.io.IOException {
+        dev.vecgrad.app.report.Plots.prepare();
         int scale = 4;
         int cell = SIDE * scale;
         int gap = 6;
