@@ -6,46 +6,48 @@ import java.nio.file.Path;
 import javax.management.ObjectName;
 
 /**
- * Sends the kernels from the interpreter straight to C2, and makes the thread that needs a
- * kernel wait for C2 instead of running it interpreted.
+ * Two compiler directives for a faster and steadier JIT warm-up of the Vector API kernels.
  *
- * <p><b>C1 excluded.</b> C1 does not intrinsify the Vector API, and it cannot compile most of the
- * micro-kernels with full profiling ("out of virtual registers"). Tiered compilation then left
- * some of them in a C1 tier-2 version that never moved on to C2: sgemm ran at 2 GFLOP/s for a
- * whole run, in about half of the runs on a 2-core machine. Excluding C1 for the kernel classes
- * removes that path.
+ * <p><b>C1 excluded for the GEMM micro-kernels.</b> C1 does not intrinsify the Vector API, and
+ * it cannot compile most of the micro-kernels with full profiling ("out of virtual registers").
+ * Tiered compilation then left some of them in a C1 tier-2 version that never moved on to C2:
+ * sgemm ran at 2 GFLOP/s for a whole run, in about half of the runs on a 2-core machine. With C1
+ * excluded they go from the interpreter straight to C2. The micro-kernels take every vector from
+ * a {@code fromArray} or {@code broadcast} of the constant species, so C2 needs no profile to
+ * know their vector classes.
  *
- * <p><b>Blocking C2 compiles.</b> Until C2 has compiled a Vector API kernel, it runs in the
- * interpreter, where every vector operation goes through the API's Java fallback: a loop over
- * lanes calling a lambda, hundreds of times slower than the compiled kernel. Worse, those
- * fallbacks become hot themselves, and C2 compiles them as methods of their own (180 of the 640
- * C2 compiles of a cold Fashion-MNIST demo), which delays the kernels that matter. With
- * {@code BackgroundCompilation: false} for the kernel classes, the caller waits for the kernel's
- * compile instead. On one pinned core this cut the demo's main thread from 4.4 to 3.4 s of CPU
- * and the process from 8.2-9.0 to 7.6-8.2 s (issue 14's note has the figures). The launcher
- * adds {@code -XX:CompileCommand=CompileThresholdScaling,dev/vecgrad/kernels/*.*,0.1} on top,
- * so that the wait comes after a tenth of the usual calls; a directive cannot set thresholds,
- * so an embedding application that wants the same adds that flag itself.
+ * <p><b>No standalone C2 compiles of the Vector API.</b> Until C2 has compiled a kernel, the
+ * interpreter or C1 runs it, and every vector operation goes through the API's Java fallback: a
+ * loop over lanes calling a lambda. Those fallbacks become hot themselves, and C2 compiled them as
+ * methods of their own (180 of the 640 C2 compiles of a cold Fashion-MNIST demo on one core),
+ * ahead of the kernels that matter. The second directive keeps C2 from compiling the API's own
+ * classes as compile roots. It does not stop C2 from inlining them: compiled kernels inline and
+ * intrinsify every vector operation as before, and C1 still compiles the fallbacks. On one
+ * pinned core the GRU benchmark's first iteration went from 3.2-3.9 to 2.4-2.7 s with its steady
+ * state unchanged (19.2-20.3 ms), and GEMM's steady state is unchanged.
  *
- * <p><b>No standalone C2 compiles of the Vector API.</b> The second directive keeps C2 from
- * compiling the API's own classes as methods of their own. It does not stop C2 from inlining
- * them: the compiled kernels inline and intrinsify every vector operation as before. What it
- * stops is C2 compiling the fallbacks that the interpreter and C1 run (about 170 compiles in a
- * cold demo); C1 still compiles those. A cold demo on one pinned core went from 6.7 to 6.0 s,
- * its second epoch unchanged. The directive applies to the whole JVM: an application that runs
- * vector code of its own outside C2-compiled callers, and wants C2 for it, turns all of this
- * off with {@code -Dvecgrad.jitDirectives=false}.
+ * <p><b>Tried and rejected</b> (issue 14's note has the figures): excluding C1 for every kernel
+ * class, and {@code BackgroundCompilation: false} (the caller waits for C2 instead of running the
+ * kernel interpreted). Both cut the cold demo further, to 0.7x of its time, but C2 then compiled
+ * helpers such as {@code exp} from the interpreter with too young a profile to know their
+ * vectors' class; the vector operations stayed out-of-line calls, and one GRU process in four ran
+ * 1.2x to 10x slower for good. The launcher's {@code -XX:CompileCommand=CompileThresholdScaling,
+ * dev/vecgrad/kernels/*.*,0.1} (earlier compiles, with C1's profiling kept) is the part of that
+ * work that stayed; a directive cannot set thresholds, so an embedding application that wants it
+ * adds that flag itself.
  *
- * <p>The directive is added at run time through the HotSpot diagnostic-command MBean, so
- * library users need no JVM flag; where that MBean is missing (not HotSpot, no jdk.management)
- * nothing happens and {@link #installed()} says so. {@code -Dvecgrad.jitDirectives=false}
- * leaves the JIT as it is. Neither changes a result: the compiled and interpreted kernels
- * compute the same operations in the same order.
+ * <p>The directives apply to the whole JVM. They are added at run time through the HotSpot
+ * diagnostic-command MBean, so library users need no JVM flag; where that MBean is missing (not
+ * HotSpot, no jdk.management) nothing happens and {@link #installed()} says so. An application
+ * that runs vector code of its own and wants C2 for the API's fallbacks, or any other reason to
+ * leave the JIT alone, sets {@code -Dvecgrad.jitDirectives=false}. None of this changes a result:
+ * compiled and interpreted kernels compute the same operations in the same order.
  */
 final class JitDirectives {
 
     private static final String DIRECTIVE =
-            "[ { match: [\"dev/vecgrad/kernels/*.*\"], c1: { Exclude: true }, c2: { BackgroundCompilation: false } },"
+            "[ { match: [\"dev/vecgrad/kernels/FloatMicroKernels.*\", \"dev/vecgrad/kernels/DoubleMicroKernels.*\"],"
+            + " c1: { Exclude: true } },"
             + " { match: [\"jdk/incubator/vector/*.*\", \"jdk/internal/vm/vector/*.*\"], c2: { Exclude: true } } ]";
 
     /** How many directives {@link #DIRECTIVE} holds; the diagnostic command reports that count. */
