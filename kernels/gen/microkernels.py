@@ -19,7 +19,7 @@ import re
 import sys
 from pathlib import Path
 
-HEIGHTS = {"ROWS": [10, 8, 6, 4, 2], "SLIVER": [10, 8, 6, 4, 2]}
+HEIGHTS = {"ROWS": [8, 6, 4, 2], "SLIVER": [8, 6, 4, 2]}
 WIDTHS = [2, 1]
 
 TYPES = {

@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Register-blocked float GEMM micro-kernels on the preferred species: each keeps an
  * h x (w vectors) block of C in registers for {@code kc} steps, then updates C.
- * Heights [10, 8, 6, 4, 2] (ROWS) and [10, 8, 6, 4, 2] (SLIVER), widths 2 and 1
+ * Heights [8, 6, 4, 2] (ROWS) and [8, 6, 4, 2] (SLIVER), widths 2 and 1
  * vectors; the driver picks the shapes that fit the machine's register file
  * (see {@link GemmBlocking}).
  */
@@ -252,7 +252,6 @@ final class FloatMicroKernels {
             float[] c, int ci, int ldc, float alpha, float beta) {
         if (w == 2) {
             switch (h) {
-                case 10 -> rows10x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 8 -> rows8x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 6 -> rows6x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 4 -> rows4x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
@@ -261,154 +260,12 @@ final class FloatMicroKernels {
             }
         } else {
             switch (h) {
-                case 10 -> rows10x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 8 -> rows8x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 6 -> rows6x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 4 -> rows4x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 2 -> rows2x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 default -> throw new IllegalArgumentException("no kernel of height " + h);
             }
-        }
-    }
-
-    /** 10 rows x 2 vectors, U in the ROWS layout. */
-    static void rows10x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S); FloatVector c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S); FloatVector c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S); FloatVector c5_1 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S); FloatVector c6_1 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S); FloatVector c7_1 = FloatVector.zero(S);
-        FloatVector c8_0 = FloatVector.zero(S); FloatVector c8_1 = FloatVector.zero(S);
-        FloatVector c9_0 = FloatVector.zero(S); FloatVector c9_1 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int up = ui + p;
-            int vp = vi + p * vs;
-            FloatVector b0 = FloatVector.fromArray(S, v, vp);
-            FloatVector b1 = FloatVector.fromArray(S, v, vp + VL);
-            FloatVector a = FloatVector.broadcast(S, u[up]);
-            c0_0 = madd(a, b0, c0_0); c0_1 = madd(a, b1, c0_1);
-            a = FloatVector.broadcast(S, u[up + KC]);
-            c1_0 = madd(a, b0, c1_0); c1_1 = madd(a, b1, c1_1);
-            a = FloatVector.broadcast(S, u[up + 2 * KC]);
-            c2_0 = madd(a, b0, c2_0); c2_1 = madd(a, b1, c2_1);
-            a = FloatVector.broadcast(S, u[up + 3 * KC]);
-            c3_0 = madd(a, b0, c3_0); c3_1 = madd(a, b1, c3_1);
-            a = FloatVector.broadcast(S, u[up + 4 * KC]);
-            c4_0 = madd(a, b0, c4_0); c4_1 = madd(a, b1, c4_1);
-            a = FloatVector.broadcast(S, u[up + 5 * KC]);
-            c5_0 = madd(a, b0, c5_0); c5_1 = madd(a, b1, c5_1);
-            a = FloatVector.broadcast(S, u[up + 6 * KC]);
-            c6_0 = madd(a, b0, c6_0); c6_1 = madd(a, b1, c6_1);
-            a = FloatVector.broadcast(S, u[up + 7 * KC]);
-            c7_0 = madd(a, b0, c7_0); c7_1 = madd(a, b1, c7_1);
-            a = FloatVector.broadcast(S, u[up + 8 * KC]);
-            c8_0 = madd(a, b0, c8_0); c8_1 = madd(a, b1, c8_1);
-            a = FloatVector.broadcast(S, u[up + 9 * KC]);
-            c9_0 = madd(a, b0, c9_0); c9_1 = madd(a, b1, c9_1);
-        }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
-            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
-            c2_0.mul(al).intoArray(c, ci + 2 * ldc); c2_1.mul(al).intoArray(c, ci + 2 * ldc + VL);
-            c3_0.mul(al).intoArray(c, ci + 3 * ldc); c3_1.mul(al).intoArray(c, ci + 3 * ldc + VL);
-            c4_0.mul(al).intoArray(c, ci + 4 * ldc); c4_1.mul(al).intoArray(c, ci + 4 * ldc + VL);
-            c5_0.mul(al).intoArray(c, ci + 5 * ldc); c5_1.mul(al).intoArray(c, ci + 5 * ldc + VL);
-            c6_0.mul(al).intoArray(c, ci + 6 * ldc); c6_1.mul(al).intoArray(c, ci + 6 * ldc + VL);
-            c7_0.mul(al).intoArray(c, ci + 7 * ldc); c7_1.mul(al).intoArray(c, ci + 7 * ldc + VL);
-            c8_0.mul(al).intoArray(c, ci + 8 * ldc); c8_1.mul(al).intoArray(c, ci + 8 * ldc + VL);
-            c9_0.mul(al).intoArray(c, ci + 9 * ldc); c9_1.mul(al).intoArray(c, ci + 9 * ldc + VL);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
-            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
-            c2_1.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + VL).mul(be)).intoArray(c, ci + 2 * ldc + VL);
-            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
-            c3_1.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + VL).mul(be)).intoArray(c, ci + 3 * ldc + VL);
-            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
-            c4_1.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc + VL).mul(be)).intoArray(c, ci + 4 * ldc + VL);
-            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
-            c5_1.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc + VL).mul(be)).intoArray(c, ci + 5 * ldc + VL);
-            c6_0.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc).mul(be)).intoArray(c, ci + 6 * ldc);
-            c6_1.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc + VL).mul(be)).intoArray(c, ci + 6 * ldc + VL);
-            c7_0.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(be)).intoArray(c, ci + 7 * ldc);
-            c7_1.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc + VL).mul(be)).intoArray(c, ci + 7 * ldc + VL);
-            c8_0.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc).mul(be)).intoArray(c, ci + 8 * ldc);
-            c8_1.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc + VL).mul(be)).intoArray(c, ci + 8 * ldc + VL);
-            c9_0.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc).mul(be)).intoArray(c, ci + 9 * ldc);
-            c9_1.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc + VL).mul(be)).intoArray(c, ci + 9 * ldc + VL);
-        }
-    }
-
-    /** 10 rows x 1 vector, U in the ROWS layout. */
-    static void rows10x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S);
-        FloatVector c8_0 = FloatVector.zero(S);
-        FloatVector c9_0 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int up = ui + p;
-            int vp = vi + p * vs;
-            FloatVector b0 = FloatVector.fromArray(S, v, vp);
-            FloatVector a = FloatVector.broadcast(S, u[up]);
-            c0_0 = madd(a, b0, c0_0);
-            a = FloatVector.broadcast(S, u[up + KC]);
-            c1_0 = madd(a, b0, c1_0);
-            a = FloatVector.broadcast(S, u[up + 2 * KC]);
-            c2_0 = madd(a, b0, c2_0);
-            a = FloatVector.broadcast(S, u[up + 3 * KC]);
-            c3_0 = madd(a, b0, c3_0);
-            a = FloatVector.broadcast(S, u[up + 4 * KC]);
-            c4_0 = madd(a, b0, c4_0);
-            a = FloatVector.broadcast(S, u[up + 5 * KC]);
-            c5_0 = madd(a, b0, c5_0);
-            a = FloatVector.broadcast(S, u[up + 6 * KC]);
-            c6_0 = madd(a, b0, c6_0);
-            a = FloatVector.broadcast(S, u[up + 7 * KC]);
-            c7_0 = madd(a, b0, c7_0);
-            a = FloatVector.broadcast(S, u[up + 8 * KC]);
-            c8_0 = madd(a, b0, c8_0);
-            a = FloatVector.broadcast(S, u[up + 9 * KC]);
-            c9_0 = madd(a, b0, c9_0);
-        }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci);
-            c1_0.mul(al).intoArray(c, ci + ldc);
-            c2_0.mul(al).intoArray(c, ci + 2 * ldc);
-            c3_0.mul(al).intoArray(c, ci + 3 * ldc);
-            c4_0.mul(al).intoArray(c, ci + 4 * ldc);
-            c5_0.mul(al).intoArray(c, ci + 5 * ldc);
-            c6_0.mul(al).intoArray(c, ci + 6 * ldc);
-            c7_0.mul(al).intoArray(c, ci + 7 * ldc);
-            c8_0.mul(al).intoArray(c, ci + 8 * ldc);
-            c9_0.mul(al).intoArray(c, ci + 9 * ldc);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
-            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
-            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
-            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
-            c6_0.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc).mul(be)).intoArray(c, ci + 6 * ldc);
-            c7_0.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(be)).intoArray(c, ci + 7 * ldc);
-            c8_0.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc).mul(be)).intoArray(c, ci + 8 * ldc);
-            c9_0.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc).mul(be)).intoArray(c, ci + 9 * ldc);
         }
     }
 
@@ -761,7 +618,6 @@ final class FloatMicroKernels {
             float[] c, int ci, int ldc, float alpha, float beta) {
         if (w == 2) {
             switch (h) {
-                case 10 -> sliver10x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 8 -> sliver8x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 6 -> sliver6x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 4 -> sliver4x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
@@ -770,154 +626,12 @@ final class FloatMicroKernels {
             }
         } else {
             switch (h) {
-                case 10 -> sliver10x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 8 -> sliver8x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 6 -> sliver6x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 4 -> sliver4x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 case 2 -> sliver2x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
                 default -> throw new IllegalArgumentException("no kernel of height " + h);
             }
-        }
-    }
-
-    /** 10 rows x 2 vectors, U in the SLIVER layout. */
-    static void sliver10x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S); FloatVector c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S); FloatVector c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S); FloatVector c5_1 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S); FloatVector c6_1 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S); FloatVector c7_1 = FloatVector.zero(S);
-        FloatVector c8_0 = FloatVector.zero(S); FloatVector c8_1 = FloatVector.zero(S);
-        FloatVector c9_0 = FloatVector.zero(S); FloatVector c9_1 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int up = ui + p * 10;
-            int vp = vi + p * vs;
-            FloatVector b0 = FloatVector.fromArray(S, v, vp);
-            FloatVector b1 = FloatVector.fromArray(S, v, vp + VL);
-            FloatVector a = FloatVector.broadcast(S, u[up]);
-            c0_0 = madd(a, b0, c0_0); c0_1 = madd(a, b1, c0_1);
-            a = FloatVector.broadcast(S, u[up + 1]);
-            c1_0 = madd(a, b0, c1_0); c1_1 = madd(a, b1, c1_1);
-            a = FloatVector.broadcast(S, u[up + 2]);
-            c2_0 = madd(a, b0, c2_0); c2_1 = madd(a, b1, c2_1);
-            a = FloatVector.broadcast(S, u[up + 3]);
-            c3_0 = madd(a, b0, c3_0); c3_1 = madd(a, b1, c3_1);
-            a = FloatVector.broadcast(S, u[up + 4]);
-            c4_0 = madd(a, b0, c4_0); c4_1 = madd(a, b1, c4_1);
-            a = FloatVector.broadcast(S, u[up + 5]);
-            c5_0 = madd(a, b0, c5_0); c5_1 = madd(a, b1, c5_1);
-            a = FloatVector.broadcast(S, u[up + 6]);
-            c6_0 = madd(a, b0, c6_0); c6_1 = madd(a, b1, c6_1);
-            a = FloatVector.broadcast(S, u[up + 7]);
-            c7_0 = madd(a, b0, c7_0); c7_1 = madd(a, b1, c7_1);
-            a = FloatVector.broadcast(S, u[up + 8]);
-            c8_0 = madd(a, b0, c8_0); c8_1 = madd(a, b1, c8_1);
-            a = FloatVector.broadcast(S, u[up + 9]);
-            c9_0 = madd(a, b0, c9_0); c9_1 = madd(a, b1, c9_1);
-        }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
-            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
-            c2_0.mul(al).intoArray(c, ci + 2 * ldc); c2_1.mul(al).intoArray(c, ci + 2 * ldc + VL);
-            c3_0.mul(al).intoArray(c, ci + 3 * ldc); c3_1.mul(al).intoArray(c, ci + 3 * ldc + VL);
-            c4_0.mul(al).intoArray(c, ci + 4 * ldc); c4_1.mul(al).intoArray(c, ci + 4 * ldc + VL);
-            c5_0.mul(al).intoArray(c, ci + 5 * ldc); c5_1.mul(al).intoArray(c, ci + 5 * ldc + VL);
-            c6_0.mul(al).intoArray(c, ci + 6 * ldc); c6_1.mul(al).intoArray(c, ci + 6 * ldc + VL);
-            c7_0.mul(al).intoArray(c, ci + 7 * ldc); c7_1.mul(al).intoArray(c, ci + 7 * ldc + VL);
-            c8_0.mul(al).intoArray(c, ci + 8 * ldc); c8_1.mul(al).intoArray(c, ci + 8 * ldc + VL);
-            c9_0.mul(al).intoArray(c, ci + 9 * ldc); c9_1.mul(al).intoArray(c, ci + 9 * ldc + VL);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
-            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
-            c2_1.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + VL).mul(be)).intoArray(c, ci + 2 * ldc + VL);
-            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
-            c3_1.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + VL).mul(be)).intoArray(c, ci + 3 * ldc + VL);
-            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
-            c4_1.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc + VL).mul(be)).intoArray(c, ci + 4 * ldc + VL);
-            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
-            c5_1.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc + VL).mul(be)).intoArray(c, ci + 5 * ldc + VL);
-            c6_0.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc).mul(be)).intoArray(c, ci + 6 * ldc);
-            c6_1.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc + VL).mul(be)).intoArray(c, ci + 6 * ldc + VL);
-            c7_0.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(be)).intoArray(c, ci + 7 * ldc);
-            c7_1.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc + VL).mul(be)).intoArray(c, ci + 7 * ldc + VL);
-            c8_0.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc).mul(be)).intoArray(c, ci + 8 * ldc);
-            c8_1.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc + VL).mul(be)).intoArray(c, ci + 8 * ldc + VL);
-            c9_0.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc).mul(be)).intoArray(c, ci + 9 * ldc);
-            c9_1.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc + VL).mul(be)).intoArray(c, ci + 9 * ldc + VL);
-        }
-    }
-
-    /** 10 rows x 1 vector, U in the SLIVER layout. */
-    static void sliver10x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S);
-        FloatVector c8_0 = FloatVector.zero(S);
-        FloatVector c9_0 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            int up = ui + p * 10;
-            int vp = vi + p * vs;
-            FloatVector b0 = FloatVector.fromArray(S, v, vp);
-            FloatVector a = FloatVector.broadcast(S, u[up]);
-            c0_0 = madd(a, b0, c0_0);
-            a = FloatVector.broadcast(S, u[up + 1]);
-            c1_0 = madd(a, b0, c1_0);
-            a = FloatVector.broadcast(S, u[up + 2]);
-            c2_0 = madd(a, b0, c2_0);
-            a = FloatVector.broadcast(S, u[up + 3]);
-            c3_0 = madd(a, b0, c3_0);
-            a = FloatVector.broadcast(S, u[up + 4]);
-            c4_0 = madd(a, b0, c4_0);
-            a = FloatVector.broadcast(S, u[up + 5]);
-            c5_0 = madd(a, b0, c5_0);
-            a = FloatVector.broadcast(S, u[up + 6]);
-            c6_0 = madd(a, b0, c6_0);
-            a = FloatVector.broadcast(S, u[up + 7]);
-            c7_0 = madd(a, b0, c7_0);
-            a = FloatVector.broadcast(S, u[up + 8]);
-            c8_0 = madd(a, b0, c8_0);
-            a = FloatVector.broadcast(S, u[up + 9]);
-            c9_0 = madd(a, b0, c9_0);
-        }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci);
-            c1_0.mul(al).intoArray(c, ci + ldc);
-            c2_0.mul(al).intoArray(c, ci + 2 * ldc);
-            c3_0.mul(al).intoArray(c, ci + 3 * ldc);
-            c4_0.mul(al).intoArray(c, ci + 4 * ldc);
-            c5_0.mul(al).intoArray(c, ci + 5 * ldc);
-            c6_0.mul(al).intoArray(c, ci + 6 * ldc);
-            c7_0.mul(al).intoArray(c, ci + 7 * ldc);
-            c8_0.mul(al).intoArray(c, ci + 8 * ldc);
-            c9_0.mul(al).intoArray(c, ci + 9 * ldc);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
-            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
-            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
-            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
-            c6_0.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc).mul(be)).intoArray(c, ci + 6 * ldc);
-            c7_0.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(be)).intoArray(c, ci + 7 * ldc);
-            c8_0.fma(al, FloatVector.fromArray(S, c, ci + 8 * ldc).mul(be)).intoArray(c, ci + 8 * ldc);
-            c9_0.fma(al, FloatVector.fromArray(S, c, ci + 9 * ldc).mul(be)).intoArray(c, ci + 9 * ldc);
         }
     }
 
