@@ -38,21 +38,20 @@ import javax.management.ObjectName;
  *
  * <p>The directives apply to the whole JVM. They are added at run time through the HotSpot
  * diagnostic-command MBean, so library users need no JVM flag; where that MBean is missing (not
- * HotSpot, no jdk.management) nothing happens and {@link #installed()} says so. Starting the
- * platform MBean server costs about 0.28 s of a cold start on one core, so the launcher passes
- * the same file as {@code -XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile=...} with
- * {@code -Dvecgrad.jitDirectives=preinstalled}, and nothing is added at run time. An application
+ * HotSpot, no jdk.management) nothing happens and {@link #installed()} says so. An application
  * that runs vector code of its own and wants C2 for the API's fallbacks, or any other reason to
  * leave the JIT alone, sets {@code -Dvecgrad.jitDirectives=false}. None of this changes a result:
  * compiled and interpreted kernels compute the same operations in the same order.
  */
 final class JitDirectives {
 
-    /** The directives, from the resource {@code jit-directives.json} beside this class (the launcher passes the same file). */
-    private static final String DIRECTIVE = directive();
+    private static final String DIRECTIVE =
+            "[ { match: [\"dev/vecgrad/kernels/FloatMicroKernels.*\", \"dev/vecgrad/kernels/DoubleMicroKernels.*\"],"
+            + " c1: { Exclude: true } },"
+            + " { match: [\"jdk/incubator/vector/*.*\", \"jdk/internal/vm/vector/*.*\"], c2: { Exclude: true } } ]";
 
     /** How many directives {@link #DIRECTIVE} holds; the diagnostic command reports that count. */
-    private static final int DIRECTIVES = DIRECTIVE.split("match:", -1).length - 1;
+    private static final int DIRECTIVES = 2;
 
     private static final boolean INSTALLED = install();
 
@@ -63,25 +62,9 @@ final class JitDirectives {
         return INSTALLED;
     }
 
-    private static String directive() {
-        try (var in = JitDirectives.class.getResourceAsStream("jit-directives.json")) {
-            if (in == null) {
-                throw new IllegalStateException("the resource dev/vecgrad/kernels/jit-directives.json is missing from the kernels jar");
-            }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     private static boolean install() {
-        String mode = System.getProperty("vecgrad.jitDirectives", "");
-        if (mode.equalsIgnoreCase("false")) {
+        if ("false".equalsIgnoreCase(System.getProperty("vecgrad.jitDirectives"))) {
             return false;
-        }
-        if (mode.equals("preinstalled")) {
-            // the JVM was started with -XX:CompilerDirectivesFile=<this resource> (the launcher does)
-            return true;
         }
         Path file = null;
         try {
