@@ -151,9 +151,9 @@ public final class FashionMnist {
     /**
      * Checks a Fashion-MNIST file's content (inflated when it is gzip) against the published
      * MD5 of that content. Only the content is hashed: distributions recompress the archives
-     * (Debian's differ from the published ones), so an archive checksum would fail there and
-     * cost a second pass over 31 MB; gzip's own CRC already guards the archive. One pass over
-     * the 55 MB of content is 0.1-0.2 s of a cold start.
+     * (Debian's differ from the published ones), so an archive checksum never matched there and
+     * only added a pass over its 31 MB before the 55 MB of content; gzip's own CRC already
+     * guards the archive.
      *
      * @throws FileFormatException if it does not match
      */
