@@ -7,8 +7,11 @@ import java.util.List;
  * One benchmarked GEMM: C (m x n) = op(A) (m x k) * op(B) (k x n), with a label.
  *
  * <p>{@code training} expands the MLP's layer shapes (batch m, fan-in k, fan-out n) into the
- * four products a training step runs: the forward pass with the weight stored k x n (NN) and
- * as PyTorch stores it, n x k (NT), and the two gradients, dA = dC B^T and dB = A^T dC.
+ * products of a training step: the forward pass with the weight stored k x n (NN) and as
+ * PyTorch stores it, n x k (NT); the input gradient dA = dC B^T; the weight gradient for the
+ * k x n storage, dB = A^T dC (k x n); and the one a {@code Linear} layer runs for its n x k
+ * storage, dW = dC^T A (n x k). A Linear layer's step is "fwd W^T", "dA" and "dW": for the
+ * 10-wide last layer dW is 10 x 64 x 64, while dB is 64 x 10 x 64.
  */
 record GemmShape(String label, int m, int n, int k, boolean transA, boolean transB) {
 
@@ -49,7 +52,8 @@ record GemmShape(String label, int m, int n, int k, boolean transA, boolean tran
                 new GemmShape(layer + " fwd", batch, outFeatures, in, false, false),
                 new GemmShape(layer + " fwd W^T", batch, outFeatures, in, false, true),
                 new GemmShape(layer + " dA", batch, in, outFeatures, false, true),
-                new GemmShape(layer + " dB", in, outFeatures, batch, true, false));
+                new GemmShape(layer + " dB", in, outFeatures, batch, true, false),
+                new GemmShape(layer + " dW", outFeatures, in, batch, true, false));
     }
 
     /** {@code MxNxK} or {@code MxNxK:TT} (transpose flags for A and B, N or T). */

@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * sgemm per shape, microseconds per call (GFLOP/s = 2mnk / time). Shapes are
  * {@code MxNxK:AB} with A, B = N or T: the squares and the MLP's training shapes (forward,
- * forward with the weight transposed as PyTorch stores it, and the two gradients).
+ * forward with the weight transposed as PyTorch stores it, the input gradient, and the weight
+ * gradient for either storage; see {@code GemmShape}).
  * {@code ./vecgrad bench jmh GemmBenchmark -p threads=2}; pin one-thread runs with taskset.
  */
 @State(Scope.Benchmark)
@@ -31,9 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class GemmBenchmark {
 
     @Param({"64x64x64:NN", "128x128x128:NN", "256x256x256:NN", "512x512x512:NN", "1024x1024x1024:NN", "2048x2048x2048:NN",
-            "64x128x784:NN", "64x128x784:NT", "64x784x128:NT", "784x128x64:TN",
-            "64x64x128:NN", "64x64x128:NT", "64x128x64:NT", "128x64x64:TN",
-            "64x10x64:NN", "64x10x64:NT", "64x64x10:NT", "64x10x64:TN"})
+            "64x128x784:NN", "64x128x784:NT", "64x784x128:NT", "784x128x64:TN", "128x784x64:TN",
+            "64x64x128:NN", "64x64x128:NT", "64x128x64:NT", "128x64x64:TN", "64x128x64:TN",
+            "64x10x64:NN", "64x10x64:NT", "64x64x10:NT", "64x10x64:TN", "10x64x64:TN"})
     public String shape;
 
     @Param({"1"})
