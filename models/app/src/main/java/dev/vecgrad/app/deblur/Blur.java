@@ -23,11 +23,16 @@ public final class Blur {
     }
 
     public static double[] gaussian(double sigma) {
-        double[] k = new double[K * K];
-        int c = K / 2;
-        for (int i = 0; i < K; i++) {
-            for (int j = 0; j < K; j++) {
-                k[i * K + j] = Math.exp(-((i - c) * (i - c) + (j - c) * (j - c)) / (2 * sigma * sigma));
+        return gaussian(K, sigma);
+    }
+
+    /** A size x size Gaussian (size odd) of the given sigma, centred, summing to 1. */
+    static double[] gaussian(int size, double sigma) {
+        double[] k = new double[size * size];
+        int c = size / 2;
+        for (int i = 0; i < size; i++) {
+            for (int j = 0; j < size; j++) {
+                k[i * size + j] = Math.exp(-((i - c) * (i - c) + (j - c) * (j - c)) / (2 * sigma * sigma));
             }
         }
         return normalize(k);

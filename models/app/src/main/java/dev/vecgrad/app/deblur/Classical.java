@@ -64,18 +64,41 @@ public final class Classical {
         fft.complexInverse(y, true);
         double[] out = new double[side * side];
         for (int i = 0; i < out.length; i++) {
-            out[i] = Math.max(0, Math.min(1, y[2 * i]));
+            out[i] = Quality.clip(y[2 * i]);
         }
         return out;
     }
 
     /** Richardson-Lucy: x <- x * (k^T conv (y / (k conv x))), from x = y, for the given number of iterations. */
     public static double[] richardsonLucy(double[] blurred, int side, double[] k, int iterations) {
+        return richardsonLucy(blurred, side, k, new int[] {Math.max(0, iterations)})[0];
+    }
+
+    /**
+     * One Richardson-Lucy run that returns its estimate, clipped to [0, 1], after each of the
+     * iteration counts in {@code stops} (ascending): the same images as separate runs of those
+     * lengths, for the work of the longest.
+     */
+    public static double[][] richardsonLucy(double[] blurred, int side, double[] k, int[] stops) {
+        for (int s = 0; s < stops.length; s++) {
+            if (stops[s] < 0 || (s > 0 && stops[s] < stops[s - 1])) {
+                throw new IllegalArgumentException("Richardson-Lucy: iteration counts must be ascending and >= 0, got "
+                        + java.util.Arrays.toString(stops));
+            }
+        }
+        double[][] out = new double[stops.length][];
         double[] x = new double[blurred.length];
         for (int i = 0; i < x.length; i++) {
             x[i] = Math.max(blurred[i], 1e-3);
         }
-        for (int it = 0; it < iterations; it++) {
+        int next = 0;
+        for (int it = 0; next < stops.length; it++) {
+            while (next < stops.length && stops[next] == it) {
+                out[next++] = Quality.clip(x);
+            }
+            if (next == stops.length) {
+                break;
+            }
             double[] est = Blur.convolve(x, side, k, false);
             double[] ratio = new double[x.length];
             for (int i = 0; i < x.length; i++) {
@@ -86,9 +109,6 @@ public final class Classical {
                 x[i] *= corr[i];
             }
         }
-        for (int i = 0; i < x.length; i++) {
-            x[i] = Math.max(0, Math.min(1, x[i]));
-        }
-        return x;
+        return out;
     }
 }

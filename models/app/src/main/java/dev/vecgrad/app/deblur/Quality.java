@@ -5,6 +5,24 @@ public final class Quality {
 
     private Quality() {}
 
+    private static final int SSIM_SIDE = 11;
+    /** SSIM's window: 11 x 11, sigma 1.5, summing to 1; built once. */
+    private static final double[] SSIM_WINDOW = Blur.gaussian(SSIM_SIDE, 1.5);
+
+    /** v clamped to the image range [0, 1]. */
+    public static double clip(double v) {
+        return Math.max(0, Math.min(1, v));
+    }
+
+    /** A copy of x with every value clamped to [0, 1]. */
+    public static double[] clip(double[] x) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = clip(x[i]);
+        }
+        return out;
+    }
+
     /** Peak signal-to-noise ratio in dB for data range 1: 10 log10(1 / MSE). */
     public static double psnr(double[] a, double[] b) {
         double mse = 0;
@@ -21,15 +39,8 @@ public final class Quality {
      * C1 = 0.01^2, C2 = 0.03^2, averaged over the positions where the window fits the image.
      */
     public static double ssim(double[] a, double[] b, int side) {
-        int w = 11;
-        double[] g = new double[w * w];
-        double sum = 0;
-        for (int i = 0; i < w; i++) {
-            for (int j = 0; j < w; j++) {
-                g[i * w + j] = Math.exp(-((i - 5) * (i - 5) + (j - 5) * (j - 5)) / (2 * 1.5 * 1.5));
-                sum += g[i * w + j];
-            }
-        }
+        int w = SSIM_SIDE;
+        double[] g = SSIM_WINDOW;
         double c1 = 1e-4;
         double c2 = 9e-4;
         double total = 0;
@@ -40,7 +51,7 @@ public final class Quality {
                 double mb = 0;
                 for (int i = 0; i < w; i++) {
                     for (int j = 0; j < w; j++) {
-                        double q = g[i * w + j] / sum;
+                        double q = g[i * w + j];
                         ma += q * a[(y + i) * side + x + j];
                         mb += q * b[(y + i) * side + x + j];
                     }
@@ -50,7 +61,7 @@ public final class Quality {
                 double cov = 0;
                 for (int i = 0; i < w; i++) {
                     for (int j = 0; j < w; j++) {
-                        double q = g[i * w + j] / sum;
+                        double q = g[i * w + j];
                         double da = a[(y + i) * side + x + j] - ma;
                         double db = b[(y + i) * side + x + j] - mb;
                         va += q * da * da;

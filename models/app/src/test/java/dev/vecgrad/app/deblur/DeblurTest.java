@@ -1,6 +1,8 @@
 package dev.vecgrad.app.deblur;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -76,6 +78,19 @@ class DeblurTest {
             assertTrue(Quality.psnr(Classical.wiener(y, SIDE, k, sigma, spectrum), x) > blurred + 1, "Wiener gains over " + blurred);
             assertTrue(Quality.psnr(Classical.richardsonLucy(y, SIDE, k, 20), x) > blurred + 1, "R-L gains over " + blurred);
         }
+    }
+
+    @Test
+    void oneRichardsonLucyRunGivesTheEstimateOfEachShorterRun() {
+        Random rng = new Random(3);
+        double[] k = Blur.motion(5, 0.3);
+        double[] y = Blur.convolve(image(rng), SIDE, k, false);
+        int[] stops = {0, 3, 3, 8};
+        double[][] all = Classical.richardsonLucy(y, SIDE, k, stops);
+        for (int s = 0; s < stops.length; s++) {
+            assertArrayEquals(Classical.richardsonLucy(y, SIDE, k, stops[s]), all[s], 0.0, stops[s] + " iterations");
+        }
+        assertThrows(IllegalArgumentException.class, () -> Classical.richardsonLucy(y, SIDE, k, new int[] {5, 2}));
     }
 
     @Test
