@@ -3,6 +3,7 @@ package dev.vecgrad.app;
 import dev.vecgrad.app.deblur.Blur;
 import dev.vecgrad.app.deblur.Classical;
 import dev.vecgrad.app.deblur.Quality;
+import dev.vecgrad.app.report.Plots;
 import dev.vecgrad.autograd.Grad;
 import dev.vecgrad.autograd.Losses;
 import dev.vecgrad.autograd.Tensor;
@@ -13,9 +14,6 @@ import dev.vecgrad.models.io.Checkpoints;
 import dev.vecgrad.models.optim.Optimizer;
 import dev.vecgrad.models.optim.Optimizers;
 import dev.vecgrad.models.zoo.DeblurNet;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -176,7 +173,9 @@ final class DeblurCommand implements Callable<Integer> {
             AtomicFiles.writeString(staged.resolve("deblur.json"), json.append("}\n").toString());
             Checkpoints.save(staged.resolve("model.safetensors"), net, Map.of("vecgrad.model", "deblurnet", "vecgrad.channels",
                     Integer.toString(channels), "vecgrad.noise", Double.toString(noise), "vecgrad.seed", Long.toString(common.seed)));
-            grid(examples, staged.resolve("grid.png"));
+            // rows of examples: blurred, Wiener, Richardson-Lucy, network, sharp; each image scaled 4x
+            Plots.imageGrid(new String[] {"blurred", "Wiener (kernel)", "R-L (kernel)", "network (blind)", "sharp"}, examples, SIDE, 4,
+                    staged.resolve("grid.png"));
             files.commit();
         }
         System.out.printf(Locale.ROOT, "wrote %s, %s, %s and the network's checkpoint; %.0f s in all%n", out.resolve("deblur.csv"),
@@ -272,45 +271,5 @@ final class DeblurCommand implements Callable<Integer> {
             s += x;
         }
         return s / v.length;
-    }
-
-    /** Rows of examples: blurred, Wiener, Richardson-Lucy, network, sharp; each image scaled 4x with a title row. */
-    private static void grid(List<double[][]> examples, Path file) throws java.io.IOException {
-        dev.vecgrad.app.report.Plots.prepare();
-        int scale = 4;
-        int cell = SIDE * scale;
-        int gap = 6;
-        String[] titles = {"blurred", "Wiener (kernel)", "R-L (kernel)", "network (blind)", "sharp"};
-        int top = 24;
-        BufferedImage img = new BufferedImage(5 * (cell + gap) + gap, top + examples.size() * (cell + gap) + gap, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        try {
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, img.getWidth(), img.getHeight());
-            g.setColor(Color.BLACK);
-            g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            for (int c = 0; c < 5; c++) {
-                g.drawString(titles[c], gap + c * (cell + gap) + 4, 16);
-            }
-            for (int r = 0; r < examples.size(); r++) {
-                for (int c = 0; c < 5; c++) {
-                    double[] im = examples.get(r)[c];
-                    for (int y = 0; y < SIDE; y++) {
-                        for (int x = 0; x < SIDE; x++) {
-                            int v = (int) Math.round(255 * Quality.clip(im[y * SIDE + x]));
-                            g.setColor(new Color(v, v, v));
-                            g.fillRect(gap + c * (cell + gap) + x * scale, top + gap + r * (cell + gap) + y * scale, scale, scale);
-                        }
-                    }
-                }
-            }
-        } finally {
-            g.dispose();
-        }
-        AtomicFiles.write(file, o -> {
-            if (!ImageIO.write(img, "png", o)) {
-                throw new java.io.IOException("no PNG writer in this JDK");
-            }
-        });
     }
 }

@@ -36,11 +36,6 @@ public final class Plots {
         }
     }
 
-    /** Loads this class, and with it the settings above, before any other code draws text. */
-    public static void prepare() {
-        // the static initializer is the work
-    }
-
     /**
      * Loss (train and validation) and, where defined, accuracy (train and validation) per
      * epoch, side by side, to {@code file}.
@@ -58,14 +53,12 @@ public final class Plots {
     public static void curves(History history, StepLosses steps, String title, Path file) throws IOException {
         List<XYChart> charts = new ArrayList<>();
         double[] sx = steps == null ? new double[0] : steps.x();
-        boolean logY = spansDecades(history, sx.length > history.epochs().size() ? steps.losses() : new double[0]);
+        boolean perStep = sx.length > history.epochs().size();
+        double[] raw = perStep ? steps.losses() : new double[0];
+        boolean logY = spansDecades(history, raw);
         XYChart loss = chart(title + ": loss", logY ? "loss (log scale)" : "loss", logY);
-        if (!logY) {
-            loss.getStyler().setYAxisDecimalPattern("#0.0##");
-        }
         boolean dense = history.epochs().size() > 30;
-        if (sx.length > history.epochs().size()) {
-            double[] raw = steps.losses();
+        if (perStep) {
             double weight = Math.min(0.99, Math.max(0, 1 - 40.0 / raw.length));
             line(loss, "train, each step", sx, raw, new Color(150, 180, 255, 110), 1f);
             line(loss, "train, smoothed", sx, StepLosses.smooth(raw, weight), new Color(40, 90, 220), 2f);
@@ -194,7 +187,6 @@ public final class Plots {
             boolean many = p.series().size() > 3;
             styler.setLegendPosition(many ? Styler.LegendPosition.OutsideE : Styler.LegendPosition.OutsideS);
             styler.setLegendLayout(many ? Styler.LegendLayout.Vertical : Styler.LegendLayout.Horizontal);
-            styler.setXAxisDecimalPattern("#");
             styler.setXAxisTickMarkSpacingHint(70);
             styler.setYAxisTickMarkSpacingHint(40);
             boolean dense = p.series().values().stream().anyMatch(xy -> xy[0].length > 30);
@@ -274,6 +266,48 @@ public final class Plots {
         } finally {
             g.dispose();
         }
+        writePng(img, file);
+    }
+
+    /**
+     * Grayscale images of {@code side x side} values in [0, 1] (clamped), each scaled
+     * {@code scale}x, in rows of cells under one row of column titles.
+     */
+    public static void imageGrid(String[] titles, List<double[][]> rows, int side, int scale, Path file) throws IOException {
+        int cell = side * scale;
+        int gap = 6;
+        int top = 24;
+        BufferedImage img = new BufferedImage(titles.length * (cell + gap) + gap, top + rows.size() * (cell + gap) + gap,
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, img.getWidth(), img.getHeight());
+            g.setColor(Color.BLACK);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            for (int c = 0; c < titles.length; c++) {
+                g.drawString(titles[c], gap + c * (cell + gap) + 4, 16);
+            }
+            for (int r = 0; r < rows.size(); r++) {
+                for (int c = 0; c < titles.length; c++) {
+                    double[] im = rows.get(r)[c];
+                    for (int y = 0; y < side; y++) {
+                        for (int x = 0; x < side; x++) {
+                            int v = (int) Math.round(255 * Math.max(0, Math.min(1, im[y * side + x])));
+                            g.setColor(new Color(v, v, v));
+                            g.fillRect(gap + c * (cell + gap) + x * scale, top + gap + r * (cell + gap) + y * scale, scale, scale);
+                        }
+                    }
+                }
+            }
+        } finally {
+            g.dispose();
+        }
+        writePng(img, file);
+    }
+
+    /** img as a PNG at file, written atomically. */
+    private static void writePng(BufferedImage img, Path file) throws IOException {
         AtomicFiles.write(file, out -> {
             if (!ImageIO.write(img, "png", out)) {
                 throw new IOException("no PNG writer in this JDK");
@@ -408,10 +442,6 @@ public final class Plots {
         } finally {
             g.dispose();
         }
-        AtomicFiles.write(file, out -> {
-            if (!ImageIO.write(img, "png", out)) {
-                throw new IOException("no PNG writer in this JDK");
-            }
-        });
+        writePng(img, file);
     }
 }
