@@ -130,10 +130,10 @@ public record Idx(Path path, int type, int[] dims, byte[] data) {
         }
         try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(raw), 1 << 16)) {
             byte[] magicBytes = in.readNBytes(4);
-            if (magicBytes.length < 4 || !validMagic(ByteBuffer.wrap(magicBytes).getInt())) {
+            int magic = magicBytes.length < 4 ? 0 : ByteBuffer.wrap(magicBytes).getInt();
+            if (magicBytes.length < 4 || !validMagic(magic)) {
                 return magicBytes;
             }
-            int magic = ByteBuffer.wrap(magicBytes).getInt();
             int rank = magic & 0xFF;
             byte[] header = Arrays.copyOf(magicBytes, 4 + 4 * rank);
             int got = in.readNBytes(header, 4, 4 * rank);

@@ -60,12 +60,9 @@ public final class AtomicFiles {
     /**
      * Removes the temporary files a killed writer left for {@code name} in {@code dir}: those named
      * {@code .name.PID.random.tmp} whose process is gone. A live process's file is never touched.
-     *
-     * @return how many were removed
      */
-    static int removeStaleTemporaries(Path dir, String name) throws IOException {
+    static void removeStaleTemporaries(Path dir, String name) throws IOException {
         String prefix = "." + name + ".";
-        int removed = 0;
         try (var files = Files.newDirectoryStream(dir, p -> {
             String f = p.getFileName().toString();
             return f.startsWith(prefix) && f.endsWith(".tmp");
@@ -76,12 +73,11 @@ public final class AtomicFiles {
                     continue; // not one of ours
                 }
                 long pid = Long.parseLong(parts[0]);
-                if (ProcessHandle.of(pid).isEmpty() && Files.deleteIfExists(p)) {
-                    removed++;
+                if (ProcessHandle.of(pid).isEmpty()) {
+                    Files.deleteIfExists(p);
                 }
             }
         }
-        return removed;
     }
 
     /** Writes {@code text} as UTF-8, atomically. */

@@ -76,8 +76,12 @@ public final class Json {
         if (maxTokens < 1) {
             throw new IllegalArgumentException("maxTokens must be positive, got " + maxTokens);
         }
-        return parse(text, factory(maxTokens), maxTokens);
+        return parse(text, FACTORIES.computeIfAbsent(maxTokens, Json::factory), maxTokens);
     }
+
+    /** Factories by token limit: a caller such as SafeTensors passes one constant, so each is built once. */
+    private static final java.util.concurrent.ConcurrentHashMap<Long, JsonFactory> FACTORIES =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private static Object parse(String text, JsonFactory factory, long maxTokens) {
         JsonParser p;

@@ -33,6 +33,15 @@ public final class LRSchedulers {
             }
         }
 
+        /** One schedule per parameter group, from the group's base rate: the formulas live in {@link Schedules}. */
+        protected final Schedules.Schedule[] perGroup(java.util.function.DoubleFunction<Schedules.Schedule> schedule) {
+            Schedules.Schedule[] out = new Schedules.Schedule[baseLrs.length];
+            for (int g = 0; g < out.length; g++) {
+                out[g] = schedule.apply(baseLrs[g]);
+            }
+            return out;
+        }
+
         /** Sets the rates of epoch 0; subclasses call it at the end of their constructor, as PyTorch's does. */
         protected final void start() {
             apply(0);
@@ -66,43 +75,39 @@ public final class LRSchedulers {
 
     /** base * gamma^(epoch / stepSize), as {@code StepLR(optimizer, step_size, gamma=0.1)}. */
     public static final class StepLR extends LRScheduler {
-        private final int stepSize;
-        private final double gamma;
+        private final Schedules.Schedule[] rates;
 
         public StepLR(Optimizer optimizer, int stepSize, double gamma) {
             super(optimizer);
             if (stepSize < 1) {
                 throw new IllegalArgumentException("StepLR: step_size must be >= 1, got " + stepSize);
             }
-            this.stepSize = stepSize;
-            this.gamma = gamma;
+            rates = perGroup(base -> Schedules.stepLR(base, stepSize, gamma));
             start();
         }
 
         @Override
         protected double lrAt(int epoch, int group) {
-            return baseLrs[group] * Math.pow(gamma, epoch / stepSize);
+            return rates[group].lr(epoch);
         }
     }
 
     /** etaMin + (base - etaMin) (1 + cos(pi epoch / tMax)) / 2, as {@code CosineAnnealingLR(optimizer, T_max, eta_min=0)}. */
     public static final class CosineAnnealingLR extends LRScheduler {
-        private final int tMax;
-        private final double etaMin;
+        private final Schedules.Schedule[] rates;
 
         public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin) {
             super(optimizer);
             if (tMax < 1) {
                 throw new IllegalArgumentException("CosineAnnealingLR: T_max must be >= 1, got " + tMax);
             }
-            this.tMax = tMax;
-            this.etaMin = etaMin;
+            rates = perGroup(base -> Schedules.cosine(base, tMax, etaMin));
             start();
         }
 
         @Override
         protected double lrAt(int epoch, int group) {
-            return etaMin + (baseLrs[group] - etaMin) * (1 + Math.cos(Math.PI * epoch / tMax)) / 2;
+            return rates[group].lr(epoch);
         }
     }
 
@@ -208,7 +213,6 @@ public final class LRSchedulers {
             if (cycleMomentum) {
                 optimizer.setMomentum(maxMomentum);   // throws for an optimizer without one, as PyTorch does
             }
-            java.util.Arrays.fill(baseLrs, maxLr / divFactor);
             start();
         }
 

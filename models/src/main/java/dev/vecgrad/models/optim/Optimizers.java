@@ -295,7 +295,7 @@ public final class Optimizers {
                 InPlace.adamStep(p, g, m, v, stepSize, beta1, beta2, invSqrtBc2, eps, l2, pScale);
                 return;
             }
-            Tensor d = decoupled ? g : decayed(g, p, weightDecay);
+            Tensor d = decoupled || weightDecay == 0 ? g : decayed(g, p, weightDecay);   // d is only read below
             if (decoupled) {
                 scale(1 - lr * weightDecay, p);
             }
