@@ -176,7 +176,7 @@ final class Ablation {
         long seed = trial.seed();
         double lr = trial.lr();
         long t0 = System.nanoTime();
-        Dataset.Split split = trainAll.split(run.valFraction, seed);
+        Dataset.Split split = run.split(trainAll);
         String lossName = run.resolveLoss(split.train());
         ModelSpec spec = run.spec(split.train(), lossName);
         Objective objective = Choices.objective(lossName);

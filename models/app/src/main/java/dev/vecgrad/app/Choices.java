@@ -16,7 +16,6 @@ final class Choices {
     static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "adamax");
     static final List<String> SCHEDULES = List.of("none", "step", "cosine", "warmup-cosine", "one-cycle");
     static final List<String> MODELS = List.of("mlp", "softmax", "perceptron", "adaline", "linreg", "cnn", "seq2seq");
-    static final List<String> DATASETS = List.of("fashion-mnist", "moons", "xor", "and", "or", "blobs", "linreg");
     static final List<String> ACTIVATIONS = List.of("relu", "leaky_relu", "sigmoid", "tanh", "gelu");
     static final List<String> OUTPUTS = List.of("none", "sigmoid", "log_softmax");
     /** More threads than this is a mistake, not a choice: the pool spins one thread per worker. */

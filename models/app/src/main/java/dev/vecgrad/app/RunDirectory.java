@@ -58,11 +58,6 @@ final class RunDirectory implements AutoCloseable {
         return staging;
     }
 
-    /** The folder the files end up in: the one to name in messages. */
-    Path target() {
-        return target;
-    }
-
     /** Puts the staged files in place: the whole folder at once, or file by file over an earlier run (see the class comment). */
     void commit() throws IOException {
         if (committed) {
@@ -111,13 +106,8 @@ final class RunDirectory implements AutoCloseable {
         }
     }
 
-    /**
-     * Removes the staging folders in {@code parent} whose process is gone.
-     *
-     * @return how many were removed
-     */
-    static int removeStale(Path parent) throws IOException {
-        int removed = 0;
+    /** Removes the staging folders in {@code parent} whose process is gone. */
+    static void removeStale(Path parent) throws IOException {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(parent, p -> {
             String f = p.getFileName().toString();
             return f.startsWith(".") && f.contains(PARTIAL) && Files.isDirectory(p);
@@ -127,11 +117,9 @@ final class RunDirectory implements AutoCloseable {
                 String pid = f.substring(f.lastIndexOf(PARTIAL) + PARTIAL.length());
                 if (pid.matches("[0-9]{1,18}") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
                     deleteTree(p);
-                    removed++;
                 }
             }
         }
-        return removed;
     }
 
     /** Deletes a staging folder: files only, one level (a run writes no sub-folders). */

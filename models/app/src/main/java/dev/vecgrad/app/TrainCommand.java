@@ -106,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
         if (p != null || model.equals("seq2seq")) {
             return p;   // seq2seq checks its own options (its datasets, sizes)
         }
-        for (String check : new String[] {Choices.oneOf("--dataset", dataset, Choices.DATASETS),
+        for (String check : new String[] {Choices.oneOf("--dataset", dataset, DataSource.NAMES),
             Choices.oneOf("--activation", activation, Choices.ACTIVATIONS), Choices.oneOf("--output", output, Choices.OUTPUTS),
             Choices.oneOf("--loss", loss, Choices.LOSSES), Choices.oneOf("--optimizer", optimizer, Choices.OPTIMIZERS),
             Choices.oneOf("--schedule", schedule, Choices.SCHEDULES)}) {

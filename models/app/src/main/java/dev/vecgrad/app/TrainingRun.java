@@ -86,13 +86,9 @@ final class TrainingRun {
         phase("load");
         Dataset trainAll = splits.train();
         Dataset test = splits.test();
-        Dataset train = trainAll;
-        Dataset val = null;
-        if (!data.isGate() && valFraction > 0) {
-            Dataset.Split s = trainAll.split(valFraction, seed);
-            train = s.train();
-            val = s.validation();
-        }
+        Dataset.Split split = split(trainAll);
+        Dataset train = split.train();
+        Dataset val = split.validation();
         if (model.equals("perceptron")) {
             return perceptron(train, test);
         }
@@ -200,6 +196,15 @@ final class TrainingRun {
         }
         trainer.onEpoch(onEpoch);
         return new Fit(net, trainer.fit(net, opt, train, val), trainer);
+    }
+
+    /**
+     * The training and validation sets this run makes of {@code trainAll}: a random split of
+     * {@code --val-fraction} with the run's seed, or all of it and no validation set (null) for
+     * a logic gate or a fraction of 0.
+     */
+    Dataset.Split split(Dataset trainAll) {
+        return !data.isGate() && valFraction > 0 ? trainAll.split(valFraction, seed) : new Dataset.Split(trainAll, null);
     }
 
     String resolveLoss(Dataset train) {
