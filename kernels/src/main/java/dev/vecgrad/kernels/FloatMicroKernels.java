@@ -28,32 +28,69 @@ final class FloatMicroKernels {
 
     /** Whether {@link #transpose} runs in registers here: VL is one of [16, 8]. */
     static final boolean REGISTER_TRANSPOSE = VL == 16 || VL == 8;
+    /**
+     * Whether the transposes use {@code selectFrom(v1, v2)}: on x86 with 512-bit vectors, which
+     * means AVX-512, where C2 turns it into one two-source permute. Elsewhere (AVX2 has no such
+     * instruction; C2 would run the Java fallback) they use {@code rearrange(shuffle, v)}. Measured
+     * on an AVX-512 Zen 4-class core: NT products 5-7% faster, and C2's compile of the 16 x 16
+     * transpose 0.10-0.14 s instead of 0.34-0.38 s (a cold demo compiles it once).
+     */
+    static final boolean TWO_VECTOR_SELECT = S.vectorBitSize() == 512
+            && (System.getProperty("os.arch", "").equals("amd64") || System.getProperty("os.arch", "").equals("x86_64"));
     private static final int STAGES = Integer.numberOfTrailingZeros(VL);
     /** Stage s's shuffles for the first and the second row of a pair: lanes 0..VL-1 of the first, VL..2VL-1 of the second. */
     private static final VectorShuffle<Float>[] T_LO = transposeShuffles(true);
     private static final VectorShuffle<Float>[] T_HI = transposeShuffles(false);
+    /** The same lane sources as index vectors, for {@code selectFrom(v1, v2)}. */
+    private static final FloatVector[] X_LO = transposeIndexes(true);
+    private static final FloatVector[] X_HI = transposeIndexes(false);
+
+    /** Where lane {@code lane} of stage {@code st}'s result comes from: 0..VL-1 the first row, VL..2VL-1 the second. */
+    private static int transposeSource(int st, int lane, boolean first) {
+        int h = VL >> (st + 1);
+        int block = lane / (2 * h) * 2 * h;
+        int o = lane % (2 * h);
+        // the first row keeps its low halves and takes the second's; the second takes the first's high halves
+        return first ? (o < h ? block + o : VL + block + o - h) : (o < h ? block + h + o : VL + block + o);
+    }
 
     @SuppressWarnings("unchecked")
     private static VectorShuffle<Float>[] transposeShuffles(boolean first) {
         VectorShuffle<Float>[] out = new VectorShuffle[STAGES];
         for (int st = 0; st < STAGES; st++) {
-            int h = VL >> (st + 1);
-            int[] index = new int[VL];
+            int stage = st;
+            out[st] = VectorShuffle.fromOp(S, lane -> transposeSource(stage, lane, first));
+        }
+        return out;
+    }
+
+    private static FloatVector[] transposeIndexes(boolean first) {
+        FloatVector[] out = new FloatVector[STAGES];
+        for (int st = 0; st < STAGES; st++) {
+            float[] index = new float[VL];
             for (int lane = 0; lane < VL; lane++) {
-                int block = lane / (2 * h) * 2 * h;
-                int o = lane % (2 * h);
-                // the first row keeps its low halves and takes the second's; the second takes the first's high halves
-                index[lane] = first ? (o < h ? block + o : VL + block + o - h) : (o < h ? block + h + o : VL + block + o);
+                index[lane] = transposeSource(st, lane, first);
             }
-            out[st] = VectorShuffle.fromArray(S, index, 0);
+            out[st] = FloatVector.fromArray(S, index, 0);
         }
         return out;
     }
 
     /** dst[d + r * lanes + q] = src[s + q * ld + r] for q, r < VL, in registers; only when {@link #REGISTER_TRANSPOSE}. */
     static void transpose(float[] src, int s, int ld, float[] dst, int d, int lanes) {
+        transpose(src, s, ld, dst, d, lanes, TWO_VECTOR_SELECT);
+    }
+
+    /** {@link #transpose} with the permutes chosen by the caller (tests run both; without AVX-512 select is slow). */
+    static void transpose(float[] src, int s, int ld, float[] dst, int d, int lanes, boolean select) {
         if (VL == 16) {
-            transpose16(src, s, ld, dst, d, lanes);
+            if (select) {
+                transpose16Select(src, s, ld, dst, d, lanes);
+            } else {
+                transpose16(src, s, ld, dst, d, lanes);
+            }
+        } else if (select) {
+            transpose8Select(src, s, ld, dst, d, lanes);
         } else {
             transpose8(src, s, ld, dst, d, lanes);
         }
@@ -191,6 +228,138 @@ final class FloatMicroKernels {
         r15.intoArray(dst, d + 15 * lanes);
     }
 
+    private static void transpose16Select(float[] src, int s, int ld, float[] dst, int d, int lanes) {
+        FloatVector r0 = FloatVector.fromArray(S, src, s + 0 * ld);
+        FloatVector r1 = FloatVector.fromArray(S, src, s + 1 * ld);
+        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * ld);
+        FloatVector r3 = FloatVector.fromArray(S, src, s + 3 * ld);
+        FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * ld);
+        FloatVector r5 = FloatVector.fromArray(S, src, s + 5 * ld);
+        FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * ld);
+        FloatVector r7 = FloatVector.fromArray(S, src, s + 7 * ld);
+        FloatVector r8 = FloatVector.fromArray(S, src, s + 8 * ld);
+        FloatVector r9 = FloatVector.fromArray(S, src, s + 9 * ld);
+        FloatVector r10 = FloatVector.fromArray(S, src, s + 10 * ld);
+        FloatVector r11 = FloatVector.fromArray(S, src, s + 11 * ld);
+        FloatVector r12 = FloatVector.fromArray(S, src, s + 12 * ld);
+        FloatVector r13 = FloatVector.fromArray(S, src, s + 13 * ld);
+        FloatVector r14 = FloatVector.fromArray(S, src, s + 14 * ld);
+        FloatVector r15 = FloatVector.fromArray(S, src, s + 15 * ld);
+        FloatVector t;
+        t = X_LO[0].selectFrom(r0, r8);
+        r8 = X_HI[0].selectFrom(r0, r8);
+        r0 = t;
+        t = X_LO[0].selectFrom(r1, r9);
+        r9 = X_HI[0].selectFrom(r1, r9);
+        r1 = t;
+        t = X_LO[0].selectFrom(r2, r10);
+        r10 = X_HI[0].selectFrom(r2, r10);
+        r2 = t;
+        t = X_LO[0].selectFrom(r3, r11);
+        r11 = X_HI[0].selectFrom(r3, r11);
+        r3 = t;
+        t = X_LO[0].selectFrom(r4, r12);
+        r12 = X_HI[0].selectFrom(r4, r12);
+        r4 = t;
+        t = X_LO[0].selectFrom(r5, r13);
+        r13 = X_HI[0].selectFrom(r5, r13);
+        r5 = t;
+        t = X_LO[0].selectFrom(r6, r14);
+        r14 = X_HI[0].selectFrom(r6, r14);
+        r6 = t;
+        t = X_LO[0].selectFrom(r7, r15);
+        r15 = X_HI[0].selectFrom(r7, r15);
+        r7 = t;
+        t = X_LO[1].selectFrom(r0, r4);
+        r4 = X_HI[1].selectFrom(r0, r4);
+        r0 = t;
+        t = X_LO[1].selectFrom(r1, r5);
+        r5 = X_HI[1].selectFrom(r1, r5);
+        r1 = t;
+        t = X_LO[1].selectFrom(r2, r6);
+        r6 = X_HI[1].selectFrom(r2, r6);
+        r2 = t;
+        t = X_LO[1].selectFrom(r3, r7);
+        r7 = X_HI[1].selectFrom(r3, r7);
+        r3 = t;
+        t = X_LO[1].selectFrom(r8, r12);
+        r12 = X_HI[1].selectFrom(r8, r12);
+        r8 = t;
+        t = X_LO[1].selectFrom(r9, r13);
+        r13 = X_HI[1].selectFrom(r9, r13);
+        r9 = t;
+        t = X_LO[1].selectFrom(r10, r14);
+        r14 = X_HI[1].selectFrom(r10, r14);
+        r10 = t;
+        t = X_LO[1].selectFrom(r11, r15);
+        r15 = X_HI[1].selectFrom(r11, r15);
+        r11 = t;
+        t = X_LO[2].selectFrom(r0, r2);
+        r2 = X_HI[2].selectFrom(r0, r2);
+        r0 = t;
+        t = X_LO[2].selectFrom(r1, r3);
+        r3 = X_HI[2].selectFrom(r1, r3);
+        r1 = t;
+        t = X_LO[2].selectFrom(r4, r6);
+        r6 = X_HI[2].selectFrom(r4, r6);
+        r4 = t;
+        t = X_LO[2].selectFrom(r5, r7);
+        r7 = X_HI[2].selectFrom(r5, r7);
+        r5 = t;
+        t = X_LO[2].selectFrom(r8, r10);
+        r10 = X_HI[2].selectFrom(r8, r10);
+        r8 = t;
+        t = X_LO[2].selectFrom(r9, r11);
+        r11 = X_HI[2].selectFrom(r9, r11);
+        r9 = t;
+        t = X_LO[2].selectFrom(r12, r14);
+        r14 = X_HI[2].selectFrom(r12, r14);
+        r12 = t;
+        t = X_LO[2].selectFrom(r13, r15);
+        r15 = X_HI[2].selectFrom(r13, r15);
+        r13 = t;
+        t = X_LO[3].selectFrom(r0, r1);
+        r1 = X_HI[3].selectFrom(r0, r1);
+        r0 = t;
+        t = X_LO[3].selectFrom(r2, r3);
+        r3 = X_HI[3].selectFrom(r2, r3);
+        r2 = t;
+        t = X_LO[3].selectFrom(r4, r5);
+        r5 = X_HI[3].selectFrom(r4, r5);
+        r4 = t;
+        t = X_LO[3].selectFrom(r6, r7);
+        r7 = X_HI[3].selectFrom(r6, r7);
+        r6 = t;
+        t = X_LO[3].selectFrom(r8, r9);
+        r9 = X_HI[3].selectFrom(r8, r9);
+        r8 = t;
+        t = X_LO[3].selectFrom(r10, r11);
+        r11 = X_HI[3].selectFrom(r10, r11);
+        r10 = t;
+        t = X_LO[3].selectFrom(r12, r13);
+        r13 = X_HI[3].selectFrom(r12, r13);
+        r12 = t;
+        t = X_LO[3].selectFrom(r14, r15);
+        r15 = X_HI[3].selectFrom(r14, r15);
+        r14 = t;
+        r0.intoArray(dst, d + 0 * lanes);
+        r1.intoArray(dst, d + 1 * lanes);
+        r2.intoArray(dst, d + 2 * lanes);
+        r3.intoArray(dst, d + 3 * lanes);
+        r4.intoArray(dst, d + 4 * lanes);
+        r5.intoArray(dst, d + 5 * lanes);
+        r6.intoArray(dst, d + 6 * lanes);
+        r7.intoArray(dst, d + 7 * lanes);
+        r8.intoArray(dst, d + 8 * lanes);
+        r9.intoArray(dst, d + 9 * lanes);
+        r10.intoArray(dst, d + 10 * lanes);
+        r11.intoArray(dst, d + 11 * lanes);
+        r12.intoArray(dst, d + 12 * lanes);
+        r13.intoArray(dst, d + 13 * lanes);
+        r14.intoArray(dst, d + 14 * lanes);
+        r15.intoArray(dst, d + 15 * lanes);
+    }
+
     private static void transpose8(float[] src, int s, int ld, float[] dst, int d, int lanes) {
         FloatVector r0 = FloatVector.fromArray(S, src, s + 0 * ld);
         FloatVector r1 = FloatVector.fromArray(S, src, s + 1 * ld);
@@ -236,6 +405,62 @@ final class FloatMicroKernels {
         r4 = t;
         t = r6.rearrange(T_LO[2], r7);
         r7 = r6.rearrange(T_HI[2], r7);
+        r6 = t;
+        r0.intoArray(dst, d + 0 * lanes);
+        r1.intoArray(dst, d + 1 * lanes);
+        r2.intoArray(dst, d + 2 * lanes);
+        r3.intoArray(dst, d + 3 * lanes);
+        r4.intoArray(dst, d + 4 * lanes);
+        r5.intoArray(dst, d + 5 * lanes);
+        r6.intoArray(dst, d + 6 * lanes);
+        r7.intoArray(dst, d + 7 * lanes);
+    }
+
+    private static void transpose8Select(float[] src, int s, int ld, float[] dst, int d, int lanes) {
+        FloatVector r0 = FloatVector.fromArray(S, src, s + 0 * ld);
+        FloatVector r1 = FloatVector.fromArray(S, src, s + 1 * ld);
+        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * ld);
+        FloatVector r3 = FloatVector.fromArray(S, src, s + 3 * ld);
+        FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * ld);
+        FloatVector r5 = FloatVector.fromArray(S, src, s + 5 * ld);
+        FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * ld);
+        FloatVector r7 = FloatVector.fromArray(S, src, s + 7 * ld);
+        FloatVector t;
+        t = X_LO[0].selectFrom(r0, r4);
+        r4 = X_HI[0].selectFrom(r0, r4);
+        r0 = t;
+        t = X_LO[0].selectFrom(r1, r5);
+        r5 = X_HI[0].selectFrom(r1, r5);
+        r1 = t;
+        t = X_LO[0].selectFrom(r2, r6);
+        r6 = X_HI[0].selectFrom(r2, r6);
+        r2 = t;
+        t = X_LO[0].selectFrom(r3, r7);
+        r7 = X_HI[0].selectFrom(r3, r7);
+        r3 = t;
+        t = X_LO[1].selectFrom(r0, r2);
+        r2 = X_HI[1].selectFrom(r0, r2);
+        r0 = t;
+        t = X_LO[1].selectFrom(r1, r3);
+        r3 = X_HI[1].selectFrom(r1, r3);
+        r1 = t;
+        t = X_LO[1].selectFrom(r4, r6);
+        r6 = X_HI[1].selectFrom(r4, r6);
+        r4 = t;
+        t = X_LO[1].selectFrom(r5, r7);
+        r7 = X_HI[1].selectFrom(r5, r7);
+        r5 = t;
+        t = X_LO[2].selectFrom(r0, r1);
+        r1 = X_HI[2].selectFrom(r0, r1);
+        r0 = t;
+        t = X_LO[2].selectFrom(r2, r3);
+        r3 = X_HI[2].selectFrom(r2, r3);
+        r2 = t;
+        t = X_LO[2].selectFrom(r4, r5);
+        r5 = X_HI[2].selectFrom(r4, r5);
+        r4 = t;
+        t = X_LO[2].selectFrom(r6, r7);
+        r7 = X_HI[2].selectFrom(r6, r7);
         r6 = t;
         r0.intoArray(dst, d + 0 * lanes);
         r1.intoArray(dst, d + 1 * lanes);

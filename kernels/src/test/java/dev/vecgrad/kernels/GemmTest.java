@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 public class GemmTest {
 
@@ -182,8 +184,10 @@ public class GemmTest {
         return d;
     }
 
-    @Test
-    void theInRegisterTransposeIsATranspose() {
+    /** Both permute flavours (selectFrom and rearrange), whichever the machine runs in GEMM. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void theInRegisterTransposeIsATranspose(boolean select) {
         int vl = FloatMicroKernels.VL;
         org.junit.jupiter.api.Assumptions.assumeTrue(FloatMicroKernels.REGISTER_TRANSPOSE, "no register transpose for " + vl + " lanes");
         int ld = vl + 5;
@@ -193,7 +197,7 @@ public class GemmTest {
             src[i] = i;
         }
         float[] dst = new float[vl * lanes + 7];
-        FloatMicroKernels.transpose(src, 3, ld, dst, 7, lanes);
+        FloatMicroKernels.transpose(src, 3, ld, dst, 7, lanes, select);
         for (int r = 0; r < vl; r++) {
             for (int q = 0; q < vl; q++) {
                 assertEquals(src[3 + q * ld + r], dst[7 + r * lanes + q], "row " + r + " lane " + q);
@@ -209,7 +213,7 @@ public class GemmTest {
                 ds[i] = i;
             }
             double[] dd = new double[dvl * dvl];
-            DoubleMicroKernels.transpose(ds, 0, dvl, dd, 0, dvl);
+            DoubleMicroKernels.transpose(ds, 0, dvl, dd, 0, dvl, select);
             for (int r = 0; r < dvl; r++) {
                 for (int q = 0; q < dvl; q++) {
                     assertEquals(ds[q * dvl + r], dd[r * dvl + q]);
