@@ -28,7 +28,7 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
      */
     private static final boolean REGISTER_TRANSPOSE = FloatMicroKernels.REGISTER_TRANSPOSE;
 
-    private static final FloatGemm INSTANCE = new FloatGemm();
+    static final FloatGemm INSTANCE = new FloatGemm();
 
     /** One thread's packing buffers, C tile and gather index map; grown on demand, reused across calls. */
     static final class Workspace {
@@ -39,6 +39,16 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
         private final int[] vIndex = new int[NR];
         private int uStride = -1;
         private int vStride = -1;
+        /** C^T of a product computed transposed ({@link GemmDriver#transposesProduct}), and a VL x VL block of its transpose. */
+        private float[] transposedC = new float[0];
+        final float[] square = new float[VL * VL];
+
+        float[] transposedC(int size) {
+            if (transposedC.length < size) {
+                transposedC = new float[size];
+            }
+            return transposedC;
+        }
 
         /** Offsets r * lda of the MRS rows of a U sliver, 0 for the lanes past them. */
         int[] uIndex(int lda) {
@@ -73,7 +83,44 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
+        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, true);
+    }
+
+    /** As above; {@code mayTranspose} false keeps the direct loop (tests compare the two). */
+    static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc, boolean mayTranspose) {
+        if (mayTranspose && INSTANCE.transposesProduct(m, n, k)) {
+            // C^T = op(B)^T op(A)^T: op(B)^T is B read the other way round, and so is op(A)^T
+            Workspace ws = INSTANCE.workspaces.get();
+            float[] t = ws.transposedC(Math.max(n, VL) * m);
+            INSTANCE.run(new Problem(n, m, k, 1, b, bOff, ldb, transB, a, aOff, lda, transA, 0, t, 0, m));
+            storeTransposed(ws, t, m, n, c, cOff, ldc, alpha, beta);
+            return;
+        }
         INSTANCE.run(new Problem(m, n, k, alpha, a, aOff, lda, !transA, b, bOff, ldb, !transB, beta, c, cOff, ldc));
+    }
+
+    /**
+     * C[i][j] = t[j][i] with {@link #storeTile}'s arithmetic, for t the n x m row-major C^T
+     * (n < VL, with rows up to VL allocated): VL-row blocks of C by in-register transposes, the
+     * rest element by element.
+     */
+    private static void storeTransposed(Workspace ws, float[] t, int m, int n, float[] c, int cOff, int ldc, float alpha, float beta) {
+        int i = 0;
+        if (REGISTER_TRANSPOSE) {
+            for (; i + VL <= m; i += VL) {
+                FloatMicroKernels.transpose(t, i, m, ws.square, 0, VL);
+                storeTile(ws.square, VL, VL, n, c, cOff + i * ldc, ldc, alpha, beta);
+            }
+        }
+        for (; i < m; i++) {
+            int co = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                float acc = t[j * m + i];
+                c[co + j] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[co + j] * beta);
+            }
+        }
     }
 
     @Override

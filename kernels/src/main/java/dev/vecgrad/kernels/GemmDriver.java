@@ -50,6 +50,25 @@ abstract class GemmDriver<W> {
 
     final GemmBlocking blocking;
 
+    /**
+     * Whether C = U V (m x n) is better computed as its transpose, C^T = V^T U^T (n x m), into a
+     * scratch that is then stored transposed: when C is narrower than a vector (a linear layer
+     * with 10 outputs) every micro-kernel step loads and multiplies whole vectors of which only
+     * n lanes count, while m can fill them. Only with enough k to amortize the scratch (k >= VL)
+     * and rows to fill at least two vectors. On the AVX-512 Zen 4-class core, 64 x 10 x 64 went
+     * from 28 to 48 GFLOP/s in the kernels (NT), 0.71x to about 1.1x OpenBLAS. With k up to KC
+     * the result is bitwise the one of the direct loop: each element sums the same products in
+     * the same order and gets the same write-back arithmetic.
+     */
+    boolean transposesProduct(int m, int n, int k) {
+        int vl = blocking.vl();
+        return n < vl && m >= 2 * vl && k >= vl && lanesUsed(m, vl) >= lanesUsed(n, vl) + 0.25;
+    }
+
+    private static double lanesUsed(int size, int vl) {
+        return (double) size / roundUp(size, vl);
+    }
+
     GemmDriver(GemmBlocking blocking) {
         this.blocking = blocking;
     }

@@ -111,11 +111,49 @@ public class GemmTest {
         assertEquals(7f, c[0]);
     }
 
+    /**
+     * Narrow products (n below a vector) run as C^T = op(B)^T op(A)^T: the result is bitwise the
+     * direct loop's while k fits one KC block, and matches the reference beyond it.
+     */
+    @Test
+    void narrowProductsComputedTransposedEqualTheDirectLoop() {
+        int vl = FloatMicroKernels.VL;
+        int kc = GemmBlocking.FLOAT.kc();
+        Random rnd = new Random(7);
+        int checked = 0;
+        int[] narrow = java.util.stream.IntStream.of(1, 3, vl / 2 + 2).filter(n -> n < vl).distinct().toArray();
+        for (int n : narrow) {
+            for (int m : new int[] {2 * vl, 3 * vl + (n < vl / 2 ? 5 : 0), 6 * vl}) {
+                for (int trans = 0; trans < 4; trans++) {
+                    float alpha = rnd.nextBoolean() ? 1f : -0.75f;
+                    float beta = trans == 1 ? 0f : 0.5f;
+                    int k = vl + rnd.nextInt(kc - vl + 1);
+                    assertTrue(FloatGemm.INSTANCE.transposesProduct(m, n, k), m + "x" + n + "x" + k + " should run transposed");
+                    GemmCase g = GemmCase.random(rnd, trans >= 2, (trans & 1) == 1, m, n, k, alpha, beta);
+                    float[] direct = g.c().clone();
+                    float[] swapped = g.c().clone();
+                    FloatGemm.sgemm(g.transA(), g.transB(), m, n, k, alpha, g.a(), g.aOff(), g.lda(), g.b(), g.bOff(), g.ldb(),
+                            beta, direct, g.cOff(), g.ldc(), false);
+                    FloatGemm.sgemm(g.transA(), g.transB(), m, n, k, alpha, g.a(), g.aOff(), g.lda(), g.b(), g.bOff(), g.ldb(),
+                            beta, swapped, g.cOff(), g.ldc(), true);
+                    assertArrayEquals(direct, swapped, "transposed product differs from the direct loop for " + g);
+                    GemmCase.random(rnd, trans >= 2, (trans & 1) == 1, m, n, 2 * kc + 5, alpha, beta).assertSgemmMatchesReference();
+                    checked++;
+                }
+            }
+        }
+        assertEquals(narrow.length * 12, checked);
+        assertTrue(!FloatGemm.INSTANCE.transposesProduct(2 * vl, vl, vl), "a full vector of columns runs directly");
+        assertTrue(vl < 8 || !FloatGemm.INSTANCE.transposesProduct(4 * vl, vl - 1, vl), "one idle lane in eight or more is not worth a scratch");
+        assertTrue(!FloatGemm.INSTANCE.transposesProduct(vl, 1, vl), "too few rows to fill two vectors");
+        assertTrue(!FloatGemm.INSTANCE.transposesProduct(4 * vl, 3, vl - 1), "too little k to pay for the scratch");
+    }
+
     @Test
     void resultsAreBitwiseIdenticalForOneTwoAndThreeThreads() {
         Random rnd = new Random(6);
-        // shapes large enough to run in parallel, split along N and along M
-        int[][] shapes = {{97, 301, 211}, {517, 40, 129}, {64, 784, 128}};
+        // shapes large enough to run in parallel, split along N and along M; the last runs transposed (n < VL)
+        int[][] shapes = {{97, 301, 211}, {517, 40, 129}, {64, 784, 128}, {701, 10, 300}};
         for (int[] s : shapes) {
             for (int trans = 0; trans < 4; trans++) {
                 GemmCase g = GemmCase.random(rnd, trans >= 2, (trans & 1) == 1, s[0], s[1], s[2], 1f, 0.5f);
