@@ -55,8 +55,10 @@ abstract class GemmDriver<W> {
      * scratch that is then stored transposed: when C is narrower than a vector (a linear layer
      * with 10 outputs) every micro-kernel step loads and multiplies whole vectors of which only
      * n lanes count, while m can fill them. Only with enough k to amortize the scratch (k >= VL)
-     * and rows to fill at least two vectors. On the AVX-512 Zen 4-class core, 64 x 10 x 64 went
-     * from 28 to 48 GFLOP/s in the kernels (NT), 0.71x to about 1.1x OpenBLAS. With k up to KC
+     * and rows to fill at least two vectors. On the AVX-512 Zen 4-class core, the 64 x 10 x 64
+     * NT product (a 10-output layer's forward) went from 28 to 38 GFLOP/s, 0.71x to 0.98x
+     * OpenBLAS (the transposed product alone runs at 48; storing it back costs the rest), and
+     * the TN one from 25 to 40. With k up to KC
      * the result is bitwise the one of the direct loop: each element sums the same products in
      * the same order and gets the same write-back arithmetic.
      */
