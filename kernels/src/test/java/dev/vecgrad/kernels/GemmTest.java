@@ -143,6 +143,24 @@ public class GemmTest {
             }
         }
         assertEquals(narrow.length * 12, checked);
+        // the generated double twin, on a product narrow at its lane count
+        int dvl = DoubleMicroKernels.VL;
+        for (int trans = 0; trans < 4; trans++) {
+            int m = 10 * dvl;
+            int n = Math.max(1, dvl / 2 - 1);
+            int k = Math.min(GemmBlocking.DOUBLE.kc(), 12 * dvl);
+            assertTrue(DoubleGemm.INSTANCE.transposesProduct(m, n, k), m + "x" + n + "x" + k + " should run transposed (double)");
+            GemmCase g = GemmCase.random(rnd, trans >= 2, (trans & 1) == 1, m, n, k, -0.75f, trans == 1 ? 0f : 0.5f);
+            double[] a = toDouble(g.a());
+            double[] b = toDouble(g.b());
+            double[] direct = toDouble(g.c());
+            double[] swapped = toDouble(g.c());
+            DoubleGemm.dgemm(g.transA(), g.transB(), m, n, k, g.alpha(), a, g.aOff(), g.lda(), b, g.bOff(), g.ldb(), g.beta(),
+                    direct, g.cOff(), g.ldc(), false);
+            DoubleGemm.dgemm(g.transA(), g.transB(), m, n, k, g.alpha(), a, g.aOff(), g.lda(), b, g.bOff(), g.ldb(), g.beta(),
+                    swapped, g.cOff(), g.ldc(), true);
+            assertArrayEquals(direct, swapped, "transposed double product differs from the direct loop for " + g);
+        }
         assertTrue(!FloatGemm.INSTANCE.transposesProduct(2 * vl, vl, vl), "a full vector of columns runs directly");
         assertTrue(vl < 8 || !FloatGemm.INSTANCE.transposesProduct(4 * vl, vl - 1, vl), "one idle lane in eight or more is not worth a scratch");
         assertTrue(!FloatGemm.INSTANCE.transposesProduct(vl, 1, vl), "too few rows to fill two vectors");
