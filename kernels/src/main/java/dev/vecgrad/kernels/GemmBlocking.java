@@ -17,8 +17,12 @@ import jdk.incubator.vector.FloatVector;
  *       thread 100.0 and 101.2 GFLOP/s, the MLP's shapes within 1%), and 8 divides the batch
  *       sizes people train with (32, 64, 128, 256): their products need no edge tile, and a
  *       cold start compiles half as many micro-kernels (a cold Fashion-MNIST demo on one core,
- *       7.45 to 6.86 s). The SLIVER layout uses the same heights ({@code sliverHeights}). The
- *       other heights serve the last rows of M.
+ *       7.45 to 6.86 s). The SLIVER layout uses the same heights ({@code sliverHeights}) on
+ *       32-register machines, and 4 x 2 on 16-register ones: C2's AVX2 code for the 6 x 2
+ *       SLIVER kernel ran at half the speed of the 6 x 2 ROWS one (AVX-512 Zen 4-class core
+ *       under {@code -XX:UseAVX=2}: 128x784x64 TN, a weight gradient, 45.4 GFLOP/s with 6 x 2
+ *       and 90.6 with 4 x 2; 784x64x128 TN 37.7 and 57.6; 1024^3 TN 91.7 with 4 x 2). The other
+ *       heights serve the last rows of M.
  *   <li>{@code kc}: depth of a block; a kc x NR sliver of V takes one and a half L1d (at most
  *       512). It does not stay in L1: it streams from L2, which the prefetcher keeps up with,
  *       and a deeper block spreads the loads and stores of each MR x NR tile of C over more
@@ -87,7 +91,7 @@ record GemmBlocking(int vl, int[] heights, int[] sliverHeights, int nr, int kc, 
     static GemmBlocking derive(int vl, int elementBytes, int vectorBits, CpuInfo cpu) {
         boolean wide = vectorRegisters(vectorBits) >= 32;
         int[] heights = wide ? new int[] {8, 4} : new int[] {6, 4, 2};
-        int[] sliverHeights = wide ? new int[] {8, 4} : new int[] {6, 4, 2};
+        int[] sliverHeights = wide ? new int[] {8, 4} : new int[] {4, 2};
         int mr = heights[0];
         int nr = 2 * vl;
         int kc = clamp(roundDown((int) (3 * cpu.l1dBytes() / (2L * nr * elementBytes)), 16), 64, 512);

@@ -40,10 +40,15 @@ abstract class GemmDriver<W> {
 
     /**
      * From this many columns of C on, a row-major A is transposed into micro-panels (SLIVER)
-     * rather than copied as rows (ROWS): the SLIVER kernels run 5-7% faster, which pays for
-     * the transpose once each row of A feeds enough columns.
+     * rather than copied as rows (ROWS): with 32 vector registers (AVX-512) the SLIVER kernels
+     * run 5-7% faster, which pays for the transpose once each row of A feeds enough columns.
+     * With 16 (AVX2) never: C2's AVX2 code for the SLIVER path ran at half the speed of the ROWS
+     * path on the same products (AVX-512 Zen 4-class core under {@code -XX:UseAVX=2}: 1024^3 NN
+     * 44.6 against 104.5 GFLOP/s, 64x784x128 NT 41.7 against 84.3; the cause, kernel or
+     * packing, was not found). A transposed A (TN, TT) has no ROWS layout and keeps it there.
      */
-    static final int SLIVER_MIN_COLUMNS = Integer.getInteger("vecgrad.gemm.sliverMinColumns", 512);
+    static final int SLIVER_MIN_COLUMNS = Integer.getInteger("vecgrad.gemm.sliverMinColumns",
+            GemmBlocking.vectorRegisters(FloatMicroKernels.S.vectorBitSize()) >= 32 ? 512 : Integer.MAX_VALUE);
 
     /** Below this many flops a GEMM stays on the calling thread: a hand-off costs more. */
     static final long PARALLEL_MIN_FLOPS = Long.getLong("vecgrad.gemm.parallelMinFlops", 3_000_000L);
