@@ -90,12 +90,16 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
     static void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
                       double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                       double beta, double[] c, int cOff, int ldc, boolean mayTranspose) {
-        if (mayTranspose && INSTANCE.transposesProduct(m, n, k)) {
+        // Bitwise the direct loop's result: with beta 0, alpha goes to the inner product, which then
+        // rounds every KC block exactly as the direct loop does; otherwise only one KC block, whose
+        // alpha and beta the store applies as the kernels would.
+        if (mayTranspose && (beta == 0.0 || k <= KC) && INSTANCE.transposesProduct(m, n, k)) {
             // C^T = op(B)^T op(A)^T: op(B)^T is B read the other way round, and so is op(A)^T
             Workspace ws = INSTANCE.workspaces.get();
             double[] t = ws.transposedC(Math.max(n, VL) * m);
-            INSTANCE.run(new Problem(n, m, k, 1, b, bOff, ldb, transB, a, aOff, lda, transA, 0, t, 0, m));
-            storeTransposed(ws, t, m, n, c, cOff, ldc, alpha, beta);
+            double inner = beta == 0.0 ? alpha : 1.0;
+            INSTANCE.run(new Problem(n, m, k, inner, b, bOff, ldb, transB, a, aOff, lda, transA, 0, t, 0, m));
+            storeTransposed(ws, t, m, n, c, cOff, ldc, beta == 0.0 ? 1.0 : alpha, beta);
             return;
         }
         INSTANCE.run(new Problem(m, n, k, alpha, a, aOff, lda, !transA, b, bOff, ldb, !transB, beta, c, cOff, ldc));

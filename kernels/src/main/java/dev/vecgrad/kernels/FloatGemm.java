@@ -90,12 +90,16 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc, boolean mayTranspose) {
-        if (mayTranspose && INSTANCE.transposesProduct(m, n, k)) {
+        // Bitwise the direct loop's result: with beta 0, alpha goes to the inner product, which then
+        // rounds every KC block exactly as the direct loop does; otherwise only one KC block, whose
+        // alpha and beta the store applies as the kernels would.
+        if (mayTranspose && (beta == 0f || k <= KC) && INSTANCE.transposesProduct(m, n, k)) {
             // C^T = op(B)^T op(A)^T: op(B)^T is B read the other way round, and so is op(A)^T
             Workspace ws = INSTANCE.workspaces.get();
             float[] t = ws.transposedC(Math.max(n, VL) * m);
-            INSTANCE.run(new Problem(n, m, k, 1, b, bOff, ldb, transB, a, aOff, lda, transA, 0, t, 0, m));
-            storeTransposed(ws, t, m, n, c, cOff, ldc, alpha, beta);
+            float inner = beta == 0f ? alpha : 1f;
+            INSTANCE.run(new Problem(n, m, k, inner, b, bOff, ldb, transB, a, aOff, lda, transA, 0, t, 0, m));
+            storeTransposed(ws, t, m, n, c, cOff, ldc, beta == 0f ? 1f : alpha, beta);
             return;
         }
         INSTANCE.run(new Problem(m, n, k, alpha, a, aOff, lda, !transA, b, bOff, ldb, !transB, beta, c, cOff, ldc));

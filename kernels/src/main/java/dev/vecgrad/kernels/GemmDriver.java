@@ -63,9 +63,11 @@ abstract class GemmDriver<W> {
      * and rows to fill at least two vectors. On the AVX-512 Zen 4-class core, the 64 x 10 x 64
      * NT product (a 10-output layer's forward) went from 28 to 38 GFLOP/s, 0.71x to 0.98x
      * OpenBLAS (the transposed product alone runs at 48; storing it back costs the rest), and
-     * the TN one from 25 to 40. With k up to KC
-     * the result is bitwise the one of the direct loop: each element sums the same products in
-     * the same order and gets the same write-back arithmetic.
+     * the TN one from 25 to 40. The result is bitwise the direct loop's, so it does not depend
+     * on m (a batch size): each element sums the same products in the same order and gets the
+     * same write-back arithmetic. For that the typed drivers take this route only when beta is
+     * 0 (alpha then goes to the inner product, rounded per KC block as the direct loop does)
+     * or k fits one KC block.
      */
     boolean transposesProduct(int m, int n, int k) {
         int vl = blocking.vl();

@@ -112,8 +112,9 @@ public class GemmTest {
     }
 
     /**
-     * Narrow products (n below a vector) run as C^T = op(B)^T op(A)^T: the result is bitwise the
-     * direct loop's while k fits one KC block, and matches the reference beyond it.
+     * Narrow products (n below a vector) run as C^T = op(B)^T op(A)^T, bitwise the direct loop's
+     * result: with beta 0 at any depth, otherwise while k fits one KC block (beyond it they run
+     * directly). A NaN-filled scratch shows which route was taken.
      */
     @Test
     void narrowProductsComputedTransposedEqualTheDirectLoop() {
@@ -126,18 +127,14 @@ public class GemmTest {
             for (int m : new int[] {2 * vl, 3 * vl + (n < vl / 2 ? 5 : 0), 6 * vl}) {
                 for (int trans = 0; trans < 4; trans++) {
                     float alpha = rnd.nextBoolean() ? 1f : -0.75f;
-                    float beta = trans == 1 ? 0f : 0.5f;
+                    float beta = trans == 1 ? 0.5f : 0f;
                     int k = vl + rnd.nextInt(kc - vl + 1);
                     assertTrue(FloatGemm.INSTANCE.transposesProduct(m, n, k), m + "x" + n + "x" + k + " should run transposed");
-                    GemmCase g = GemmCase.random(rnd, trans >= 2, (trans & 1) == 1, m, n, k, alpha, beta);
-                    float[] direct = g.c().clone();
-                    float[] swapped = g.c().clone();
-                    FloatGemm.sgemm(g.transA(), g.transB(), m, n, k, alpha, g.a(), g.aOff(), g.lda(), g.b(), g.bOff(), g.ldb(),
-                            beta, direct, g.cOff(), g.ldc(), false);
-                    FloatGemm.sgemm(g.transA(), g.transB(), m, n, k, alpha, g.a(), g.aOff(), g.lda(), g.b(), g.bOff(), g.ldb(),
-                            beta, swapped, g.cOff(), g.ldc(), true);
-                    assertArrayEquals(direct, swapped, "transposed product differs from the direct loop for " + g);
-                    GemmCase.random(rnd, trans >= 2, (trans & 1) == 1, m, n, 2 * kc + 5, alpha, beta).assertSgemmMatchesReference();
+                    assertTransposedRouteMatchesDirect(GemmCase.random(rnd, trans >= 2, (trans & 1) == 1, m, n, k, alpha, beta), true);
+                    // past one KC block: transposed with beta 0, direct otherwise
+                    GemmCase deep = GemmCase.random(rnd, trans >= 2, (trans & 1) == 1, m, n, 2 * kc + 5, alpha, beta);
+                    assertTransposedRouteMatchesDirect(deep, beta == 0f);
+                    deep.assertSgemmMatchesReference();
                     checked++;
                 }
             }
@@ -155,10 +152,13 @@ public class GemmTest {
             double[] b = toDouble(g.b());
             double[] direct = toDouble(g.c());
             double[] swapped = toDouble(g.c());
+            double[] t = DoubleGemm.INSTANCE.workspace(0, 0).transposedC(dvl * m);
+            java.util.Arrays.fill(t, Double.NaN);
             DoubleGemm.dgemm(g.transA(), g.transB(), m, n, k, g.alpha(), a, g.aOff(), g.lda(), b, g.bOff(), g.ldb(), g.beta(),
                     direct, g.cOff(), g.ldc(), false);
             DoubleGemm.dgemm(g.transA(), g.transB(), m, n, k, g.alpha(), a, g.aOff(), g.lda(), b, g.bOff(), g.ldb(), g.beta(),
                     swapped, g.cOff(), g.ldc(), true);
+            assertTrue(!Double.isNaN(t[0]) && !Double.isNaN(t[n * m - 1]), "the double product did not run transposed for " + g);
             assertArrayEquals(direct, swapped, "transposed double product differs from the direct loop for " + g);
         }
         assertTrue(!FloatGemm.INSTANCE.transposesProduct(2 * vl, vl, vl), "a full vector of columns runs directly");
@@ -167,11 +167,26 @@ public class GemmTest {
         assertTrue(!FloatGemm.INSTANCE.transposesProduct(4 * vl, 3, vl - 1), "too little k to pay for the scratch");
     }
 
+    /** Runs g both ways and checks they agree bitwise, and that the transposed route was taken iff {@code transposed}. */
+    private static void assertTransposedRouteMatchesDirect(GemmCase g, boolean transposed) {
+        float[] t = FloatGemm.INSTANCE.workspace(0, 0).transposedC(FloatMicroKernels.VL * g.m());
+        java.util.Arrays.fill(t, Float.NaN);
+        float[] direct = g.c().clone();
+        float[] swapped = g.c().clone();
+        FloatGemm.sgemm(g.transA(), g.transB(), g.m(), g.n(), g.k(), g.alpha(), g.a(), g.aOff(), g.lda(), g.b(), g.bOff(), g.ldb(),
+                g.beta(), direct, g.cOff(), g.ldc(), false);
+        FloatGemm.sgemm(g.transA(), g.transB(), g.m(), g.n(), g.k(), g.alpha(), g.a(), g.aOff(), g.lda(), g.b(), g.bOff(), g.ldb(),
+                g.beta(), swapped, g.cOff(), g.ldc(), true);
+        boolean written = !Float.isNaN(t[0]) && !Float.isNaN(t[g.n() * g.m() - 1]);
+        assertEquals(transposed, written, (transposed ? "did not run" : "ran") + " transposed: " + g);
+        assertArrayEquals(direct, swapped, "transposed product differs from the direct loop for " + g);
+    }
+
     @Test
     void resultsAreBitwiseIdenticalForOneTwoAndThreeThreads() {
         Random rnd = new Random(6);
-        // shapes large enough to run in parallel, split along N and along M; the last runs transposed (n < VL)
-        int[][] shapes = {{97, 301, 211}, {517, 40, 129}, {64, 784, 128}, {701, 10, 300}};
+        // shapes large enough to run in parallel, split along N and along M; the last runs transposed at 4 to 16 lanes
+        int[][] shapes = {{97, 301, 211}, {517, 40, 129}, {64, 784, 128}, {2600, 2, 300}};
         for (int[] s : shapes) {
             for (int trans = 0; trans < 4; trans++) {
                 GemmCase g = GemmCase.random(rnd, trans >= 2, (trans & 1) == 1, s[0], s[1], s[2], 1f, 0.5f);
