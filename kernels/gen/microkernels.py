@@ -109,10 +109,12 @@ def transposes(t):
     static final boolean REGISTER_TRANSPOSE = VL == 16 || VL == 8;
     /**
      * Whether the transposes use {{@code selectFrom(v1, v2)}}: on x86 with 512-bit vectors, which
-     * means AVX-512, where C2 turns it into one two-source permute. Elsewhere (AVX2 has no such
-     * instruction; C2 would run the Java fallback) they use {{@code rearrange(shuffle, v)}}. Measured
-     * on an AVX-512 Zen 4-class core: NT products 5-7% faster, and C2's compile of the 16 x 16
-     * transpose 0.10-0.14 s instead of 0.34-0.38 s (a cold demo compiles it once).
+     * means AVX-512, where C2 turns it into one two-source permute (vpermt2ps). Elsewhere they use
+     * {{@code rearrange(shuffle, v)}}. Measured on an AVX-512 Zen 4-class core, NT products
+     * alternating the two: 512-bit 5-7% faster with selectFrom (64x128x784 95.3-96.7 against
+     * 90.4-90.5 GFLOP/s), and C2's compile of the 16 x 16 transpose 0.10-0.14 s instead of
+     * 0.34-0.38 s (a cold demo compiles it once); 256-bit AVX-512VL code within 1%; AVX2 code
+     * ({{@code -XX:UseAVX=2}}, no two-source permute) 6-8% slower.
      */
     static final boolean TWO_VECTOR_SELECT = S.vectorBitSize() == 512
             && (System.getProperty("os.arch", "").equals("amd64") || System.getProperty("os.arch", "").equals("x86_64"));
