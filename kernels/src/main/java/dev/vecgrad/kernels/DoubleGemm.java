@@ -93,10 +93,10 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
         // Bitwise the direct loop's result: with beta 0, alpha goes to the inner product, which then
         // rounds every KC block exactly as the direct loop does; otherwise only one KC block, whose
         // alpha and beta the store applies as the kernels would.
-        if (mayTranspose && (beta == 0.0 || k <= KC) && INSTANCE.transposesProduct(m, n, k)) {
+        if (mayTranspose && (beta == 0.0 || k <= KC) && INSTANCE.transposesProduct(transA, transB, m, n, k)) {
             // C^T = op(B)^T op(A)^T: op(B)^T is B read the other way round, and so is op(A)^T
             Workspace ws = INSTANCE.workspaces.get();
-            double[] t = ws.transposedC(Math.max(n, VL) * m);
+            double[] t = ws.transposedC(roundUp(n, VL) * m);
             double inner = beta == 0.0 ? alpha : 1.0;
             INSTANCE.run(new Problem(n, m, k, inner, b, bOff, ldb, transB, a, aOff, lda, transA, 0, t, 0, m));
             storeTransposed(ws, t, m, n, c, cOff, ldc, beta == 0.0 ? 1.0 : alpha, beta);
@@ -106,16 +106,18 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
     }
 
     /**
-     * C[i][j] = t[j][i] with {@link #storeTile}'s arithmetic, for t the n x m row-major C^T
-     * (n < VL, with rows up to VL allocated): VL-row blocks of C by in-register transposes, the
-     * rest element by element.
+     * C[i][j] = t[j][i] with {@link #storeTile}'s arithmetic, for t the n x m row-major C^T (with
+     * rows up to a multiple of VL allocated): VL x VL blocks of C by in-register transposes, the
+     * rows past the last full block element by element.
      */
     private static void storeTransposed(Workspace ws, double[] t, int m, int n, double[] c, int cOff, int ldc, double alpha, double beta) {
         int i = 0;
         if (REGISTER_TRANSPOSE) {
             for (; i + VL <= m; i += VL) {
-                DoubleMicroKernels.transpose(t, i, m, ws.square, 0, VL);
-                storeTile(ws.square, VL, VL, n, c, cOff + i * ldc, ldc, alpha, beta);
+                for (int j = 0; j < n; j += VL) {
+                    DoubleMicroKernels.transpose(t, j * m + i, m, ws.square, 0, VL);
+                    storeTile(ws.square, VL, VL, Math.min(VL, n - j), c, cOff + i * ldc + j, ldc, alpha, beta);
+                }
             }
         }
         for (; i < m; i++) {

@@ -93,10 +93,10 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
         // Bitwise the direct loop's result: with beta 0, alpha goes to the inner product, which then
         // rounds every KC block exactly as the direct loop does; otherwise only one KC block, whose
         // alpha and beta the store applies as the kernels would.
-        if (mayTranspose && (beta == 0f || k <= KC) && INSTANCE.transposesProduct(m, n, k)) {
+        if (mayTranspose && (beta == 0f || k <= KC) && INSTANCE.transposesProduct(transA, transB, m, n, k)) {
             // C^T = op(B)^T op(A)^T: op(B)^T is B read the other way round, and so is op(A)^T
             Workspace ws = INSTANCE.workspaces.get();
-            float[] t = ws.transposedC(Math.max(n, VL) * m);
+            float[] t = ws.transposedC(roundUp(n, VL) * m);
             float inner = beta == 0f ? alpha : 1f;
             INSTANCE.run(new Problem(n, m, k, inner, b, bOff, ldb, transB, a, aOff, lda, transA, 0, t, 0, m));
             storeTransposed(ws, t, m, n, c, cOff, ldc, beta == 0f ? 1f : alpha, beta);
@@ -106,16 +106,18 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
     }
 
     /**
-     * C[i][j] = t[j][i] with {@link #storeTile}'s arithmetic, for t the n x m row-major C^T
-     * (n < VL, with rows up to VL allocated): VL-row blocks of C by in-register transposes, the
-     * rest element by element.
+     * C[i][j] = t[j][i] with {@link #storeTile}'s arithmetic, for t the n x m row-major C^T (with
+     * rows up to a multiple of VL allocated): VL x VL blocks of C by in-register transposes, the
+     * rows past the last full block element by element.
      */
     private static void storeTransposed(Workspace ws, float[] t, int m, int n, float[] c, int cOff, int ldc, float alpha, float beta) {
         int i = 0;
         if (REGISTER_TRANSPOSE) {
             for (; i + VL <= m; i += VL) {
-                FloatMicroKernels.transpose(t, i, m, ws.square, 0, VL);
-                storeTile(ws.square, VL, VL, n, c, cOff + i * ldc, ldc, alpha, beta);
+                for (int j = 0; j < n; j += VL) {
+                    FloatMicroKernels.transpose(t, j * m + i, m, ws.square, 0, VL);
+                    storeTile(ws.square, VL, VL, Math.min(VL, n - j), c, cOff + i * ldc + j, ldc, alpha, beta);
+                }
             }
         }
         for (; i < m; i++) {

@@ -56,23 +56,45 @@ abstract class GemmDriver<W> {
     final GemmBlocking blocking;
 
     /**
-     * Whether C = U V (m x n) is better computed as its transpose, C^T = V^T U^T (n x m), into a
-     * scratch that is then stored transposed: when C is narrower than a vector (a linear layer
-     * with 10 outputs) every micro-kernel step loads and multiplies whole vectors of which only
-     * n lanes count, while m can fill them. Only with enough k to amortize the scratch (k >= VL)
-     * and rows to fill at least two vectors. On the AVX-512 Zen 4-class core, the 64 x 10 x 64
-     * NT product (a 10-output layer's forward) went from 28 to 38 GFLOP/s, 0.71x to 0.98x
-     * OpenBLAS (the transposed product alone runs at 48; storing it back costs the rest), and
-     * the TN one from 25 to 40. The result is bitwise the direct loop's, so it does not depend
-     * on m (a batch size): each element sums the same products in the same order and gets the
-     * same write-back arithmetic. For that the typed drivers take this route only when beta is
-     * 0 (alpha then goes to the inner product, rounded per KC block as the direct loop does)
-     * or k fits one KC block.
+     * Whether C = op(A) op(B) (m x n) is better computed as its transpose, C^T = op(B)^T op(A)^T
+     * (n x m), into a scratch that is then stored transposed, in two cases, both with enough k to
+     * amortize the scratch (k >= VL) and rows to fill at least two vectors:
+     * <ul>
+     *   <li>C narrower than a vector (a linear layer with 10 outputs): every micro-kernel step
+     *       loads and multiplies whole vectors of which only n lanes count, while m can fill
+     *       them. On the AVX-512 Zen 4-class core, the 64 x 10 x 64 NT product went from 28 to
+     *       38 GFLOP/s, 0.71x to 0.98x OpenBLAS (the transposed product alone runs at 48;
+     *       storing it back costs the rest), and the TN one from 25 to 40.
+     *   <li>NT with fewer rows than columns (a linear layer's forward, x W^T, when the batch is
+     *       smaller than the layer), from {@link #NT_TRANSPOSE_MIN_K} deep: the transposing pack
+     *       then handles the smaller operand, m x k instead of n x k. Same core, the inner
+     *       products alone: 64x128x784 95.3 against 128x64x784 99.0 GFLOP/s, 64x784x128 92.2
+     *       against 103.2, 64x512x512 87.2 against 102.1.
+     * </ul>
+     * The result is bitwise the direct loop's, so it does not depend on m (a batch size): each
+     * element sums the same products in the same order and gets the same write-back arithmetic.
+     * For that the typed drivers take this route only when beta is 0 (alpha then goes to the
+     * inner product, rounded per KC block as the direct loop does) or k fits one KC block.
      */
-    boolean transposesProduct(int m, int n, int k) {
+    boolean transposesProduct(boolean transA, boolean transB, int m, int n, int k) {
         int vl = blocking.vl();
-        return n < vl && m >= 2 * vl && k >= vl && lanesUsed(m, vl) >= lanesUsed(n, vl) + 0.25;
+        if (k < vl || m < 2 * vl) {
+            return false;
+        }
+        if (n < vl) {
+            return lanesUsed(m, vl) >= lanesUsed(n, vl) + 0.25;
+        }
+        return !transA && transB && m < n && k >= NT_TRANSPOSE_MIN_K && lanesUsed(m, vl) >= lanesUsed(n, vl);
     }
+
+    /**
+     * Depth from which an NT product with m < n runs transposed: storing C back costs about as
+     * much as 2k flops per element, so shallow products lose. Measured through {@code Gemm.sgemm}
+     * on the AVX-512 Zen 4-class core, against the direct loop: 64x128x64 81 against 93 GFLOP/s,
+     * 64x784x128 92-93 against 92 (even), 64x128x784 97-98 against 95-96, 32x256x512 91-93
+     * against 83-84, 64x512x512 99 against 87-88.
+     */
+    static final int NT_TRANSPOSE_MIN_K = 256;
 
     private static double lanesUsed(int size, int vl) {
         return (double) size / roundUp(size, vl);

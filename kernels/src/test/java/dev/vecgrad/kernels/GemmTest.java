@@ -112,7 +112,7 @@ public class GemmTest {
     }
 
     /**
-     * Narrow products (n below a vector) run as C^T = op(B)^T op(A)^T, bitwise the direct loop's
+     * Narrow products (n below a vector) and NT products with m < n run as C^T = op(B)^T op(A)^T, bitwise the direct loop's
      * result: with beta 0 at any depth, otherwise while k fits one KC block (beyond it they run
      * directly). A NaN-filled scratch shows which route was taken.
      */
@@ -129,7 +129,7 @@ public class GemmTest {
                     float alpha = rnd.nextBoolean() ? 1f : -0.75f;
                     float beta = trans == 1 ? 0.5f : 0f;
                     int k = vl + rnd.nextInt(kc - vl + 1);
-                    assertTrue(FloatGemm.INSTANCE.transposesProduct(m, n, k), m + "x" + n + "x" + k + " should run transposed");
+                    assertTrue(FloatGemm.INSTANCE.transposesProduct(trans >= 2, (trans & 1) == 1, m, n, k), m + "x" + n + "x" + k + " should run transposed");
                     assertTransposedRouteMatchesDirect(GemmCase.random(rnd, trans >= 2, (trans & 1) == 1, m, n, k, alpha, beta), true);
                     // past one KC block: transposed with beta 0, direct otherwise
                     GemmCase deep = GemmCase.random(rnd, trans >= 2, (trans & 1) == 1, m, n, 2 * kc + 5, alpha, beta);
@@ -140,19 +140,31 @@ public class GemmTest {
             }
         }
         assertEquals(narrow.length * 12, checked);
+        // NT with fewer rows than columns (a forward x W^T): the transposing pack takes the smaller operand
+        int ntk = GemmDriver.NT_TRANSPOSE_MIN_K;
+        assertTrue(!FloatGemm.INSTANCE.transposesProduct(false, true, 2 * vl, 4 * vl, ntk - 1), "shallow NT keeps its direct loop");
+        for (int[] sh : new int[][] {{2 * vl, 4 * vl + 3, Math.max(ntk, kc)}, {4 * vl, 8 * vl, ntk}, {2 * vl, 3 * vl, 2 * kc + 5}}) {
+            assertTrue(FloatGemm.INSTANCE.transposesProduct(false, true, sh[0], sh[1], sh[2]), java.util.Arrays.toString(sh) + " NT");
+            assertTrue(!FloatGemm.INSTANCE.transposesProduct(false, false, sh[0], sh[1], sh[2]), "NN keeps its direct loop");
+            for (float beta : new float[] {0f, 0.5f}) {
+                GemmCase g = GemmCase.random(rnd, false, true, sh[0], sh[1], sh[2], -0.75f, beta);
+                assertTransposedRouteMatchesDirect(g, beta == 0f || sh[2] <= kc);
+                g.assertSgemmMatchesReference();
+            }
+        }
         // the generated double twin, on a product narrow at its lane count
         int dvl = DoubleMicroKernels.VL;
         for (int trans = 0; trans < 4; trans++) {
             int m = 10 * dvl;
             int n = Math.max(1, dvl / 2 - 1);
             int k = Math.min(GemmBlocking.DOUBLE.kc(), 12 * dvl);
-            assertTrue(DoubleGemm.INSTANCE.transposesProduct(m, n, k), m + "x" + n + "x" + k + " should run transposed (double)");
+            assertTrue(DoubleGemm.INSTANCE.transposesProduct(false, false, m, n, k), m + "x" + n + "x" + k + " should run transposed (double)");
             GemmCase g = GemmCase.random(rnd, trans >= 2, (trans & 1) == 1, m, n, k, -0.75f, trans == 1 ? 0f : 0.5f);
             double[] a = toDouble(g.a());
             double[] b = toDouble(g.b());
             double[] direct = toDouble(g.c());
             double[] swapped = toDouble(g.c());
-            double[] t = DoubleGemm.INSTANCE.workspace(0, 0).transposedC(dvl * m);
+            double[] t = DoubleGemm.INSTANCE.workspace(0, 0).transposedC(GemmDriver.roundUp(n, dvl) * m);
             java.util.Arrays.fill(t, Double.NaN);
             DoubleGemm.dgemm(g.transA(), g.transB(), m, n, k, g.alpha(), a, g.aOff(), g.lda(), b, g.bOff(), g.ldb(), g.beta(),
                     direct, g.cOff(), g.ldc(), false);
@@ -161,15 +173,15 @@ public class GemmTest {
             assertTrue(!Double.isNaN(t[0]) && !Double.isNaN(t[n * m - 1]), "the double product did not run transposed for " + g);
             assertArrayEquals(direct, swapped, "transposed double product differs from the direct loop for " + g);
         }
-        assertTrue(!FloatGemm.INSTANCE.transposesProduct(2 * vl, vl, vl), "a full vector of columns runs directly");
-        assertTrue(vl < 8 || !FloatGemm.INSTANCE.transposesProduct(4 * vl, vl - 1, vl), "one idle lane in eight or more is not worth a scratch");
-        assertTrue(!FloatGemm.INSTANCE.transposesProduct(vl, 1, vl), "too few rows to fill two vectors");
-        assertTrue(!FloatGemm.INSTANCE.transposesProduct(4 * vl, 3, vl - 1), "too little k to pay for the scratch");
+        assertTrue(!FloatGemm.INSTANCE.transposesProduct(false, false, 2 * vl, vl, vl), "a full vector of columns runs directly");
+        assertTrue(vl < 8 || !FloatGemm.INSTANCE.transposesProduct(false, false, 4 * vl, vl - 1, vl), "one idle lane in eight or more is not worth a scratch");
+        assertTrue(!FloatGemm.INSTANCE.transposesProduct(false, false, vl, 1, vl), "too few rows to fill two vectors");
+        assertTrue(!FloatGemm.INSTANCE.transposesProduct(false, false, 4 * vl, 3, vl - 1), "too little k to pay for the scratch");
     }
 
     /** Runs g both ways and checks they agree bitwise, and that the transposed route was taken iff {@code transposed}. */
     private static void assertTransposedRouteMatchesDirect(GemmCase g, boolean transposed) {
-        float[] t = FloatGemm.INSTANCE.workspace(0, 0).transposedC(FloatMicroKernels.VL * g.m());
+        float[] t = FloatGemm.INSTANCE.workspace(0, 0).transposedC(GemmDriver.roundUp(g.n(), FloatMicroKernels.VL) * g.m());
         java.util.Arrays.fill(t, Float.NaN);
         float[] direct = g.c().clone();
         float[] swapped = g.c().clone();
