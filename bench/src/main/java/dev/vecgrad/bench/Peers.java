@@ -107,16 +107,16 @@ final class Peers {
 
     /**
      * This JVM's java, flags and class path, then {@code mainClass} and its arguments. Left out:
-     * profilers and agents, and the launcher's class-data sharing archive (the bench's own, and
-     * the child would rewrite it): a measured child loads its classes as a JVM without that
-     * archive does, so its process times compare with earlier runs and with its first run.
+     * profilers and agents, and the launcher's class-data sharing archive (the bench's own, which
+     * the child would otherwise read or dump to): a measured child loads its classes as a JVM
+     * without that archive does, so its process times compare with earlier runs.
      */
     static ProcessBuilder java(String mainClass, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (!a.startsWith("-XX:StartFlightRecording") && !a.startsWith("-agent") && !a.startsWith("-javaagent")
-                    && !a.equals("-XX:+AutoCreateSharedArchive") && !a.startsWith("-XX:SharedArchiveFile=")) {
+                    && !a.startsWith("-XX:ArchiveClassesAtExit=") && !a.startsWith("-XX:SharedArchiveFile=")) {
                 cmd.add(a);
             }
         }
