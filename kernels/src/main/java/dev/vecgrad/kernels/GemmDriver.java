@@ -78,7 +78,7 @@ abstract class GemmDriver<W> {
      */
     boolean transposesProduct(boolean transA, boolean transB, int m, int n, int k) {
         int vl = blocking.vl();
-        if (k < vl || m < 2 * vl) {
+        if (!TRANSPOSED_PRODUCTS || k < vl || m < 2 * vl || (long) roundUp(n, vl) * m > TRANSPOSED_MAX_ELEMENTS) {
             return false;
         }
         if (n < vl) {
@@ -95,6 +95,16 @@ abstract class GemmDriver<W> {
      * against 83-84, 64x512x512 99 against 87-88.
      */
     static final int NT_TRANSPOSE_MIN_K = 256;
+
+    /**
+     * The largest C (rounded up to whole vectors of columns) computed transposed: each calling
+     * thread keeps its scratch for the next call, so this bounds that memory (4 MiB of floats).
+     * The measured gains are on products far below it.
+     */
+    static final int TRANSPOSED_MAX_ELEMENTS = 1 << 20;
+
+    /** {@code -Dvecgrad.gemm.transposedProducts=false} keeps every product on the direct loop (same results). */
+    static final boolean TRANSPOSED_PRODUCTS = !"false".equalsIgnoreCase(System.getProperty("vecgrad.gemm.transposedProducts"));
 
     private static double lanesUsed(int size, int vl) {
         return (double) size / roundUp(size, vl);

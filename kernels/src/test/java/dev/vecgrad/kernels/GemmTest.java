@@ -177,6 +177,9 @@ public class GemmTest {
         assertTrue(vl < 8 || !FloatGemm.INSTANCE.transposesProduct(false, false, 4 * vl, vl - 1, vl), "one idle lane in eight or more is not worth a scratch");
         assertTrue(!FloatGemm.INSTANCE.transposesProduct(false, false, vl, 1, vl), "too few rows to fill two vectors");
         assertTrue(!FloatGemm.INSTANCE.transposesProduct(false, false, 4 * vl, 3, vl - 1), "too little k to pay for the scratch");
+        int tall = GemmDriver.TRANSPOSED_MAX_ELEMENTS / vl + 1;
+        assertTrue(!FloatGemm.INSTANCE.transposesProduct(false, false, tall, 3, 64), "the scratch is bounded");
+        assertTrue(FloatGemm.INSTANCE.transposesProduct(false, false, tall - 1, 3, 64), "up to the bound");
     }
 
     /** Runs g both ways and checks they agree bitwise, and that the transposed route was taken iff {@code transposed}. */
