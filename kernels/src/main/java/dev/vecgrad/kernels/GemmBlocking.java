@@ -141,7 +141,8 @@ record GemmBlocking(int vl, int[] heights, int[] sliverHeights, int nr, int kc, 
     @Override
     public String toString() {
         return "MR x NR " + mr() + " x " + nr + " rows / " + sliverHeights[0] + " x " + nr + " slivers (edge heights "
-                + Arrays.toString(Arrays.copyOfRange(heights, 1, heights.length)) + "), KC " + kc + ", MC " + mc + " (C block " + cBudget + " elements), NC " + nc
+                + Arrays.toString(Arrays.copyOfRange(heights, 1, heights.length)) + " / "
+                + Arrays.toString(Arrays.copyOfRange(sliverHeights, 1, sliverHeights.length)) + "), KC " + kc + ", MC " + mc + " (C block " + cBudget + " elements), NC " + nc
                 + " (packed V " + vBudget + " elements)";
     }
 
