@@ -157,6 +157,38 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
     }
 
     @Override
+    void packURowsTransposing(Workspace ws, Problem pr, int ic, int mc, int pc, int kc) {
+        double[] a = (double[]) pr.u();
+        double[] u = ws.u;
+        int lda = pr.ldu();
+        int src = pr.uOff() + pc * lda + ic;
+        int r = 0;
+        if (REGISTER_TRANSPOSE) {
+            // VL x VL blocks of the stored A^T, row p of it feeding column p of VL packed rows
+            for (; r + VL <= mc; r += VL) {
+                int p = 0;
+                for (; p + VL <= kc; p += VL) {
+                    DoubleMicroKernels.transpose(a, src + p * lda + r, lda, u, r * KC + p, KC);
+                }
+                for (; p < kc; p++) {
+                    for (int q = 0; q < VL; q++) {
+                        u[(r + q) * KC + p] = a[src + p * lda + r + q];
+                    }
+                }
+            }
+        }
+        for (; r < mc; r++) {
+            for (int p = 0; p < kc; p++) {
+                u[r * KC + p] = a[src + p * lda + r];
+            }
+        }
+        int last = (mc - 1) / MR * MR;
+        for (int row = mc, padded = last + blocking.heightFor(true, mc - last); row < padded; row++) {
+            Arrays.fill(u, row * KC, row * KC + kc, 0.0);
+        }
+    }
+
+    @Override
     void packUSlivers(Workspace ws, Problem pr, int ic, int mc, int pc, int kc) {
         double[] a = (double[]) pr.u();
         double[] u = ws.u;

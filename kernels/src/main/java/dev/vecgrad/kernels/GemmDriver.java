@@ -50,6 +50,20 @@ abstract class GemmDriver<W> {
     static final int SLIVER_MIN_COLUMNS = Integer.getInteger("vecgrad.gemm.sliverMinColumns",
             GemmBlocking.vectorRegisters(FloatMicroKernels.S.vectorBitSize()) >= 32 ? 512 : Integer.MAX_VALUE);
 
+    /**
+     * Whether a transposed A (TN, TT) is transposed into the ROWS layout rather than copied into
+     * the SLIVER one: on 16-register machines (AVX2), where C2's SLIVER kernels are the slow
+     * ones (see {@link #SLIVER_MIN_COLUMNS}), when the element type has in-register transposes.
+     * With AVX2 code on the AVX-512 Zen 4-class core ({@code -XX:UseAVX=2}), TN GFLOP/s from 4-high
+     * SLIVER panels to ROWS: 64x128x64 (a weight gradient) 62.2 to 75.9, 128x784x64 85.1 to 91.1,
+     * 10x64x64 36.7 to 65.4, 128x64x64 54.8 to 72.6, 784x64x128 57.6 to 78.5, 64x10x64 12.0 to 19.4.
+     * Results are the same either way (the two layouts feed the same products to each element).
+     */
+    static boolean transposingRows(Object u) {
+        return GemmBlocking.vectorRegisters(FloatMicroKernels.S.vectorBitSize()) < 32
+                && (u instanceof float[] ? FloatMicroKernels.REGISTER_TRANSPOSE : DoubleMicroKernels.REGISTER_TRANSPOSE);
+    }
+
     /** Below this many flops a GEMM stays on the calling thread: a hand-off costs more. */
     static final long PARALLEL_MIN_FLOPS = Long.getLong("vecgrad.gemm.parallelMinFlops", 3_000_000L);
 
@@ -128,7 +142,7 @@ abstract class GemmDriver<W> {
 
         Problem(int m, int n, int k, double alpha, Object u, int uOff, int ldu, boolean uRowMajor,
                 Object v, int vOff, int ldv, boolean vRowMajor, double beta, Object c, int cOff, int ldc) {
-            this(m, n, k, alpha, u, uOff, ldu, uRowMajor, uRowMajor && n < SLIVER_MIN_COLUMNS,
+            this(m, n, k, alpha, u, uOff, ldu, uRowMajor, uRowMajor ? n < SLIVER_MIN_COLUMNS : transposingRows(u),
                     v, vOff, ldv, vRowMajor, vRowMajor && m <= DIRECT_V_MAX_ROWS, beta, c, cOff, ldc);
         }
     }
@@ -182,8 +196,10 @@ abstract class GemmDriver<W> {
                 int mc = Math.min(mcMax, i1 - ic);
                 for (int pc = 0, panel = 0; pc < k; pc += kcMax, panel += panelStride) {
                     int kc = Math.min(kcMax, k - pc);
-                    if (pr.rowsLayout()) {
+                    if (pr.rowsLayout() && pr.uRowMajor()) {
                         packURows(ws, pr, ic, mc, pc, kc);
+                    } else if (pr.rowsLayout()) {
+                        packURowsTransposing(ws, pr, ic, mc, pc, kc);
                     } else if (pr.uRowMajor()) {
                         packUSliversTransposing(ws, pr, ic, mc, pc, kc);
                     } else {
@@ -207,6 +223,9 @@ abstract class GemmDriver<W> {
      * offset r*KC, padding rows up to the last kernel height zeroed.
      */
     abstract void packURows(W ws, Problem pr, int ic, int mc, int pc, int kc);
+
+    /** As {@link #packURows}, for U stored contiguous along i (A transposed): a transpose. */
+    abstract void packURowsTransposing(W ws, Problem pr, int ic, int mc, int pc, int kc);
 
     /**
      * Packs U[ic:ic+mc, pc:pc+kc], stored contiguous along i, in the SLIVER layout: sliver s

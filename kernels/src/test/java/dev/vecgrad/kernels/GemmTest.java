@@ -182,6 +182,40 @@ public class GemmTest {
         assertTrue(FloatGemm.INSTANCE.transposesProduct(false, false, tall - 1, 3, 64), "up to the bound");
     }
 
+    /**
+     * A transposed A packed into the ROWS layout (what 16-register machines do) gives the SLIVER
+     * layout's result bitwise, on every machine: the test builds both problems itself.
+     */
+    @Test
+    void transposedAPackedAsRowsEqualsTheSliverLayout() {
+        int kc = GemmBlocking.FLOAT.kc();
+        Random rnd = new Random(8);
+        int vl = FloatMicroKernels.VL;
+        int[][] shapes = {{3 * vl + 5, 2 * vl + 3, vl + 3}, {4 * vl, 40, 2 * kc + 9}, {7, 10, 64}, {2 * vl, vl, vl}};
+        for (int[] sh : shapes) {
+            for (boolean transB : new boolean[] {false, true}) {
+                GemmCase g = GemmCase.random(rnd, true, transB, sh[0], sh[1], sh[2], -0.75f, transB ? 0f : 0.5f);
+                float[] rows = g.c().clone();
+                float[] slivers = g.c().clone();
+                FloatGemm.INSTANCE.run(problem(g, g.a(), g.b(), rows, true));
+                FloatGemm.INSTANCE.run(problem(g, g.a(), g.b(), slivers, false));
+                assertArrayEquals(slivers, rows, "ROWS-packed A^T differs from SLIVER for " + g);
+                double[] rowsD = toDouble(g.c());
+                double[] sliversD = toDouble(g.c());
+                DoubleGemm.INSTANCE.run(problem(g, toDouble(g.a()), toDouble(g.b()), rowsD, true));
+                DoubleGemm.INSTANCE.run(problem(g, toDouble(g.a()), toDouble(g.b()), sliversD, false));
+                assertArrayEquals(sliversD, rowsD, "ROWS-packed A^T differs from SLIVER (double) for " + g);
+                g.assertSgemmMatchesReference(); // the public route: one of the two layouts, so both are checked
+            }
+        }
+    }
+
+    private static GemmDriver.Problem problem(GemmCase g, Object a, Object b, Object c, boolean rowsLayout) {
+        boolean vRowMajor = !g.transB();
+        return new GemmDriver.Problem(g.m(), g.n(), g.k(), g.alpha(), a, g.aOff(), g.lda(), !g.transA(), rowsLayout,
+                b, g.bOff(), g.ldb(), vRowMajor, vRowMajor && g.m() <= GemmDriver.DIRECT_V_MAX_ROWS, g.beta(), c, g.cOff(), g.ldc());
+    }
+
     /** Runs g both ways and checks they agree bitwise, and that the transposed route was taken iff {@code transposed}. */
     private static void assertTransposedRouteMatchesDirect(GemmCase g, boolean transposed) {
         float[] t = FloatGemm.INSTANCE.workspace(0, 0).transposedC(GemmDriver.roundUp(g.n(), FloatMicroKernels.VL) * g.m());
