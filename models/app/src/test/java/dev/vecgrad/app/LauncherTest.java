@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The launcher's one-thread pinning ({@code pin_prefix} in {@code ./vecgrad}), run by bash:
- * core 0 by default, never outside an affinity the user set.
+ * core 0 by default, never outside an affinity the user set; and its class-data sharing archive
+ * ({@code cds_setup}, {@code run_jvm}), run by bash against a stand-in for java.
  */
 class LauncherTest {
 
@@ -32,6 +33,93 @@ class LauncherTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertEquals(0, p.waitFor(), out);
         return out;
+    }
+
+    /** The text of function {@code name} in the launcher. */
+    private static String function(String script, String name) {
+        int from = script.indexOf("\n" + name + "() {");
+        int to = script.indexOf("\n}\n", from);
+        assertTrue(from >= 0 && to > from, name + "() in " + LAUNCHER);
+        return script.substring(from, to + 3);
+    }
+
+    private record Run(int status, String output) {}
+
+    /**
+     * Runs {@code cds_setup jar command args; run_jvm java ...} in bash with a stand-in java that
+     * prints its CDS flags and a line on stderr, writes the archive it is asked to dump, and
+     * exits with {@code status}.
+     */
+    private static Run launch(Path dir, int status, String... args) throws IOException, InterruptedException {
+        String script = Files.readString(LAUNCHER);
+        Path java = dir.resolve("java");
+        Files.writeString(java, """
+                #!/usr/bin/env bash
+                for a in "$@"; do
+                  case "$a" in
+                    -XX:ArchiveClassesAtExit=*) echo "dump"; echo archive > "${a#*=}" ;;
+                    -XX:SharedArchiveFile=*) echo "read" ;;
+                  esac
+                done
+                echo "java says: bad option" >&2
+                exit %d
+                """.formatted(status));
+        java.toFile().setExecutable(true);
+        Files.createDirectories(dir.resolve("jdk"));
+        Files.writeString(dir.resolve("jdk/release"), "JAVA_VERSION=\"25\"\n");
+        String jar = dir.resolve("app/target/app.jar").toString();
+        String body = "set -euo pipefail\n" + function(script, "cds_setup") + function(script, "run_jvm")
+                + "JDK='" + dir.resolve("jdk") + "'; JVM_FLAGS=(--add-modules jdk.incubator.vector)\n"
+                + "cds_setup '" + jar + "' " + String.join(" ", args) + "\n"
+                + "run_jvm '" + java + "' ${CDS_FLAGS[@]+\"${CDS_FLAGS[@]}\"} -jar '" + jar + "' " + String.join(" ", args) + "\n";
+        Process p = new ProcessBuilder("bash", "-c", body).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        return new Run(p.waitFor(), out);
+    }
+
+    private static List<Path> files(Path cds) throws IOException {
+        try (var s = Files.list(cds)) {
+            return s.sorted().toList();
+        }
+    }
+
+    @Test
+    void theClassDataArchiveIsKeptOnlyAfterACleanRunAndThenRead() throws Exception {
+        Path dir = Files.createTempDirectory("vecgrad-cds");
+        try {
+            Files.createDirectories(dir.resolve("app/target"));
+            Files.writeString(dir.resolve("app/target/app.jar"), "jar");
+            Files.setLastModifiedTime(dir.resolve("app/target/app.jar"), java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
+            Files.setLastModifiedTime(dir.resolve("app/target"), java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
+            Path cds = dir.resolve("app/target/cds");
+
+            Run failed = launch(dir, 2, "demo", "--epochs", "0");
+            assertEquals(2, failed.status(), failed.output());
+            assertTrue(failed.output().contains("dump") && failed.output().contains("java says: bad option"), failed.output());
+            assertEquals(List.of(), files(cds), "a failed run keeps no archive and no temporary file");
+
+            Run help = launch(dir, 0, "demo", "--help");
+            assertTrue(!help.output().contains("dump") && !help.output().contains("read"), help.output());
+
+            Run first = launch(dir, 0, "demo");
+            assertEquals(0, first.status(), first.output());
+            assertTrue(first.output().contains("dump") && first.output().contains("java says"), "stderr still shows: " + first.output());
+            List<Path> kept = files(cds);
+            assertEquals(1, kept.size(), kept.toString());
+            assertTrue(kept.get(0).getFileName().toString().matches("demo-\\d+\\.jsa"), kept.toString());
+
+            Run second = launch(dir, 0, "demo");
+            assertTrue(second.output().contains("read") && !second.output().contains("dump"), second.output());
+
+            Files.setLastModifiedTime(dir.resolve("app/target/app.jar"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+            Run rebuilt = launch(dir, 0, "demo");
+            assertTrue(rebuilt.output().contains("dump"), "an archive older than the jar is written again: " + rebuilt.output());
+            assertEquals(1, files(cds).size(), files(cds).toString());
+        } finally {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     private static boolean hasTaskset() {
