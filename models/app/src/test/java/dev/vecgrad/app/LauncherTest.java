@@ -51,6 +51,11 @@ class LauncherTest {
      * exits with {@code status}.
      */
     private static Run launch(Path dir, int status, String... args) throws IOException, InterruptedException {
+        return launch(dir, "", status, args);
+    }
+
+    /** As above, with {@code VECGRAD_JAVA_OPTS} set to {@code opts}. */
+    private static Run launch(Path dir, String opts, int status, String... args) throws IOException, InterruptedException {
         String script = Files.readString(LAUNCHER);
         Path java = dir.resolve("java");
         Files.writeString(java, """
@@ -72,7 +77,9 @@ class LauncherTest {
                 + "JDK='" + dir.resolve("jdk") + "'; JVM_FLAGS=(--add-modules jdk.incubator.vector)\n"
                 + "cds_setup '" + jar + "' " + String.join(" ", args) + "\n"
                 + "run_jvm '" + java + "' ${CDS_FLAGS[@]+\"${CDS_FLAGS[@]}\"} -jar '" + jar + "' " + String.join(" ", args) + "\n";
-        Process p = new ProcessBuilder("bash", "-c", body).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", body).redirectErrorStream(true);
+        pb.environment().put("VECGRAD_JAVA_OPTS", opts);
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         return new Run(p.waitFor(), out);
     }
@@ -110,6 +117,13 @@ class LauncherTest {
 
             Run second = launch(dir, 0, "demo");
             assertTrue(second.output().contains("read") && !second.output().contains("dump"), second.output());
+
+            Run otherOptions = launch(dir, "-Xmx1g", 0, "demo");
+            assertTrue(otherOptions.output().contains("dump"), "other JVM options get their own archive: " + otherOptions.output());
+            Run back = launch(dir, 0, "demo");
+            assertTrue(back.output().contains("read") && !back.output().contains("dump"), "and leave this one alone: " + back.output());
+            assertEquals(2, files(cds).size(), files(cds).toString());
+            Files.delete(files(cds).stream().filter(f -> !f.equals(kept.get(0))).findFirst().orElseThrow());
 
             Files.setLastModifiedTime(dir.resolve("app/target/app.jar"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
             Run rebuilt = launch(dir, 0, "demo");
