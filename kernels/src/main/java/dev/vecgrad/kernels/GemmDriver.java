@@ -45,7 +45,8 @@ abstract class GemmDriver<W> {
      * With 16 (AVX2) never: C2's AVX2 code for the SLIVER path ran at half the speed of the ROWS
      * path on the same products (AVX-512 Zen 4-class core under {@code -XX:UseAVX=2}: 1024^3 NN
      * 44.6 against 104.5 GFLOP/s, 64x784x128 NT 41.7 against 84.3; the cause, kernel or
-     * packing, was not found). A transposed A (TN, TT) has no ROWS layout and keeps it there.
+     * packing, was not found). A transposed A (TN, TT) goes to ROWS there too, by a transposing
+     * pack ({@link #transposingRows}).
      */
     static final int SLIVER_MIN_COLUMNS = Integer.getInteger("vecgrad.gemm.sliverMinColumns",
             GemmBlocking.vectorRegisters(FloatMicroKernels.S.vectorBitSize()) >= 32 ? 512 : Integer.MAX_VALUE);
