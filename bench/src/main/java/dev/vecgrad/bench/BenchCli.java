@@ -33,6 +33,7 @@ public final class BenchCli implements Runnable {
             return;
         }
         CommandLine cli = new CommandLine(new BenchCli());
+        dev.vecgrad.app.Main.oneLineOptionErrors(cli);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 2;

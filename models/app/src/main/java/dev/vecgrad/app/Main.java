@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /**
  * The command line of the application jar (vecgrad.jar): {@code demo}, {@code train}, {@code predict}, {@code graph}. The
  * {@code ./vecgrad} launcher calls it. A failure prints one line naming the problem on
- * standard error and exits with 1; a bad option prints the usage and exits with 2.
+ * standard error and exits with 1; a bad option prints one line too (the option, the problem, the
+ * nearest options picocli suggests, where the usage is) and exits with 2.
  */
 @Command(name = "vecgrad", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {DemoCommand.class, TrainCommand.class, PredictCommand.class, TranslateCommand.class, GraphCommand.class,
@@ -26,6 +27,7 @@ public final class Main implements Runnable {
         for (CommandLine sub : cli.getSubcommands().values()) {
             sub.getCommandSpec().versionProvider(new Version());   // demo -V and the like print it too
         }
+        oneLineOptionErrors(cli);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + describe(e));
             if (Boolean.getBoolean("vecgrad.trace")) {
@@ -34,6 +36,24 @@ public final class Main implements Runnable {
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * Makes a bad option one line on standard error, exit code 2: the command, picocli's
+     * message, the nearest options it suggests, and where the usage is (instead of the usage
+     * itself, which buried the message under up to 97 lines). The bench CLI uses it too.
+     */
+    public static void oneLineOptionErrors(CommandLine cli) {
+        cli.setParameterExceptionHandler((e, given) -> {
+            CommandLine cmd = e.getCommandLine();
+            String name = cmd.getCommandSpec().qualifiedName();
+            String line = name + ": " + describe(e);
+            if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                line += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+            }
+            cmd.getErr().println(line + "; see " + name + " --help");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
     }
 
     /** One line: the message, or for file-system errors the file and what went wrong. */

@@ -171,7 +171,14 @@ class CliTest {
                 unknown.err().strip());
         Result option = run("train", "--epochz", "3");
         assertEquals(2, option.code());
-        assertTrue(option.err().startsWith("Unknown options: '--epochz'"), option.err());
+        assertTrue(option.err().startsWith("vecgrad train: Unknown options: '--epochz'"), option.err());
+        assertTrue(option.err().contains("did you mean --epochs") && option.err().strip().endsWith("; see vecgrad train --help"),
+                option.err());
+        assertEquals(1, option.err().strip().lines().count(), "a bad option is one line, not the usage: " + option.err());
+        Result value = run("train", "--lr", "abc");
+        assertEquals(2, value.code());
+        assertEquals("vecgrad train: Invalid value for option '--lr' (<lrs>): 'abc' is not a double; see vecgrad train --help",
+                value.err().strip());
         Result noData = run("train", "--dataset", "fashion-mnist", "--data", dir.toString());
         assertEquals(1, noData.code());
         assertTrue(noData.err().contains(dir + ": no Fashion-MNIST files here"), noData.err());
