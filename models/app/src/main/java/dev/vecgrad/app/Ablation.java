@@ -135,6 +135,15 @@ final class Ablation {
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
+        // a study chooses learning rates and ranks on validation: without a split that is arbitrary
+        if (DataSource.isGate(t.dataset)) {
+            throw new IllegalArgumentException("--dataset " + t.dataset + " is a logic gate (4 points, no validation split),"
+                    + " and a study ranks on validation");
+        }
+        if (!(t.valFraction > 0)) {
+            throw new IllegalArgumentException("--val-fraction " + t.valFraction + " leaves no validation split, and a study ranks on"
+                    + " validation");
+        }
         return t;
     }
 

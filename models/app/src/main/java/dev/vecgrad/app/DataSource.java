@@ -52,6 +52,11 @@ record DataSource(String name, Path dir, int samples, double noise, long seed) {
 
     /** The logic gates have four points: they are trained and tested on all of them, without a validation split. */
     boolean isGate() {
+        return isGate(name);
+    }
+
+    /** Whether the dataset {@code name} is a logic gate (see {@link #isGate()}). */
+    static boolean isGate(String name) {
         return name.equals("xor") || name.equals("and") || name.equals("or");
     }
 

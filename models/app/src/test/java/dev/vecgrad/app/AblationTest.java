@@ -67,11 +67,12 @@ class AblationTest {
         Path out = dir.resolve("s");
         String[][] cases = {
             {"--vary", "epochs=3"}, {"--vary", "activation=swish"}, {"--vary", "activation"}, {"--lr", "0.1"},
-            {"--seeds", "0"}, {"--preset", "cifar"}, {"--lrs", "-1"}};
+            {"--seeds", "0"}, {"--preset", "cifar"}, {"--lrs", "-1"}, {"--val-fraction", "0"}, {"--vary", "val-fraction=0.2,0"}};
         String[] said = {
             "--vary epochs: the study keeps it fixed", "--activation: 'swish' is not one of", "--vary: expected OPTION=VALUE",
             "--lr is not a baseline option here", "--seeds must be 1 to 100", "--preset: 'cifar' is not one of",
-            "--lrs must be positive finite numbers"};
+            "--lrs must be positive finite numbers", "--val-fraction 0.0 leaves no validation split",
+            "--val-fraction 0.0 leaves no validation split"};
         for (int i = 0; i < cases.length; i++) {
             List<String> args = new ArrayList<>(List.of("ablate", "--dataset", "moons", "--out", out.toString()));
             args.addAll(List.of(cases[i]));
@@ -80,6 +81,9 @@ class AblationTest {
             assertTrue(r.err().startsWith("vecgrad ablate: ") && r.err().contains(said[i]), r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         }
+        CliTest.Result gate = CliTest.run("ablate", "--dataset", "xor", "--vary", "activation=tanh", "--out", out.toString());
+        assertEquals(2, gate.code(), gate.err());
+        assertTrue(gate.err().contains("--dataset xor is a logic gate (4 points, no validation split)"), gate.err());
         assertTrue(!Files.exists(out.resolve("results.jsonl")), "no trial ran");
         Files.createDirectories(out);
         Files.writeString(out.resolve("study.json"), "{\"another\":1}\n");
@@ -140,9 +144,11 @@ class AblationTest {
     @Test
     void badSearchesAreRefusedBeforeAnyWork() {
         String[][] cases = {{"--space", "lr=range:0.1:0.01"}, {"--space", "lr=log:0:1"}, {"--mode", "grid", "--space", "lr=log:0.001:0.1"},
-            {"--mode", "bayes", "--space", "lr=0.1"}, {}, {"--space", "dataset=xor"}, {"--space", "optimizer=lion"}};
+            {"--mode", "bayes", "--space", "lr=0.1"}, {}, {"--space", "dataset=xor"}, {"--space", "optimizer=lion"},
+            {"--space", "val-fraction=0.1,0"}};
         String[] said = {"LOW < HIGH", "both > 0", "a grid needs listed values", "'bayes' is not one of grid, random",
-            "at least one OPTION=VALUES", "the search keeps it fixed", "--optimizer: 'lion' is not one of"};
+            "at least one OPTION=VALUES", "the search keeps it fixed", "--optimizer: 'lion' is not one of",
+            "--val-fraction 0.0 leaves no validation split"};
         for (int i = 0; i < cases.length; i++) {
             List<String> args = new ArrayList<>(List.of("search", "--dataset", "moons", "--out", dir.resolve("x").toString()));
             args.addAll(List.of(cases[i]));
