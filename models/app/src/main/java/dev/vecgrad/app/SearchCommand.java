@@ -157,7 +157,7 @@ final class SearchCommand implements Callable<Integer> {
                 }
                 TrainCommand t = Ablation.parse(args);   // every configuration is checked before any work
                 for (long s = 0; s < seeds; s++) {
-                    all.add(new Ablation.Trial(name.toString(), args, t.lrs[0], s));
+                    all.add(new Ablation.Trial(name.toString(), args, t.effectiveLrs()[0], s));
                 }
             }
         } catch (IllegalArgumentException e) {

@@ -142,6 +142,14 @@ class AblationTest {
     }
 
     @Test
+    void studiesStartFromTheLearningRateTheRunWouldUse() {
+        assertEquals(0.001, Ablation.parse(List.of("--model", "cnn", "--dataset", "fashion-mnist")).effectiveLrs()[0],
+                "the CNN's own default, as train uses it");
+        assertEquals(0.01, Ablation.parse(List.of("--model", "cnn", "--dataset", "fashion-mnist", "--lr", "0.01")).effectiveLrs()[0]);
+        assertEquals(0.003, Ablation.parse(List.of("--model", "mlp", "--dataset", "moons")).effectiveLrs()[0]);
+    }
+
+    @Test
     void badSearchesAreRefusedBeforeAnyWork() {
         String[][] cases = {{"--space", "lr=range:0.1:0.01"}, {"--space", "lr=log:0:1"}, {"--mode", "grid", "--space", "lr=log:0.001:0.1"},
             {"--mode", "bayes", "--space", "lr=0.1"}, {}, {"--space", "dataset=xor"}, {"--space", "optimizer=lion"},
