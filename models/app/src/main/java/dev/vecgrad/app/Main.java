@@ -24,9 +24,7 @@ public final class Main implements Runnable {
     /** Runs the command line; returns the exit code. */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
-        for (CommandLine sub : cli.getSubcommands().values()) {
-            sub.getCommandSpec().versionProvider(new Version());   // demo -V and the like print it too
-        }
+        withVersion(cli);   // demo -V, study gradient-norm -V and the like print it too
         oneLineOptionErrors(cli);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + describe(e));
@@ -54,6 +52,13 @@ public final class Main implements Runnable {
             cmd.getErr().println(line + "; see " + name + " --help");
             return cmd.getCommandSpec().exitCodeOnInvalidInput();
         });
+    }
+
+    private static void withVersion(CommandLine cmd) {
+        for (CommandLine sub : cmd.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(new Version());
+            withVersion(sub);
+        }
     }
 
     /** One line: the message, or for file-system errors the file and what went wrong. */

@@ -186,7 +186,7 @@ class CliTest {
 
     @Test
     void versionNamesVecgradTheJdkAndTheKernels() {
-        for (String[] args : new String[][] {{"--version"}, {"demo", "-V"}, {"train", "--version"}}) {
+        for (String[] args : new String[][] {{"--version"}, {"demo", "-V"}, {"train", "--version"}, {"study", "gradient-norm", "-V"}}) {
             Result r = run(args);
             assertEquals(0, r.code(), r.err());
             List<String> lines = r.lines();
