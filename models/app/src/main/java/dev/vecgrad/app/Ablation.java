@@ -164,8 +164,7 @@ final class Ablation {
             }
             if (base.dataset.equals("fashion-mnist")
                     && !DataSource.ensureFashionMnist(base.common.fashionMnistDir(), !base.common.noInstall, System.err)) {
-                return new Study("no Fashion-MNIST files in " + base.common.fashionMnistDir() + " (as root: apt-get install "
-                        + dev.vecgrad.models.data.FashionMnist.DEBIAN_PACKAGE + ", or --data DIR)", null, null, null);
+                return new Study(DataSource.noFashionMnist(base.common.fashionMnistDir()).getMessage(), null, null, null);
             }
             Files.createDirectories(dir);
             dev.vecgrad.models.io.AtomicFiles.writeString(configFile, config);

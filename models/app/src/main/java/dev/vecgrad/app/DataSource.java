@@ -86,6 +86,12 @@ record DataSource(String name, Path dir, int samples, double noise, long seed) {
                 Long.parseLong(m.getOrDefault("vecgrad.dataset.seed", "0")));
     }
 
+    /** The error every command gives when {@code dir} has no Fashion-MNIST: the folder, and how to get the files. */
+    static java.nio.file.NoSuchFileException noFashionMnist(Path dir) {
+        return new java.nio.file.NoSuchFileException(dir.toString(), null, "no Fashion-MNIST files here (as root: apt-get install "
+                + FashionMnist.DEBIAN_PACKAGE + ", or --data DIR with the four IDX files)");
+    }
+
     /**
      * Makes sure Fashion-MNIST is in {@code dir}: when it is the system directory and missing,
      * installs Debian's package with apt-get if this process runs as root. Returns whether the

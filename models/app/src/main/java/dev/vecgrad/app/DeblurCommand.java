@@ -77,8 +77,7 @@ final class DeblurCommand implements Callable<Integer> {
         common.applyThreads();
         Path dir = common.fashionMnistDir();
         if (!DataSource.ensureFashionMnist(dir, !common.noInstall, System.err)) {
-            throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no Fashion-MNIST files here (as root: apt-get install "
-                    + FashionMnist.DEBIAN_PACKAGE + ", or --data DIR)");
+            throw DataSource.noFashionMnist(dir);
         }
         Path out = common.outDir(Path.of("runs", "deblur"));
         long start = System.nanoTime();

@@ -57,8 +57,7 @@ final class DemoCommand implements Callable<Integer> {
             run.title = "Fashion-MNIST MLP";
         } else {
             if (common.dataDir != null) {
-                throw new java.nio.file.NoSuchFileException(dir.toString(), null,
-                        "no Fashion-MNIST files here (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-...)");
+                throw DataSource.noFashionMnist(dir);
             }
             System.err.println("Fashion-MNIST is not installed in " + dir + " (as root: apt-get install " + FashionMnist.DEBIAN_PACKAGE
                     + "; or --data DIR with the four IDX files). Running the same pipeline on make_moons instead.");

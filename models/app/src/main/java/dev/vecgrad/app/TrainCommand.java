@@ -200,8 +200,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Path dir = common.fashionMnistDir();
         if (dataset.equals("fashion-mnist") && !DataSource.ensureFashionMnist(dir, !common.noInstall, System.err)) {
-            throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no Fashion-MNIST files here (as root: apt-get install "
-                    + FashionMnist.DEBIAN_PACKAGE + ", or --data DIR with the four IDX files)");
+            throw DataSource.noFashionMnist(dir);
         }
         TrainingRun run = toRun();
         run.json = common.json;
