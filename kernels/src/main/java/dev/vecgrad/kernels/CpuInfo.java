@@ -21,6 +21,9 @@ import java.util.Locale;
  */
 public record CpuInfo(String model, long l1dBytes, long l2Bytes, long l3Bytes, String source) {
 
+    /** Whether the JVM runs on x86-64 (AVX2 or AVX-512 vectors, hardware gathers). */
+    static final boolean X86 = System.getProperty("os.arch", "").matches("amd64|x86_64");
+
     private static final long DEFAULT_L1D = 32 << 10;
     private static final long DEFAULT_L2 = 512 << 10;
     private static final long DEFAULT_L3 = 8 << 20;

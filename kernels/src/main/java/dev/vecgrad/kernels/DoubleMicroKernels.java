@@ -37,8 +37,7 @@ final class DoubleMicroKernels {
      * 0.34-0.38 s (a cold demo compiles it once); 256-bit AVX-512VL code within 1%; AVX2 code
      * ({@code -XX:UseAVX=2}, no two-source permute) 6-8% slower.
      */
-    static final boolean TWO_VECTOR_SELECT = S.vectorBitSize() == 512
-            && (System.getProperty("os.arch", "").equals("amd64") || System.getProperty("os.arch", "").equals("x86_64"));
+    static final boolean TWO_VECTOR_SELECT = S.vectorBitSize() == 512 && CpuInfo.X86;
     private static final int STAGES = Integer.numberOfTrailingZeros(VL);
     /** Stage s's shuffles for the first and the second row of a pair: lanes 0..VL-1 of the first, VL..2VL-1 of the second. */
     private static final VectorShuffle<Double>[] T_LO = transposeShuffles(true);

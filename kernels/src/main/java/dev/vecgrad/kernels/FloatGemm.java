@@ -19,7 +19,7 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
     private static final int MRS = GemmBlocking.FLOAT.mr(false);
     private static final int NR = GemmBlocking.FLOAT.nr();
     /** Transposing packs gather where the hardware has gather instructions (x86 AVX2 and AVX-512). */
-    private static final boolean GATHER = System.getProperty("os.arch", "").matches("amd64|x86_64");
+    private static final boolean GATHER = CpuInfo.X86;
     /**
      * A transposed B is packed by in-register transposes of VL x VL blocks where the generated
      * kernels have them (VL 16 or 8; {@link FloatMicroKernels#transpose}). On an AMD EPYC with

@@ -125,9 +125,7 @@ record GemmBlocking(int vl, int[] heights, int[] sliverHeights, int nr, int kc, 
 
     /** Vector registers the JIT can use: 32 on AVX-512 and AArch64, 16 on AVX/AVX2. */
     static int vectorRegisters(int vectorBits) {
-        String arch = System.getProperty("os.arch", "");
-        boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
-        return !x86 || vectorBits >= 512 ? 32 : 16;
+        return !CpuInfo.X86 || vectorBits >= 512 ? 32 : 16;
     }
 
     private static int roundDown(int value, int multiple) {
