@@ -38,6 +38,9 @@ abstract class GemmDriver<W> {
      */
     static final int DIRECT_V_MAX_ROWS = Integer.getInteger("vecgrad.gemm.directVRows", 160);
 
+    /** Whether the JIT has 16 vector registers (AVX2), not 32: the layouts below depend on it. */
+    static final boolean FEW_REGISTERS = GemmBlocking.vectorRegisters(FloatMicroKernels.S.vectorBitSize()) < 32;
+
     /**
      * From this many columns of C on, a row-major A is transposed into micro-panels (SLIVER)
      * rather than copied as rows (ROWS): with 32 vector registers (AVX-512) the SLIVER kernels
@@ -49,7 +52,7 @@ abstract class GemmDriver<W> {
      * pack ({@link #transposingRows}).
      */
     static final int SLIVER_MIN_COLUMNS = Integer.getInteger("vecgrad.gemm.sliverMinColumns",
-            GemmBlocking.vectorRegisters(FloatMicroKernels.S.vectorBitSize()) >= 32 ? 512 : Integer.MAX_VALUE);
+            FEW_REGISTERS ? Integer.MAX_VALUE : 512);
 
     /**
      * Whether a transposed A (TN, TT) is transposed into the ROWS layout rather than copied into
@@ -61,9 +64,11 @@ abstract class GemmDriver<W> {
      * Results are the same either way (the two layouts feed the same products to each element).
      */
     static boolean transposingRows(Object u) {
-        return GemmBlocking.vectorRegisters(FloatMicroKernels.S.vectorBitSize()) < 32
-                && (u instanceof float[] ? FloatMicroKernels.REGISTER_TRANSPOSE : DoubleMicroKernels.REGISTER_TRANSPOSE);
+        return u instanceof float[] ? FLOAT_TRANSPOSING_ROWS : DOUBLE_TRANSPOSING_ROWS;
     }
+
+    private static final boolean FLOAT_TRANSPOSING_ROWS = FEW_REGISTERS && FloatMicroKernels.REGISTER_TRANSPOSE;
+    private static final boolean DOUBLE_TRANSPOSING_ROWS = FEW_REGISTERS && DoubleMicroKernels.REGISTER_TRANSPOSE;
 
     /** Below this many flops a GEMM stays on the calling thread: a hand-off costs more. */
     static final long PARALLEL_MIN_FLOPS = Long.getLong("vecgrad.gemm.parallelMinFlops", 3_000_000L);
