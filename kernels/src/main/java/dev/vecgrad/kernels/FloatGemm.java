@@ -162,23 +162,11 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
         float[] u = ws.u;
         int lda = pr.ldu();
         int src = pr.uOff() + pc * lda + ic;
-        int r = 0;
-        if (REGISTER_TRANSPOSE) {
-            // VL x VL blocks of the stored A^T, row p of it feeding column p of VL packed rows
-            for (; r + VL <= mc; r += VL) {
-                int p = 0;
-                for (; p + VL <= kc; p += VL) {
-                    FloatMicroKernels.transpose(a, src + p * lda + r, lda, u, r * KC + p, KC);
-                }
-                for (; p < kc; p++) {
-                    for (int q = 0; q < VL; q++) {
-                        u[(r + q) * KC + p] = a[src + p * lda + r + q];
-                    }
-                }
-            }
-        }
-        for (; r < mc; r++) {
-            for (int p = 0; p < kc; p++) {
+        // u[r * KC + p] = a[src + p * lda + r]: whole VL x VL blocks in registers, the edges element by element
+        int rows = REGISTER_TRANSPOSE ? transposeBlocks(a, src, lda, u, 0, KC, mc, kc / VL * VL) : 0;
+        int cols = rows > 0 ? kc / VL * VL : 0;
+        for (int r = 0; r < mc; r++) {
+            for (int p = r < rows ? cols : 0; p < kc; p++) {
                 u[r * KC + p] = a[src + p * lda + r];
             }
         }
@@ -252,7 +240,7 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
             int width = sliverVectors(cols) * VL;
             int src = pr.vOff() + (jc + jr) * ldb + pc;
             // full VL-row blocks of p in registers where they can be, the rest by gathers or element by element
-            int done = REGISTER_TRANSPOSE && cols == width ? transposeBlocks(b, src, ldb, width, ws.v, dst, kc) : 0;
+            int done = REGISTER_TRANSPOSE && cols == width ? transposeBlocks(b, src, ldb, ws.v, dst, width, kc, width) : 0;
             if (done < kc) {
                 if (GATHER && cols == width) {
                     gatherPanel(b, src + done, ws.vIndex(ldb), width, ws.v, dst + done * width, kc - done);
@@ -265,18 +253,18 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
     }
 
     /**
-     * dst[dstOff + p * lanes + q] = src[srcOff + q * ld + p] for q < lanes (a multiple of VL) and
-     * the p below kc that fill whole VL x VL blocks, transposed in registers; returns how many p
-     * that is (kc rounded down to VL).
+     * dst[dstOff + i * stride + j] = src[srcOff + j * ld + i] for j < cols (a multiple of VL) and
+     * the i below rows that fill whole VL x VL blocks, transposed in registers; returns how many i
+     * that is (rows rounded down to VL).
      */
-    private static int transposeBlocks(float[] src, int srcOff, int ld, int lanes, float[] dst, int dstOff, int kc) {
-        int p = 0;
-        for (; p + VL <= kc; p += VL) {
-            for (int q = 0; q < lanes; q += VL) {
-                FloatMicroKernels.transpose(src, srcOff + q * ld + p, ld, dst, dstOff + p * lanes + q, lanes);
+    private static int transposeBlocks(float[] src, int srcOff, int ld, float[] dst, int dstOff, int stride, int rows, int cols) {
+        int i = 0;
+        for (; i + VL <= rows; i += VL) {
+            for (int j = 0; j < cols; j += VL) {
+                FloatMicroKernels.transpose(src, srcOff + j * ld + i, ld, dst, dstOff + i * stride + j, stride);
             }
         }
-        return p;
+        return i;
     }
 
     /**
