@@ -106,25 +106,26 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
     }
 
     /**
-     * C[i][j] = t[j][i] with {@link #storeTile}'s arithmetic, for t the n x m row-major C^T (with
-     * rows up to a multiple of VL allocated): VL x VL blocks of C by in-register transposes, the
-     * rows past the last full block element by element.
+     * C[i][j] = t[j][i] through {@link #storeTile}, for t the n x m row-major C^T (with rows up to
+     * a multiple of VL allocated), VL x VL blocks at a time: transposed in registers where the
+     * block is whole, copied element by element at the edge of m.
      */
     private static void storeTransposed(Workspace ws, float[] t, int m, int n, float[] c, int cOff, int ldc, float alpha, float beta) {
-        int i = 0;
-        if (REGISTER_TRANSPOSE) {
-            for (; i + VL <= m; i += VL) {
-                for (int j = 0; j < n; j += VL) {
-                    FloatMicroKernels.transpose(t, j * m + i, m, ws.square, 0, VL);
-                    storeTile(ws.square, VL, VL, Math.min(VL, n - j), c, cOff + i * ldc + j, ldc, alpha, beta);
+        float[] sq = ws.square;
+        for (int i = 0; i < m; i += VL) {
+            int rows = Math.min(VL, m - i);
+            for (int j = 0; j < n; j += VL) {
+                int cols = Math.min(VL, n - j);
+                if (REGISTER_TRANSPOSE && rows == VL) {
+                    FloatMicroKernels.transpose(t, j * m + i, m, sq, 0, VL);
+                } else {
+                    for (int r = 0; r < rows; r++) {
+                        for (int q = 0; q < cols; q++) {
+                            sq[r * VL + q] = t[(j + q) * m + i + r];
+                        }
+                    }
                 }
-            }
-        }
-        for (; i < m; i++) {
-            int co = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
-                float acc = t[j * m + i];
-                c[co + j] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[co + j] * beta);
+                storeTile(sq, VL, rows, cols, c, cOff + i * ldc + j, ldc, alpha, beta);
             }
         }
     }
