@@ -124,8 +124,8 @@ final class AblateCommand implements Callable<Integer> {
         if (parallel < 1 || parallel > Choices.MAX_THREADS) {
             return bad("--jobs must be 1 to " + Choices.MAX_THREADS + ", got " + parallel);
         }
-        double[] rates = lrs != null ? lrs : new double[] {baseCommand.effectiveLrs()[0] / 3, baseCommand.effectiveLrs()[0],
-            baseCommand.effectiveLrs()[0] * 3};
+        double baseLr = baseCommand.effectiveLrs()[0];
+        double[] rates = lrs != null ? lrs : new double[] {baseLr / 3, baseLr, baseLr * 3};
         for (double lr : rates) {
             if (!(lr > 0) || Double.isInfinite(lr)) {
                 return bad("--lrs must be positive finite numbers, got " + lr);
