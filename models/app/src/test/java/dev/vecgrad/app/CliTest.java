@@ -197,6 +197,25 @@ class CliTest {
     }
 
     @Test
+    void aCommandBuildsOnlyItsOwnModelAndTheUsageListsThemAll() {
+        assertEquals(List.of("demo"), List.copyOf(Main.commandLine("demo").getSubcommands().keySet()));
+        List<String> all = List.of("demo", "train", "predict", "translate", "graph", "study", "deblur", "ablate", "search");
+        for (String first : new String[] {null, "--help", "dmeo"}) {
+            assertEquals(all, List.copyOf(Main.commandLine(first).getSubcommands().keySet()), String.valueOf(first));
+        }
+        for (String[] args : new String[][] {{}, {"--help"}}) {
+            Result r = run(args);
+            assertEquals(0, r.code(), r.err());
+            for (String c : all) {
+                assertTrue(r.out().contains("\n  " + c + " "), Arrays.toString(args) + " lists " + c + ":\n" + r.out());
+            }
+        }
+        Result typo = run("dmeo");
+        assertEquals(2, typo.code());
+        assertEquals("vecgrad: Unmatched argument at index 0: 'dmeo'; see vecgrad --help", typo.err().strip());
+    }
+
+    @Test
     void everyOptionIsCheckedBeforeAnyWorkWithOneLineAndExitTwo() throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         String[][] cases = {
