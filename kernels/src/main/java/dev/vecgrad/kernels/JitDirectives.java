@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import javax.management.ObjectName;
 
 /**
- * Two compiler directives for a faster and steadier JIT warm-up of the Vector API kernels.
+ * Three compiler directives for a faster and steadier JIT warm-up of the Vector API kernels.
  *
  * <p><b>C1 excluded for the GEMM micro-kernels.</b> C1 does not intrinsify the Vector API, and
  * it cannot compile most of the micro-kernels with full profiling ("out of virtual registers").
@@ -26,6 +26,15 @@ import javax.management.ObjectName;
  * pinned core the GRU benchmark's first iteration went from 3.2-3.9 to 2.4-2.7 s with its steady
  * state unchanged (19.2-20.3 ms), and GEMM's steady state is unchanged.
  *
+ * <p><b>One copy of the GEMM driver.</b> Each public entry on the way to the loop nest
+ * ({@code Gemm.sgemm}, {@code VectorGemmImpl.sgemm}, the {@code FloatGemm.sgemm} overloads) is hot
+ * on its own, so C2 compiled each of them as a root with the whole driver inlined (about 4 KB of
+ * bytecode each time), and did it again after each trap. The third directive keeps
+ * {@code FloatGemm.sgemm} ({@code DoubleGemm.dgemm}) and {@code GemmDriver.compute} out of line
+ * in vecgrad's methods: the entries stay small and the driver is compiled once. C2's time on a
+ * cold demo went from 1.54-1.60 to 1.40-1.61 s; a call pays for one call and the {@code Problem}
+ * it no longer scalar-replaces (the 64x10x64 NT product about 2% slower, within its noise).
+ *
  * <p><b>Tried and rejected</b> (issue 14's note has the figures): excluding C1 for every kernel
  * class, and {@code BackgroundCompilation: false} (the caller waits for C2 instead of running the
  * kernel interpreted). Both cut the cold demo further, to 0.7x of its time, but C2 then compiled
@@ -40,7 +49,7 @@ import javax.management.ObjectName;
  * diagnostic-command MBean, so library users need no JVM flag; where that MBean is missing (not
  * HotSpot, no jdk.management) nothing happens and {@link #installed()} says so. That costs about
  * 0.28 s of a cold start on one core (starting the platform MBean server). The same directives
- * as a {@code -XX:CompilerDirectivesFile} flag cost nothing, but HotSpot then prints "2 compiler
+ * as a {@code -XX:CompilerDirectivesFile} flag cost nothing, but HotSpot then prints "3 compiler
  * directives added" on stdout, and hiding that ({@code -XX:-DisplayVMOutput}) also hides the
  * JVM's own start-up errors, so the launcher does not do it. An application
  * that runs vector code of its own and wants C2 for the API's fallbacks, or any other reason to
@@ -52,10 +61,12 @@ final class JitDirectives {
     private static final String DIRECTIVE =
             "[ { match: [\"dev/vecgrad/kernels/FloatMicroKernels.*\", \"dev/vecgrad/kernels/DoubleMicroKernels.*\"],"
             + " c1: { Exclude: true } },"
-            + " { match: [\"jdk/incubator/vector/*.*\", \"jdk/internal/vm/vector/*.*\"], c2: { Exclude: true } } ]";
+            + " { match: [\"jdk/incubator/vector/*.*\", \"jdk/internal/vm/vector/*.*\"], c2: { Exclude: true } },"
+            + " { match: \"dev/vecgrad/*.*\", inline: [\"-dev/vecgrad/kernels/FloatGemm.sgemm\", \"-dev/vecgrad/kernels/DoubleGemm.dgemm\","
+            + " \"-dev/vecgrad/kernels/GemmDriver.compute\"] } ]";
 
     /** How many directives {@link #DIRECTIVE} holds; the diagnostic command reports that count. */
-    private static final int DIRECTIVES = 2;
+    private static final int DIRECTIVES = 3;
 
     private static final boolean INSTALLED = install();
 

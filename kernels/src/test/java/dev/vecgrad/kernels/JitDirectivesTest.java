@@ -10,12 +10,13 @@ import org.junit.jupiter.api.Test;
 class JitDirectivesTest {
 
     @Test
-    void theJvmHoldsBothDirectives() throws Exception {
+    void theJvmHoldsTheDirectives() throws Exception {
         assertTrue(JitDirectives.installed(), "JitDirectives.installed() on a HotSpot JDK");
         ObjectName name = new ObjectName("com.sun.management:type=DiagnosticCommand");
         String printed = String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(name, "compilerDirectivesPrint",
                 new Object[] {new String[0]}, new String[] {String[].class.getName()}));
         assertTrue(printed.contains("dev/vecgrad/kernels/FloatMicroKernels.*"), printed);
         assertTrue(printed.contains("jdk/incubator/vector/*.*"), printed);
+        assertTrue(printed.contains("dev/vecgrad/kernels/GemmDriver.compute"), printed);
     }
 }
