@@ -21,8 +21,11 @@ final class StudyCommand implements Runnable {
 
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);   // "vecgrad study", as study --help names it
     }
+
+    @picocli.CommandLine.Spec
+    private picocli.CommandLine.Model.CommandSpec spec;
 
     @Command(name = "gradient-norm", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Vanishing and exploding gradients: |dL/dh_t| over the steps t of a sequence",

@@ -200,7 +200,7 @@ class CliTest {
     void aCommandBuildsOnlyItsOwnModelAndTheUsageListsThemAll() {
         assertEquals(List.of("demo"), List.copyOf(Main.commandLine("demo").getSubcommands().keySet()));
         List<String> all = List.of("demo", "train", "predict", "translate", "graph", "study", "deblur", "ablate", "search");
-        for (String first : new String[] {null, "--help", "dmeo"}) {
+        for (String first : new String[] {null, "--help", "trian"}) {
             assertEquals(all, List.copyOf(Main.commandLine(first).getSubcommands().keySet()), String.valueOf(first));
         }
         for (String[] args : new String[][] {{}, {"--help"}}) {
@@ -210,9 +210,10 @@ class CliTest {
                 assertTrue(r.out().contains("\n  " + c + " "), Arrays.toString(args) + " lists " + c + ":\n" + r.out());
             }
         }
-        Result typo = run("dmeo");
+        Result typo = run("trian");   // the suggestion needs every command's model
         assertEquals(2, typo.code());
-        assertEquals("vecgrad: Unmatched argument at index 0: 'dmeo'; see vecgrad --help", typo.err().strip());
+        assertEquals("vecgrad: Unmatched argument at index 0: 'trian' (did you mean translate or train?); see vecgrad --help",
+                typo.err().strip());
     }
 
     @Test

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The launcher's one-thread pinning ({@code pin_prefix} in {@code ./vecgrad}), run by bash:
  * core 0 by default, never outside an affinity the user set; and its class-data sharing archive
- * ({@code cds_setup}, {@code run_jvm}), run by bash against a stand-in for java.
+ * ({@code cds_setup}, {@code run_jvm}), run by bash against a stand-in for java; and how it reads
+ * a JDK's version ({@code jdk_major}).
  */
 class LauncherTest {
 
@@ -87,6 +88,38 @@ class LauncherTest {
     private static List<Path> files(Path cds) throws IOException {
         try (var s = Files.list(cds)) {
             return s.sorted().toList();
+        }
+    }
+
+    /** What {@code jdk_major home} prints for a JDK whose release file holds {@code release}. */
+    private static String jdkMajor(Path home, String release, boolean javac) throws IOException, InterruptedException {
+        Files.createDirectories(home.resolve("bin"));
+        Files.deleteIfExists(home.resolve("bin/javac"));
+        for (String tool : javac ? List.of("java", "javac") : List.of("java")) {
+            Files.writeString(home.resolve("bin/" + tool), "#!/bin/sh\n");
+            home.resolve("bin/" + tool).toFile().setExecutable(true);
+        }
+        Files.writeString(home.resolve("release"), release);
+        String body = "set -euo pipefail\n" + function(Files.readString(LAUNCHER), "jdk_major") + "jdk_major '" + home + "'\n";
+        Process p = new ProcessBuilder("bash", "-c", body).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out.strip();
+    }
+
+    @Test
+    void theJdkVersionIsReadFromItsReleaseFile() throws Exception {
+        Path home = Files.createTempDirectory("vecgrad-jdk");
+        try {
+            assertEquals("25", jdkMajor(home, "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"25.0.3\"\nOS_NAME=\"Linux\"\n", true));
+            assertEquals("26", jdkMajor(home, "JAVA_VERSION_DATE=\"2026-03-17\"\nJAVA_VERSION=\"26\"", true), "no newline at the end");
+            assertEquals("17", jdkMajor(home, "JAVA_VERSION=\"17.0.9\"\r\nOS_NAME=\"Linux\"\r\n", true), "CRLF");
+            assertEquals("", jdkMajor(home, "JAVA_VERSION_DATE=\"2026-03-17\"\n", true), "no version line");
+            assertEquals("", jdkMajor(home, "JAVA_VERSION=\"25\"\n", false), "a JRE: no javac");
+        } finally {
+            try (var files = Files.walk(home)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 
