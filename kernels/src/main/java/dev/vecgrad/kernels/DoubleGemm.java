@@ -27,6 +27,14 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
      * had made packing a fifth of an NT product's time.
      */
     private static final boolean REGISTER_TRANSPOSE = DoubleMicroKernels.REGISTER_TRANSPOSE;
+    /**
+     * The species of one row of a U sliver (MRS lanes) when the hardware has vectors of that
+     * length, else null. With 512-bit vectors MRS is half a vector: the sliver packing then
+     * copies each row with one unmasked 256-bit load and store instead of masked 512-bit ones.
+     */
+    private static final VectorSpecies<Double> SLIVER_ROW = MRS == VL ? S
+            : MRS * Double.SIZE >= 128 && MRS * Double.SIZE < S.vectorBitSize() && Integer.bitCount(MRS) == 1
+                    ? VectorSpecies.of(double.class, jdk.incubator.vector.VectorShape.forBitSize(MRS * Double.SIZE)) : null;
 
     static final DoubleGemm INSTANCE = new DoubleGemm();
 
@@ -187,7 +195,7 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
         // Row p of the stored A^T feeds every sliver: read it once, contiguously.
         for (int p = 0, s = src; p < kc; p++, s += lda) {
             for (int q = 0, d = p * MRS; q < fullSlivers; q++, d += kc * MRS) {
-                copy(a, s + q * MRS, u, d, MRS);
+                copySliverRow(a, s + q * MRS, u, d);
             }
         }
         int ir = fullSlivers * MRS;
@@ -306,6 +314,15 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
             for (int q = valid; q < lanes; q++) {
                 dst[d + q] = 0.0;
             }
+        }
+    }
+
+    /** dst[d, d + MRS) = src[s, s + MRS). */
+    private static void copySliverRow(double[] src, int s, double[] dst, int d) {
+        if (SLIVER_ROW != null) {
+            DoubleVector.fromArray(SLIVER_ROW, src, s).intoArray(dst, d);
+        } else {
+            copy(src, s, dst, d, MRS);
         }
     }
 

@@ -27,6 +27,14 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
      * had made packing a fifth of an NT product's time.
      */
     private static final boolean REGISTER_TRANSPOSE = FloatMicroKernels.REGISTER_TRANSPOSE;
+    /**
+     * The species of one row of a U sliver (MRS lanes) when the hardware has vectors of that
+     * length, else null. With 512-bit vectors MRS is half a vector: the sliver packing then
+     * copies each row with one unmasked 256-bit load and store instead of masked 512-bit ones.
+     */
+    private static final VectorSpecies<Float> SLIVER_ROW = MRS == VL ? S
+            : MRS * Float.SIZE >= 128 && MRS * Float.SIZE < S.vectorBitSize() && Integer.bitCount(MRS) == 1
+                    ? VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(MRS * Float.SIZE)) : null;
 
     static final FloatGemm INSTANCE = new FloatGemm();
 
@@ -187,7 +195,7 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
         // Row p of the stored A^T feeds every sliver: read it once, contiguously.
         for (int p = 0, s = src; p < kc; p++, s += lda) {
             for (int q = 0, d = p * MRS; q < fullSlivers; q++, d += kc * MRS) {
-                copy(a, s + q * MRS, u, d, MRS);
+                copySliverRow(a, s + q * MRS, u, d);
             }
         }
         int ir = fullSlivers * MRS;
@@ -306,6 +314,15 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
             for (int q = valid; q < lanes; q++) {
                 dst[d + q] = 0f;
             }
+        }
+    }
+
+    /** dst[d, d + MRS) = src[s, s + MRS). */
+    private static void copySliverRow(float[] src, int s, float[] dst, int d) {
+        if (SLIVER_ROW != null) {
+            FloatVector.fromArray(SLIVER_ROW, src, s).intoArray(dst, d);
+        } else {
+            copy(src, s, dst, d, MRS);
         }
     }
 
