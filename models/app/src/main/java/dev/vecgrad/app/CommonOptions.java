@@ -95,8 +95,4 @@ final class CommonOptions {
             Parallelism.setThreads(threads);
         }
     }
-
-    static {
-        System.setProperty("vecgrad.cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
-    }
 }

@@ -48,6 +48,8 @@ public final class Main implements Runnable {
      * line took 0.31 s to build, one sub-command 0.19 s).
      */
     static CommandLine commandLine(String first) {
+        // the cores the --threads and --jobs help texts name (${sys:vecgrad.cores})
+        System.setProperty("vecgrad.cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         CommandLine cli = new CommandLine(new Main());
         List<Class<?>> named = COMMANDS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(first)).toList();
         for (Class<?> c : named.isEmpty() ? COMMANDS : named) {

@@ -17,15 +17,8 @@ import picocli.CommandLine.Option;
 @Command(name = "study", mixinStandardHelpOptions = true, subcommands = StudyCommand.GradientNorm.class,
         description = {"The notes' studies: gradient-norm (vanishing and exploding gradients in",
                 "recurrent cells)."})
-final class StudyCommand implements Runnable {
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);   // "vecgrad study", as study --help names it
-    }
-
-    @picocli.CommandLine.Spec
-    private picocli.CommandLine.Model.CommandSpec spec;
+final class StudyCommand {
+    // not runnable: "vecgrad study" alone is picocli's one-line "Missing required subcommand", exit 2
 
     @Command(name = "gradient-norm", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Vanishing and exploding gradients: |dL/dh_t| over the steps t of a sequence",

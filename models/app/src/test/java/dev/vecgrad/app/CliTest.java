@@ -210,6 +210,12 @@ class CliTest {
                 assertTrue(r.out().contains("\n  " + c + " "), Arrays.toString(args) + " lists " + c + ":\n" + r.out());
             }
         }
+        String cores = "cores, " + Runtime.getRuntime().availableProcessors() + " here";
+        assertTrue(run("ablate", "--help").out().replaceAll("\\s+", " ").contains(cores), "ablate --help names the cores alone");
+        assertTrue(run("train", "--help").out().replaceAll("\\s+", " ").contains(cores), "train --help names the cores");
+        Result study = run("study");
+        assertEquals(2, study.code(), "study without its sub-command is an error (no usage run to keep)");
+        assertEquals("vecgrad study: Missing required subcommand; see vecgrad study --help", study.err().strip());
         Result typo = run("trian");   // the suggestion needs every command's model
         assertEquals(2, typo.code());
         assertEquals("vecgrad: Unmatched argument at index 0: 'trian' (did you mean translate or train?); see vecgrad --help",
