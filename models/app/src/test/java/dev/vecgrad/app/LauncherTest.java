@@ -108,6 +108,22 @@ class LauncherTest {
     }
 
     @Test
+    void anUnknownCommandIsOneLineWithTheNearestCommands() throws Exception {
+        String fn = function(Files.readString(LAUNCHER), "unknown_command");
+        for (String[] c : new String[][] {
+            {"trian", "vecgrad: unknown command 'trian' (did you mean train or translate?); see ./vecgrad --help"},
+            {"dmeo", "vecgrad: unknown command 'dmeo'; the commands are demo train predict translate graph study deblur"
+                + " ablate search test info bench build install; see ./vecgrad --help"}}) {
+            Process p = new ProcessBuilder("bash", "-c", "set -euo pipefail\n" + fn + "unknown_command " + c[0] + "\n").start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(2, p.waitFor(), err);
+            assertEquals("", out);
+            assertEquals(c[1] + "\n", err);
+        }
+    }
+
+    @Test
     void theJdkVersionIsReadFromItsReleaseFile() throws Exception {
         Path home = Files.createTempDirectory("vecgrad-jdk");
         try {
