@@ -108,6 +108,18 @@ class LauncherTest {
     }
 
     @Test
+    void theUsageFitsEightyColumns() throws Exception {
+        String fn = function(Files.readString(LAUNCHER), "usage");
+        Process p = new ProcessBuilder("bash", "-c", fn + "usage\n").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("  demo [opts]"), out);
+        for (String line : out.split("\n")) {
+            assertTrue(line.length() <= 80, line.length() + " columns: " + line);
+        }
+    }
+
+    @Test
     void anUnknownCommandIsOneLineWithTheNearestCommands() throws Exception {
         String fn = function(Files.readString(LAUNCHER), "unknown_command");
         for (String[] c : new String[][] {
