@@ -14,8 +14,8 @@ final class CommonOptions {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the initial weights, the shuffling and the split (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Where the checkpoint, history CSV and plot go (default: runs/demo, or runs/MODEL-DATASET for train; "
-            + "runs/demo-2, -3, ... when it already holds a run).")
+    @Option(names = "--out", paramLabel = "DIR", description = "The run's folder (default: runs/demo, runs/deblur, or runs/MODEL-DATASET for train; "
+            + "with -2, -3, ... when it already holds a run).")
     Path out;
 
     @Option(names = "--overwrite", description = "Replace the files of an earlier run in --out (without it, an --out that holds files is refused).")
