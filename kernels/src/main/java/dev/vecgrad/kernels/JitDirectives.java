@@ -26,14 +26,16 @@ import javax.management.ObjectName;
  * pinned core the GRU benchmark's first iteration went from 3.2-3.9 to 2.4-2.7 s with its steady
  * state unchanged (19.2-20.3 ms), and GEMM's steady state is unchanged.
  *
- * <p><b>One copy of the GEMM driver.</b> Each public entry on the way to the loop nest
+ * <p><b>One copy of the GEMM driver.</b> Each entry on the way to the loop nest
  * ({@code Gemm.sgemm}, {@code VectorGemmImpl.sgemm}, the {@code FloatGemm.sgemm} overloads) is hot
  * on its own, so C2 compiled each of them as a root with the whole driver inlined (about 4 KB of
  * bytecode each time), and did it again after each trap. The third directive keeps
  * {@code FloatGemm.sgemm} ({@code DoubleGemm.dgemm}) and {@code GemmDriver.compute} out of line
- * in vecgrad's methods: the entries stay small and the driver is compiled once. C2's time on a
- * cold demo went from 1.54-1.60 to 1.40-1.61 s; a call pays for one call and the {@code Problem}
- * it no longer scalar-replaces (the 64x10x64 NT product about 2% slower, within its noise). The
+ * in vecgrad's methods: the entries stay small and the driver is compiled once. In a cold demo
+ * {@code Gemm.sgemm} went from 4 C2 compiles (0.195 s) to 1 (0.028 s), JFR; the C2 thread's CPU
+ * (1.40, 1.46, 1.61 s against 1.54, 1.58, 1.60) is too noisy to show more. A call pays for one
+ * call and the {@code Problem} it no longer scalar-replaces (the 64x10x64 NT product about 2%
+ * slower, within its noise). The
  * pattern covers both {@code FloatGemm.sgemm} overloads (the short one calls the long one out of
  * line too), and {@code compute}, compiled on its own, dispatches on its type profile (float and
  * double in one JVM: two receivers, which C2 still inlines). HotSpot consults a directive's

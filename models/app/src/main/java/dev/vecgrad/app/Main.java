@@ -7,7 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The command line of the application jar (vecgrad.jar): {@code demo}, {@code train}, {@code predict}, {@code graph}. The
+ * The command line of the application jar (vecgrad.jar): {@code demo}, {@code train} and the other commands of {@link #COMMANDS}. The
  * {@code ./vecgrad} launcher calls it. A failure prints one line naming the problem on
  * standard error and exits with 1; a bad option prints one line too (the option, the problem, the
  * nearest options picocli suggests, where the usage is) and exits with 2.

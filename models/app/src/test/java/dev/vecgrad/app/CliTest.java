@@ -211,6 +211,7 @@ class CliTest {
             }
         }
         String cores = "cores, " + Runtime.getRuntime().availableProcessors() + " here";
+        System.clearProperty("vecgrad.cores");   // as in a fresh JVM, where no other command set it
         assertTrue(run("ablate", "--help").out().replaceAll("\\s+", " ").contains(cores), "ablate --help names the cores alone");
         assertTrue(run("train", "--help").out().replaceAll("\\s+", " ").contains(cores), "train --help names the cores");
         Result study = run("study");

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The launcher's one-thread pinning ({@code pin_prefix} in {@code ./vecgrad}), run by bash:
  * core 0 by default, never outside an affinity the user set; and its class-data sharing archive
- * ({@code cds_setup}, {@code run_jvm}), run by bash against a stand-in for java; and how it reads
- * a JDK's version ({@code jdk_major}).
+ * ({@code cds_setup}, {@code run_jvm}), run by bash against a stand-in for java; how it reads a
+ * JDK's version ({@code jdk_major}); its usage's width; and its line for an unknown command.
  */
 class LauncherTest {
 
@@ -121,10 +121,12 @@ class LauncherTest {
 
     @Test
     void anUnknownCommandIsOneLineWithTheNearestCommands() throws Exception {
-        String fn = function(Files.readString(LAUNCHER), "unknown_command");
+        String script = Files.readString(LAUNCHER);
+        String commands = script.lines().filter(l -> l.startsWith("APP_COMMANDS=(")).findFirst().orElseThrow();
+        String fn = commands + "\n" + function(script, "unknown_command");
         for (String[] c : new String[][] {
             {"trian", "vecgrad: unknown command 'trian' (did you mean train or translate?); see ./vecgrad --help"},
-            {"dmeo", "vecgrad: unknown command 'dmeo'; the commands are demo train predict translate graph study deblur"
+            {"dmeo", "vecgrad: unknown command 'dmeo'; the commands are demo train predict translate deblur graph study"
                 + " ablate search test info bench build install; see ./vecgrad --help"}}) {
             Process p = new ProcessBuilder("bash", "-c", "set -euo pipefail\n" + fn + "unknown_command " + c[0] + "\n").start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
