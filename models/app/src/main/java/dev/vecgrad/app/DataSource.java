@@ -37,7 +37,7 @@ record DataSource(String name, Path dir, int samples, double noise, long seed) {
     Splits load() throws IOException {
         return switch (name) {
             case "fashion-mnist" -> {
-                FashionMnist.Splits s = FashionMnist.load(dir, FashionMnist.Scaling.SYMMETRIC, true);
+                FashionMnist.Splits s = FashionMnist.load(dir, FashionMnist.Scaling.SYMMETRIC, true, cacheDir());
                 yield new Splits(s.train(), s.test());
             }
             case "moons" -> new Splits(Datasets.moons(samples, noise, seed), Datasets.moons(Math.max(2, samples / 5), noise, seed + 1));
@@ -48,6 +48,25 @@ record DataSource(String name, Path dir, int samples, double noise, long seed) {
             case "and" -> new Splits(Datasets.and(), Datasets.and());
             default -> new Splits(Datasets.or(), Datasets.or());
         };
+    }
+
+    /**
+     * Where inflated Fashion-MNIST files are kept between runs ({@link FashionMnist#load(Path,
+     * FashionMnist.Scaling, boolean, Path)}): {@code $VECGRAD_CACHE}, else
+     * {@code $XDG_CACHE_HOME/vecgrad}, else {@code ~/.cache/vecgrad}; null (none) when
+     * {@code VECGRAD_CACHE} is {@code off} or no home is known.
+     */
+    static Path cacheDir() {
+        String own = System.getenv("VECGRAD_CACHE");
+        if (own != null && !own.isBlank()) {
+            return own.equals("off") ? null : Path.of(own, "fashion-mnist");
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "vecgrad", "fashion-mnist");
+        }
+        String home = System.getProperty("user.home");
+        return home == null || home.isBlank() || home.equals("?") ? null : Path.of(home, ".cache", "vecgrad", "fashion-mnist");
     }
 
     /** The logic gates have four points: they are trained and tested on all of them, without a validation split. */

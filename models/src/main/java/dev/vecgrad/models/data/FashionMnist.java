@@ -111,18 +111,38 @@ public final class FashionMnist {
      *         label counts that differ, an image that is not 28 x 28, a label outside 0..9
      */
     public static Splits load(Path dir, Scaling scaling, boolean verifyChecksums) throws IOException {
-        return new Splits(load(dir, "train", scaling, verifyChecksums), load(dir, "t10k", scaling, verifyChecksums));
+        return load(dir, scaling, verifyChecksums, null);
+    }
+
+    /**
+     * As {@link #load(Path, Scaling, boolean)}, keeping the inflated content of each gzip file in
+     * {@code cacheDir} (null: none) for the next load, as torchvision keeps its processed copies:
+     * inflating the 26 MB of training images took 0.24 s of a 5 s cold demo on one core, reading
+     * the 47 MB copy takes about 0.02 s. A copy is named after its file's path, size and
+     * modification time, so a changed file is inflated again; it is checked like the file (its
+     * CRC-32C when {@code verifyChecksums}, its header always), and one that fails is deleted and
+     * the file read instead. Copies are written atomically; a cache that cannot be written is
+     * left alone (the load is the same without it). About 55 MB for the four files.
+     */
+    public static Splits load(Path dir, Scaling scaling, boolean verifyChecksums, Path cacheDir) throws IOException {
+        return new Splits(load(dir, "train", scaling, verifyChecksums, cacheDir), load(dir, "t10k", scaling, verifyChecksums, cacheDir));
     }
 
     /** One split, {@code "train"} or {@code "t10k"} (the test set). */
     public static Dataset load(Path dir, String split, Scaling scaling, boolean verifyChecksums) throws IOException {
+        return load(dir, split, scaling, verifyChecksums, null);
+    }
+
+    /** One split, with the cache of {@link #load(Path, Scaling, boolean, Path)}. */
+    public static Dataset load(Path dir, String split, Scaling scaling, boolean verifyChecksums, Path cacheDir)
+            throws IOException {
         if (!split.equals("train") && !split.equals("t10k")) {
             throw new IllegalArgumentException("Fashion-MNIST split must be train or t10k, got '" + split + "'");
         }
         Path imagesFile = require(dir, split + "-images-idx3-ubyte");
         Path labelsFile = require(dir, split + "-labels-idx1-ubyte");
-        Idx images = read(imagesFile, verifyChecksums);
-        Idx labels = read(labelsFile, verifyChecksums);
+        Idx images = read(imagesFile, verifyChecksums, cacheDir);
+        Idx labels = read(labelsFile, verifyChecksums, cacheDir);
         if (images.type() != Idx.UBYTE || images.dims().length != 3 || images.dims()[1] != 28 || images.dims()[2] != 28) {
             throw new FileFormatException(imagesFile, "expected N x 28 x 28 ubyte images, found " + images);
         }
@@ -166,14 +186,60 @@ public final class FashionMnist {
         verify(file, raw, Idx.contents(file, raw));
     }
 
-    /** Reads an IDX file once, inflating it once, and checks its CRC-32C first when asked. */
-    private static Idx read(Path file, boolean verifyChecksum) throws IOException {
+    /**
+     * Reads an IDX file once, inflating it once, and checks its CRC-32C first when asked; a gzip
+     * file's content comes from, or goes to, {@code cacheDir} when it is not null.
+     */
+    private static Idx read(Path file, boolean verifyChecksum, Path cacheDir) throws IOException {
+        Path copy = cacheDir == null || !file.getFileName().toString().endsWith(".gz") ? null : cachedCopy(file, cacheDir);
+        if (copy != null && Files.isRegularFile(copy)) {
+            try {
+                byte[] content = Files.readAllBytes(copy);
+                if (verifyChecksum) {
+                    verify(file, content, content);
+                }
+                return Idx.parse(file, content);
+            } catch (IOException e) {
+                Files.deleteIfExists(copy);   // damaged or stale: the file itself decides
+            }
+        }
         byte[] raw = Files.readAllBytes(file);
         byte[] content = Idx.contents(file, raw);
         if (verifyChecksum) {
             verify(file, raw, content);
         }
-        return Idx.parse(file, content);
+        Idx idx = Idx.parse(file, content);
+        if (copy != null && content != raw) {
+            keep(copy, content);
+        }
+        return idx;
+    }
+
+    /** Where the inflated content of {@code file} is kept: the stem, then a key of the file's path, size and time. */
+    private static Path cachedCopy(Path file, Path cacheDir) throws IOException {
+        String name = file.getFileName().toString();
+        CRC32C key = new CRC32C();
+        key.update((file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return cacheDir.resolve(name.substring(0, name.length() - 3) + "." + Long.toHexString(key.getValue()) + ".idx");
+    }
+
+    /** Writes the copy (replacing the stem's copies of other keys); a cache that cannot be written is skipped. */
+    private static void keep(Path copy, byte[] content) {
+        String stem = copy.getFileName().toString();
+        stem = stem.substring(0, stem.indexOf('.') + 1);
+        try {
+            dev.vecgrad.models.io.AtomicFiles.write(copy, out -> out.write(content));
+            try (var old = Files.newDirectoryStream(copy.getParent(), stem + "*.idx")) {
+                for (Path p : old) {
+                    if (!p.equals(copy)) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            // the cache is an optimization: the data is loaded all the same
+        }
     }
 
     /** {@code raw}: the file's bytes; {@code content}: the same inflated, or {@code raw} when it is not gzip. */

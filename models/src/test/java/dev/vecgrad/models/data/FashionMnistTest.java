@@ -63,6 +63,46 @@ class FashionMnistTest {
         assertTrue(missing.getMessage().contains("t10k-labels-idx1-ubyte"), missing.getMessage());
     }
 
+    /** The cache's copies, by name. */
+    private static java.util.List<Path> copies(Path cache) throws IOException {
+        try (var files = Files.list(cache)) {
+            return files.filter(p -> p.toString().endsWith(".idx")).sorted().toList();
+        }
+    }
+
+    @Test
+    void aCacheKeepsTheInflatedFilesAndACopyThatFailsIsReadFromTheFileAgain() throws IOException {
+        fake(12, 12, 9);
+        Path cache = dir.resolve("cache");
+        assertEquals(1f, FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false, cache).train().feature(0, 0));
+        java.util.List<Path> kept = copies(cache);
+        assertEquals(2, kept.size(), "a copy of each gzip file (the labels here are raw): " + kept);
+        Path trainImages = kept.stream().filter(p -> p.getFileName().toString().startsWith("train-images-idx3-ubyte.")).findFirst().orElseThrow();
+
+        // the copy is what a second load reads
+        byte[] content = Files.readAllBytes(trainImages);
+        content[16] = 0;   // pixel 0 of image 0, after the 16-byte header
+        Files.write(trainImages, content);
+        assertEquals(0f, FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false, cache).train().feature(0, 0));
+
+        // a damaged copy is deleted, the file read, and the copy written again
+        Files.write(trainImages, java.util.Arrays.copyOf(content, 100));
+        assertEquals(1f, FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false, cache).train().feature(0, 0));
+        assertEquals(16 + 12 * 784, Files.size(trainImages));
+
+        // a changed file gets a new copy, which replaces the old one
+        Path gz = dir.resolve("train-images-idx3-ubyte.gz");
+        Files.setLastModifiedTime(gz, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(gz).toMillis() + 60_000));
+        FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false, cache);
+        assertEquals(2, copies(cache).size(), copies(cache).toString());
+        assertTrue(!Files.exists(trainImages), "the copy of the old file is gone");
+
+        // a cache that cannot be written changes nothing
+        Path notAFolder = dir.resolve("not-a-folder");
+        Files.writeString(notAFolder, "x");
+        assertEquals(1f, FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false, notAFolder).train().feature(0, 0));
+    }
+
     @Test
     void theInstalledDatasetMatchesFashionMnistsChecksums() throws IOException {
         assumeTrue(FashionMnist.isPresent(FashionMnist.SYSTEM_DIR), "dataset-fashion-mnist is not installed");
@@ -71,5 +111,15 @@ class FashionMnistTest {
         assertEquals(10_000, s.test().size());
         assertEquals(9, s.train().label(0), "the first training image is an ankle boot");
         assertEquals(9, s.test().label(0));
+
+        // from a cache, checked as the files are: a copy whose checksum fails is not used
+        Path cache = dir.resolve("cache");
+        FashionMnist.load(FashionMnist.SYSTEM_DIR, "train", FashionMnist.Scaling.UNIT, true, cache);
+        Path labels = copies(cache).stream().filter(p -> p.getFileName().toString().startsWith("train-labels")).findFirst().orElseThrow();
+        assertEquals(9, FashionMnist.load(FashionMnist.SYSTEM_DIR, "train", FashionMnist.Scaling.UNIT, true, cache).label(0));
+        byte[] content = Files.readAllBytes(labels);
+        content[8] = 8;   // label 0, after the 8-byte header
+        Files.write(labels, content);
+        assertEquals(9, FashionMnist.load(FashionMnist.SYSTEM_DIR, "train", FashionMnist.Scaling.UNIT, true, cache).label(0));
     }
 }
