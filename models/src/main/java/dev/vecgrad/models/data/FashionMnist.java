@@ -122,7 +122,9 @@ public final class FashionMnist {
      * modification time, so a changed file is inflated again; it is checked like the file (its
      * CRC-32C when {@code verifyChecksums}, its header always), and one that fails is deleted and
      * the file read instead. Copies are written atomically; a cache that cannot be written is
-     * left alone (the load is the same without it). About 55 MB for the four files.
+     * left alone (the load is the same without it). One copy per file name is kept (writing one
+     * removes the others of that name), about 55 MB for the four files; two folders of the same
+     * files used in turn would inflate again each time.
      */
     public static Splits load(Path dir, Scaling scaling, boolean verifyChecksums, Path cacheDir) throws IOException {
         return new Splits(load(dir, "train", scaling, verifyChecksums, cacheDir), load(dir, "t10k", scaling, verifyChecksums, cacheDir));
@@ -194,6 +196,9 @@ public final class FashionMnist {
         Path copy = cacheDir == null || !file.getFileName().toString().endsWith(".gz") ? null : cachedCopy(file, cacheDir);
         if (copy != null && Files.isRegularFile(copy)) {
             try {
+                if (Files.size(copy) > Files.size(file) * Idx.MAX_INFLATION) {
+                    throw new FileFormatException(copy, "larger than its gzip file can hold");   // never read it whole
+                }
                 byte[] content = Files.readAllBytes(copy);
                 if (verifyChecksum) {
                     verify(file, content, content);

@@ -89,10 +89,15 @@ class FashionMnistTest {
         Files.write(trainImages, java.util.Arrays.copyOf(content, 100));
         assertEquals(1f, FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false, cache).train().feature(0, 0));
         assertEquals(16 + 12 * 784, Files.size(trainImages));
+        Path gzFile = dir.resolve("train-images-idx3-ubyte.gz");
+        // a well-formed copy larger than its gzip file can hold is never read (its images would not match the labels)
+        int tooMany = (int) (Files.size(gzFile) * Idx.MAX_INFLATION / 784) + 2;
+        Files.write(trainImages, IdxTest.idx(Idx.UBYTE, new int[] {tooMany, 28, 28}, new byte[tooMany * 784]));
+        assertEquals(12, FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false, cache).train().size());
+        assertEquals(16 + 12 * 784, Files.size(trainImages));
 
         // a changed file gets a new copy, which replaces the old one
-        Path gz = dir.resolve("train-images-idx3-ubyte.gz");
-        Files.setLastModifiedTime(gz, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(gz).toMillis() + 60_000));
+        Files.setLastModifiedTime(gzFile, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(gzFile).toMillis() + 60_000));
         FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false, cache);
         assertEquals(2, copies(cache).size(), copies(cache).toString());
         assertTrue(!Files.exists(trainImages), "the copy of the old file is gone");
