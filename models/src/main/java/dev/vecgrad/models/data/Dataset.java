@@ -22,6 +22,8 @@ public final class Dataset {
     private final int[] sampleShape;
     private final int features;
     private final float[] x;
+    /** Sample i is row {@code rows[i]} of x; null: row i (see {@link #subset}). */
+    private final int[] rows;
     private final int[] labels;
     private final int numClasses;
     private final List<String> classNames;
@@ -30,6 +32,11 @@ public final class Dataset {
 
     private Dataset(String name, int[] sampleShape, float[] x, int[] labels, int numClasses, List<String> classNames,
                     float[] targets, int targetWidth) {
+        this(name, sampleShape, x, null, labels, numClasses, classNames, targets, targetWidth);
+    }
+
+    private Dataset(String name, int[] sampleShape, float[] x, int[] rows, int[] labels, int numClasses,
+                    List<String> classNames, float[] targets, int targetWidth) {
         this.name = name;
         this.sampleShape = sampleShape.clone();
         int f = 1;
@@ -44,8 +51,9 @@ public final class Dataset {
             throw new IllegalArgumentException(name + ": " + x.length + " feature values are not a whole number of samples of "
                     + f + " features");
         }
-        this.n = x.length / f;
+        this.n = rows == null ? x.length / f : rows.length;
         this.x = x;
+        this.rows = rows;
         this.labels = labels;
         this.numClasses = numClasses;
         this.classNames = classNames;
@@ -150,7 +158,11 @@ public final class Dataset {
 
     /** Feature {@code j} of sample {@code i}. */
     public float feature(int i, int j) {
-        return x[i * features + j];
+        return x[row(i) * features + j];
+    }
+
+    private int row(int i) {
+        return rows == null ? i : rows[i];
     }
 
     /** Target {@code j} of sample {@code i} (for classification, the label when j = 0). */
@@ -166,7 +178,7 @@ public final class Dataset {
 
     /** All samples as a [size, features] float32 tensor (a copy). */
     public Tensor x() {
-        return Tensor.of(x, n, features);
+        return rows == null ? Tensor.of(x, n, features) : batchOf(identity()).x();
     }
 
     /** All targets as a [size, targetWidth] float32 tensor (a copy). */
@@ -182,28 +194,35 @@ public final class Dataset {
         return idx;
     }
 
-    /** The samples at {@code indices}, in that order, as a new dataset named {@code name}. */
+    /**
+     * The samples at {@code indices}, in that order, as a new dataset named {@code name}. It
+     * shares this dataset's feature values instead of copying them, as PyTorch's
+     * {@code torch.utils.data.Subset} shares its dataset (a 90/10 split of Fashion-MNIST's
+     * training set copied 188 MB, 0.17 s of a cold start on one core); labels and targets are
+     * copied. The values are never written, so the two cannot affect each other; the subset
+     * keeps all of this dataset's values in memory for as long as it lives.
+     */
     public Dataset subset(String name, int[] indices) {
-        float[] xs = new float[indices.length * features];
+        int[] rs = new int[indices.length];
         for (int i = 0; i < indices.length; i++) {
             int src = indices[i];
             if (src < 0 || src >= n) {
                 throw new IndexOutOfBoundsException(this.name + ": sample " + src + " of " + n);
             }
-            System.arraycopy(x, src * features, xs, i * features, features);
+            rs[i] = row(src);
         }
         if (isClassification()) {
             int[] ls = new int[indices.length];
             for (int i = 0; i < indices.length; i++) {
                 ls[i] = labels[indices[i]];
             }
-            return new Dataset(name, sampleShape, xs, ls, numClasses, classNames, null, 0);
+            return new Dataset(name, sampleShape, x, rs, ls, numClasses, classNames, null, 0);
         }
         float[] ys = new float[indices.length * targetWidth];
         for (int i = 0; i < indices.length; i++) {
             System.arraycopy(targets, indices[i] * targetWidth, ys, i * targetWidth, targetWidth);
         }
-        return new Dataset(name, sampleShape, xs, null, 0, classNames, ys, targetWidth);
+        return new Dataset(name, sampleShape, x, rs, null, 0, classNames, ys, targetWidth);
     }
 
     /** A training set and a validation set drawn from one dataset. */
@@ -283,7 +302,7 @@ public final class Dataset {
         int b = indices.length;
         float[] xs = new float[b * features];
         for (int i = 0; i < b; i++) {
-            System.arraycopy(x, indices[i] * features, xs, i * features, features);
+            System.arraycopy(x, row(indices[i]) * features, xs, i * features, features);
         }
         int[] batchShape = new int[sampleShape.length + 1];
         batchShape[0] = b;

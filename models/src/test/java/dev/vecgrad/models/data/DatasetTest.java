@@ -88,6 +88,20 @@ class DatasetTest {
     }
 
     @Test
+    void aSubsetOfASubsetReadsTheRightSamples() {
+        Dataset d = indexed(100);
+        Dataset sub = d.subset("a", new int[] {5, 7, 9, 11}).subset("b", new int[] {3, 0, 3});
+        assertEquals(3, sub.size());
+        assertEquals(11f, sub.feature(0, 0));
+        assertEquals(5f, sub.feature(1, 0));
+        assertArrayEquals(new float[] {11, 5, 11}, sub.x().toFloatArray());
+        assertArrayEquals(new int[] {11 % 3, 5 % 3, 11 % 3}, sub.labels());
+        assertArrayEquals(new float[] {5, 11}, sub.batchOf(new int[] {1, 2}).x().toFloatArray());
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> sub.subset("c", new int[] {3}));
+        assertEquals("b: sample 3 of 3", e.getMessage());
+    }
+
+    @Test
     void aSplitWithTheGeneratorsSeedIsStillRandom() {
         for (long seed = 0; seed < 4; seed++) {
             Dataset val = Datasets.moons(1000, 0.1, seed).split(0.2, seed).validation();
