@@ -62,7 +62,7 @@ record DataSource(String name, Path dir, int samples, double noise, long seed) {
             return own.equals("off") ? null : Path.of(own, "fashion-mnist");
         }
         String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) {
+        if (xdg != null && Path.of(xdg).isAbsolute()) {   // a relative one is to be ignored (XDG base directories)
             return Path.of(xdg, "vecgrad", "fashion-mnist");
         }
         String home = System.getProperty("user.home");

@@ -178,7 +178,7 @@ public final class Dataset {
 
     /** All samples as a [size, features] float32 tensor (a copy). */
     public Tensor x() {
-        return rows == null ? Tensor.of(x, n, features) : batchOf(identity()).x();
+        return rows == null ? Tensor.of(x, n, features) : batchOf(identity()).x().reshape(n, features);
     }
 
     /** All targets as a [size, targetWidth] float32 tensor (a copy). */
@@ -199,8 +199,9 @@ public final class Dataset {
      * shares this dataset's feature values instead of copying them, as PyTorch's
      * {@code torch.utils.data.Subset} shares its dataset (a 90/10 split of Fashion-MNIST's
      * training set copied 188 MB, 0.17 s of a cold start on one core); labels and targets are
-     * copied. The values are never written, so the two cannot affect each other; the subset
-     * keeps all of this dataset's values in memory for as long as it lives.
+     * copied. A dataset never writes its values, but one made over a caller's array (see
+     * {@link #classification}) sees what the caller later writes there, and so do its subsets.
+     * The subset keeps all of this dataset's values in memory for as long as it lives.
      */
     public Dataset subset(String name, int[] indices) {
         int[] rs = new int[indices.length];

@@ -1,11 +1,13 @@
 package dev.vecgrad.models.data;
 
+import dev.vecgrad.autograd.Tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vecgrad.autograd.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -99,6 +101,10 @@ class DatasetTest {
         assertArrayEquals(new float[] {5, 11}, sub.batchOf(new int[] {1, 2}).x().toFloatArray());
         IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> sub.subset("c", new int[] {3}));
         assertEquals("b: sample 3 of 3", e.getMessage());
+        Dataset images = Dataset.classification("img", new float[] {0, 1, 2, 3, 4, 5, 6, 7}, new int[] {2, 2}, new int[] {0, 1}, 2, null);
+        Tensor x = images.subset("one", new int[] {1}).x();
+        assertArrayEquals(new int[] {1, 4}, x.shape(), "[size, features], as the whole dataset's x()");
+        assertArrayEquals(new float[] {4, 5, 6, 7}, x.toFloatArray());
     }
 
     @Test

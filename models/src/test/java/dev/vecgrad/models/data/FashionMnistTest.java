@@ -79,18 +79,25 @@ class FashionMnistTest {
         assertEquals(2, kept.size(), "a copy of each gzip file (the labels here are raw): " + kept);
         Path trainImages = kept.stream().filter(p -> p.getFileName().toString().startsWith("train-images-idx3-ubyte.")).findFirst().orElseThrow();
 
-        // the copy is what a second load reads
+        // a second load reads the copy (and leaves it as it is)
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(1_000_000L);
+        Files.setLastModifiedTime(trainImages, old);
+        assertEquals(1f, FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false, cache).train().feature(0, 0));
+        assertEquals(old, Files.getLastModifiedTime(trainImages), "the copy was read, not written again");
+
+        // a copy whose content is not what the gzip file records (its CRC-32) is replaced
         byte[] content = Files.readAllBytes(trainImages);
         content[16] = 0;   // pixel 0 of image 0, after the 16-byte header
         Files.write(trainImages, content);
-        assertEquals(0f, FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false, cache).train().feature(0, 0));
+        assertEquals(1f, FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false, cache).train().feature(0, 0));
+        assertEquals(255, Files.readAllBytes(trainImages)[16] & 0xFF, "written again from the file");
 
         // a damaged copy is deleted, the file read, and the copy written again
         Files.write(trainImages, java.util.Arrays.copyOf(content, 100));
         assertEquals(1f, FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false, cache).train().feature(0, 0));
         assertEquals(16 + 12 * 784, Files.size(trainImages));
         Path gzFile = dir.resolve("train-images-idx3-ubyte.gz");
-        // a well-formed copy larger than its gzip file can hold is never read (its images would not match the labels)
+        // a well-formed copy of another size is never read (its images would not match the labels)
         int tooMany = (int) (Files.size(gzFile) * Idx.MAX_INFLATION / 784) + 2;
         Files.write(trainImages, IdxTest.idx(Idx.UBYTE, new int[] {tooMany, 28, 28}, new byte[tooMany * 784]));
         assertEquals(12, FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false, cache).train().size());
