@@ -27,6 +27,16 @@ class ElementwiseProperties {
     }
 
     @Property
+    void pixelsToFloatsEqualTheReferenceBitwise(@ForAll("lengths") int n, @ForAll @IntRange(max = 5) int off, @ForAll long seed) {
+        Random rnd = new Random(seed);
+        byte[] src = new byte[n + off];
+        rnd.nextBytes(src);
+        float scale = rnd.nextBoolean() ? 1f / 255 : (rnd.nextFloat() * 2 - 1) * 10;
+        float shift = rnd.nextBoolean() ? 0f : (rnd.nextFloat() * 2 - 1) * 10;
+        ConversionsTest.check(src, off, n, scale, shift);
+    }
+
+    @Property
     void transcendentalMapsStayWithinTheirBounds(@ForAll("lengths") int n, @ForAll @IntRange(max = 5) int off,
                                                  @ForAll("transcendentals") int which, @ForAll long seed) {
         TranscendentalAccuracyTest.Case c = TranscendentalAccuracyTest.cases()[which];

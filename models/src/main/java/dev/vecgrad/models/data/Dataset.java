@@ -1,6 +1,7 @@
 package dev.vecgrad.models.data;
 
 import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.kernels.Conversions;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -21,8 +22,12 @@ public final class Dataset {
     private final int n;
     private final int[] sampleShape;
     private final int features;
+    /** The feature values: x, or (when x is null) {@code (bytes[k] & 0xFF) * scale + shift}. */
     private final float[] x;
-    /** Sample i is row {@code rows[i]} of x; null: row i (see {@link #subset}). */
+    private final byte[] bytes;
+    private final float scale;
+    private final float shift;
+    /** Sample i is row {@code rows[i]} of the values; null: row i (see {@link #subset}). */
     private final int[] rows;
     private final int[] labels;
     private final int numClasses;
@@ -32,11 +37,11 @@ public final class Dataset {
 
     private Dataset(String name, int[] sampleShape, float[] x, int[] labels, int numClasses, List<String> classNames,
                     float[] targets, int targetWidth) {
-        this(name, sampleShape, x, null, labels, numClasses, classNames, targets, targetWidth);
+        this(name, sampleShape, x, null, 0, 0, null, labels, numClasses, classNames, targets, targetWidth);
     }
 
-    private Dataset(String name, int[] sampleShape, float[] x, int[] rows, int[] labels, int numClasses,
-                    List<String> classNames, float[] targets, int targetWidth) {
+    private Dataset(String name, int[] sampleShape, float[] x, byte[] bytes, float scale, float shift, int[] rows,
+                    int[] labels, int numClasses, List<String> classNames, float[] targets, int targetWidth) {
         this.name = name;
         this.sampleShape = sampleShape.clone();
         int f = 1;
@@ -47,12 +52,16 @@ public final class Dataset {
             f *= s;
         }
         this.features = f;
-        if (x.length % f != 0) {
-            throw new IllegalArgumentException(name + ": " + x.length + " feature values are not a whole number of samples of "
+        int values = x != null ? x.length : bytes.length;
+        if (values % f != 0) {
+            throw new IllegalArgumentException(name + ": " + values + " feature values are not a whole number of samples of "
                     + f + " features");
         }
-        this.n = rows == null ? x.length / f : rows.length;
+        this.n = rows == null ? values / f : rows.length;
         this.x = x;
+        this.bytes = bytes;
+        this.scale = scale;
+        this.shift = shift;
         this.rows = rows;
         this.labels = labels;
         this.numClasses = numClasses;
@@ -70,8 +79,27 @@ public final class Dataset {
      */
     public static Dataset classification(String name, float[] x, int[] sampleShape, int[] labels, int numClasses,
                                          List<String> classNames) {
-        Dataset d = new Dataset(name, sampleShape, x, labels, numClasses, classNames == null ? defaultNames(numClasses)
-                : List.copyOf(classNames), null, 0);
+        return checkedLabels(new Dataset(name, sampleShape, x, labels, numClasses, classNames == null ? defaultNames(numClasses)
+                : List.copyOf(classNames), null, 0));
+    }
+
+    /**
+     * A classification dataset whose feature values are {@code (bytes[k] & 0xFF) * scale + shift}
+     * (pixels), kept as bytes and converted as they are read: the same floats, to the bit, as
+     * converting them all first, in a quarter of the memory, and without the 188 MB float array
+     * that took 0.13 s of a cold start for Fashion-MNIST's training set. {@code bytes} is used as
+     * given, not copied.
+     */
+    static Dataset classificationOfUnsignedBytes(String name, byte[] bytes, float scale, float shift, int[] sampleShape,
+                                                 int[] labels, int numClasses, List<String> classNames) {
+        return checkedLabels(new Dataset(name, sampleShape, null, bytes, scale, shift, null, labels, numClasses,
+                List.copyOf(classNames), null, 0));
+    }
+
+    private static Dataset checkedLabels(Dataset d) {
+        String name = d.name;
+        int[] labels = d.labels;
+        int numClasses = d.numClasses;
         if (d.n != labels.length) {
             throw new IllegalArgumentException(name + ": " + d.n + " samples but " + labels.length + " labels");
         }
@@ -158,7 +186,8 @@ public final class Dataset {
 
     /** Feature {@code j} of sample {@code i}. */
     public float feature(int i, int j) {
-        return x[row(i) * features + j];
+        int k = row(i) * features + j;
+        return x != null ? x[k] : (bytes[k] & 0xFF) * scale + shift;
     }
 
     private int row(int i) {
@@ -178,7 +207,7 @@ public final class Dataset {
 
     /** All samples as a [size, features] float32 tensor (a copy). */
     public Tensor x() {
-        return rows == null ? Tensor.of(x, n, features) : batchOf(identity()).x().reshape(n, features);
+        return rows == null && x != null ? Tensor.of(x, n, features) : batchOf(identity()).x().reshape(n, features);
     }
 
     /** All targets as a [size, targetWidth] float32 tensor (a copy). */
@@ -217,13 +246,13 @@ public final class Dataset {
             for (int i = 0; i < indices.length; i++) {
                 ls[i] = labels[indices[i]];
             }
-            return new Dataset(name, sampleShape, x, rs, ls, numClasses, classNames, null, 0);
+            return new Dataset(name, sampleShape, x, bytes, scale, shift, rs, ls, numClasses, classNames, null, 0);
         }
         float[] ys = new float[indices.length * targetWidth];
         for (int i = 0; i < indices.length; i++) {
             System.arraycopy(targets, indices[i] * targetWidth, ys, i * targetWidth, targetWidth);
         }
-        return new Dataset(name, sampleShape, x, rs, null, 0, classNames, ys, targetWidth);
+        return new Dataset(name, sampleShape, x, bytes, scale, shift, rs, null, 0, classNames, ys, targetWidth);
     }
 
     /** A training set and a validation set drawn from one dataset. */
@@ -303,7 +332,11 @@ public final class Dataset {
         int b = indices.length;
         float[] xs = new float[b * features];
         for (int i = 0; i < b; i++) {
-            System.arraycopy(x, row(indices[i]) * features, xs, i * features, features);
+            if (x != null) {
+                System.arraycopy(x, row(indices[i]) * features, xs, i * features, features);
+            } else {
+                Conversions.unsignedBytesToFloats(bytes, row(indices[i]) * features, xs, i * features, features, scale, shift);
+            }
         }
         int[] batchShape = new int[sampleShape.length + 1];
         batchShape[0] = b;

@@ -163,7 +163,7 @@ public final class FashionMnist {
             }
         }
         String name = "fashion-mnist/" + (split.equals("train") ? "train" : "test");
-        return Dataset.classification(name, images.toFloats(scaling.scale, scaling.shift), sampleShape(), y,
+        return Dataset.classificationOfUnsignedBytes(name, images.data(), scaling.scale, scaling.shift, sampleShape(), y,
                 CLASS_NAMES.size(), CLASS_NAMES);
     }
 
