@@ -54,7 +54,7 @@ public final class Conversions {
 
     static void simd(byte[] src, int s, float[] dst, int d, int n, float scale, float shift) {
         int k = 0;
-        for (; k <= n - VL; k += VL) {
+        for (; B != null && k <= n - VL; k += VL) {
             IntVector u = (IntVector) ByteVector.fromArray(B, src, s + k).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
             ((FloatVector) u.convert(VectorOperators.I2F, 0)).mul(scale).add(shift).intoArray(dst, d + k);
         }
