@@ -77,7 +77,7 @@ class BackendTest {
         return n;
     }
 
-    /** Runs two GEMMs and checks them against hand-computed products. */
+    /** Runs two GEMMs and a pixel conversion and checks them against hand-computed results. */
     public static final class ChildMain {
         public static void main(String[] args) {
             float[] c = new float[4];
@@ -85,8 +85,11 @@ class BackendTest {
             double[] d = new double[4];
             Gemm.dgemm(false, true, 2, 2, 3, 2, new double[] {1, 2, 3, 4, 5, 6}, 0, 3,
                     new double[] {7, 9, 11, 8, 10, 12}, 0, 3, 0, d, 0, 2);
+            float[] px = new float[3];
+            Conversions.unsignedBytesToFloats(new byte[] {(byte) 255, 0, 51}, 0, px, 0, 3, 1f / 255, 0f);
             boolean ok = java.util.Arrays.equals(c, new float[] {58, 64, 139, 154})
-                    && java.util.Arrays.equals(d, new double[] {116, 128, 278, 308});
+                    && java.util.Arrays.equals(d, new double[] {116, 128, 278, 308})
+                    && java.util.Arrays.equals(px, new float[] {255 * (1f / 255), 0, 51 * (1f / 255)});
             System.out.println(ok ? "product ok, vectorized=" + Backend.isVectorized() : "WRONG " + java.util.Arrays.toString(c)
                     + " " + java.util.Arrays.toString(d));
             System.exit(ok ? 0 : 1);

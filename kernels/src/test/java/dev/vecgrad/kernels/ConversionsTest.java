@@ -6,17 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Pixels to floats: the vector path against the scalar reference, bitwise, at every length around the vector length. */
+/**
+ * Pixels to floats: the vector code against the scalar reference, bitwise, at every length around
+ * one load (at 128-bit vectors one load makes two float vectors), and without the Vector API.
+ */
 class ConversionsTest {
 
-    /** Runs the vector path (always, also where the facade would take the scalar loop) and the reference. */
+    /** Runs the vector code, the reference and the facade (which picks one of them). */
     static void check(byte[] src, int off, int n, float scale, float shift) {
         float[] got = new float[n + 2];
         float[] want = new float[n + 2];
         java.util.Arrays.fill(got, -7f);
         java.util.Arrays.fill(want, -7f);
-        Conversions.simd(src, off, got, 1, n, scale, shift);
-        Conversions.scalar(src, off, want, 1, n, scale, shift);
+        ConversionsSimd.unsignedBytesToFloats(src, off, got, 1, n, scale, shift);
+        Conversions.unsignedBytesToFloatsScalar(src, off, want, 1, n, scale, shift);
         for (int i = 0; i < n + 2; i++) {
             assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "element " + i + " of " + n);
         }
@@ -36,7 +39,7 @@ class ConversionsTest {
         }
         float[][] scales = {{1f / 255, 0f}, {1f / 255 / 0.5f, -1f}, {0.1f, 0.7f}, {-3.5f, 1e-3f}};
         for (float[] ss : scales) {
-            for (int n : new int[] {0, 1, vl - 1, vl, vl + 1, 2 * vl + 3, 256}) {
+            for (int n : new int[] {0, 1, vl - 1, vl, vl + 1, 2 * vl - 1, 2 * vl, 2 * vl + 3, 256}) {
                 for (int off = 0; off <= 5; off += 5) {
                     check(all, off, Math.min(n, all.length - off), ss[0], ss[1]);
                 }

@@ -59,6 +59,10 @@ public class DeterministicMathTest {
         DoubleSimd.tanh(xd, 0, od, 0, n);
         out.add("tanh64 " + hash(od));
         out.add("sum64 " + Double.doubleToLongBits(DoubleSimd.sum(xd, 0, n)));
+        byte[] px = new byte[n];
+        rng.nextBytes(px);
+        ConversionsSimd.unsignedBytesToFloats(px, 0, o, 0, n, 1f / 255 / 0.5f, -1f);
+        out.add("pixels " + hash(o));
         return out;
     }
 

@@ -9,7 +9,8 @@ import java.util.NoSuchElementException;
 import java.util.Random;
 
 /**
- * Samples held in memory as float32, row-major: {@code size()} rows of {@code features()}
+ * Samples held in memory as float32 (pixels as their bytes, read as float32: see
+ * {@code classificationOfUnsignedBytes}), row-major: {@code size()} rows of {@code features()}
  * values, and per row either a class label ({@link #isClassification()}) or a row of
  * {@code targetWidth()} regression targets. Immutable; {@link #batches} hands out copies.
  *
@@ -87,7 +88,7 @@ public final class Dataset {
      * A classification dataset whose feature values are {@code (bytes[k] & 0xFF) * scale + shift}
      * (pixels), kept as bytes and converted as they are read: the same floats, to the bit, as
      * converting them all first, in a quarter of the memory, and without the 188 MB float array
-     * that took 0.13 s of a cold start for Fashion-MNIST's training set. {@code bytes} is used as
+     * that took about 0.16 s of a cold start for Fashion-MNIST's training set. {@code bytes} is used as
      * given, not copied.
      */
     static Dataset classificationOfUnsignedBytes(String name, byte[] bytes, float scale, float shift, int[] sampleShape,

@@ -108,6 +108,36 @@ class DatasetTest {
     }
 
     @Test
+    void pixelsKeptAsBytesReadAsTheirFloatsToTheBit() {
+        Random rnd = new Random(5);
+        byte[] px = new byte[50 * 6];
+        rnd.nextBytes(px);
+        int[] labels = new int[50];
+        for (int i = 0; i < 50; i++) {
+            labels[i] = rnd.nextInt(3);
+        }
+        float scale = 1f / 255 / 0.5f;
+        float shift = -1f;
+        float[] floats = new float[px.length];
+        for (int k = 0; k < px.length; k++) {
+            floats[k] = (px[k] & 0xFF) * scale + shift;   // Idx.toFloats' arithmetic
+        }
+        Dataset asBytes = Dataset.classificationOfUnsignedBytes("b", px, scale, shift, new int[] {2, 3}, labels, 3, List.of("a", "b", "c"));
+        Dataset asFloats = Dataset.classification("f", floats, new int[] {2, 3}, labels, 3, List.of("a", "b", "c"));
+        int[] pick = {7, 3, 49, 0, 7};
+        for (Dataset[] pair : new Dataset[][] {{asBytes, asFloats},
+            {asBytes.subset("s", pick).subset("t", new int[] {4, 1, 2}), asFloats.subset("s", pick).subset("t", new int[] {4, 1, 2})},
+            {asBytes.split(0.2, 9).train(), asFloats.split(0.2, 9).train()}}) {
+            assertArrayEquals(pair[1].x().toFloatArray(), pair[0].x().toFloatArray());
+            assertArrayEquals(pair[1].x().shape(), pair[0].x().shape());
+            assertArrayEquals(pair[1].labels(), pair[0].labels());
+            int[] batch = {pair[0].size() - 1, 0};
+            assertArrayEquals(pair[1].batchOf(batch).x().toFloatArray(), pair[0].batchOf(batch).x().toFloatArray());
+            assertEquals(pair[1].feature(1, 5), pair[0].feature(1, 5));
+        }
+    }
+
+    @Test
     void aSplitWithTheGeneratorsSeedIsStillRandom() {
         for (long seed = 0; seed < 4; seed++) {
             Dataset val = Datasets.moons(1000, 0.1, seed).split(0.2, seed).validation();
