@@ -161,9 +161,14 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
         for (int r = 0, src = pr.uOff() + ic * lda + pc; r < mc; r++, src += lda) {
             System.arraycopy(a, src, ws.u, r * KC, kc);
         }
+        padRows(ws.u, mc, kc);
+    }
+
+    /** Zeroes the rows of the ROWS layout past mc that the last kernel's height reads. */
+    private void padRows(double[] u, int mc, int kc) {
         int last = (mc - 1) / MR * MR;
         for (int r = mc, padded = last + blocking.heightFor(true, mc - last); r < padded; r++) {
-            Arrays.fill(ws.u, r * KC, r * KC + kc, 0.0);
+            Arrays.fill(u, r * KC, r * KC + kc, 0.0);
         }
     }
 
@@ -181,10 +186,7 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
                 u[r * KC + p] = a[src + p * lda + r];
             }
         }
-        int last = (mc - 1) / MR * MR;
-        for (int row = mc, padded = last + blocking.heightFor(true, mc - last); row < padded; row++) {
-            Arrays.fill(u, row * KC, row * KC + kc, 0.0);
-        }
+        padRows(u, mc, kc);
     }
 
     @Override
