@@ -27,16 +27,6 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
      * had made packing a fifth of an NT product's time.
      */
     private static final boolean REGISTER_TRANSPOSE = DoubleMicroKernels.REGISTER_TRANSPOSE;
-    /**
-     * The species of one row of a U sliver (MRS lanes): the vectors themselves when MRS is their
-     * length; a smaller power-of-two shape of at least 128 bits when MRS fits one (MRS 8 of 16
-     * lanes: a half-width shape, so each row is one unmasked load and store instead of masked
-     * full-width ones; 3-5% on the single-precision TN products that pack slivers, with 512-bit
-     * vectors); else null (the masked copy).
-     */
-    private static final VectorSpecies<Double> SLIVER_ROW = MRS == VL ? S
-            : MRS * Double.SIZE >= 128 && MRS * Double.SIZE < S.vectorBitSize() && Integer.bitCount(MRS) == 1
-                    ? VectorSpecies.of(double.class, jdk.incubator.vector.VectorShape.forBitSize(MRS * Double.SIZE)) : null;
 
     static final DoubleGemm INSTANCE = new DoubleGemm();
 
@@ -321,13 +311,19 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
         }
     }
 
-    /** dst[d, d + MRS) = src[s, s + MRS). */
+    /**
+     * dst[d, d + MRS) = src[s, s + MRS) with the preferred species: whole vectors, the last one
+     * masked (8 of 16 lanes for floats with 512-bit vectors). Not a half-width species for an
+     * unmasked copy: C2 inlines the virtual calls in {@code DoubleVector.intoArray} by that
+     * method's JVM-wide type profile, which the other kernels fill with the preferred shape.
+     * Compiled after them (a single-precision TN product run after the NT ones), the half-width
+     * copy was inlined through a wrong type guess ("callee changed", late inlining) and took 35%
+     * of a 128x64x64 TN product instead of 12% (JFR samples); in {@code bench gemm}'s training
+     * suite the TN products ran at 67-83 GFLOP/s instead of 90-100 (AMD EPYC, AVX-512), and at
+     * 93-105 either way when run alone.
+     */
     private static void copySliverRow(double[] src, int s, double[] dst, int d) {
-        if (SLIVER_ROW != null) {
-            DoubleVector.fromArray(SLIVER_ROW, src, s).intoArray(dst, d);
-        } else {
-            copy(src, s, dst, d, MRS);
-        }
+        copy(src, s, dst, d, MRS);
     }
 
     /** dst[d, d + len) = src[s, s + len) by vectors, the tail masked: packing copies short runs, where arraycopy's call costs more than the copy. */
