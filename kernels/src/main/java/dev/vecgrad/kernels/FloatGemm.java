@@ -27,6 +27,15 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
      * had made packing a fifth of an NT product's time.
      */
     private static final boolean REGISTER_TRANSPOSE = FloatMicroKernels.REGISTER_TRANSPOSE;
+    /**
+     * Whether a vector holds the rows of two slivers (MRS 8 of 16 float lanes with 512-bit
+     * vectors): a transposed A is then packed one unmasked load and two masked stores per pair
+     * of sliver rows, instead of a masked load and store per row ({@link #copySliverRow}).
+     */
+    private static final boolean PAIRED_ROWS = 2 * MRS == VL;
+    /** Lanes [0, MRS) and [MRS, VL) of a paired row; unused unless {@link #PAIRED_ROWS}. */
+    private static final VectorMask<Float> LOWER_ROW = S.indexInRange(0, MRS);
+    private static final VectorMask<Float> UPPER_ROW = S.indexInRange(0, VL).andNot(LOWER_ROW);
 
     static final FloatGemm INSTANCE = new FloatGemm();
 
@@ -187,8 +196,19 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
         int fullSlivers = mc / MRS;
         int src = pr.uOff() + pc * lda + ic;
         // Row p of the stored A^T feeds every sliver: read it once, contiguously.
+        int sliver = kc * MRS;
         for (int p = 0, s = src; p < kc; p++, s += lda) {
-            for (int q = 0, d = p * MRS; q < fullSlivers; q++, d += kc * MRS) {
+            int q = 0;
+            int d = p * MRS;
+            if (PAIRED_ROWS) {
+                // one whole vector holds this row of slivers q and q+1: its halves go to both
+                for (; q + 1 < fullSlivers; q += 2, d += 2 * sliver) {
+                    FloatVector pair = FloatVector.fromArray(S, a, s + q * MRS);
+                    pair.intoArray(u, d, LOWER_ROW);
+                    pair.intoArray(u, d + sliver - MRS, UPPER_ROW);
+                }
+            }
+            for (; q < fullSlivers; q++, d += sliver) {
                 copySliverRow(a, s + q * MRS, u, d);
             }
         }
