@@ -28,14 +28,15 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
      */
     private static final boolean REGISTER_TRANSPOSE = FloatMicroKernels.REGISTER_TRANSPOSE;
     /**
-     * Whether a vector holds the rows of two slivers (MRS 8 of 16 float lanes with 512-bit
-     * vectors): a transposed A is then packed one unmasked load and two masked stores per pair
-     * of sliver rows, instead of a masked load and store per row ({@link #copySliverRow}).
+     * Whether a vector holds the rows of two slivers (2 MRS == VL: 8-row slivers in 16 lanes of
+     * floats with 512-bit vectors): a transposed A is then packed one unmasked load and two
+     * masked stores per pair of sliver rows, instead of a masked load and store per row
+     * ({@link #copySliverRow}).
      */
     private static final boolean PAIRED_ROWS = 2 * MRS == VL;
     /** Lanes [0, MRS) and [MRS, VL) of a paired row; unused unless {@link #PAIRED_ROWS}. */
     private static final VectorMask<Float> LOWER_ROW = S.indexInRange(0, MRS);
-    private static final VectorMask<Float> UPPER_ROW = S.indexInRange(0, VL).andNot(LOWER_ROW);
+    private static final VectorMask<Float> UPPER_ROW = LOWER_ROW.not();
 
     static final FloatGemm INSTANCE = new FloatGemm();
 
@@ -333,14 +334,14 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
 
     /**
      * dst[d, d + MRS) = src[s, s + MRS) with the preferred species: whole vectors, the last one
-     * masked (8 of 16 lanes for floats with 512-bit vectors). Not a half-width species for an
-     * unmasked copy: C2 inlines the virtual calls in {@code FloatVector.intoArray} by that
-     * method's JVM-wide type profile, which the other kernels fill with the preferred shape.
-     * Compiled after them (a single-precision TN product run after the NT ones), the half-width
-     * copy was inlined through a wrong type guess ("callee changed", late inlining) and took 35%
-     * of a 128x64x64 TN product instead of 12% (JFR samples); in {@code bench gemm}'s training
-     * suite the TN products ran at 67-83 GFLOP/s instead of 90-100 (AMD EPYC, AVX-512), and at
-     * 93-105 either way when run alone.
+     * masked (one masked vector when MRS < VL: 8 of 16 lanes of floats with 512-bit vectors). Not a
+     * half-width species for an unmasked copy: C2 inlines the virtual calls in
+     * {@code FloatVector.intoArray} by that method's JVM-wide type profile, which the other kernels
+     * fill with the preferred shape. Compiled after them (a single-precision TN product run after the
+     * NT ones), the half-width copy was inlined through a wrong type guess ("callee changed", late
+     * inlining) and took 35% of a 128x64x64 TN product instead of 12% (JFR samples); in
+     * {@code bench gemm}'s training suite the TN products ran at 67-83 GFLOP/s instead of 90-100 (AMD
+     * EPYC, AVX-512), and at 93-105 either way when run alone.
      */
     private static void copySliverRow(float[] src, int s, float[] dst, int d) {
         copy(src, s, dst, d, MRS);
