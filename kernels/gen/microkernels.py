@@ -13,7 +13,7 @@ this script writes them. Run it from the repository root after changing it:
 V is read p-major, v[vi + p * vs + lane]: from a packed sliver (vs = w * VL) or straight
 from a row-major B (vs = ldb). U comes in two layouts
 (see GemmDriver): ROWS, row r at u[ui + r * KC + p] with KC a constant, and SLIVER, the BLIS
-micro-panel, u[ui + p * h + r].
+micro-panel, u[ui + p * us + r]: us = h when packed, lda when a transposed A is read in place.
 """
 import re
 import sys
@@ -36,10 +36,10 @@ def kernel(t, layout, h, w):
         ustep = "int up = ui + p;"
     else:
         uaddr = lambda r: "u[up]" if r == 0 else f"u[up + {r}]"
-        ustep = f"int up = ui + p * {h};"
+        ustep = "int up = ui + p * us;"
     out = []
     out.append(f"    /** {h} rows x {w} vector{'s' if w > 1 else ''}, U in the {layout} layout. */")
-    out.append(f"    static void {name}(int kc, {prim}[] u, int ui, {prim}[] v, int vi, int vs,")
+    out.append(f"    static void {name}(int kc, {prim}[] u, int ui, {'int us, ' if layout == 'SLIVER' else ''}{prim}[] v, int vi, int vs,")
     out.append(f"            {prim}[] c, int ci, int ldc, {prim} alpha, {prim} beta) {{")
     for r in range(h):
         out.append("        " + " ".join(f"{vec} c{r}_{j} = {vec}.zero(S);" for j in range(w)))
@@ -77,18 +77,18 @@ def col_off(j):
 def dispatch(t, layout):
     prim = t["prim"]
     out = [f"    /** Runs the {layout} kernel of height {{@code h}} and width {{@code w}} vectors. */",
-           f"    static void {layout.lower()}(int h, int w, int kc, {prim}[] u, int ui, {prim}[] v, int vi, int vs,",
+           f"    static void {layout.lower()}(int h, int w, int kc, {prim}[] u, int ui, {'int us, ' if layout == 'SLIVER' else ''}{prim}[] v, int vi, int vs,",
            f"            {prim}[] c, int ci, int ldc, {prim} alpha, {prim} beta) {{",
            "        if (w == 2) {",
            "            switch (h) {"]
     for h in HEIGHTS[layout]:
-        out.append(f"                case {h} -> {layout.lower()}{h}x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);")
+        out.append(f"                case {h} -> {layout.lower()}{h}x2(kc, u, ui, {'us, ' if layout == 'SLIVER' else ''}v, vi, vs, c, ci, ldc, alpha, beta);")
     out.append('                default -> throw new IllegalArgumentException("no kernel of height " + h);')
     out.append("            }")
     out.append("        } else {")
     out.append("            switch (h) {")
     for h in HEIGHTS[layout]:
-        out.append(f"                case {h} -> {layout.lower()}{h}x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);")
+        out.append(f"                case {h} -> {layout.lower()}{h}x1(kc, u, ui, {'us, ' if layout == 'SLIVER' else ''}v, vi, vs, c, ci, ldc, alpha, beta);")
     out.append('                default -> throw new IllegalArgumentException("no kernel of height " + h);')
     out.append("            }")
     out.append("        }")

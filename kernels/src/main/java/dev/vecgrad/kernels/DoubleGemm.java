@@ -196,9 +196,11 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
         int lda = pr.ldu();
         int fullSlivers = mc / MRS;
         int src = pr.uOff() + pc * lda + ic;
-        // Row p of the stored A^T feeds every sliver: read it once, contiguously.
+        // Row p of the stored A^T feeds every sliver: read it once, contiguously. With uDirect the
+        // kernels read the full slivers in place, and only a partial last one is packed.
         int sliver = kc * MRS;
-        for (int p = 0, s = src; p < kc; p++, s += lda) {
+        int packedRows = pr.uDirect() ? 0 : kc;
+        for (int p = 0, s = src; p < packedRows; p++, s += lda) {
             int q = 0;
             int d = p * MRS;
             if (PAIRED_ROWS) {
@@ -381,11 +383,14 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
             for (int ir = 0; ir < mc; ir += mr) {
                 int rows = Math.min(mr, mc - ir);
                 int h = rows == mr ? mr : blocking.heightFor(rowsLayout, rows);
-                int ui = rowsLayout ? ir * KC : ir * kc;
+                boolean uIn = pr.uDirect() && rows == mr;
+                double[] uu = uIn ? (double[]) pr.u() : u;
+                int ui = uIn ? pr.uOff() + pc * pr.ldu() + ic + ir : rowsLayout ? ir * KC : ir * kc;
+                int us = uIn ? pr.ldu() : h;
                 if (rows == h && cols == w * VL) {
-                    kernel(rowsLayout, h, w, kc, u, ui, v, vi, vs, c, cBase + ir * ldc, ldc, alpha, betaF);
+                    kernel(rowsLayout, h, w, kc, uu, ui, us, v, vi, vs, c, cBase + ir * ldc, ldc, alpha, betaF);
                 } else {
-                    kernel(rowsLayout, h, w, kc, u, ui, v, vi, vs, t, 0, w * VL, 1.0, 0.0);
+                    kernel(rowsLayout, h, w, kc, uu, ui, us, v, vi, vs, t, 0, w * VL, 1.0, 0.0);
                     storeTile(t, w * VL, rows, cols, c, cBase + ir * ldc, ldc, alpha, betaF);
                 }
             }
@@ -393,12 +398,12 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
         }
     }
 
-    private static void kernel(boolean rowsLayout, int h, int w, int kc, double[] u, int ui, double[] v, int vi, int vs,
+    private static void kernel(boolean rowsLayout, int h, int w, int kc, double[] u, int ui, int us, double[] v, int vi, int vs,
                                double[] c, int ci, int ldc, double alpha, double beta) {
         if (rowsLayout) {
             DoubleMicroKernels.rows(h, w, kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
         } else {
-            DoubleMicroKernels.sliver(h, w, kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+            DoubleMicroKernels.sliver(h, w, kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
         }
     }
 

@@ -840,29 +840,29 @@ final class DoubleMicroKernels {
     }
 
     /** Runs the SLIVER kernel of height {@code h} and width {@code w} vectors. */
-    static void sliver(int h, int w, int kc, double[] u, int ui, double[] v, int vi, int vs,
+    static void sliver(int h, int w, int kc, double[] u, int ui, int us, double[] v, int vi, int vs,
             double[] c, int ci, int ldc, double alpha, double beta) {
         if (w == 2) {
             switch (h) {
-                case 8 -> sliver8x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 6 -> sliver6x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 4 -> sliver4x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 2 -> sliver2x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 8 -> sliver8x2(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 6 -> sliver6x2(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 4 -> sliver4x2(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 2 -> sliver2x2(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
                 default -> throw new IllegalArgumentException("no kernel of height " + h);
             }
         } else {
             switch (h) {
-                case 8 -> sliver8x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 6 -> sliver6x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 4 -> sliver4x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 2 -> sliver2x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 8 -> sliver8x1(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 6 -> sliver6x1(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 4 -> sliver4x1(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 2 -> sliver2x1(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
                 default -> throw new IllegalArgumentException("no kernel of height " + h);
             }
         }
     }
 
     /** 8 rows x 2 vectors, U in the SLIVER layout. */
-    static void sliver8x2(int kc, double[] u, int ui, double[] v, int vi, int vs,
+    static void sliver8x2(int kc, double[] u, int ui, int us, double[] v, int vi, int vs,
             double[] c, int ci, int ldc, double alpha, double beta) {
         DoubleVector c0_0 = DoubleVector.zero(S); DoubleVector c0_1 = DoubleVector.zero(S);
         DoubleVector c1_0 = DoubleVector.zero(S); DoubleVector c1_1 = DoubleVector.zero(S);
@@ -873,7 +873,7 @@ final class DoubleMicroKernels {
         DoubleVector c6_0 = DoubleVector.zero(S); DoubleVector c6_1 = DoubleVector.zero(S);
         DoubleVector c7_0 = DoubleVector.zero(S); DoubleVector c7_1 = DoubleVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int up = ui + p * 8;
+            int up = ui + p * us;
             int vp = vi + p * vs;
             DoubleVector b0 = DoubleVector.fromArray(S, v, vp);
             DoubleVector b1 = DoubleVector.fromArray(S, v, vp + VL);
@@ -926,7 +926,7 @@ final class DoubleMicroKernels {
     }
 
     /** 8 rows x 1 vector, U in the SLIVER layout. */
-    static void sliver8x1(int kc, double[] u, int ui, double[] v, int vi, int vs,
+    static void sliver8x1(int kc, double[] u, int ui, int us, double[] v, int vi, int vs,
             double[] c, int ci, int ldc, double alpha, double beta) {
         DoubleVector c0_0 = DoubleVector.zero(S);
         DoubleVector c1_0 = DoubleVector.zero(S);
@@ -937,7 +937,7 @@ final class DoubleMicroKernels {
         DoubleVector c6_0 = DoubleVector.zero(S);
         DoubleVector c7_0 = DoubleVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int up = ui + p * 8;
+            int up = ui + p * us;
             int vp = vi + p * vs;
             DoubleVector b0 = DoubleVector.fromArray(S, v, vp);
             DoubleVector a = DoubleVector.broadcast(S, u[up]);
@@ -981,7 +981,7 @@ final class DoubleMicroKernels {
     }
 
     /** 6 rows x 2 vectors, U in the SLIVER layout. */
-    static void sliver6x2(int kc, double[] u, int ui, double[] v, int vi, int vs,
+    static void sliver6x2(int kc, double[] u, int ui, int us, double[] v, int vi, int vs,
             double[] c, int ci, int ldc, double alpha, double beta) {
         DoubleVector c0_0 = DoubleVector.zero(S); DoubleVector c0_1 = DoubleVector.zero(S);
         DoubleVector c1_0 = DoubleVector.zero(S); DoubleVector c1_1 = DoubleVector.zero(S);
@@ -990,7 +990,7 @@ final class DoubleMicroKernels {
         DoubleVector c4_0 = DoubleVector.zero(S); DoubleVector c4_1 = DoubleVector.zero(S);
         DoubleVector c5_0 = DoubleVector.zero(S); DoubleVector c5_1 = DoubleVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int up = ui + p * 6;
+            int up = ui + p * us;
             int vp = vi + p * vs;
             DoubleVector b0 = DoubleVector.fromArray(S, v, vp);
             DoubleVector b1 = DoubleVector.fromArray(S, v, vp + VL);
@@ -1033,7 +1033,7 @@ final class DoubleMicroKernels {
     }
 
     /** 6 rows x 1 vector, U in the SLIVER layout. */
-    static void sliver6x1(int kc, double[] u, int ui, double[] v, int vi, int vs,
+    static void sliver6x1(int kc, double[] u, int ui, int us, double[] v, int vi, int vs,
             double[] c, int ci, int ldc, double alpha, double beta) {
         DoubleVector c0_0 = DoubleVector.zero(S);
         DoubleVector c1_0 = DoubleVector.zero(S);
@@ -1042,7 +1042,7 @@ final class DoubleMicroKernels {
         DoubleVector c4_0 = DoubleVector.zero(S);
         DoubleVector c5_0 = DoubleVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int up = ui + p * 6;
+            int up = ui + p * us;
             int vp = vi + p * vs;
             DoubleVector b0 = DoubleVector.fromArray(S, v, vp);
             DoubleVector a = DoubleVector.broadcast(S, u[up]);
@@ -1078,14 +1078,14 @@ final class DoubleMicroKernels {
     }
 
     /** 4 rows x 2 vectors, U in the SLIVER layout. */
-    static void sliver4x2(int kc, double[] u, int ui, double[] v, int vi, int vs,
+    static void sliver4x2(int kc, double[] u, int ui, int us, double[] v, int vi, int vs,
             double[] c, int ci, int ldc, double alpha, double beta) {
         DoubleVector c0_0 = DoubleVector.zero(S); DoubleVector c0_1 = DoubleVector.zero(S);
         DoubleVector c1_0 = DoubleVector.zero(S); DoubleVector c1_1 = DoubleVector.zero(S);
         DoubleVector c2_0 = DoubleVector.zero(S); DoubleVector c2_1 = DoubleVector.zero(S);
         DoubleVector c3_0 = DoubleVector.zero(S); DoubleVector c3_1 = DoubleVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int up = ui + p * 4;
+            int up = ui + p * us;
             int vp = vi + p * vs;
             DoubleVector b0 = DoubleVector.fromArray(S, v, vp);
             DoubleVector b1 = DoubleVector.fromArray(S, v, vp + VL);
@@ -1118,14 +1118,14 @@ final class DoubleMicroKernels {
     }
 
     /** 4 rows x 1 vector, U in the SLIVER layout. */
-    static void sliver4x1(int kc, double[] u, int ui, double[] v, int vi, int vs,
+    static void sliver4x1(int kc, double[] u, int ui, int us, double[] v, int vi, int vs,
             double[] c, int ci, int ldc, double alpha, double beta) {
         DoubleVector c0_0 = DoubleVector.zero(S);
         DoubleVector c1_0 = DoubleVector.zero(S);
         DoubleVector c2_0 = DoubleVector.zero(S);
         DoubleVector c3_0 = DoubleVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int up = ui + p * 4;
+            int up = ui + p * us;
             int vp = vi + p * vs;
             DoubleVector b0 = DoubleVector.fromArray(S, v, vp);
             DoubleVector a = DoubleVector.broadcast(S, u[up]);
@@ -1153,12 +1153,12 @@ final class DoubleMicroKernels {
     }
 
     /** 2 rows x 2 vectors, U in the SLIVER layout. */
-    static void sliver2x2(int kc, double[] u, int ui, double[] v, int vi, int vs,
+    static void sliver2x2(int kc, double[] u, int ui, int us, double[] v, int vi, int vs,
             double[] c, int ci, int ldc, double alpha, double beta) {
         DoubleVector c0_0 = DoubleVector.zero(S); DoubleVector c0_1 = DoubleVector.zero(S);
         DoubleVector c1_0 = DoubleVector.zero(S); DoubleVector c1_1 = DoubleVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int up = ui + p * 2;
+            int up = ui + p * us;
             int vp = vi + p * vs;
             DoubleVector b0 = DoubleVector.fromArray(S, v, vp);
             DoubleVector b1 = DoubleVector.fromArray(S, v, vp + VL);
@@ -1181,12 +1181,12 @@ final class DoubleMicroKernels {
     }
 
     /** 2 rows x 1 vector, U in the SLIVER layout. */
-    static void sliver2x1(int kc, double[] u, int ui, double[] v, int vi, int vs,
+    static void sliver2x1(int kc, double[] u, int ui, int us, double[] v, int vi, int vs,
             double[] c, int ci, int ldc, double alpha, double beta) {
         DoubleVector c0_0 = DoubleVector.zero(S);
         DoubleVector c1_0 = DoubleVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int up = ui + p * 2;
+            int up = ui + p * us;
             int vp = vi + p * vs;
             DoubleVector b0 = DoubleVector.fromArray(S, v, vp);
             DoubleVector a = DoubleVector.broadcast(S, u[up]);

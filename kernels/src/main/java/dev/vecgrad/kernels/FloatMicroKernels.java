@@ -840,29 +840,29 @@ final class FloatMicroKernels {
     }
 
     /** Runs the SLIVER kernel of height {@code h} and width {@code w} vectors. */
-    static void sliver(int h, int w, int kc, float[] u, int ui, float[] v, int vi, int vs,
+    static void sliver(int h, int w, int kc, float[] u, int ui, int us, float[] v, int vi, int vs,
             float[] c, int ci, int ldc, float alpha, float beta) {
         if (w == 2) {
             switch (h) {
-                case 8 -> sliver8x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 6 -> sliver6x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 4 -> sliver4x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 2 -> sliver2x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 8 -> sliver8x2(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 6 -> sliver6x2(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 4 -> sliver4x2(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 2 -> sliver2x2(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
                 default -> throw new IllegalArgumentException("no kernel of height " + h);
             }
         } else {
             switch (h) {
-                case 8 -> sliver8x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 6 -> sliver6x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 4 -> sliver4x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 2 -> sliver2x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 8 -> sliver8x1(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 6 -> sliver6x1(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 4 -> sliver4x1(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 2 -> sliver2x1(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
                 default -> throw new IllegalArgumentException("no kernel of height " + h);
             }
         }
     }
 
     /** 8 rows x 2 vectors, U in the SLIVER layout. */
-    static void sliver8x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
+    static void sliver8x2(int kc, float[] u, int ui, int us, float[] v, int vi, int vs,
             float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
@@ -873,7 +873,7 @@ final class FloatMicroKernels {
         FloatVector c6_0 = FloatVector.zero(S); FloatVector c6_1 = FloatVector.zero(S);
         FloatVector c7_0 = FloatVector.zero(S); FloatVector c7_1 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int up = ui + p * 8;
+            int up = ui + p * us;
             int vp = vi + p * vs;
             FloatVector b0 = FloatVector.fromArray(S, v, vp);
             FloatVector b1 = FloatVector.fromArray(S, v, vp + VL);
@@ -926,7 +926,7 @@ final class FloatMicroKernels {
     }
 
     /** 8 rows x 1 vector, U in the SLIVER layout. */
-    static void sliver8x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
+    static void sliver8x1(int kc, float[] u, int ui, int us, float[] v, int vi, int vs,
             float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
@@ -937,7 +937,7 @@ final class FloatMicroKernels {
         FloatVector c6_0 = FloatVector.zero(S);
         FloatVector c7_0 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int up = ui + p * 8;
+            int up = ui + p * us;
             int vp = vi + p * vs;
             FloatVector b0 = FloatVector.fromArray(S, v, vp);
             FloatVector a = FloatVector.broadcast(S, u[up]);
@@ -981,7 +981,7 @@ final class FloatMicroKernels {
     }
 
     /** 6 rows x 2 vectors, U in the SLIVER layout. */
-    static void sliver6x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
+    static void sliver6x2(int kc, float[] u, int ui, int us, float[] v, int vi, int vs,
             float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
@@ -990,7 +990,7 @@ final class FloatMicroKernels {
         FloatVector c4_0 = FloatVector.zero(S); FloatVector c4_1 = FloatVector.zero(S);
         FloatVector c5_0 = FloatVector.zero(S); FloatVector c5_1 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int up = ui + p * 6;
+            int up = ui + p * us;
             int vp = vi + p * vs;
             FloatVector b0 = FloatVector.fromArray(S, v, vp);
             FloatVector b1 = FloatVector.fromArray(S, v, vp + VL);
@@ -1033,7 +1033,7 @@ final class FloatMicroKernels {
     }
 
     /** 6 rows x 1 vector, U in the SLIVER layout. */
-    static void sliver6x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
+    static void sliver6x1(int kc, float[] u, int ui, int us, float[] v, int vi, int vs,
             float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
@@ -1042,7 +1042,7 @@ final class FloatMicroKernels {
         FloatVector c4_0 = FloatVector.zero(S);
         FloatVector c5_0 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int up = ui + p * 6;
+            int up = ui + p * us;
             int vp = vi + p * vs;
             FloatVector b0 = FloatVector.fromArray(S, v, vp);
             FloatVector a = FloatVector.broadcast(S, u[up]);
@@ -1078,14 +1078,14 @@ final class FloatMicroKernels {
     }
 
     /** 4 rows x 2 vectors, U in the SLIVER layout. */
-    static void sliver4x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
+    static void sliver4x2(int kc, float[] u, int ui, int us, float[] v, int vi, int vs,
             float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
         FloatVector c3_0 = FloatVector.zero(S); FloatVector c3_1 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int up = ui + p * 4;
+            int up = ui + p * us;
             int vp = vi + p * vs;
             FloatVector b0 = FloatVector.fromArray(S, v, vp);
             FloatVector b1 = FloatVector.fromArray(S, v, vp + VL);
@@ -1118,14 +1118,14 @@ final class FloatMicroKernels {
     }
 
     /** 4 rows x 1 vector, U in the SLIVER layout. */
-    static void sliver4x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
+    static void sliver4x1(int kc, float[] u, int ui, int us, float[] v, int vi, int vs,
             float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S);
         FloatVector c3_0 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int up = ui + p * 4;
+            int up = ui + p * us;
             int vp = vi + p * vs;
             FloatVector b0 = FloatVector.fromArray(S, v, vp);
             FloatVector a = FloatVector.broadcast(S, u[up]);
@@ -1153,12 +1153,12 @@ final class FloatMicroKernels {
     }
 
     /** 2 rows x 2 vectors, U in the SLIVER layout. */
-    static void sliver2x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
+    static void sliver2x2(int kc, float[] u, int ui, int us, float[] v, int vi, int vs,
             float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int up = ui + p * 2;
+            int up = ui + p * us;
             int vp = vi + p * vs;
             FloatVector b0 = FloatVector.fromArray(S, v, vp);
             FloatVector b1 = FloatVector.fromArray(S, v, vp + VL);
@@ -1181,12 +1181,12 @@ final class FloatMicroKernels {
     }
 
     /** 2 rows x 1 vector, U in the SLIVER layout. */
-    static void sliver2x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
+    static void sliver2x1(int kc, float[] u, int ui, int us, float[] v, int vi, int vs,
             float[] c, int ci, int ldc, float alpha, float beta) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int up = ui + p * 2;
+            int up = ui + p * us;
             int vp = vi + p * vs;
             FloatVector b0 = FloatVector.fromArray(S, v, vp);
             FloatVector a = FloatVector.broadcast(S, u[up]);

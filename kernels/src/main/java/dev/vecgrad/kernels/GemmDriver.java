@@ -38,6 +38,17 @@ abstract class GemmDriver<W> {
      */
     static final int DIRECT_V_MAX_ROWS = Integer.getInteger("vecgrad.gemm.directVRows", 160);
 
+    /**
+     * Up to this many columns of C, a transposed A (TN, TT) in the SLIVER layout is not packed:
+     * the kernels read its full slivers in place, MRS contiguous values at each step p, a
+     * stride of lda apart (the kernels take the stride: MRS when packed). Each sliver then serves
+     * few V slivers, and the copy cost more than the strided reads. AMD EPYC, AVX-512, one
+     * thread, GFLOP/s packed against in place: 128x64x64 TN 94.5 against 109.2, 64x128x64 103.2
+     * against 108.0, 784x128x64 99.5 against 110.7, 256^3 105.1 against 110.4; 128x784x64 108.6
+     * against 108.4 and 1024^3 102.8 against 102.9-103.4 (beyond the bound).
+     */
+    static final int DIRECT_U_MAX_COLUMNS = Integer.getInteger("vecgrad.gemm.directUColumns", 256);
+
     /** Whether the JIT has 16 vector registers (AVX2), not 32: the layouts below depend on it. */
     static final boolean FEW_REGISTERS = GemmBlocking.vectorRegisters(FloatMicroKernels.S.vectorBitSize()) < 32;
 
@@ -138,17 +149,20 @@ abstract class GemmDriver<W> {
      * One normalized call. {@code uRowMajor}: U(i,p) = u[uOff + i * ldu + p], otherwise
      * u[uOff + p * ldu + i]; {@code vRowMajor}: V(p,j) = v[vOff + p * ldv + j], otherwise
      * v[vOff + j * ldv + p]; {@code rowsLayout}: U is packed as rows (only when row-major);
-     * {@code vDirect}: V is row-major and its full slivers are read in place.
+     * {@code uDirect}: U is stored contiguous along i, in the SLIVER layout, and its full
+     * slivers are read in place; {@code vDirect}: V is row-major and its full slivers are read
+     * in place.
      * Arrays are {@code float[]} or {@code double[]}; alpha and beta are exact in double.
      */
     record Problem(int m, int n, int k, double alpha,
-                   Object u, int uOff, int ldu, boolean uRowMajor, boolean rowsLayout,
+                   Object u, int uOff, int ldu, boolean uRowMajor, boolean rowsLayout, boolean uDirect,
                    Object v, int vOff, int ldv, boolean vRowMajor, boolean vDirect,
                    double beta, Object c, int cOff, int ldc) {
 
         Problem(int m, int n, int k, double alpha, Object u, int uOff, int ldu, boolean uRowMajor,
                 Object v, int vOff, int ldv, boolean vRowMajor, double beta, Object c, int cOff, int ldc) {
             this(m, n, k, alpha, u, uOff, ldu, uRowMajor, uRowMajor ? n < SLIVER_MIN_COLUMNS : transposingRows(u),
+                    !uRowMajor && !transposingRows(u) && n <= DIRECT_U_MAX_COLUMNS,
                     v, vOff, ldv, vRowMajor, vRowMajor && m <= DIRECT_V_MAX_ROWS, beta, c, cOff, ldc);
         }
     }

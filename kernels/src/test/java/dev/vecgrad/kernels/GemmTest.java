@@ -183,8 +183,9 @@ public class GemmTest {
     }
 
     /**
-     * A transposed A packed into the ROWS layout (what 16-register machines do) gives the SLIVER
-     * layout's result bitwise, on every machine: the test builds both problems itself.
+     * A transposed A packed into the ROWS layout (what 16-register machines do), packed into the
+     * SLIVER layout, or read in place by the SLIVER kernels (its full slivers) gives the same
+     * result bitwise, on every machine: the test builds the three problems itself.
      */
     @Test
     void transposedAPackedAsRowsEqualsTheSliverLayout() {
@@ -197,22 +198,28 @@ public class GemmTest {
                 GemmCase g = GemmCase.random(rnd, true, transB, sh[0], sh[1], sh[2], -0.75f, transB ? 0f : 0.5f);
                 float[] rows = g.c().clone();
                 float[] slivers = g.c().clone();
-                FloatGemm.INSTANCE.run(problem(g, g.a(), g.b(), rows, true));
-                FloatGemm.INSTANCE.run(problem(g, g.a(), g.b(), slivers, false));
+                float[] inPlace = g.c().clone();
+                FloatGemm.INSTANCE.run(problem(g, g.a(), g.b(), rows, true, false));
+                FloatGemm.INSTANCE.run(problem(g, g.a(), g.b(), slivers, false, false));
+                FloatGemm.INSTANCE.run(problem(g, g.a(), g.b(), inPlace, false, true));
                 assertArrayEquals(slivers, rows, "ROWS-packed A^T differs from SLIVER for " + g);
+                assertArrayEquals(slivers, inPlace, "A^T read in place differs from the packed SLIVER layout for " + g);
                 double[] rowsD = toDouble(g.c());
                 double[] sliversD = toDouble(g.c());
-                DoubleGemm.INSTANCE.run(problem(g, toDouble(g.a()), toDouble(g.b()), rowsD, true));
-                DoubleGemm.INSTANCE.run(problem(g, toDouble(g.a()), toDouble(g.b()), sliversD, false));
+                double[] inPlaceD = toDouble(g.c());
+                DoubleGemm.INSTANCE.run(problem(g, toDouble(g.a()), toDouble(g.b()), rowsD, true, false));
+                DoubleGemm.INSTANCE.run(problem(g, toDouble(g.a()), toDouble(g.b()), sliversD, false, false));
+                DoubleGemm.INSTANCE.run(problem(g, toDouble(g.a()), toDouble(g.b()), inPlaceD, false, true));
                 assertArrayEquals(sliversD, rowsD, "ROWS-packed A^T differs from SLIVER (double) for " + g);
+                assertArrayEquals(sliversD, inPlaceD, "A^T read in place differs from the packed SLIVER layout (double) for " + g);
                 g.assertSgemmMatchesReference(); // the public route: one of the two layouts, so both are checked
             }
         }
     }
 
-    private static GemmDriver.Problem problem(GemmCase g, Object a, Object b, Object c, boolean rowsLayout) {
+    private static GemmDriver.Problem problem(GemmCase g, Object a, Object b, Object c, boolean rowsLayout, boolean uDirect) {
         boolean vRowMajor = !g.transB();
-        return new GemmDriver.Problem(g.m(), g.n(), g.k(), g.alpha(), a, g.aOff(), g.lda(), !g.transA(), rowsLayout,
+        return new GemmDriver.Problem(g.m(), g.n(), g.k(), g.alpha(), a, g.aOff(), g.lda(), !g.transA(), rowsLayout, uDirect,
                 b, g.bOff(), g.ldb(), vRowMajor, vRowMajor && g.m() <= GemmDriver.DIRECT_V_MAX_ROWS, g.beta(), c, g.cOff(), g.ldc());
     }
 
