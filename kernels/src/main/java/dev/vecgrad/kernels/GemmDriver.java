@@ -41,7 +41,7 @@ abstract class GemmDriver<W> {
     /**
      * Up to this many columns of C, a transposed A (TN, TT) in the SLIVER layout is not packed:
      * the kernels read its full slivers in place, MRS contiguous values at each step p, a
-     * stride of lda apart (the kernels take the stride: MRS when packed). Each sliver then serves
+     * stride of lda apart (the kernels take the stride: their height when packed). Each sliver then serves
      * few V slivers, and the copy cost more than the strided reads. AMD EPYC, AVX-512, one
      * thread, GFLOP/s packed against in place: 128x64x64 TN 94.5 against 109.2, 64x128x64 103.2
      * against 108.0, 784x128x64 99.5 against 110.7, 256^3 105.1 against 110.4; 128x784x64 108.6
@@ -159,6 +159,12 @@ abstract class GemmDriver<W> {
                    Object v, int vOff, int ldv, boolean vRowMajor, boolean vDirect,
                    double beta, Object c, int cOff, int ldc) {
 
+        Problem {
+            if (uDirect && (uRowMajor || rowsLayout)) {
+                throw new IllegalArgumentException("uDirect reads a U stored contiguous along i, in the SLIVER layout");
+            }
+        }
+
         Problem(int m, int n, int k, double alpha, Object u, int uOff, int ldu, boolean uRowMajor,
                 Object v, int vOff, int ldv, boolean vRowMajor, double beta, Object c, int cOff, int ldc) {
             this(m, n, k, alpha, u, uOff, ldu, uRowMajor, uRowMajor ? n < SLIVER_MIN_COLUMNS : transposingRows(u),
@@ -250,7 +256,8 @@ abstract class GemmDriver<W> {
     /**
      * Packs U[ic:ic+mc, pc:pc+kc], stored contiguous along i, in the SLIVER layout: sliver s
      * (rows s*MR ...) at offset s*MR*kc, element (r, p) at + p*h + r, h its kernel height,
-     * padding rows zeroed.
+     * padding rows zeroed. With {@code uDirect} only a partial last sliver is packed: the
+     * kernels read the full ones in place.
      */
     abstract void packUSlivers(W ws, Problem pr, int ic, int mc, int pc, int kc);
 
@@ -267,7 +274,7 @@ abstract class GemmDriver<W> {
     /** As {@link #packV}, for V stored contiguous along p: a transpose. */
     abstract void packVTransposing(W ws, Problem pr, int jc, int nc, int pc, int kc, int panel);
 
-    /** Runs the micro-kernels over the packed U block and V panel and updates C[ic:ic+mc, jc:jc+nc]. */
+    /** Runs the micro-kernels over the U block (packed, or in place with uDirect) and V panel and updates C[ic:ic+mc, jc:jc+nc]. */
     abstract void macroKernel(W ws, Problem pr, int ic, int mc, int jc, int nc, int pc, int kc, int panel, double beta);
 
     /** Width in vectors of the sliver holding {@code cols} columns: 1 for a narrow last sliver. */

@@ -192,7 +192,10 @@ public class GemmTest {
         int kc = GemmBlocking.FLOAT.kc();
         Random rnd = new Random(8);
         int vl = FloatMicroKernels.VL;
-        int[][] shapes = {{3 * vl + 5, 2 * vl + 3, vl + 3}, {4 * vl, 40, 2 * kc + 9}, {7, 10, 64}, {2 * vl, vl, vl}};
+        int mc = Math.max(GemmBlocking.FLOAT.mc(), GemmBlocking.DOUBLE.mc());
+        // the last: several row blocks, a partial last sliver and several depth panels at once
+        int[][] shapes = {{3 * vl + 5, 2 * vl + 3, vl + 3}, {4 * vl, 40, 2 * kc + 9}, {7, 10, 64}, {2 * vl, vl, vl},
+            {2 * mc + 5, 40, kc + 9}};
         for (int[] sh : shapes) {
             for (boolean transB : new boolean[] {false, true}) {
                 GemmCase g = GemmCase.random(rnd, true, transB, sh[0], sh[1], sh[2], -0.75f, transB ? 0f : 0.5f);
