@@ -148,10 +148,10 @@ abstract class GemmDriver<W> {
     /**
      * One normalized call. {@code uRowMajor}: U(i,p) = u[uOff + i * ldu + p], otherwise
      * u[uOff + p * ldu + i]; {@code vRowMajor}: V(p,j) = v[vOff + p * ldv + j], otherwise
-     * v[vOff + j * ldv + p]; {@code rowsLayout}: U is packed as rows (only when row-major);
-     * {@code uDirect}: U is stored contiguous along i, in the SLIVER layout, and its full
-     * slivers are read in place; {@code vDirect}: V is row-major and its full slivers are read
-     * in place.
+     * v[vOff + j * ldv + p]; {@code rowsLayout}: U is packed as rows (a row-major U with few
+     * columns of C, or a transposed one on 16-register machines); {@code uDirect}: U is stored
+     * contiguous along i, in the SLIVER layout, and its full slivers are read in place;
+     * {@code vDirect}: V is row-major and its full slivers are read in place.
      * Arrays are {@code float[]} or {@code double[]}; alpha and beta are exact in double.
      */
     record Problem(int m, int n, int k, double alpha,
