@@ -29,9 +29,16 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
     private static final boolean REGISTER_TRANSPOSE = FloatMicroKernels.REGISTER_TRANSPOSE;
     /**
      * Whether a vector holds the rows of two slivers (2 MRS == VL: 8-row slivers in 16 lanes of
-     * floats with 512-bit vectors): a transposed A is then packed one unmasked load and two
-     * masked stores per pair of sliver rows, instead of a masked load and store per row
-     * ({@link #copySliverRow}).
+     * floats with 512-bit vectors): a transposed A is then packed one unmasked load and two masked
+     * stores per pair of sliver rows; other rows take {@link #copy} (one masked vector when
+     * {@code MRS < VL}). Both use the preferred species only. A half-width species for an unmasked
+     * copy per row was tried: C2 inlines the virtual calls in {@code FloatVector.intoArray} by that
+     * method's JVM-wide type profile, which the other kernels fill with the preferred shape, and
+     * compiled after them (a single-precision TN product run after the NT ones) the copy was inlined
+     * through a wrong type guess ("callee changed", late inlining) and took 35% of a 128x64x64 TN
+     * product instead of 12% (JFR samples); in {@code bench gemm}'s training suite the TN products
+     * ran at 67-83 GFLOP/s instead of 90-100 (AMD EPYC, AVX-512), and at 93-105 either way when run
+     * alone.
      */
     private static final boolean PAIRED_ROWS = 2 * MRS == VL;
     /** Lanes [0, MRS) and [MRS, VL) of a paired row; unused unless {@link #PAIRED_ROWS}. */
@@ -212,7 +219,7 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
                 }
             }
             for (; q < fullSlivers; q++, d += sliver) {
-                copySliverRow(a, s + q * MRS, u, d);
+                copy(a, s + q * MRS, u, d, MRS);
             }
         }
         int ir = fullSlivers * MRS;
@@ -332,21 +339,6 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
                 dst[d + q] = 0f;
             }
         }
-    }
-
-    /**
-     * dst[d, d + MRS) = src[s, s + MRS) with the preferred species: whole vectors, the last one
-     * masked (one masked vector when MRS < VL: 8 of 16 lanes of floats with 512-bit vectors). Not a
-     * half-width species for an unmasked copy: C2 inlines the virtual calls in
-     * {@code FloatVector.intoArray} by that method's JVM-wide type profile, which the other kernels
-     * fill with the preferred shape. Compiled after them (a single-precision TN product run after the
-     * NT ones), the half-width copy was inlined through a wrong type guess ("callee changed", late
-     * inlining) and took 35% of a 128x64x64 TN product instead of 12% (JFR samples); in
-     * {@code bench gemm}'s training suite the TN products ran at 67-83 GFLOP/s instead of 90-100 (AMD
-     * EPYC, AVX-512), and at 93-105 either way when run alone.
-     */
-    private static void copySliverRow(float[] src, int s, float[] dst, int d) {
-        copy(src, s, dst, d, MRS);
     }
 
     /** dst[d, d + len) = src[s, s + len) by vectors, the tail masked: packing copies short runs, where arraycopy's call costs more than the copy. */
