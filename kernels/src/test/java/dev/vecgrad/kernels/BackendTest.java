@@ -91,7 +91,7 @@ class BackendTest {
                     && java.util.Arrays.equals(d, new double[] {116, 128, 278, 308})
                     && java.util.Arrays.equals(px, new float[] {255 * (1f / 255), 0, 51 * (1f / 255)});
             System.out.println(ok ? "product ok, vectorized=" + Backend.isVectorized() : "WRONG " + java.util.Arrays.toString(c)
-                    + " " + java.util.Arrays.toString(d));
+                    + " " + java.util.Arrays.toString(d) + " " + java.util.Arrays.toString(px));
             System.exit(ok ? 0 : 1);
         }
     }

@@ -223,13 +223,16 @@ public final class FashionMnist {
         }
         Idx idx = Idx.parse(file, content);
         if (copy != null && content != raw && content.length == trailer.size()) {   // one gzip member: the trailer covers it all
-            keep(copy, content);
+            keep(copy, stem(file), content);
         }
         return idx;
     }
 
-    /** The size and CRC-32 of a gzip file's content, from its last 8 bytes (its last member's, in fact). */
-    private record Trailer(long size, int crc32) {
+    /**
+     * The size and CRC-32 of a gzip file's content, from its last 8 bytes (its last member's, in
+     * fact), and the file's own size.
+     */
+    private record Trailer(long size, int crc32, long fileSize) {
         static Trailer of(Path gz) throws IOException {
             try (var ch = java.nio.channels.FileChannel.open(gz)) {
                 java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -237,7 +240,7 @@ public final class FashionMnist {
                     return null;   // no gzip file: Idx reads and reports it
                 }
                 ch.read(b, ch.size() - 8);
-                return b.position() < 8 ? null : new Trailer(Integer.toUnsignedLong(b.getInt(4)), b.getInt(0));
+                return b.position() < 8 ? null : new Trailer(Integer.toUnsignedLong(b.getInt(4)), b.getInt(0), ch.size());
             }
         }
     }
@@ -247,11 +250,10 @@ public final class FashionMnist {
      * path, size, time and trailer.
      */
     private static Path cachedCopy(Path file, Trailer trailer, Path cacheDir) throws IOException {
-        String name = file.getFileName().toString();
         CRC32C key = new CRC32C();
-        key.update((file.toRealPath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis() + "|"
+        key.update((file.toRealPath() + "|" + trailer.fileSize() + "|" + Files.getLastModifiedTime(file).toMillis() + "|"
                 + trailer.size() + "|" + trailer.crc32()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return cacheDir.resolve(name.substring(0, name.length() - 3) + "." + Long.toHexString(key.getValue()) + ".idx");
+        return cacheDir.resolve(stem(file) + "." + Long.toHexString(key.getValue()) + ".idx");
     }
 
     /** Deletes a copy that failed; one that cannot be deleted is left (the next load checks it again). */
@@ -264,12 +266,10 @@ public final class FashionMnist {
     }
 
     /** Writes the copy (replacing the stem's copies of other keys); a cache that cannot be written is skipped. */
-    private static void keep(Path copy, byte[] content) {
-        String stem = copy.getFileName().toString();
-        stem = stem.substring(0, stem.indexOf('.') + 1);
+    private static void keep(Path copy, String stem, byte[] content) {
         try {
             dev.vecgrad.models.io.AtomicFiles.write(copy, out -> out.write(content));
-            try (var old = Files.newDirectoryStream(copy.getParent(), stem + "*.idx")) {
+            try (var old = Files.newDirectoryStream(copy.getParent(), stem + ".*.idx")) {
                 for (Path p : old) {
                     if (!p.equals(copy)) {
                         Files.deleteIfExists(p);
@@ -281,11 +281,15 @@ public final class FashionMnist {
         }
     }
 
+    /** The file's name without ".gz": the name of the IDX file it holds. */
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".gz") ? name.substring(0, name.length() - 3) : name;
+    }
+
     /** {@code raw}: the file's bytes; {@code content}: the same inflated, or {@code raw} when it is not gzip. */
     private static void verify(Path file, byte[] raw, byte[] content) throws FileFormatException {
-        String fileName = file.getFileName().toString();
-        String stem = fileName.endsWith(".gz") ? fileName.substring(0, fileName.length() - 3) : fileName;
-        Integer expected = CRC32C_RAW.get(stem);
+        Integer expected = CRC32C_RAW.get(stem(file));
         if (expected == null) {
             throw new IllegalArgumentException(file + " is not one of the Fashion-MNIST files " + List.of(FILES));
         }

@@ -1,5 +1,7 @@
 package dev.vecgrad.models.data;
 
+import dev.vecgrad.kernels.Conversions;
+
 import dev.vecgrad.models.io.FileFormatException;
 import java.io.EOFException;
 import java.io.IOException;
@@ -225,9 +227,7 @@ public record Idx(Path path, int type, int[] dims, byte[] data) {
         int n = elements();
         float[] out = new float[n];
         if (type == UBYTE) {
-            for (int i = 0; i < n; i++) {
-                out[i] = (data[i] & 0xFF) * scale + shift;
-            }
+            Conversions.unsignedBytesToFloats(data, 0, out, 0, n, scale, shift);
             return out;
         }
         ByteBuffer buf = ByteBuffer.wrap(data);

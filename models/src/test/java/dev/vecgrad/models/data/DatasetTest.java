@@ -1,6 +1,5 @@
 package dev.vecgrad.models.data;
 
-import dev.vecgrad.autograd.Tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
