@@ -37,7 +37,7 @@ record DataSource(String name, Path dir, int samples, double noise, long seed) {
     Splits load() throws IOException {
         return switch (name) {
             case "fashion-mnist" -> {
-                FashionMnist.Splits s = FashionMnist.load(dir, FashionMnist.Scaling.SYMMETRIC, true, cacheDir());
+                FashionMnist.Splits s = fashionMnist(dir, FashionMnist.Scaling.SYMMETRIC);
                 yield new Splits(s.train(), s.test());
             }
             case "moons" -> new Splits(Datasets.moons(samples, noise, seed), Datasets.moons(Math.max(2, samples / 5), noise, seed + 1));
@@ -48,6 +48,16 @@ record DataSource(String name, Path dir, int samples, double noise, long seed) {
             case "and" -> new Splits(Datasets.and(), Datasets.and());
             default -> new Splits(Datasets.or(), Datasets.or());
         };
+    }
+
+    /** Fashion-MNIST from {@code dir}, checked against its checksums, through the {@link #cacheDir()}: as every command loads it. */
+    static FashionMnist.Splits fashionMnist(Path dir, FashionMnist.Scaling scaling) throws IOException {
+        return FashionMnist.load(dir, scaling, true, cacheDir());
+    }
+
+    /** One split of Fashion-MNIST ("train" or "t10k"), loaded as {@link #fashionMnist(Path, FashionMnist.Scaling)} does. */
+    static Dataset fashionMnist(Path dir, String split, FashionMnist.Scaling scaling) throws IOException {
+        return FashionMnist.load(dir, split, scaling, true, cacheDir());
     }
 
     /**

@@ -81,7 +81,7 @@ final class DeblurCommand implements Callable<Integer> {
         }
         Path out = common.outDir(Path.of("runs", "deblur"));
         long start = System.nanoTime();
-        FashionMnist.Splits data = FashionMnist.load(dir, FashionMnist.Scaling.UNIT, true, DataSource.cacheDir());
+        FashionMnist.Splits data = DataSource.fashionMnist(dir, FashionMnist.Scaling.UNIT);
         Random blurRng = new Random(common.seed);
         Pairs train = pairs(data.train(), trainCount, blurRng, noise);
         Pairs test = pairs(data.test(), testCount, testKernels(common.seed), noise);
@@ -201,7 +201,7 @@ final class DeblurCommand implements Callable<Integer> {
         Checkpoints.apply(checkpoint, contents, net);
         net.eval();
         int n = Math.max(1, Math.min(limit, 10_000));
-        Pairs test = pairs(FashionMnist.load(dataDir, "t10k", FashionMnist.Scaling.UNIT, true, DataSource.cacheDir()), n, testKernels(seed), noise);
+        Pairs test = pairs(DataSource.fashionMnist(dataDir, "t10k", FashionMnist.Scaling.UNIT), n, testKernels(seed), noise);
         double[] sum = new double[4];
         System.out.println("checkpoint " + checkpoint + ": deblurring network (" + channels + " channels), " + n
                 + " blurred test images (noise " + noise + ")");
