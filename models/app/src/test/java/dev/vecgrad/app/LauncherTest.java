@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher's one-thread pinning ({@code pin_prefix} in {@code ./vecgrad}), run by bash:
@@ -24,16 +26,20 @@ class LauncherTest {
 
     /** What {@code pin_prefix args} prints when bash runs under {@code prefix} (e.g. taskset -c 1). */
     private static String pinPrefix(List<String> prefix, String args) throws IOException, InterruptedException {
-        String script = Files.readString(LAUNCHER);
-        int from = script.indexOf("\npin_prefix() {");
-        int to = script.indexOf("\n}\n", from);
-        assertTrue(from >= 0 && to > from, "pin_prefix() in " + LAUNCHER);
+        Run r = bash(prefix, function(Files.readString(LAUNCHER), "pin_prefix") + "pin_prefix " + args, Map.of());
+        assertEquals(0, r.status(), r.output());
+        return r.output();
+    }
+
+    /** Runs {@code bash -c body} under {@code prefix} with {@code env} added: its status and its stdout and stderr, stripped. */
+    private static Run bash(List<String> prefix, String body, Map<String, String> env) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of("bash", "-c", script.substring(from, to + 3) + "pin_prefix " + args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        cmd.addAll(List.of("bash", "-c", body));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertEquals(0, p.waitFor(), out);
-        return out;
+        return new Run(p.waitFor(), out);
     }
 
     /** The text of function {@code name} in the launcher. */
@@ -78,11 +84,7 @@ class LauncherTest {
                 + "JDK='" + dir.resolve("jdk") + "'; JVM_FLAGS=(--add-modules jdk.incubator.vector)\n"
                 + "cds_setup '" + jar + "' " + String.join(" ", args) + "\n"
                 + "run_jvm '" + java + "' ${CDS_FLAGS[@]+\"${CDS_FLAGS[@]}\"} -jar '" + jar + "' " + String.join(" ", args) + "\n";
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", body).redirectErrorStream(true);
-        pb.environment().put("VECGRAD_JAVA_OPTS", opts);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        return new Run(p.waitFor(), out);
+        return bash(List.of(), body, Map.of("VECGRAD_JAVA_OPTS", opts));
     }
 
     private static List<Path> files(Path cds) throws IOException {
@@ -100,21 +102,18 @@ class LauncherTest {
             home.resolve("bin/" + tool).toFile().setExecutable(true);
         }
         Files.writeString(home.resolve("release"), release);
-        String body = "set -euo pipefail\n" + function(Files.readString(LAUNCHER), "jdk_major") + "jdk_major '" + home + "'\n";
-        Process p = new ProcessBuilder("bash", "-c", body).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
-        return out.strip();
+        Run r = bash(List.of(), "set -euo pipefail\n" + function(Files.readString(LAUNCHER), "jdk_major") + "jdk_major '" + home + "'\n",
+                Map.of());
+        assertEquals(0, r.status(), r.output());
+        return r.output();
     }
 
     @Test
     void theUsageFitsEightyColumns() throws Exception {
-        String fn = function(Files.readString(LAUNCHER), "usage");
-        Process p = new ProcessBuilder("bash", "-c", fn + "usage\n").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
-        assertTrue(out.contains("  demo [opts]"), out);
-        for (String line : out.split("\n")) {
+        Run r = bash(List.of(), function(Files.readString(LAUNCHER), "usage") + "usage\n", Map.of());
+        assertEquals(0, r.status(), r.output());
+        assertTrue(r.output().contains("  demo [opts]"), r.output());
+        for (String line : r.output().split("\n")) {
             assertTrue(line.length() <= 80, line.length() + " columns: " + line);
         }
     }
@@ -138,19 +137,12 @@ class LauncherTest {
     }
 
     @Test
-    void theJdkVersionIsReadFromItsReleaseFile() throws Exception {
-        Path home = Files.createTempDirectory("vecgrad-jdk");
-        try {
-            assertEquals("25", jdkMajor(home, "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"25.0.3\"\nOS_NAME=\"Linux\"\n", true));
-            assertEquals("26", jdkMajor(home, "JAVA_VERSION_DATE=\"2026-03-17\"\nJAVA_VERSION=\"26\"", true), "no newline at the end");
-            assertEquals("17", jdkMajor(home, "JAVA_VERSION=\"17.0.9\"\r\nOS_NAME=\"Linux\"\r\n", true), "CRLF");
-            assertEquals("", jdkMajor(home, "JAVA_VERSION_DATE=\"2026-03-17\"\n", true), "no version line");
-            assertEquals("", jdkMajor(home, "JAVA_VERSION=\"25\"\n", false), "a JRE: no javac");
-        } finally {
-            try (var files = Files.walk(home)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
+    void theJdkVersionIsReadFromItsReleaseFile(@TempDir Path home) throws Exception {
+        assertEquals("25", jdkMajor(home, "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"25.0.3\"\nOS_NAME=\"Linux\"\n", true));
+        assertEquals("26", jdkMajor(home, "JAVA_VERSION_DATE=\"2026-03-17\"\nJAVA_VERSION=\"26\"", true), "no newline at the end");
+        assertEquals("17", jdkMajor(home, "JAVA_VERSION=\"17.0.9\"\r\nOS_NAME=\"Linux\"\r\n", true), "CRLF");
+        assertEquals("", jdkMajor(home, "JAVA_VERSION_DATE=\"2026-03-17\"\n", true), "no version line");
+        assertEquals("", jdkMajor(home, "JAVA_VERSION=\"25\"\n", false), "a JRE: no javac");
     }
 
     @Test
