@@ -1,12 +1,20 @@
 package dev.vecgrad.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The JIT directives are in place on HotSpot, as the JVM itself reports them. */
+/**
+ * The JIT directives are in place on HotSpot, as the JVM itself reports them, and both routes to
+ * the diagnostic command add one. The test JVM opens jdk.management's internals as the launcher
+ * does; BackendTest's child JVMs, without that, cover the public route's use by {@code install}.
+ */
 class JitDirectivesTest {
 
     @Test
@@ -20,5 +28,16 @@ class JitDirectivesTest {
         for (String outOfLine : new String[] {"FloatGemm.sgemm", "DoubleGemm.dgemm", "GemmDriver.compute"}) {
             assertTrue(printed.contains("-dev/vecgrad/kernels/" + outOfLine), printed);
         }
+    }
+
+    @Test
+    void theDirectRouteAndTheMBeanServerEachAddADirective(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("one.json");
+        Files.writeString(file, "[ { match: \"dev/vecgrad/kernels/JitDirectivesTest.noSuchMethod\", c2: { Exclude: true } } ]");
+        String direct = JitDirectives.addDirectly(file);
+        assertNotNull(direct, "the test JVM opens com.sun.management.internal (vecgrad.jvm.args), so the direct route is taken");
+        assertTrue(direct.contains("1 compiler directives added"), direct);
+        String server = JitDirectives.addThroughMBeanServer(file);
+        assertTrue(server.contains("1 compiler directives added"), server);
     }
 }
