@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import javax.management.ObjectName;
 
 /**
@@ -67,10 +69,12 @@ import javax.management.ObjectName;
  * command is sent straight to the diagnostic-command bean's native entry instead: 5-8 ms in a
  * test program against 290-310 ms through the server, each in a fresh JVM on one pinned core. A
  * JDK that lays those internals out differently, or a JVM without the flag, takes the public
- * way, with the same directives. The same directives
- * as a {@code -XX:CompilerDirectivesFile} flag cost nothing, but HotSpot then prints "3 compiler
- * directives added" on stdout, and hiding that ({@code -XX:-DisplayVMOutput}) also hides the
- * JVM's own start-up errors, so the launcher does not do it. An application
+ * way, with the same directives.
+ *
+ * <p>The same directives as a {@code -XX:CompilerDirectivesFile} flag cost nothing, but HotSpot
+ * then prints "3 compiler directives added" on stdout, and hiding that ({@code
+ * -XX:-DisplayVMOutput}) also hides the JVM's own start-up errors, so the launcher does not do
+ * it. An application
  * that runs vector code of its own and wants C2 for the API's fallbacks, or any other reason to
  * leave the JIT alone, sets {@code -Dvecgrad.jitDirectives=false}. None of this changes a result:
  * compiled and interpreted kernels compute the same operations in the same order.
@@ -122,19 +126,28 @@ final class JitDirectives {
     }
 
     /**
-     * A new file holding the directives, named by the process and the clock where
-     * {@link Files#createTempFile} would first seed a {@code SecureRandom} for the name (25 ms of
-     * a cold start, and nothing else in a run needs one). {@code CREATE_NEW} refuses a file or
-     * link that is already there; then a random name is taken after all.
+     * A new file holding the directives, readable by its owner only, named by the process and
+     * the clock where {@link Files#createTempFile} would first seed a {@code SecureRandom} for the
+     * name (25 ms of a cold start, and nothing else in a run needs one). Creating it refuses a
+     * file or link that is already there; then a random name is taken after all. A file that
+     * cannot be written is deleted before the error goes on.
      */
     private static Path directivesFile() throws IOException {
+        FileAttribute<?>[] ownerOnly = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                : new FileAttribute<?>[0];
         Path file = Path.of(System.getProperty("java.io.tmpdir"),
                 "vecgrad-jit-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".json");
         try {
-            Files.writeString(file, DIRECTIVE, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.createFile(file, ownerOnly);
         } catch (FileAlreadyExistsException e) {
             file = Files.createTempFile("vecgrad-jit", ".json");
+        }
+        try {
             Files.writeString(file, DIRECTIVE);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
         }
         return file;
     }
@@ -157,16 +170,21 @@ final class JitDirectives {
             }
             Method execute = impl.getDeclaredMethod("executeDiagnosticCommand", String.class);
             execute.setAccessible(true);
-            return String.valueOf(execute.invoke(target, "Compiler.directives_add " + file));
+            return String.valueOf(execute.invoke(target, "Compiler.directives_add " + quoted(file)));
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return null;
         }
     }
 
-    /** The same command through the platform MBean server: public API, about 0.3 s cold. */
+    /** The same command through the platform MBean server: public API, about 0.3 s of a cold start. */
     static String addThroughMBeanServer(Path file) throws Exception {
         ObjectName name = new ObjectName("com.sun.management:type=DiagnosticCommand");
         return String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(name, "compilerDirectivesAdd",
-                new Object[] {new String[] {file.toString()}}, new String[] {String[].class.getName()}));
+                new Object[] {new String[] {quoted(file)}}, new String[] {String[].class.getName()}));
+    }
+
+    /** The path as one argument of a diagnostic command, which splits its arguments at spaces. */
+    private static String quoted(Path file) {
+        return "\"" + file + "\"";
     }
 }

@@ -47,9 +47,9 @@ class BackendTest {
         assertEquals(1, count(child.output, "[vecgrad] kernels: Vector API, "), child.output);
         String line = child.output.lines().filter(l -> l.startsWith("[vecgrad] kernels:")).findFirst().orElseThrow();
         assertTrue(line.matches("\\[vecgrad] kernels: Vector API, \\d+-bit vectors, (hardware FMA|no hardware FMA), 3 threads"), line);
+        // the line would be a WARNING if JitDirectives had failed; this child, without --add-opens
+        // for jdk.management, installs them through the MBean server
         assertTrue(line.length() <= 80, "fits an 80-column terminal: " + line.length() + " columns");
-        // without --add-opens for jdk.management, JitDirectives takes the MBean server's route
-        assertFalse(line.contains("C1 not excluded"), line);
     }
 
     private record Child(int exit, String output) {}

@@ -31,8 +31,8 @@ class JitDirectivesTest {
     }
 
     @Test
-    void theDirectRouteAndTheMBeanServerEachAddADirective(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("one.json");
+    void theDirectRouteAndTheMBeanServerEachAddADirectiveFromAPathWithSpaces(@TempDir Path dir) throws Exception {
+        Path file = Files.createDirectory(dir.resolve("a folder")).resolve("one directive.json");
         Files.writeString(file, "[ { match: \"dev/vecgrad/kernels/JitDirectivesTest.noSuchMethod\", c2: { Exclude: true } } ]");
         String direct = JitDirectives.addDirectly(file);
         assertNotNull(direct, "the test JVM opens com.sun.management.internal (vecgrad.jvm.args), so the direct route is taken");
