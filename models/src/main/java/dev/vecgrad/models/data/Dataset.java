@@ -35,6 +35,8 @@ public final class Dataset {
     private final List<String> classNames;
     private final float[] targets;
     private final int targetWidth;
+    /** Where {@link #touchRows} leaves its sum, so that the JIT keeps the loads; never read. */
+    private static int touched;
 
     private Dataset(String name, int[] sampleShape, float[] x, int[] labels, int numClasses, List<String> classNames,
                     float[] targets, int targetWidth) {
@@ -323,14 +325,58 @@ public final class Dataset {
         };
     }
 
+    /**
+     * Reads one value in each 64-byte cache line of the rows a batch gathers, before they are
+     * copied. A shuffled batch's rows lie anywhere in the set (Fashion-MNIST's 47 MB of pixels,
+     * more than the caches hold), and the copy, converting row after row, waited for each row's
+     * memory in turn. These loads do not depend on each other, so the core has many of the rows'
+     * cache misses in flight at once and the copy then finds them in cache. Java has no prefetch
+     * instruction: the values are summed and the sum stored where the JIT must keep it. Steady
+     * Fashion-MNIST epochs on one pinned AMD EPYC core, median of epochs 4-10 over 7 runs, two
+     * such sets: 0.384 s [0.379-0.397] and 0.388 [0.375-0.408] against 0.408 [0.399-0.421] and
+     * 0.402 [0.389-0.426] without.
+     */
+    private void touchRows(int[] indices) {
+        if (features == 0) {
+            return;
+        }
+        int sum = 0;
+        for (int i : indices) {
+            int start = row(i) * features;
+            int last = start + features - 1;
+            if (x == null) {
+                for (int k = start; k < last; k += 64) {
+                    sum += bytes[k];
+                }
+                sum += bytes[last];
+            } else {
+                for (int k = start; k < last; k += 16) {
+                    sum += Float.floatToRawIntBits(x[k]);
+                }
+                sum += Float.floatToRawIntBits(x[last]);
+            }
+        }
+        touched = sum;
+    }
+
     /** Number of batches {@link #batches} yields. */
     public int batchCount(int batchSize) {
         return (n + batchSize - 1) / batchSize;
     }
 
-    /** The samples at {@code indices} as one batch. */
+    /**
+     * The samples at {@code indices} as one batch.
+     *
+     * @throws IndexOutOfBoundsException naming the dataset and the first index outside [0, size)
+     */
     public Batch batchOf(int[] indices) {
+        for (int i : indices) {
+            if (i < 0 || i >= n) {
+                throw new IndexOutOfBoundsException(name + ": sample " + i + " of " + n);
+            }
+        }
         int b = indices.length;
+        touchRows(indices);
         float[] xs = new float[b * features];
         for (int i = 0; i < b; i++) {
             if (x != null) {

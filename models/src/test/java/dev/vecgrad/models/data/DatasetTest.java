@@ -100,6 +100,10 @@ class DatasetTest {
         assertArrayEquals(new float[] {5, 11}, sub.batchOf(new int[] {1, 2}).x().toFloatArray());
         IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> sub.subset("c", new int[] {3}));
         assertEquals("b: sample 3 of 3", e.getMessage());
+        e = assertThrows(IndexOutOfBoundsException.class, () -> sub.batchOf(new int[] {0, 3}));
+        assertEquals("b: sample 3 of 3", e.getMessage());
+        e = assertThrows(IndexOutOfBoundsException.class, () -> d.batchOf(new int[] {-1}));
+        assertEquals(d.name() + ": sample -1 of 100", e.getMessage());
         Dataset images = Dataset.classification("img", new float[] {0, 1, 2, 3, 4, 5, 6, 7}, new int[] {2, 2}, new int[] {0, 1}, 2, null);
         Tensor x = images.subset("one", new int[] {1}).x();
         assertArrayEquals(new int[] {1, 4}, x.shape(), "[size, features], as the whole dataset's x()");
