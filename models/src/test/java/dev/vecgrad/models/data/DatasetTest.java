@@ -103,7 +103,7 @@ class DatasetTest {
         e = assertThrows(IndexOutOfBoundsException.class, () -> sub.batchOf(new int[] {0, 3}));
         assertEquals("b: sample 3 of 3", e.getMessage());
         e = assertThrows(IndexOutOfBoundsException.class, () -> d.batchOf(new int[] {-1}));
-        assertEquals(d.name() + ": sample -1 of 100", e.getMessage());
+        assertEquals("idx: sample -1 of 100", e.getMessage());
         Dataset images = Dataset.classification("img", new float[] {0, 1, 2, 3, 4, 5, 6, 7}, new int[] {2, 2}, new int[] {0, 1}, 2, null);
         Tensor x = images.subset("one", new int[] {1}).x();
         assertArrayEquals(new int[] {1, 4}, x.shape(), "[size, features], as the whole dataset's x()");
@@ -137,6 +137,37 @@ class DatasetTest {
             int[] batch = {pair[0].size() - 1, 0};
             assertArrayEquals(pair[1].batchOf(batch).x().toFloatArray(), pair[0].batchOf(batch).x().toFloatArray());
             assertEquals(pair[1].feature(1, 5), pair[0].feature(1, 5));
+        }
+    }
+
+    @Test
+    void gathersRowsWiderThanACacheLineOverSeveralTouchWindows() {
+        // rows of 130 bytes and of 40 floats (several cache lines each); 1200 rows: the whole
+        // set is gathered in several windows of batchOf's touch-ahead, the batch in one
+        Random rnd = new Random(11);
+        for (int features : new int[] {130, 40}) {
+            int n = 1200;
+            byte[] px = new byte[n * features];
+            rnd.nextBytes(px);
+            float[] floats = new float[px.length];
+            for (int k = 0; k < px.length; k++) {
+                floats[k] = (px[k] & 0xFF) * 0.5f - 3f;
+            }
+            int[] labels = new int[n];
+            Dataset asBytes = Dataset.classificationOfUnsignedBytes("b", px, 0.5f, -3f, new int[] {features}, labels, 2, List.of("a", "b"));
+            Dataset asFloats = Dataset.classification("f", floats, new int[] {features}, labels, 2, List.of("a", "b"));
+            int[] batch = {n - 1, 0, 517, n - 1};
+            float[] expected = new float[batch.length * features];
+            for (int i = 0; i < batch.length; i++) {
+                System.arraycopy(floats, batch[i] * features, expected, i * features, features);
+            }
+            for (Dataset d : new Dataset[] {asBytes, asFloats}) {
+                assertArrayEquals(floats, d.x().toFloatArray(), d.name() + " x(), " + features + " features");
+                assertArrayEquals(expected, d.batchOf(batch).x().toFloatArray(), d.name() + " batch, " + features + " features");
+                Dataset tail = d.subset("tail", new int[] {n - 2, n - 1});
+                assertArrayEquals(Arrays.copyOfRange(floats, (n - 1) * features, n * features),
+                        tail.batchOf(new int[] {1}).x().toFloatArray(), d.name() + " subset's last row");
+            }
         }
     }
 
