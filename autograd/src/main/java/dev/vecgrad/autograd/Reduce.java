@@ -84,51 +84,54 @@ final class Reduce {
     /**
      * Sum of contiguous c over the flagged dimensions, keeping them as size 1. A run of
      * adjacent flagged dimensions is one reduction; separate runs are reduced one after the
-     * other, the innermost first.
+     * other, the innermost first. A loop rather than a recursion: C2 inlined each level into the
+     * one before (24 KB of code, compiled twice in a cold demo), and the last level copied the
+     * finished result once more.
      */
     private static Tensor sumRaw(Tensor c, boolean[] r) {
-        int rank = c.shape.length;
-        int last = rank - 1;
-        while (last >= 0 && !r[last]) {
-            last--;
-        }
-        if (last < 0) {
-            return Views.copyRaw(c);
-        }
-        int first = last;
-        while (first > 0 && r[first - 1]) {
-            first--;
-        }
-        int outer = 1;
-        for (int k = 0; k < first; k++) {
-            outer *= c.shape[k];
-        }
-        int size = 1;
-        for (int k = first; k <= last; k++) {
-            size *= c.shape[k];
-        }
-        int inner = Shapes.inner(c.shape, last);
-        int[] shape = c.shape.clone();
-        for (int k = first; k <= last; k++) {
-            shape[k] = 1;
-        }
-        Tensor out = Tensor.emptyLike(c, shape);
-        if (size == 0) {
-            // sums over nothing are 0 (out is zeroed)
-        } else if (inner == 1) {
-            for (int o = 0; o < outer; o++) {
-                out.storage.set(o, c.storage.sum(c.offset + o * size, size));
-            }
-        } else {
-            for (int o = 0; o < outer; o++) {
-                c.storage.columnSums(c.offset + o * size * inner, size, inner, out.storage, o * inner);
-            }
-        }
         boolean[] rest = r.clone();
-        for (int k = first; k <= last; k++) {
-            rest[k] = false;
+        Tensor cur = c;
+        while (true) {
+            int rank = cur.shape.length;
+            int last = rank - 1;
+            while (last >= 0 && !rest[last]) {
+                last--;
+            }
+            if (last < 0) {
+                return cur == c ? Views.copyRaw(c) : cur;
+            }
+            int first = last;
+            while (first > 0 && rest[first - 1]) {
+                first--;
+            }
+            int outer = 1;
+            for (int k = 0; k < first; k++) {
+                outer *= cur.shape[k];
+            }
+            int size = 1;
+            for (int k = first; k <= last; k++) {
+                size *= cur.shape[k];
+            }
+            int inner = Shapes.inner(cur.shape, last);
+            int[] shape = cur.shape.clone();
+            for (int k = first; k <= last; k++) {
+                shape[k] = 1;
+                rest[k] = false;
+            }
+            Tensor out = Tensor.emptyLike(cur, shape);
+            if (size == 0) {
+                // sums over nothing are 0 (out is zeroed)
+            } else if (inner == 1) {
+                for (int o = 0; o < outer; o++) {
+                    out.storage.set(o, cur.storage.sum(cur.offset + o * size, size));
+                }
+            } else {
+                for (int o = 0; o < outer; o++) {
+                    cur.storage.columnSums(cur.offset + o * size * inner, size, inner, out.storage, o * inner);
+                }
+            }
+            cur = out;
         }
-        return sumRaw(out, rest);
     }
 
     /** max over all (dims null; the gradient is split between tied maxima) or one dimension (it goes to the first maximum). */
