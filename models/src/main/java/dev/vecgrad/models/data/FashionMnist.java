@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
 
 /**
@@ -203,7 +204,7 @@ public final class FashionMnist {
                     throw new FileFormatException(copy, "not the size its gzip file records");   // never read it whole
                 }
                 byte[] content = Files.readAllBytes(copy);
-                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                CRC32 crc = new CRC32();
                 crc.update(content);
                 if ((int) crc.getValue() != trailer.crc32()) {
                     throw new FileFormatException(copy, "not the content its gzip file records");

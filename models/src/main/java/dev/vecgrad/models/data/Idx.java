@@ -1,7 +1,6 @@
 package dev.vecgrad.models.data;
 
 import dev.vecgrad.kernels.Conversions;
-
 import dev.vecgrad.models.io.FileFormatException;
 import java.io.EOFException;
 import java.io.IOException;
