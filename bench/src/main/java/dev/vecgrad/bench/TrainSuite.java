@@ -141,14 +141,7 @@ final class TrainSuite implements Callable<Integer> {
     private void line(PrintStream log, String what, List<Run> ours, List<Run> theirs, ToDoubleFunction<Run> f, boolean ratio) {
         Samples o = samples(ours, f);
         Samples t = theirs.isEmpty() ? null : samples(theirs, f);
-        Samples r = null;
-        if (t != null && ratio) {
-            double[] v = new double[Math.min(ours.size(), theirs.size())];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = f.applyAsDouble(theirs.get(i)) / f.applyAsDouble(ours.get(i));
-            }
-            r = new Samples(v);
-        }
+        Samples r = t != null && ratio ? ratios(ours, theirs, f) : null;
         if (json) {
             JsonLine j = new JsonLine("train", "summary", threads).put("metric", what)
                     .put("vecgrad_median", o.median()).put("vecgrad_min", o.min()).put("vecgrad_max", o.max());
@@ -163,6 +156,15 @@ final class TrainSuite implements Callable<Integer> {
             log.printf(Locale.ROOT, "%-24s %-23s %-23s %s%n", what, fmt(o), t == null ? "-" : fmt(t),
                     r == null ? "" : String.format(Locale.ROOT, "%.2fx [%.2f-%.2f]", r.median(), r.min(), r.max()));
         }
+    }
+
+    /** PyTorch's figure over vecgrad's, round by round (both lists are in round order). */
+    static Samples ratios(List<Run> ours, List<Run> theirs, ToDoubleFunction<Run> f) {
+        double[] v = new double[Math.min(ours.size(), theirs.size())];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = f.applyAsDouble(theirs.get(i)) / f.applyAsDouble(ours.get(i));
+        }
+        return new Samples(v);
     }
 
     private static String fmt(Samples s) {
