@@ -8,6 +8,7 @@ import dev.vecgrad.kernels.RowOps;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -199,8 +200,8 @@ final class ElementwiseSuite implements Callable<Integer> {
                 }
                 System.out.println(line);
             } else {
-                System.out.printf("%-28s %-20s %-20s %6.2fx %9s %8s%n", c.name, ours[i].format(), theirs[i].format(), ratio,
-                        big ? String.format("%.1f", gbs) : "", big ? String.format("%.0f%%", 100 * gbs / copyGbs) : "");
+                System.out.printf(Locale.ROOT, "%-28s %-20s %-20s %6.2fx %9s %8s%n", c.name, ours[i].format(), theirs[i].format(), ratio,
+                        big ? String.format(Locale.ROOT, "%.1f", gbs) : "", big ? String.format(Locale.ROOT, "%.0f%%", 100 * gbs / copyGbs) : "");
             }
         }
         if (!json) {

@@ -5,6 +5,7 @@ import dev.vecgrad.kernels.Gemm;
 import dev.vecgrad.kernels.Parallelism;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -94,7 +95,7 @@ final class GemmSuite implements Callable<Integer> {
         }
         probe = probe.merge(FmaPeak.measure(threads, 5));
         double peakF = peak(probe, ours, f64);
-        log.printf("Peak:     %.1f GFLOP/s %s: the FMA probe's best of %d samples (Vector API, %d thread%s; median %s)%s%n",
+        log.printf(Locale.ROOT, "Peak:     %.1f GFLOP/s %s: the FMA probe's best of %d samples (Vector API, %d thread%s; median %s)%s%n",
                 peakF, f64 ? "double (half the float probe)" : "float", probe.values().length, threads, threads == 1 ? "" : "s",
                 probe.format(), peakF > (f64 ? probe.max() / 2 : probe.max()) ? ", raised to the best GEMM median measured" : "");
         report(list, ours, theirs, probe, peakF, baseline, f64);
@@ -163,9 +164,9 @@ final class GemmSuite implements Callable<Integer> {
                 baseline != null ? "OpenBLAS (numpy)" : "", baseline != null ? "ratio" : "");
         for (int i = 0; i < list.size(); i++) {
             GemmShape s = list.get(i);
-            System.out.printf("%-24s %-17s %-22s %5.1f%% %-22s %6s%n", s.label(), s.dims(), ours[i].format(),
+            System.out.printf(Locale.ROOT, "%-24s %-17s %-22s %5.1f%% %-22s %6s%n", s.label(), s.dims(), ours[i].format(),
                     100 * ours[i].median() / peakF, theirs[i] != null ? theirs[i].format() : "",
-                    theirs[i] != null ? String.format("%.2fx", ours[i].median() / theirs[i].median()) : "");
+                    theirs[i] != null ? String.format(Locale.ROOT, "%.2fx", ours[i].median() / theirs[i].median()) : "");
         }
     }
 

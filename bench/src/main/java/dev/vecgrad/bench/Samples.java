@@ -1,6 +1,7 @@
 package dev.vecgrad.bench;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /** Repeated measurements of one quantity: median and range, never a lone best run. */
 record Samples(double[] values) {
@@ -32,8 +33,8 @@ record Samples(double[] values) {
         return new Samples(all);
     }
 
-    /** {@code 131.2 [128.0-133.9]}. */
+    /** {@code 131.2 [128.0-133.9]}, with a point in every locale (as the other tables). */
     String format() {
-        return String.format("%.1f [%.1f-%.1f]", median(), min(), max());
+        return String.format(Locale.ROOT, "%.1f [%.1f-%.1f]", median(), min(), max());
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,7 +25,13 @@ class BenchFiguresTest {
         assertEquals(5, s.max());
         assertArrayEquals(new double[] {5, 1, 4, 2, 3}, values, "the caller's array is not sorted in place");
         assertEquals(2.5, new Samples(new double[] {4, 1, 3, 2}).median(), "an even count averages the middle two");
-        assertEquals("3.0 [1.0-5.0]", s.format().replace(',', '.'));
+        Locale before = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.GERMANY);
+            assertEquals("3.0 [1.0-5.0]", s.format(), "a point, not the locale's comma");
+        } finally {
+            Locale.setDefault(before);
+        }
     }
 
     @Test
