@@ -33,7 +33,7 @@ record Samples(double[] values) {
         return new Samples(all);
     }
 
-    /** {@code 131.2 [128.0-133.9]}, with a point in every locale (as the other tables). */
+    /** {@code 131.2 [128.0-133.9]}, with a point in every locale, as the other tables have. */
     String format() {
         return String.format(Locale.ROOT, "%.1f [%.1f-%.1f]", median(), min(), max());
     }

@@ -25,12 +25,12 @@ class BenchFiguresTest {
         assertEquals(5, s.max());
         assertArrayEquals(new double[] {5, 1, 4, 2, 3}, values, "the caller's array is not sorted in place");
         assertEquals(2.5, new Samples(new double[] {4, 1, 3, 2}).median(), "an even count averages the middle two");
-        Locale before = Locale.getDefault();
+        Locale before = Locale.getDefault(Locale.Category.FORMAT);
         try {
-            Locale.setDefault(Locale.GERMANY);
+            Locale.setDefault(Locale.Category.FORMAT, Locale.GERMANY);
             assertEquals("3.0 [1.0-5.0]", s.format(), "a point, not the locale's comma");
         } finally {
-            Locale.setDefault(before);
+            Locale.setDefault(Locale.Category.FORMAT, before);
         }
     }
 
@@ -59,11 +59,7 @@ class BenchFiguresTest {
     void peakIsNeverBelowAGemmMedianOfTheSameRun() {
         Samples probe = new Samples(new double[] {95, 96, 97});
         Samples[] gemms = {null, new Samples(new double[] {99, 101, 103}), new Samples(new double[] {80})};
-        double peak = GemmSuite.peak(probe, gemms, false);
-        assertEquals(101, peak);
-        for (Samples g : gemms) {
-            assertTrue(g == null || g.median() / peak <= 1, "no GEMM above 100% of the peak");
-        }
+        assertEquals(101, GemmSuite.peak(probe, gemms, false), "raised to the best GEMM median; a missing GEMM is skipped");
     }
 
     @Test
@@ -125,11 +121,11 @@ class BenchFiguresTest {
         pb.environment().put("OPENBLAS_CORETYPE", "Haswell");
         pb.environment().put("OPENBLAS_L2_SIZE", "524288");
         pb.environment().put("OMP_NUM_THREADS", "8");
-        Peers.baselineEnvironment(pb, 1);
+        Peers.baselineEnvironment(pb, 3);
         assertFalse(pb.environment().containsKey("OPENBLAS_CORETYPE"));
         assertFalse(pb.environment().containsKey("OPENBLAS_L2_SIZE"));
         for (String v : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) {
-            assertEquals("1", pb.environment().get(v), v);
+            assertEquals("3", pb.environment().get(v), v);
         }
     }
 }
