@@ -1,14 +1,14 @@
 package com.example;
 
 import dev.vecgrad.autograd.Tensor;
-import dev.vecgrad.models.LossModules;
 import dev.vecgrad.models.data.Batch;
 import dev.vecgrad.models.data.Dataset;
 import dev.vecgrad.models.data.Datasets;
 import dev.vecgrad.models.data.FashionMnist;
+import dev.vecgrad.models.loss.NLLLoss;
 import dev.vecgrad.models.optim.Optimizers;
-import dev.vecgrad.models.train.Trainer;
 import dev.vecgrad.models.train.Objective;
+import dev.vecgrad.models.train.Trainer;
 import dev.vecgrad.models.zoo.Mlp;
 import java.io.IOException;
 import java.util.Random;
@@ -47,7 +47,7 @@ public final class FirstModel {
     }
 
     private static Result train(String name, Mlp model, Dataset train, Dataset test, int epochs) {
-        var criterion = new LossModules.NLLLoss();
+        var criterion = new NLLLoss();
         var optimizer = new Optimizers.Adam(model.parameters(), 0.003);
         var shuffle = new Random(0);
         double meanLoss = Double.NaN;

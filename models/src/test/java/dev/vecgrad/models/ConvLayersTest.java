@@ -1,16 +1,23 @@
 package dev.vecgrad.models;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.vecgrad.autograd.DType;
 import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.models.activation.Tanh;
+import dev.vecgrad.models.conv.Conv2d;
+import dev.vecgrad.models.conv.ConvTranspose2d;
+import dev.vecgrad.models.norm.BatchNorm2d;
+import dev.vecgrad.models.pool.AdaptiveAvgPool2d;
+import dev.vecgrad.models.pool.AvgPool2d;
+import dev.vecgrad.models.pool.MaxPool2d;
+import dev.vecgrad.models.pool.Upsample;
 import dev.vecgrad.models.zoo.Cnn;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Conv2d, pooling and BatchNorm2d as modules: gradients, PyTorch's names, init and printing, errors. */
 class ConvLayersTest {
@@ -20,23 +27,23 @@ class ConvLayersTest {
         Random rng = new Random(2);
         Conv2d conv = new Conv2d(4, 6, new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 1}, new int[] {1, 2}, 2, true, DType.F64, rng);
         ModuleGradCheck.check(conv, Tensor.randn(3, DType.F64, 2, 4, 6, 5));
-        Layers.BatchNorm2d bn = new Layers.BatchNorm2d(3, 1e-5, 0.1, DType.F64);
+        BatchNorm2d bn = new BatchNorm2d(3, 1e-5, 0.1, DType.F64);
         ModuleGradCheck.check(bn, Tensor.randn(4, DType.F64, 2, 3, 4, 3));
         bn.eval();
         ModuleGradCheck.check(bn, Tensor.randn(5, DType.F64, 2, 3, 4, 3));
         Sequential block = new Sequential(new Conv2d(1, 2, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1,
-                true, DType.F64, rng), new Activations.Tanh(), new Layers.AvgPool2d(2), new Layers.MaxPool2d(2, 1, 0));
+                true, DType.F64, rng), new Tanh(), new AvgPool2d(2), new MaxPool2d(2, 1, 0));
         ModuleGradCheck.check(block, Tensor.randn(6, DType.F64, 1, 1, 6, 6));
         Sequential decoder = new Sequential(new ConvTranspose2d(2, 3, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1},
-                new int[] {1, 1}, new int[] {1, 1}, 1, true, DType.F64, rng), new Layers.Upsample(2), new Layers.AdaptiveAvgPool2d(3, 4));
+                new int[] {1, 1}, new int[] {1, 1}, 1, true, DType.F64, rng), new Upsample(2), new AdaptiveAvgPool2d(3, 4));
         ModuleGradCheck.check(decoder, Tensor.randn(7, DType.F64, 1, 2, 3, 2));
         assertArrayEquals(new int[] {1, 3, 6, 4}, new ConvTranspose2d(2, 3, 3, 2, 1, 1, rng).forward(Tensor.zeros(1, 2, 3, 2)).shape(),
                 "(H - 1) s - 2 p + k + output_padding");
         assertEquals("ConvTranspose2d(2, 3, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), output_padding=(1, 1))",
                 new ConvTranspose2d(2, 3, 3, 2, 1, 1, rng).toString());
-        assertEquals("Upsample(scale_factor=2.0, mode=nearest)", new Layers.Upsample(2).toString());
-        assertEquals("AdaptiveAvgPool2d(output_size=(3, 4))", new Layers.AdaptiveAvgPool2d(3, 4).toString());
-        assertEquals("AvgPool2d(kernel_size=2, stride=2, padding=0)", new Layers.AvgPool2d(2).toString());
+        assertEquals("Upsample(scale_factor=2.0, mode=nearest)", new Upsample(2).toString());
+        assertEquals("AdaptiveAvgPool2d(output_size=(3, 4))", new AdaptiveAvgPool2d(3, 4).toString());
+        assertEquals("AvgPool2d(kernel_size=2, stride=2, padding=0)", new AvgPool2d(2).toString());
     }
 
     @Test
@@ -48,8 +55,8 @@ class ConvLayersTest {
         assertArrayEquals(new int[] {128, 3136}, cnn.stateDict().get("classifier.1.weight").shape());
         assertEquals("Conv2d(1, 32, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))", ((Sequential) cnn.children().get("features")).get(0)
                 .toString());
-        assertEquals("MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)", new Layers.MaxPool2d(2).toString());
-        assertEquals("BatchNorm2d(8, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)", new Layers.BatchNorm2d(8).toString());
+        assertEquals("MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)", new MaxPool2d(2).toString());
+        assertEquals("BatchNorm2d(8, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)", new BatchNorm2d(8).toString());
         double bound = 1 / Math.sqrt(32 * 9);
         for (float v : cnn.stateDict().get("features.3.weight").toFloatArray()) {
             assertTrue(Math.abs(v) <= bound, "PyTorch's init: uniform in +-1/sqrt(fan_in)");
@@ -67,7 +74,7 @@ class ConvLayersTest {
         var c = assertThrows(IllegalArgumentException.class, () -> new Conv2d(3, 4, new int[] {3, 3}, new int[] {1, 1},
                 new int[] {0, 0}, new int[] {1, 1}, 2, true, DType.F32, new Random(0)));
         assertEquals("Conv2d: groups 2 must divide the channels 3 and 4 (all >= 1)", c.getMessage());
-        var d = assertThrows(IllegalArgumentException.class, () -> new Layers.BatchNorm2d(4).forward(Tensor.zeros(2, 3, 4, 4)));
+        var d = assertThrows(IllegalArgumentException.class, () -> new BatchNorm2d(4).forward(Tensor.zeros(2, 3, 4, 4)));
         assertEquals("BatchNorm2d(4): expects [N, 4, H, W], got [2, 3, 4, 4]", d.getMessage());
     }
 

@@ -1,16 +1,25 @@
 package dev.vecgrad.models;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.vecgrad.autograd.DType;
 import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.models.activation.GELU;
+import dev.vecgrad.models.activation.LeakyReLU;
+import dev.vecgrad.models.activation.ReLU;
+import dev.vecgrad.models.activation.Sigmoid;
+import dev.vecgrad.models.activation.Tanh;
+import dev.vecgrad.models.dropout.Dropout;
+import dev.vecgrad.models.linear.LazyLinear;
+import dev.vecgrad.models.linear.Linear;
+import dev.vecgrad.models.norm.BatchNorm1d;
+import dev.vecgrad.models.norm.LayerNorm;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Layers: gradient checks in float64, PyTorch-compatible naming and init, modes, sharing, errors. */
 class LayersTest {
@@ -27,21 +36,21 @@ class LayersTest {
     void everyLayerPassesGradCheck() {
         Random rnd = new Random(1);
         gradCheck(new Linear(5, 3, true, DType.F64, rnd), input(rnd, 4, 5));
-        gradCheck(new Layers.LayerNorm(6, 1e-5, DType.F64), input(rnd, 3, 6));
-        gradCheck(new Layers.BatchNorm1d(3, 1e-5, 0.1, DType.F64), input(rnd, 5, 3));
-        gradCheck(new Activations.Tanh(), input(rnd, 2, 3));
-        gradCheck(new Activations.Sigmoid(), input(rnd, 2, 3));
-        gradCheck(new Activations.GELU(), input(rnd, 2, 3));
-        gradCheck(new Activations.LeakyReLU(0.1), input(rnd, 2, 3).add(0.05));
-        Sequential mlp = new Sequential(new Linear(4, 6, true, DType.F64, rnd), new Activations.Tanh(),
-                new Linear(6, 5, true, DType.F64, rnd), new Activations.Sigmoid(), new Linear(5, 2, true, DType.F64, rnd));
+        gradCheck(new LayerNorm(6, 1e-5, DType.F64), input(rnd, 3, 6));
+        gradCheck(new BatchNorm1d(3, 1e-5, 0.1, DType.F64), input(rnd, 5, 3));
+        gradCheck(new Tanh(), input(rnd, 2, 3));
+        gradCheck(new Sigmoid(), input(rnd, 2, 3));
+        gradCheck(new GELU(), input(rnd, 2, 3));
+        gradCheck(new LeakyReLU(0.1), input(rnd, 2, 3).add(0.05));
+        Sequential mlp = new Sequential(new Linear(4, 6, true, DType.F64, rnd), new Tanh(),
+                new Linear(6, 5, true, DType.F64, rnd), new Sigmoid(), new Linear(5, 2, true, DType.F64, rnd));
         gradCheck(mlp, input(rnd, 3, 4));
     }
 
     @Test
     void linearIsNamedAndInitializedLikePyTorch() {
         Linear l = new Linear(784, 128, new Random(2));
-        Map<String, Tensor> named = new Sequential(l, new Activations.ReLU(), new Linear(128, 10, new Random(3))).namedParameters();
+        Map<String, Tensor> named = new Sequential(l, new ReLU(), new Linear(128, 10, new Random(3))).namedParameters();
         assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), List.copyOf(named.keySet()));
         assertArrayEquals(new int[] {128, 784}, l.weight.shape());
         double bound = 1 / Math.sqrt(784);
@@ -72,7 +81,7 @@ class LayersTest {
 
     @Test
     void dropoutDropsAtItsRateScalesAndIsTheIdentityInEval() {
-        Layers.Dropout d = new Layers.Dropout(0.3, new Random(6));
+        Dropout d = new Dropout(0.3, new Random(6));
         Tensor x = Tensor.ones(DType.F32, 100_000);
         double[] y = d.forward(x).toDoubleArray();
         int zeros = 0;
@@ -119,7 +128,7 @@ class LayersTest {
 
     @Test
     void evalModeReachesEveryDescendant() {
-        Layers.Dropout inner = new Layers.Dropout(0.5, new Random(10));
+        Dropout inner = new Dropout(0.5, new Random(10));
         Sequential s = new Sequential(new Sequential(inner));
         s.eval();
         assertTrue(!inner.isTraining());

@@ -1,16 +1,23 @@
 package dev.vecgrad.models;
 
+import dev.vecgrad.autograd.DType;
+import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.models.activation.GELU;
+import dev.vecgrad.models.activation.LeakyReLU;
+import dev.vecgrad.models.activation.ReLU;
+import dev.vecgrad.models.dropout.Dropout;
+import dev.vecgrad.models.linear.Flatten;
+import dev.vecgrad.models.linear.Linear;
+import dev.vecgrad.models.norm.BatchNorm1d;
+import dev.vecgrad.models.norm.LayerNorm;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.vecgrad.autograd.DType;
-import dev.vecgrad.autograd.Tensor;
-import java.util.List;
-import java.util.Random;
-import org.junit.jupiter.api.Test;
 
 /** Modules with several inputs and a state, nested names, and PyTorch's print(model). */
 class ModuleApiTest {
@@ -87,8 +94,8 @@ class ModuleApiTest {
     void sequentialAcceptsOnlyOneInputModulesAndTheOthersSaySo() {
         Cell cell = new Cell(3, 4, new Random(1));
         assertFalse(cell.takesOneInput());
-        assertTrue(new Activations.ReLU().takesOneInput());
-        var e = assertThrows(IllegalArgumentException.class, () -> new Sequential(new Activations.ReLU(), cell));
+        assertTrue(new ReLU().takesOneInput());
+        var e = assertThrows(IllegalArgumentException.class, () -> new Sequential(new ReLU(), cell));
         assertEquals("Sequential: Cell takes several inputs or a state; only one-input modules can be chained", e.getMessage());
         var u = assertThrows(UnsupportedOperationException.class, () -> cell.forward(Tensor.zeros(DType.F64, 1, 3)));
         assertTrue(u.getMessage().startsWith("Cell does not take a single input"), u.getMessage());
@@ -96,10 +103,10 @@ class ModuleApiTest {
 
     static final class Net extends Module {
         Net(Random rng) {
-            register("flatten", new Layers.Flatten());
-            register("stack", new Sequential(new Linear(784, 128, rng), new Activations.ReLU(), new Layers.Dropout(0.2, rng),
-                    new Linear(128, 10, rng), new Activations.LeakyReLU(0.1), new Layers.BatchNorm1d(10), new Layers.LayerNorm(10),
-                    new Activations.GELU()));
+            register("flatten", new Flatten());
+            register("stack", new Sequential(new Linear(784, 128, rng), new ReLU(), new Dropout(0.2, rng),
+                    new Linear(128, 10, rng), new LeakyReLU(0.1), new BatchNorm1d(10), new LayerNorm(10),
+                    new GELU()));
         }
     }
 

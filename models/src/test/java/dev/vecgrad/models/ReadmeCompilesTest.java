@@ -38,7 +38,7 @@ class ReadmeCompilesTest {
     private static final List<String[]> CONTEXT = List.<String[]>of(
             new String[] {"LSTM lstm", "java.util.Random rng = new java.util.Random(0); "
                     + "dev.vecgrad.autograd.Tensor x = dev.vecgrad.autograd.Tensor.zeros(5, 3, 32); "
-                    + "int[] lengths = {5, 4, 2}; dev.vecgrad.models.RNNBase.State state;"});
+                    + "int[] lengths = {5, 4, 2}; dev.vecgrad.models.rnn.RNNBase.State state;"});
 
     @TempDir
     Path out;

@@ -1,13 +1,11 @@
 package dev.vecgrad.models;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.vecgrad.autograd.Tensor;
 import dev.vecgrad.models.data.Batch;
 import dev.vecgrad.models.data.Dataset;
 import dev.vecgrad.models.data.Datasets;
 import dev.vecgrad.models.io.Checkpoints;
+import dev.vecgrad.models.loss.NLLLoss;
 import dev.vecgrad.models.optim.Optimizers;
 import dev.vecgrad.models.train.History;
 import dev.vecgrad.models.train.Objective;
@@ -22,6 +20,8 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The README's Java tour, statement for statement, on make_moons instead of Fashion-MNIST
@@ -39,7 +39,7 @@ class ReadmeTourTest {
         Dataset train = Datasets.moons(2000, 0.1, 1);
         Dataset test = Datasets.moons(400, 0.1, 2);
         var model = new Mlp(new int[] {2, 16, 8, 2}, "relu", "log_softmax", new Random(0));
-        var criterion = new LossModules.NLLLoss();
+        var criterion = new NLLLoss();
         var optimizer = new Optimizers.Adam(model.parameters(), 0.003);
         var shuffle = new Random(0);
 

@@ -1,11 +1,15 @@
 package dev.vecgrad.models;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import dev.vecgrad.autograd.DType;
 import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.models.embedding.Embedding;
+import dev.vecgrad.models.rnn.GRU;
+import dev.vecgrad.models.rnn.GRUCell;
+import dev.vecgrad.models.rnn.LSTM;
+import dev.vecgrad.models.rnn.LSTMCell;
+import dev.vecgrad.models.rnn.RNN;
+import dev.vecgrad.models.rnn.RNNBase;
+import dev.vecgrad.models.rnn.RNNCell;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * RNN, LSTM, GRU (layers, directions, batch-first, no bias, initial state, variable lengths, a

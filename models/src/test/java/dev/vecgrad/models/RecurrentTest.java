@@ -1,15 +1,22 @@
 package dev.vecgrad.models;
 
+import dev.vecgrad.autograd.DType;
+import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.models.embedding.Embedding;
+import dev.vecgrad.models.rnn.GRU;
+import dev.vecgrad.models.rnn.GRUCell;
+import dev.vecgrad.models.rnn.LSTM;
+import dev.vecgrad.models.rnn.LSTMCell;
+import dev.vecgrad.models.rnn.RNN;
+import dev.vecgrad.models.rnn.RNNBase;
+import dev.vecgrad.models.rnn.RNNCell;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.vecgrad.autograd.DType;
-import dev.vecgrad.autograd.Tensor;
-import java.util.List;
-import java.util.Random;
-import org.junit.jupiter.api.Test;
 
 /** The recurrent modules: finite-difference gradients, PyTorch's names, padding, truncated BPTT, and errors. */
 class RecurrentTest {

@@ -3,9 +3,9 @@ package dev.vecgrad.bench.jmh;
 import dev.vecgrad.autograd.DType;
 import dev.vecgrad.autograd.Tensor;
 import dev.vecgrad.kernels.Parallelism;
-import dev.vecgrad.models.Activations;
-import dev.vecgrad.models.Linear;
 import dev.vecgrad.models.Sequential;
+import dev.vecgrad.models.activation.ReLU;
+import dev.vecgrad.models.linear.Linear;
 import dev.vecgrad.models.optim.Optimizer;
 import dev.vecgrad.models.optim.Optimizers;
 import java.util.Random;
@@ -43,8 +43,8 @@ public class OptimizerBenchmark {
     public void setup() {
         Parallelism.setThreads(threads);
         Random rnd = new Random(1);
-        Sequential mlp = new Sequential(new Linear(784, 128, rnd), new Activations.ReLU(), new Linear(128, 64, rnd),
-                new Activations.ReLU(), new Linear(64, 10, rnd));
+        Sequential mlp = new Sequential(new Linear(784, 128, rnd), new ReLU(), new Linear(128, 64, rnd),
+                new ReLU(), new Linear(64, 10, rnd));
         for (Tensor p : mlp.parameters()) {
             p.mul(Tensor.randn(rnd, DType.F32, p.shape())).sum().backward();
         }

@@ -6,8 +6,9 @@ import java.util.List;
  * Learning-rate schedulers attached to an optimizer, as {@code torch.optim.lr_scheduler}: built
  * from the optimizer, they set each group's rate at construction (epoch 0) and at every
  * {@link LRScheduler#step()}, called per batch or per epoch as the user chooses. Rates follow
- * PyTorch 1.13's closed forms (checked step by step in {@code OptimizerReferenceTest}).
- * {@link Schedules} keeps the plain functions of the step that the {@code Trainer} applies.
+ * PyTorch 1.13's closed forms (checked step by step in {@code OptimizerReferenceTest}). This
+ * is vecgrad's one scheduler API; the {@code Trainer} takes these too
+ * ({@code trainer.scheduler(o -> new LRSchedulers.StepLR(o, 7, 0.5), false)}).
  */
 public final class LRSchedulers {
 
@@ -34,7 +35,7 @@ public final class LRSchedulers {
         }
 
         /** One schedule per parameter group, from the group's base rate: the formulas live in {@link Schedules}. */
-        protected final Schedules.Schedule[] perGroup(java.util.function.DoubleFunction<Schedules.Schedule> schedule) {
+        final Schedules.Schedule[] perGroup(java.util.function.DoubleFunction<Schedules.Schedule> schedule) {
             Schedules.Schedule[] out = new Schedules.Schedule[baseLrs.length];
             for (int g = 0; g < out.length; g++) {
                 out[g] = schedule.apply(baseLrs[g]);
@@ -70,6 +71,22 @@ public final class LRSchedulers {
         /** The rates last set, per group: PyTorch's {@code get_last_lr()}. */
         public double[] lastLr() {
             return optimizer.paramGroups().stream().mapToDouble(Optimizer.ParamGroup::lr).toArray();
+        }
+    }
+
+    /** base * lambda(epoch), as {@code LambdaLR(optimizer, lr_lambda)} with one function for every group. */
+    public static final class LambdaLR extends LRScheduler {
+        private final java.util.function.IntToDoubleFunction lrLambda;
+
+        public LambdaLR(Optimizer optimizer, java.util.function.IntToDoubleFunction lrLambda) {
+            super(optimizer);
+            this.lrLambda = java.util.Objects.requireNonNull(lrLambda, "LambdaLR: lrLambda");
+            start();
+        }
+
+        @Override
+        protected double lrAt(int epoch, int group) {
+            return baseLrs[group] * lrLambda.applyAsDouble(epoch);
         }
     }
 

@@ -1,9 +1,8 @@
 package dev.vecgrad.models.optim;
 
 /**
- * The bookkeeping of {@code torch.optim.lr_scheduler.ReduceLROnPlateau}, shared by the plain
- * {@link Schedules.ReduceLROnPlateau} and the attached {@link LRSchedulers.ReduceLROnPlateau}:
- * the best metric so far, the calls without improvement and the cooldown. {@link #update}
+ * The bookkeeping of {@code torch.optim.lr_scheduler.ReduceLROnPlateau}, for
+ * {@link LRSchedulers.ReduceLROnPlateau}: the best metric so far, the calls without improvement and the cooldown. {@link #update}
  * says when the rates are to be cut; cutting them is the caller's.
  */
 final class Plateau {

@@ -3,14 +3,11 @@ package dev.vecgrad.models.train;
 import dev.vecgrad.autograd.Grad;
 import dev.vecgrad.autograd.Tensor;
 import dev.vecgrad.models.Module;
-import dev.vecgrad.models.Regularization.EarlyStopping;
 import dev.vecgrad.models.data.Batch;
 import dev.vecgrad.models.data.Dataset;
 import dev.vecgrad.models.data.Seeds;
 import dev.vecgrad.models.optim.LRSchedulers;
 import dev.vecgrad.models.optim.Optimizer;
-import dev.vecgrad.models.optim.Schedules.ReduceLROnPlateau;
-import dev.vecgrad.models.optim.Schedules.Schedule;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
@@ -39,11 +36,9 @@ public final class Trainer {
     private int evalBatchSize = 1000;
     private long seed;
     private boolean shuffle = true;
-    private Schedule schedule;
-    private boolean schedulePerStep;
     private java.util.function.Function<Optimizer, LRSchedulers.LRScheduler> makeScheduler;
     private boolean schedulerPerStep;
-    private ReduceLROnPlateau plateau;
+    private java.util.function.Function<Optimizer, LRSchedulers.ReduceLROnPlateau> makePlateau;
     private double clipNorm;
     private EarlyStopping earlyStopping;
     private Function<Module, Tensor> penalty;
@@ -93,17 +88,6 @@ public final class Trainer {
     }
 
     /**
-     * A learning-rate schedule, applied before every optimizer step ({@code perStep}, the
-     * step counted from 0 over the whole run) or at the start of every epoch (the epoch
-     * counted from 0).
-     */
-    public Trainer schedule(Schedule schedule, boolean perStep) {
-        this.schedule = schedule;
-        this.schedulePerStep = perStep;
-        return this;
-    }
-
-    /**
      * A scheduler attached to the optimizer, as a PyTorch loop uses one: built from the
      * optimizer when {@link #fit} starts, stepped after every optimizer step ({@code perStep})
      * or after every epoch. For example {@code trainer.scheduler(o -> new
@@ -115,9 +99,14 @@ public final class Trainer {
         return this;
     }
 
-    /** Cuts the learning rate when the validation loss stalls (needs a validation set). */
-    public Trainer reduceOnPlateau(ReduceLROnPlateau plateau) {
-        this.plateau = plateau;
+    /**
+     * Cuts the learning rate when the validation loss stalls (needs a validation set): the
+     * scheduler is built from the optimizer when {@link #fit} starts and stepped with the
+     * validation loss after every epoch, e.g. {@code trainer.reduceOnPlateau(o -> new
+     * LRSchedulers.ReduceLROnPlateau(o))}.
+     */
+    public Trainer reduceOnPlateau(java.util.function.Function<Optimizer, LRSchedulers.ReduceLROnPlateau> make) {
+        this.makePlateau = make;
         return this;
     }
 
@@ -163,18 +152,15 @@ public final class Trainer {
      * ends the run after that epoch, with {@link History#diverged()} set.
      */
     public History fit(Module model, Optimizer optimizer, Dataset train, Dataset validation) {
-        if ((earlyStopping != null || plateau != null) && validation == null) {
+        if ((earlyStopping != null || makePlateau != null) && validation == null) {
             throw new IllegalArgumentException("early stopping and reduce-on-plateau need a validation set");
         }
         Random shuffler = shuffle ? Seeds.random(seed, "shuffle") : null;
         List<Tensor> params = model.parameters();
         History history = new History();
         LRSchedulers.LRScheduler scheduler = makeScheduler == null ? null : makeScheduler.apply(optimizer);
-        int step = 0;
+        LRSchedulers.ReduceLROnPlateau plateau = makePlateau == null ? null : makePlateau.apply(optimizer);
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            if (schedule != null && !schedulePerStep) {
-                optimizer.setLr(schedule.lr(epoch - 1));
-            }
             listener.epochStart(epoch, epochs, train.size());
             model.train();
             long t0 = System.nanoTime();
@@ -191,14 +177,10 @@ public final class Trainer {
                 if (clipNorm > 0) {
                     Optimizer.clipGradNorm(params, clipNorm);
                 }
-                if (schedule != null && schedulePerStep) {
-                    optimizer.setLr(schedule.lr(step));
-                }
                 optimizer.step();
                 if (scheduler != null && schedulerPerStep) {
                     scheduler.step();
                 }
-                step++;
                 lossSum += loss.item() * batch.size();
                 int hits = scored ? objective.correct(output, batch) : -1;
                 scored = hits >= 0;
@@ -222,7 +204,7 @@ public final class Trainer {
                 break;
             }
             if (plateau != null) {
-                optimizer.setLr(plateau.step(val.loss()));
+                plateau.step(val.loss());
             }
             if (scheduler != null && !schedulerPerStep) {
                 scheduler.step();

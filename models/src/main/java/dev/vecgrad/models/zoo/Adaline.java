@@ -1,7 +1,7 @@
 package dev.vecgrad.models.zoo;
 
 import dev.vecgrad.autograd.Tensor;
-import dev.vecgrad.models.Linear;
+import dev.vecgrad.models.linear.Linear;
 import dev.vecgrad.models.Module;
 import java.util.Random;
 

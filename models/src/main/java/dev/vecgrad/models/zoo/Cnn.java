@@ -2,12 +2,13 @@ package dev.vecgrad.models.zoo;
 
 import dev.vecgrad.autograd.DType;
 import dev.vecgrad.autograd.Tensor;
-import dev.vecgrad.models.Activations;
-import dev.vecgrad.models.Conv2d;
-import dev.vecgrad.models.Layers;
-import dev.vecgrad.models.Linear;
 import dev.vecgrad.models.Module;
 import dev.vecgrad.models.Sequential;
+import dev.vecgrad.models.activation.ReLU;
+import dev.vecgrad.models.conv.Conv2d;
+import dev.vecgrad.models.linear.Flatten;
+import dev.vecgrad.models.linear.Linear;
+import dev.vecgrad.models.pool.MaxPool2d;
 import java.util.Random;
 
 /**
@@ -31,11 +32,11 @@ public final class Cnn extends Module {
         int[] k3 = {3, 3};
         int[] one = {1, 1};
         features = register("features", new Sequential(
-                new Conv2d(1, c1, k3, one, one, one, 1, true, DType.F32, rng), new Activations.ReLU(), new Layers.MaxPool2d(2),
-                new Conv2d(c1, c2, k3, one, one, one, 1, true, DType.F32, rng), new Activations.ReLU(), new Layers.MaxPool2d(2)));
+                new Conv2d(1, c1, k3, one, one, one, 1, true, DType.F32, rng), new ReLU(), new MaxPool2d(2),
+                new Conv2d(c1, c2, k3, one, one, one, 1, true, DType.F32, rng), new ReLU(), new MaxPool2d(2)));
         int flat = c2 * (side / 4) * (side / 4);
-        classifier = register("classifier", new Sequential(new Layers.Flatten(), new Linear(flat, hidden, rng),
-                new Activations.ReLU(), new Linear(hidden, classes, rng)));
+        classifier = register("classifier", new Sequential(new Flatten(), new Linear(flat, hidden, rng),
+                new ReLU(), new Linear(hidden, classes, rng)));
     }
 
     @Override

@@ -2,10 +2,10 @@ package dev.vecgrad.models.zoo;
 
 import dev.vecgrad.autograd.DType;
 import dev.vecgrad.autograd.Tensor;
-import dev.vecgrad.models.Activations;
-import dev.vecgrad.models.Conv2d;
 import dev.vecgrad.models.Module;
 import dev.vecgrad.models.Sequential;
+import dev.vecgrad.models.activation.ReLU;
+import dev.vecgrad.models.conv.Conv2d;
 import java.util.Random;
 
 /**
@@ -21,9 +21,9 @@ public final class DeblurNet extends Module {
         int[] one = {1, 1};
         int[] k3 = {3, 3};
         body = register("body", new Sequential(
-                new Conv2d(1, channels, new int[] {5, 5}, one, new int[] {2, 2}, one, 1, true, DType.F32, rng), new Activations.ReLU(),
-                new Conv2d(channels, channels, k3, one, one, one, 1, true, DType.F32, rng), new Activations.ReLU(),
-                new Conv2d(channels, channels, k3, one, one, one, 1, true, DType.F32, rng), new Activations.ReLU(),
+                new Conv2d(1, channels, new int[] {5, 5}, one, new int[] {2, 2}, one, 1, true, DType.F32, rng), new ReLU(),
+                new Conv2d(channels, channels, k3, one, one, one, 1, true, DType.F32, rng), new ReLU(),
+                new Conv2d(channels, channels, k3, one, one, one, 1, true, DType.F32, rng), new ReLU(),
                 new Conv2d(channels, 1, k3, one, one, one, 1, true, DType.F32, rng)));
     }
 

@@ -3,7 +3,7 @@ package dev.vecgrad.models.zoo;
 import dev.vecgrad.autograd.DType;
 import dev.vecgrad.autograd.Grad;
 import dev.vecgrad.autograd.Tensor;
-import dev.vecgrad.models.Linear;
+import dev.vecgrad.models.linear.Linear;
 import dev.vecgrad.models.data.Dataset;
 import java.util.Random;
 

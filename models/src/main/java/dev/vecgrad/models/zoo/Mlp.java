@@ -1,11 +1,17 @@
 package dev.vecgrad.models.zoo;
 
 import dev.vecgrad.autograd.Tensor;
-import dev.vecgrad.models.Activations;
-import dev.vecgrad.models.Layers;
-import dev.vecgrad.models.Linear;
 import dev.vecgrad.models.Module;
 import dev.vecgrad.models.Sequential;
+import dev.vecgrad.models.activation.GELU;
+import dev.vecgrad.models.activation.LeakyReLU;
+import dev.vecgrad.models.activation.ReLU;
+import dev.vecgrad.models.activation.Sigmoid;
+import dev.vecgrad.models.activation.Tanh;
+import dev.vecgrad.models.dropout.Dropout;
+import dev.vecgrad.models.linear.Flatten;
+import dev.vecgrad.models.linear.Linear;
+import dev.vecgrad.models.norm.BatchNorm1d;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -24,7 +30,7 @@ public final class Mlp extends Module {
     private final int[] sizes;
     private final String activation;
     private final String output;
-    private final Layers.Flatten flatten;
+    private final Flatten flatten;
     private final Sequential stack;
 
     /**
@@ -57,17 +63,17 @@ public final class Mlp extends Module {
         this.sizes = sizes.clone();
         this.activation = activation;
         this.output = output;
-        this.flatten = register("flatten", new Layers.Flatten());
+        this.flatten = register("flatten", new Flatten());
         this.stack = register("stack", new Sequential());
         for (int i = 0; i + 1 < sizes.length; i++) {
             stack.add(new Linear(sizes[i], sizes[i + 1], rng));
             if (i + 2 < sizes.length) {
                 if (batchNorm) {
-                    stack.add(new Layers.BatchNorm1d(sizes[i + 1]));
+                    stack.add(new BatchNorm1d(sizes[i + 1]));
                 }
                 stack.add(activation(activation));
                 if (dropout > 0) {
-                    stack.add(new Layers.Dropout(dropout, new Random(rng.nextLong())));
+                    stack.add(new Dropout(dropout, new Random(rng.nextLong())));
                 }
             }
         }
@@ -79,11 +85,11 @@ public final class Mlp extends Module {
     /** An activation module by name. */
     static Module activation(String name) {
         return switch (name) {
-            case "relu" -> new Activations.ReLU();
-            case "leaky_relu" -> new Activations.LeakyReLU();
-            case "sigmoid" -> new Activations.Sigmoid();
-            case "tanh" -> new Activations.Tanh();
-            case "gelu" -> new Activations.GELU();
+            case "relu" -> new ReLU();
+            case "leaky_relu" -> new LeakyReLU();
+            case "sigmoid" -> new Sigmoid();
+            case "tanh" -> new Tanh();
+            case "gelu" -> new GELU();
             default -> throw new IllegalArgumentException("unknown activation '" + name
                     + "' (relu, leaky_relu, sigmoid, tanh, gelu)");
         };

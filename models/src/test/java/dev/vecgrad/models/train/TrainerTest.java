@@ -12,7 +12,7 @@ import dev.vecgrad.models.data.Datasets;
 import dev.vecgrad.autograd.Tensor;
 import dev.vecgrad.models.optim.Optimizer;
 import dev.vecgrad.models.optim.Optimizers;
-import dev.vecgrad.models.optim.Schedules;
+import dev.vecgrad.models.optim.LRSchedulers;
 import dev.vecgrad.models.zoo.Mlp;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -93,7 +93,7 @@ class TrainerTest {
         Mlp net = new Mlp(new int[] {2, 64, 64, 2}, "relu", "none", new Random(1));
         List<Double> valLosses = new ArrayList<>();
         History h = new Trainer(Objective.crossEntropy()).epochs(200).batchSize(8)
-                .earlyStopping(new Regularization.EarlyStopping(3, 0))
+                .earlyStopping(new EarlyStopping(3, 0))
                 .onEpoch(m -> valLosses.add(m.valLoss()))
                 .fit(net, new Optimizers.Adam(net.parameters(), 0.02), s.train(), s.validation());
         assertTrue(h.stoppedEarly(), "an overfitting net on noisy moons stops early");
@@ -108,10 +108,10 @@ class TrainerTest {
     void schedulesClippingAndPenaltiesAreApplied() {
         Dataset d = Datasets.moons(256, 0.1, 3);
         Mlp net = moonsNet(1);
-        Optimizers.SGD sgd = new Optimizers.SGD(net.parameters(), 1);
+        Optimizers.SGD sgd = new Optimizers.SGD(net.parameters(), 0.8);
         List<Double> lrs = new ArrayList<>();
         new Trainer(Objective.crossEntropy()).epochs(4).batchSize(64)
-                .schedule(Schedules.stepLR(0.8, 1, 0.5), false).onEpoch(m -> lrs.add(m.lr())).fit(net, sgd, d, null);
+                .scheduler(o -> new LRSchedulers.StepLR(o, 1, 0.5), false).onEpoch(m -> lrs.add(m.lr())).fit(net, sgd, d, null);
         assertEquals(List.of(0.8, 0.4, 0.2, 0.1), lrs);
         Module clipped = moonsNet(1);
         History h = new Trainer(Objective.crossEntropy()).epochs(2).batchSize(64).clipGradNorm(1e-3)
@@ -125,7 +125,7 @@ class TrainerTest {
     @Test
     void aDivergingRunStopsAndSaysSo() {
         Dataset d = Datasets.linearRegression(64, new double[] {2, -3.4}, 4.2, 0.01, 1);
-        Module net = new dev.vecgrad.models.Linear(2, 1, new Random(1));
+        Module net = new dev.vecgrad.models.linear.Linear(2, 1, new Random(1));
         History h = new Trainer(Objective.mse()).epochs(50).batchSize(64)
                 .fit(net, new Optimizers.SGD(net.parameters(), 10), d, null);
         assertTrue(h.diverged());
@@ -180,7 +180,7 @@ class TrainerTest {
         Dataset d = Datasets.moons(10, 0.1, 1);
         assertThrows(IllegalArgumentException.class, () -> new Trainer(Objective.crossEntropy()).batchSize(0));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(Objective.crossEntropy())
-                .earlyStopping(new Regularization.EarlyStopping(2, 0)).fit(net, new Optimizers.Adam(net.parameters(), 0.1), d, null));
+                .earlyStopping(new EarlyStopping(2, 0)).fit(net, new Optimizers.Adam(net.parameters(), 0.1), d, null));
         assertEquals("early stopping and reduce-on-plateau need a validation set", e.getMessage());
         Dataset reg = Datasets.linearRegression(8, new double[] {1, 1}, 0, 0, 1);
         e = assertThrows(IllegalArgumentException.class, () -> new Trainer(Objective.crossEntropy())

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecgrad.autograd.Grad;
 import dev.vecgrad.autograd.Tensor;
-import dev.vecgrad.models.Linear;
+import dev.vecgrad.models.linear.Linear;
 import dev.vecgrad.models.Module;
 import dev.vecgrad.models.data.Dataset;
 import dev.vecgrad.models.data.Datasets;
@@ -94,7 +94,7 @@ class ZooTest {
         Linear sgd = LinearRegression.model(2, 1, new Random(1));
         int epochs = 40;
         new Trainer(Objective.mse()).epochs(epochs).batchSize(32).seed(1)
-                .schedule(dev.vecgrad.models.optim.Schedules.cosine(0.05, epochs * d.batchCount(32), 0), true)
+                .scheduler(o -> new dev.vecgrad.models.optim.LRSchedulers.CosineAnnealingLR(o, epochs * d.batchCount(32), 0), true)
                 .fit(sgd, new Optimizers.SGD(sgd.parameters(), 0.05), d, null);
         float[] a = exact.weight.toFloatArray();
         float[] b = sgd.weight.toFloatArray();

@@ -1,0 +1,435 @@
+package dev.vecgrad.app;
+
+import dev.vecgrad.app.report.Plots;
+import dev.vecgrad.app.report.Progress;
+import dev.vecgrad.app.report.StepLosses;
+import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.kernels.Parallelism;
+import dev.vecgrad.models.Module;
+import dev.vecgrad.models.data.Dataset;
+import dev.vecgrad.models.data.FashionMnist;
+import dev.vecgrad.models.io.Checkpoints;
+import dev.vecgrad.models.linear.Linear;
+import dev.vecgrad.models.optim.Optimizer;
+import dev.vecgrad.models.train.EarlyStopping;
+import dev.vecgrad.models.train.EpochMetrics;
+import dev.vecgrad.models.train.History;
+import dev.vecgrad.models.train.Objective;
+import dev.vecgrad.models.train.Trainer;
+import dev.vecgrad.models.train.TrainingListener;
+import dev.vecgrad.models.zoo.LinearRegression;
+import dev.vecgrad.models.zoo.ModelSpec;
+import dev.vecgrad.models.zoo.Perceptron;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One {@code train} (or {@code demo}) invocation: loads the data, builds the model, trains it
+ * once per learning rate, reports every epoch (text or JSON lines on {@code out}), evaluates
+ * on the test split and writes the history CSV, the curves PNG and the checkpoint.
+ */
+final class TrainingRun {
+
+    String model = "mlp";
+    DataSource data;
+    int[] hidden = {128, 64};
+    String activation = "relu";
+    double dropout;
+    boolean batchNorm;
+    String output = "none";
+    String loss = "auto";
+    String optimizer = "adam";
+    double[] lrs = {0.003};
+    Double momentum;
+    double weightDecay;
+    int epochs = 2;
+    int batchSize = 64;
+    double valFraction = 0.1;
+    long seed;
+    String schedule = "none";
+    double clip;
+    int patience;
+    Path outDir;
+    boolean json;
+    String title;
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+
+    /** Wall seconds of each phase (load, train, test, files), summed over a learning-rate study. */
+    private final Map<String, Double> phases = new LinkedHashMap<>();
+    private long phaseStart;
+
+    private void phase(String name) {
+        long now = System.nanoTime();
+        phases.merge(name, (now - phaseStart) * 1e-9, Double::sum);
+        phaseStart = now;
+    }
+
+    int run() throws IOException {
+        phaseStart = System.nanoTime();
+        JitWarmup warmup = startWarmup();
+        DataSource.Splits splits;
+        try {
+            splits = data.load();
+        } finally {
+            if (warmup != null) {
+                warmup.close();
+            }
+        }
+        phase("load");
+        Dataset trainAll = splits.train();
+        Dataset test = splits.test();
+        Dataset.Split split = split(trainAll);
+        Dataset train = split.train();
+        Dataset val = split.validation();
+        if (model.equals("perceptron")) {
+            return perceptron(train, test);
+        }
+        String lossName = resolveLoss(train);
+        ModelSpec spec = spec(train, lossName);
+        Objective objective = Choices.objective(lossName);
+        if (!json) {
+            // two short lines rather than one that an 80-column terminal wraps mid-word
+            out.printf(Locale.ROOT, "%s: %s, %s loss%n", title, spec, lossName);
+            out.printf(Locale.ROOT, "training: %s%s, batch %d, %d %s, %d %s%n", optimizer,
+                    lrs.length == 1 ? " lr " + lrs[0] : " lr " + Arrays.toString(lrs), batchSize, epochs, epochs == 1 ? "epoch" : "epochs",
+                    Parallelism.threads(), Parallelism.threads() == 1 ? "thread" : "threads");
+            out.printf(Locale.ROOT, "data: %d train%s / %d test samples (%s)%n", train.size(),
+                    val == null ? "" : " / " + val.size() + " validation", test.size(), data.name());
+        }
+        Map<String, History> study = new LinkedHashMap<>();
+        Map<String, String> saved = new LinkedHashMap<>();
+        int diverged = 0;
+        try (RunDirectory files = RunDirectory.create(outDir)) {
+            Path staged = files.dir();   // the files go here, then into outDir as one set
+            for (double lr : lrs) {
+                String tag = lrs.length == 1 ? "" : "-lr" + lr;
+                StepLosses steps = new StepLosses(json || train.size() < 20_000 ? Progress.none() : Progress.auto());
+                int every = Math.max(1, epochs / 20);
+                phaseStart = System.nanoTime();
+                Fit fit = fit(spec, objective, lr, train, val, steps, m -> reportEpoch(m, lr, lrs.length > 1, every));
+                Module net = fit.net();
+                Trainer trainer = fit.trainer();
+                History h = fit.history();
+                phase("train");
+                study.put("lr " + lr, h);
+                Trainer.Evaluation t = trainer.evaluate(net, test);
+                phase("test");
+                reportTest(t, lr, lrs.length > 1, h);
+                Map<String, String> meta = new LinkedHashMap<>(spec.toMetadata());
+                meta.putAll(data.toMetadata());
+                meta.put("vecgrad.loss", lossName);
+                meta.put("vecgrad.classes", String.join("|", train.classNames()));
+                meta.put("vecgrad.epochs", Integer.toString(h.epochs().size()));
+                meta.put("vecgrad.test_loss", Double.toString(t.loss()));
+                meta.put("vecgrad.test_accuracy", Double.toString(t.accuracy()));
+                Path ckpt = outDir.resolve("model" + tag + ".safetensors");
+                if (h.diverged()) {
+                    // weights that are NaN or infinite never replace a good checkpoint
+                    diverged++;
+                    if (!json) {
+                        out.println(java.nio.file.Files.exists(ckpt) ? "kept the earlier checkpoint " + ckpt + ": this run's weights are not finite"
+                                : "no checkpoint written: this run's weights are not finite");
+                    }
+                } else {
+                    Checkpoints.save(staged.resolve(ckpt.getFileName()), net, meta);
+                    saved.put("checkpoint" + tag, ckpt.toString());
+                }
+                h.writeCsv(staged.resolve("history" + tag + ".csv"));
+                saved.put("history" + tag, outDir.resolve("history" + tag + ".csv").toString());
+                if (lrs.length == 1) {
+                    Plots.curves(h, steps, title, staged.resolve("curves.png"));
+                    saved.put("plot", outDir.resolve("curves.png").toString());
+                }
+                phase("files");
+                if (model.equals("linreg")) {
+                    compareWithNormalEquations(net, trainAll);
+                }
+            }
+            if (lrs.length > 1) {
+                Plots.compare(study, title + ": training loss by learning rate", true, staged.resolve("lr-study.png"));
+                saved.put("plot", outDir.resolve("lr-study.png").toString());
+                phase("files");
+            }
+            files.commit();
+        }
+        reportFiles(saved);
+        // a run whose loss became NaN or infinite failed; in a learning-rate study, only when every rate did
+        return diverged == lrs.length ? DIVERGED : 0;
+    }
+
+    /** The exit code of a run whose loss became NaN or infinite. */
+    static final int DIVERGED = 4;
+
+    /** A trained model, its history, and the trainer that trained it (to evaluate with the same batch size). */
+    record Fit(Module net, History history, Trainer trainer) {}
+
+    /**
+     * Trains one model of {@code spec} at {@code lr} with this run's optimizer, schedule, clipping,
+     * early stopping, epochs, batch size and seed: what {@link #run} does for each rate, and one
+     * trial of an ablation study.
+     */
+    Fit fit(ModelSpec spec, Objective objective, double lr, Dataset train, Dataset val, TrainingListener listener,
+            java.util.function.Consumer<EpochMetrics> onEpoch) {
+        Module net = spec.build(new Random(seed));
+        Optimizer opt = Choices.optimizer(optimizer, net.parameters(), lr, momentum, weightDecay);
+        Trainer trainer = new Trainer(objective).epochs(epochs).batchSize(batchSize).seed(seed).listener(listener);
+        Choices.ScheduleChoice sc = Choices.schedule(schedule, lr, epochs, train.batchCount(batchSize));
+        if (sc != null) {
+            trainer.scheduler(sc.make(), sc.perStep());
+        }
+        if (clip > 0) {
+            trainer.clipGradNorm(clip);
+        }
+        if (patience > 0) {
+            if (val == null) {
+                throw new IllegalArgumentException("--early-stopping needs a validation split (--val-fraction > 0, not a logic gate)");
+            }
+            trainer.earlyStopping(new EarlyStopping(patience, 0));
+        }
+        trainer.onEpoch(onEpoch);
+        return new Fit(net, trainer.fit(net, opt, train, val), trainer);
+    }
+
+    /**
+     * The training and validation sets this run makes of {@code trainAll}: a random split of
+     * {@code --val-fraction} with the run's seed, or all of it and no validation set (null) for
+     * a logic gate or a fraction of 0.
+     */
+    Dataset.Split split(Dataset trainAll) {
+        return !data.isGate() && valFraction > 0 ? trainAll.split(valFraction, seed) : new Dataset.Split(trainAll, null);
+    }
+
+    String resolveLoss(Dataset train) {
+        if (!loss.equals("auto")) {
+            return loss;
+        }
+        if (!train.isClassification() || model.equals("linreg") || model.equals("adaline")) {
+            return "mse";
+        }
+        return switch (output) {
+            case "sigmoid" -> "bce";
+            case "log_softmax" -> "nll";
+            default -> "cross-entropy";
+        };
+    }
+
+    /**
+     * For Fashion-MNIST, whose shape is known before the files are read, trains a throw-away
+     * copy of the model on random data while they are read and checked, so that the JIT's
+     * warm-up overlaps the loading instead of slowing the first epoch (see {@link JitWarmup}).
+     * Off with {@code -Dvecgrad.warmup=false}, and by default on a single CPU (pinned runs), where
+     * it only moves time from the first epoch to the loading: on one pinned AMD EPYC core the demo's
+     * epoch 1 went from 4.8-5.1 s to 2.8-2.9 s and its loading from 0.6 s to 3.0 s, the process
+     * taking 8.2-8.6 s either way. {@code -Dvecgrad.warmup=true} turns it on there too. Nothing in
+     * the real run depends on it.
+     */
+    private JitWarmup startWarmup() {
+        if (!data.name().equals("fashion-mnist") || model.equals("perceptron")
+                || (Runtime.getRuntime().availableProcessors() < 2 && !"true".equalsIgnoreCase(System.getProperty("vecgrad.warmup")))
+                || "false".equalsIgnoreCase(System.getProperty("vecgrad.warmup"))) {
+            return null;
+        }
+        Dataset sample = JitWarmup.randomClassification(batchSize * 8, FashionMnist.sampleShape(),
+                FashionMnist.CLASS_NAMES.size(), seed);
+        String lossName;
+        ModelSpec spec;
+        try {
+            lossName = resolveLoss(sample);
+            spec = spec(sample, lossName);
+        } catch (IllegalArgumentException e) {
+            return null; // the real run reports the problem with the real data
+        }
+        return JitWarmup.start(() -> spec.build(new Random(seed)),
+                params -> Choices.optimizer(optimizer, params, lrs[0], momentum, weightDecay),
+                Choices.objective(lossName), sample, batchSize);
+    }
+
+    ModelSpec spec(Dataset train, String lossName) {
+        int in = train.features();
+        boolean single = Choices.singleOutput(lossName);
+        if (!train.isClassification() && !lossName.equals("mse")) {
+            throw new IllegalArgumentException(lossName + " needs a classification dataset; " + data.name() + " is regression (use --loss mse)");
+        }
+        int outWidth = single ? train.targetWidth() : train.numClasses();
+        return switch (model) {
+            case "mlp" -> {
+                int[] sizes = new int[hidden.length + 2];
+                sizes[0] = in;
+                System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+                sizes[sizes.length - 1] = outWidth;
+                yield ModelSpec.mlp(sizes, activation, output, dropout, batchNorm);
+            }
+            case "softmax" -> {
+                if (!train.isClassification() || single) {
+                    throw new IllegalArgumentException("softmax regression needs class labels and cross-entropy or nll");
+                }
+                yield ModelSpec.of("softmax", in, outWidth);
+            }
+            case "linreg" -> {
+                if (train.isClassification()) {
+                    throw new IllegalArgumentException("linreg needs a regression dataset (--dataset linreg), got " + data.name());
+                }
+                yield ModelSpec.of("linreg", in, outWidth);
+            }
+            case "adaline" -> {
+                if (!train.isClassification() || train.numClasses() != 2 || !lossName.equals("mse")) {
+                    throw new IllegalArgumentException("adaline learns 2-class data with the mse loss, got " + data.name() + " / " + lossName);
+                }
+                yield ModelSpec.of("adaline", in);
+            }
+            case "cnn" -> {
+                int side = (int) Math.round(Math.sqrt(in));
+                if (!train.isClassification() || single || side * side != in || side % 4 != 0) {
+                    throw new IllegalArgumentException("cnn needs square images with classes (--dataset fashion-mnist), got " + data.name());
+                }
+                yield ModelSpec.of("cnn", side, 32, 64, 128, outWidth);
+            }
+            default -> throw new IllegalArgumentException("unknown model '" + model + "' (mlp, softmax, perceptron, adaline, linreg, cnn,"
+                    + " seq2seq)");
+        };
+    }
+
+    private int perceptron(Dataset train, Dataset test) throws IOException {
+        if (lrs.length != 1) {
+            throw new IllegalArgumentException("the perceptron takes one learning rate");
+        }
+        Perceptron p = new Perceptron(train.features(), lrs[0], new Random(seed));
+        Perceptron.Result r = p.train(train, epochs);
+        phase("train");
+        long hits;
+        try (var g = dev.vecgrad.autograd.Grad.disabled()) {
+            float[] pred = p.forward(test.x()).toFloatArray();
+            hits = 0;
+            for (int i = 0; i < pred.length; i++) {
+                hits += (int) pred[i] == test.label(i) ? 1 : 0;
+            }
+        }
+        double acc = (double) hits / test.size();
+        if (json) {
+            out.println("{\"model\":\"perceptron\",\"converged\":" + r.converged() + ",\"epochs\":" + r.epochs()
+                    + ",\"mistakes_per_epoch\":" + Arrays.toString(r.mistakesPerEpoch()).replace(" ", "")
+                    + ",\"test_accuracy\":" + JsonLines.num(acc) + "}");
+        } else {
+            out.println(title + ": perceptron rule on " + data.name() + ", lr " + lrs[0] + ", at most " + epochs + " epochs");
+            out.println("mistakes per epoch: " + Arrays.toString(Arrays.copyOf(r.mistakesPerEpoch(), Math.min(20, r.epochs())))
+                    + (r.epochs() > 20 ? " ..." : ""));
+            out.println(r);
+            out.printf(Locale.ROOT, "test accuracy %.2f%% (%d samples)%n", 100 * acc, test.size());
+        }
+        Map<String, String> meta = new LinkedHashMap<>(ModelSpec.of("perceptron", train.features()).toMetadata());
+        meta.putAll(data.toMetadata());
+        meta.put("vecgrad.classes", String.join("|", train.classNames()));
+        meta.put("vecgrad.converged", Boolean.toString(r.converged()));
+        Path ckpt = outDir.resolve("model.safetensors");
+        try (RunDirectory files = RunDirectory.create(outDir)) {
+            Checkpoints.save(files.dir().resolve(ckpt.getFileName()), p, meta);
+            files.commit();
+        }
+        reportFiles(Map.of("checkpoint", ckpt.toString()));
+        return r.converged() ? 0 : 3;
+    }
+
+    private void compareWithNormalEquations(Module net, Dataset trainAll) {
+        Linear exact = LinearRegression.normalEquations(trainAll);
+        Linear sgd = (Linear) net;
+        double maxDiff = Math.max(maxAbsDiff(exact.weight, sgd.weight), maxAbsDiff(exact.bias, sgd.bias));
+        if (json) {
+            out.println("{\"normal_equations_weight\":" + Arrays.toString(exact.weight.toFloatArray()).replace(" ", "")
+                    + ",\"normal_equations_bias\":" + Arrays.toString(exact.bias.toFloatArray()).replace(" ", "")
+                    + ",\"max_abs_difference\":" + JsonLines.num(maxDiff) + "}");
+        } else {
+            out.println("normal equations: w = " + Arrays.toString(exact.weight.toFloatArray()) + ", b = "
+                    + Arrays.toString(exact.bias.toFloatArray()));
+            out.println("SGD:              w = " + Arrays.toString(sgd.weight.toFloatArray()) + ", b = "
+                    + Arrays.toString(sgd.bias.toFloatArray()));
+            out.printf(Locale.ROOT, "largest difference %.2e%n", maxDiff);
+        }
+    }
+
+    private static double maxAbsDiff(Tensor a, Tensor b) {
+        float[] x = a.toFloatArray();
+        float[] y = b.toFloatArray();
+        double m = 0;
+        for (int i = 0; i < x.length; i++) {
+            m = Math.max(m, Math.abs(x[i] - y[i]));
+        }
+        return m;
+    }
+
+    private void reportEpoch(EpochMetrics m, double lr, boolean study, int every) {
+        if (json) {
+            out.println(JsonLines.epoch(m, study ? lr : Double.NaN));
+            return;
+        }
+        if (m.epoch() % every != 0 && m.epoch() != epochs) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        if (study) {
+            sb.append(String.format(Locale.ROOT, "lr %-8s ", lr));
+        }
+        // fits 80 columns: "epoch 10/10  loss train 0.5060 val 0.4308  val acc 83.93%  1.61 s  33499/s"
+        sb.append(String.format(Locale.ROOT, "epoch %d/%d  loss train %.4f", m.epoch(), epochs, m.trainLoss()));
+        if (!Double.isNaN(m.valLoss())) {
+            sb.append(String.format(Locale.ROOT, " val %.4f", m.valLoss()));
+        }
+        if (!Double.isNaN(m.valAccuracy())) {
+            sb.append(String.format(Locale.ROOT, "  val acc %.2f%%", 100 * m.valAccuracy()));
+        } else if (!Double.isNaN(m.trainAccuracy())) {
+            sb.append(String.format(Locale.ROOT, "  train acc %.2f%%", 100 * m.trainAccuracy()));
+        }
+        sb.append(String.format(Locale.ROOT, "  %.2f s", m.trainSeconds()));
+        if (!study) {
+            sb.append(String.format(Locale.ROOT, "  %.0f/s", m.samplesPerSecond()));
+        }
+        out.println(sb);
+    }
+
+    /**
+     * Why the loss likely diverged: the learning rate when the loss was finite and rising before
+     * (or the rate is high for the optimizer); otherwise the data or the loss.
+     */
+    private String divergenceHint(History h, double lr) {
+        List<EpochMetrics> e = h.epochs();
+        boolean rising = e.size() >= 2 && e.get(e.size() - 2).trainLoss() > e.get(0).trainLoss();
+        double high = optimizer.equals("sgd") || optimizer.equals("momentum") ? 1 : 0.03;
+        return rising || lr >= high ? " (the learning rate " + lr + " is the likely cause: try a lower one)"
+                : " (the learning rate " + lr + " is moderate: look for NaN or infinite values in the data, or a loss that does not"
+                        + " fit the outputs)";
+    }
+
+    private void reportTest(Trainer.Evaluation t, double lr, boolean study, History h) {
+        if (json) {
+            out.println(JsonLines.test(t, study ? lr : Double.NaN, h));
+            return;
+        }
+        String prefix = study ? String.format(Locale.ROOT, "lr %-8s ", lr) : "";
+        if (h.diverged()) {
+            out.println(prefix + "the loss became NaN or infinite: training stopped" + divergenceHint(h, lr));
+        }
+        if (h.stoppedEarly()) {
+            out.println(prefix + "early stopping after epoch " + h.last().epoch() + "; restored the weights of epoch " + h.bestEpoch());
+        }
+        out.printf(Locale.ROOT, "%stest loss %.4f%s (%d samples)%n", prefix, t.loss(),
+                Double.isNaN(t.accuracy()) ? "" : String.format(Locale.ROOT, "  test accuracy %.2f%%", 100 * t.accuracy()), t.samples());
+    }
+
+    private void reportFiles(Map<String, String> files) {
+        if (json) {
+            out.println(JsonLines.files(files, phases));
+            return;
+        }
+        files.forEach((k, v) -> out.println("wrote " + k.replace('-', ' ') + ": " + v));
+        StringBuilder sb = new StringBuilder("time:");
+        phases.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.2f s,", k, v)));
+        out.println(sb.substring(0, sb.length() - 1));
+    }
+}

@@ -1,0 +1,22 @@
+package dev.vecgrad.models.rnn;
+
+import dev.vecgrad.autograd.DType;
+import java.util.Random;
+
+/**
+ * Long short-term memory, as {@code torch.nn.LSTM}: gates i, f, g, o (in that order in the
+ * weights) = sigma, sigma, tanh, sigma of W_ih x_t + b_ih + W_hh h_(t-1) + b_hh;
+ * c_t = f c_(t-1) + i g; h_t = o tanh(c_t). The state carries h and c. See {@link RNNBase}.
+ */
+public final class LSTM extends RNNBase {
+
+    /** One layer, bias, float32, time-major. */
+    public LSTM(int inputSize, int hiddenSize, Random rng) {
+        this(inputSize, hiddenSize, 1, true, false, 0, false, DType.F32, rng);
+    }
+
+    public LSTM(int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst, double dropout, boolean bidirectional,
+            DType dtype, Random rng) {
+        super(Mode.LSTM, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, dtype, rng);
+    }
+}
