@@ -1,8 +1,14 @@
 package dev.vecgrad.app;
 
 import dev.vecgrad.app.report.Plots;
+import dev.vecgrad.models.data.DataSource;
 import dev.vecgrad.models.io.AtomicFiles;
 import dev.vecgrad.models.io.Json;
+import dev.vecgrad.models.study.Ablation;
+import dev.vecgrad.models.study.LocalTrialRunner;
+import dev.vecgrad.models.study.ResultStore;
+import dev.vecgrad.models.study.TrainSpec;
+import dev.vecgrad.models.study.TrialRunner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,6 +71,12 @@ final class AblateCommand implements Callable<Integer> {
             "activation=tanh,sigmoid,gelu", "weight-decay=0.0001", "dropout=0.2", "batchnorm=true", "early-stopping=1", "optimizer=momentum,adamw",
             "schedule=step,warmup-cosine,one-cycle"));
 
+    /** Options of the command line that are not training options: refused in a baseline (--seeds, --out and --jobs stand in). */
+    static final List<String> STUDY_OPTIONS = List.of("--seed", "--out", "--json", "--threads");
+
+    /** Options of the command line a variant or a search axis may not change, besides the library's {@link Ablation#FIXED}. */
+    static final List<String> CLI_FIXED = List.of("--data", "--overwrite", "--no-install", "--seed", "--out", "--json", "--threads");
+
     @Override
     public Integer call() throws Exception {
         List<String> base = new ArrayList<>();
@@ -76,92 +88,72 @@ final class AblateCommand implements Callable<Integer> {
             base.addAll(PRESETS.get(preset));
             varies.addAll(PRESET_VARIES.get(preset));
         }
-        String refused = Ablation.firstOf(baseline, List.of("--lr", "--seed"));
+        String refused = firstOf(baseline, List.of("--lr", "--seed"));
         if (refused != null) {
             return bad(refused + " is not a baseline option here: the study searches --lrs and runs --seeds seeds");
         }
-        refused = Ablation.firstOf(baseline, Ablation.STUDY_OPTIONS);
+        refused = firstOf(baseline, STUDY_OPTIONS);
         if (refused != null) {
             return bad(refused + " is not a baseline option here: --out names the study's folder, --jobs its parallelism");
         }
         base = override(base, baseline);
         varies.addAll(vary);
-        List<Ablation.Variant> variants = new ArrayList<>(List.of(Ablation.Variant.BASELINE));
-        for (String v : varies) {
-            int eq = v.indexOf('=');
-            if (eq <= 0 || eq == v.length() - 1) {
-                return bad("--vary: expected OPTION=VALUE[,VALUE...], got '" + v + "'");
-            }
-            String option = "--" + v.substring(0, eq);
-            if (Ablation.FIXED.contains(option) || option.equals("--epochs") || option.equals("--lr")) {
-                return bad("--vary " + v.substring(0, eq) + ": the study keeps it fixed (the data, the budget and the search are"
-                        + " the same for every variant)");
-            }
-            for (String value : v.substring(eq + 1).split(",", -1)) {
-                if (value.isBlank()) {
-                    return bad("--vary " + v + ": an empty value");
-                }
-                variants.add(new Ablation.Variant(v.substring(0, eq) + "=" + value, option, value));
-            }
-        }
+        // the command line is parsed once, here; the library gets the baseline spec and the variants as data
         TrainCommand baseCommand;
+        Ablation study;
         try {
-            baseCommand = Ablation.parse(base);
-            for (Ablation.Variant v : variants) {
-                Ablation.parse(v.apply(base));   // every variant's options are checked before any work
+            baseCommand = TrainCommand.parse(base);
+            study = Ablation.of(baseCommand.toSpec(baseCommand.effectiveLrs()[0]));
+            for (String v : varies) {
+                int eq = v.indexOf('=');
+                if (eq <= 0 || eq == v.length() - 1) {
+                    return bad("--vary: expected OPTION=VALUE[,VALUE...], got '" + v + "'");
+                }
+                if (CLI_FIXED.contains("--" + v.substring(0, eq))) {
+                    return bad("--vary " + v.substring(0, eq) + ": the study keeps it fixed (the data, the budget and the search are"
+                            + " the same for every variant)");
+                }
+                study.vary(v.substring(0, eq), v.substring(eq + 1).split(",", -1));
             }
         } catch (IllegalArgumentException e) {
             return bad(e.getMessage());
         }
-        if (baseCommand.model.equals("seq2seq") || baseCommand.model.equals("perceptron")) {
-            return bad("--model " + baseCommand.model + " has no ablation here (it does not train with the Trainer)");
+        if (lrs != null) {
+            study.lrs(lrs);
         }
-        if (seeds < 1 || seeds > 100) {
-            return bad("--seeds must be 1 to 100, got " + seeds);
+        study.seeds(seeds);
+        String problem = study.problem();
+        if (problem != null) {
+            return bad(problem);
         }
-        int cores = Runtime.getRuntime().availableProcessors();
-        int parallel = jobs == null ? cores : jobs;
-        if (parallel < 1 || parallel > Choices.MAX_THREADS) {
-            return bad("--jobs must be 1 to " + Choices.MAX_THREADS + ", got " + parallel);
+        int parallel = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
+        if (parallel < 1 || parallel > CommonOptions.MAX_THREADS) {
+            return bad("--jobs must be 1 to " + CommonOptions.MAX_THREADS + ", got " + parallel);
         }
-        double baseLr = baseCommand.effectiveLrs()[0];
-        double[] rates = lrs != null ? lrs : new double[] {baseLr / 3, baseLr, baseLr * 3};
-        for (double lr : rates) {
-            if (!(lr > 0) || Double.isInfinite(lr)) {
-                return bad("--lrs must be positive finite numbers, got " + lr);
-            }
+        TrainSpec spec = study.baseline();
+        Path dir = out != null ? out : Path.of("runs", "ablate-" + spec.dataset());
+        Path dataDir = baseCommand.common.fashionMnistDir();
+        if (spec.dataset().equals("fashion-mnist") && !Packages.ensureFashionMnist(dataDir, !baseCommand.common.noInstall, System.err)) {
+            return bad(DataSource.noFashionMnist(dataDir).getMessage());
         }
-        Path dir = out != null ? out : Path.of("runs", "ablate-" + baseCommand.dataset);
-        String config = "{\"baseline\":" + jsonList(base) + ",\"variants\":" + jsonList(variants.stream().map(Ablation.Variant::name)
-                .toList()) + ",\"lrs\":" + java.util.Arrays.toString(rates).replace(" ", "") + ",\"seeds\":" + seeds + "}\n";
-        Ablation.Study study = Ablation.Study.open(dir, config, baseCommand);
-        if (study.problem() != null) {
-            return bad(study.problem());
+        ResultStore store;
+        try {
+            store = ResultStore.open(dir, study.plan());
+        } catch (IllegalArgumentException e) {
+            return bad(e.getMessage());
         }
-        Path resultsFile = study.resultsFile();
-        Map<String, Ablation.Result> results = study.results();
-        DataSource.Splits data = study.data();
-        List<Ablation.Trial> todo = new ArrayList<>();
-        for (Ablation.Variant v : variants) {
-            for (double lr : rates) {
-                for (long s = 0; s < seeds; s++) {
-                    if (!results.containsKey(Ablation.Result.key(v.name(), lr, s))) {
-                        List<String> args = new ArrayList<>(v.apply(base));
-                        args.addAll(List.of("--lr", Double.toString(lr)));
-                        todo.add(new Ablation.Trial(v.name(), args, lr, s));
-                    }
-                }
-            }
-        }
-        int total = variants.size() * rates.length * seeds;
+        DataSource.Splits data = spec.data(dataDir, 0).load();
+        int total = study.trials().size();
+        int before = (int) study.trials().stream().filter(store::done).count();
+        List<Ablation.Variant> variants = study.variants();
         System.out.printf(Locale.ROOT, "ablation on %s: %d variants x %d rates x %d seeds = %d trials, %d done before, %d jobs; %s%n",
-                baseCommand.dataset, variants.size(), rates.length, seeds, total, total - todo.size(), Math.min(parallel, Math.max(1, todo.size())),
-                dir);
+                spec.dataset(), variants.size(), study.lrs().length, seeds, total, before,
+                Math.min(parallel, Math.max(1, total - before)), dir);
         long t0 = System.nanoTime();
-        Ablation.runAll(todo, parallel, resultsFile, results, total, data.train(), data.test(), System.out);
+        List<Ablation.Row> rows = study.run(data.train(), data.test(), new LocalTrialRunner(parallel), store,
+                progress(before, total, System.out));
         boolean classification = data.train().isClassification();
-        List<Ablation.Row> rows = Ablation.summarize(variants, rates, seeds, results, classification);
-        String md = markdown(rows, classification, baseCommand.epochs);
+        String md = markdown(rows, classification, spec.epochs());
         try (RunDirectory files = RunDirectory.create(dir.resolve("report"))) {
             AtomicFiles.writeString(files.dir().resolve("report.md"), md);
             AtomicFiles.writeString(files.dir().resolve("report.csv"), csv(rows));
@@ -171,8 +163,32 @@ final class AblateCommand implements Callable<Integer> {
         System.out.println();
         System.out.print(md);
         System.out.printf(Locale.ROOT, "%nwrote %s (report.md, report.csv, bars.png, curves.png) and %s; %.0f s%n", dir.resolve("report"),
-                resultsFile, (System.nanoTime() - t0) / 1e9);
+                store.file(), (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    /** The first of {@code args} (as {@code --name} or {@code --name=value}) that is one of {@code names}, or null. */
+    static String firstOf(List<String> args, List<String> names) {
+        for (String a : args) {
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (names.contains(name)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /** Prints a line per finished trial: "[done/total] name lr seed: val and test accuracy (or loss), seconds". */
+    static TrialRunner.Listener progress(int before, int total, java.io.PrintStream out) {
+        int[] done = {before};
+        return r -> out.printf(Locale.ROOT, "[%d/%d] %-24s lr %-9s seed %d: %s  %.1f s%n", ++done[0], total, r.variant(),
+                String.format(Locale.ROOT, "%.3g", r.lr()), r.seed(), r.diverged() ? "diverged" : "val "
+                + percent(r.valAccuracy(), r.valLoss()) + " test " + percent(r.testAccuracy(), r.testLoss()), r.seconds());
+    }
+
+    /** An accuracy in percent, or the loss where there is no accuracy (regression). */
+    static String percent(double accuracy, double loss) {
+        return Double.isNaN(accuracy) ? String.format(Locale.ROOT, "loss %.4f", loss) : String.format(Locale.ROOT, "%.2f%%", 100 * accuracy);
     }
 
     private static int bad(String problem) {
@@ -187,14 +203,32 @@ final class AblateCommand implements Callable<Integer> {
             String a = extra.get(i);
             if (a.contains("=")) {
                 String name = a.substring(0, a.indexOf('='));
-                args = new Ablation.Variant("", name, a.substring(a.indexOf('=') + 1)).apply(args);
+                args = setOption(args, name, a.substring(a.indexOf('=') + 1));
             } else if (i + 1 < extra.size() && !extra.get(i + 1).startsWith("--")) {
-                args = new Ablation.Variant("", a, extra.get(++i)).apply(args);
+                args = setOption(args, a, extra.get(++i));
             } else if (!args.contains(a)) {
                 args.add(a);
             }
         }
         return args;
+    }
+
+    /** {@code args} with {@code option} set to {@code value}: the option's earlier occurrences removed, then appended. */
+    static List<String> setOption(List<String> args, String option, String value) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals(option)) {
+                i++;   // drop the earlier value
+                continue;
+            }
+            if (!a.startsWith(option + "=")) {
+                out.add(a);
+            }
+        }
+        out.add(option);
+        out.add(value);
+        return out;
     }
 
     static String jsonList(List<String> xs) {

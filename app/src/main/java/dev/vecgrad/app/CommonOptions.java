@@ -8,6 +8,9 @@ import picocli.CommandLine.Option;
 /** Options every training command takes. */
 final class CommonOptions {
 
+    /** More threads than this is a mistake, not a choice: the pool spins one thread per worker. */
+    static final int MAX_THREADS = 256;
+
     @Option(names = "--threads", paramLabel = "N", description = "Kernel threads (default: all cores, ${sys:vecgrad.cores} here).")
     Integer threads;
 
@@ -37,8 +40,8 @@ final class CommonOptions {
 
     /** The first common option that makes no sense (threads, the output folder), or null. */
     String problem() {
-        if (threads != null && (threads < 1 || threads > Choices.MAX_THREADS)) {
-            return "--threads must be 1 to " + Choices.MAX_THREADS + ", got " + threads;
+        if (threads != null && (threads < 1 || threads > MAX_THREADS)) {
+            return "--threads must be 1 to " + MAX_THREADS + ", got " + threads;
         }
         if (out != null) {
             if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {

@@ -7,6 +7,7 @@ import dev.vecgrad.app.report.Plots;
 import dev.vecgrad.autograd.Grad;
 import dev.vecgrad.autograd.Losses;
 import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.models.data.DataSource;
 import dev.vecgrad.models.data.Dataset;
 import dev.vecgrad.models.data.FashionMnist;
 import dev.vecgrad.models.io.AtomicFiles;
@@ -76,7 +77,7 @@ final class DeblurCommand implements Callable<Integer> {
         }
         common.applyThreads();
         Path dir = common.fashionMnistDir();
-        if (!DataSource.ensureFashionMnist(dir, !common.noInstall, System.err)) {
+        if (!Packages.ensureFashionMnist(dir, !common.noInstall, System.err)) {
             throw DataSource.noFashionMnist(dir);
         }
         Path out = common.outDir(Path.of("runs", "deblur"));

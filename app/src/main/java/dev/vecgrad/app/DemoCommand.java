@@ -1,6 +1,8 @@
 package dev.vecgrad.app;
 
+import dev.vecgrad.models.data.DataSource;
 import dev.vecgrad.models.data.FashionMnist;
+import dev.vecgrad.models.study.TrainSpec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,15 +47,15 @@ final class DemoCommand implements Callable<Integer> {
         common.applyThreads();
         Path dir = common.fashionMnistDir();
         TrainingRun run = new TrainingRun();
-        run.hidden = new int[] {128, 64};
+        run.options = TrainSpec.defaults().with("epochs", Integer.toString(epochs)).with("batch-size", Integer.toString(batchSize))
+                .withLr(lr);
         run.lrs = new double[] {lr};
-        run.epochs = epochs;
-        run.batchSize = batchSize;
         run.seed = common.seed;
         run.json = common.json;
         run.outDir = common.outDir(Path.of("runs", "demo"));
-        if (DataSource.ensureFashionMnist(dir, !common.noInstall, System.err)) {
+        if (Packages.ensureFashionMnist(dir, !common.noInstall, System.err)) {
             run.data = new DataSource("fashion-mnist", dir, 0, 0, common.seed);
+            run.options = run.options.with("dataset", "fashion-mnist");
             run.title = "Fashion-MNIST MLP";
         } else {
             if (common.dataDir != null) {
@@ -62,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("Fashion-MNIST is not installed in " + dir + " (as root: apt-get install " + FashionMnist.DEBIAN_PACKAGE
                     + "; or --data DIR with the four IDX files). Running the same pipeline on make_moons instead.");
             run.data = new DataSource("moons", null, 10_000, 0.2, common.seed);
-            run.hidden = new int[] {16, 16};
+            run.options = run.options.with("hidden", "16,16");
             run.title = "make_moons MLP";
         }
         return run.run();

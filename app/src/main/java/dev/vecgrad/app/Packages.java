@@ -1,5 +1,6 @@
 package dev.vecgrad.app;
 
+import dev.vecgrad.models.data.FashionMnist;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -22,6 +23,23 @@ final class Packages {
         }
         run(log, "apt-get", "update", "-q");
         return run(log, "apt-get", "install", "-y", "-q", pkg);
+    }
+
+    /**
+     * Makes sure Fashion-MNIST is in {@code dir}: when it is the system directory and missing,
+     * installs Debian's package with apt-get if this process runs as root. Returns whether the
+     * files are there; says what it does on {@code log}.
+     */
+    static boolean ensureFashionMnist(Path dir, boolean mayInstall, PrintStream log) {
+        if (FashionMnist.isPresent(dir)) {
+            return true;
+        }
+        if (!mayInstall || !dir.equals(FashionMnist.SYSTEM_DIR) || !Packages.canInstall()) {
+            return false;
+        }
+        log.println("Fashion-MNIST is not in " + dir + "; installing Debian's " + FashionMnist.DEBIAN_PACKAGE + " with apt-get");
+        Packages.install(FashionMnist.DEBIAN_PACKAGE, log);
+        return FashionMnist.isPresent(dir);
     }
 
     private static boolean isRoot() {

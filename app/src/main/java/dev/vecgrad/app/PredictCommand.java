@@ -3,6 +3,7 @@ package dev.vecgrad.app;
 import dev.vecgrad.autograd.Grad;
 import dev.vecgrad.autograd.Tensor;
 import dev.vecgrad.models.Module;
+import dev.vecgrad.models.data.DataSource;
 import dev.vecgrad.models.data.Dataset;
 import dev.vecgrad.models.data.FashionMnist;
 import dev.vecgrad.models.io.Checkpoints;

@@ -1,6 +1,15 @@
 package dev.vecgrad.app;
 
+import dev.vecgrad.models.data.DataSource;
 import dev.vecgrad.models.io.AtomicFiles;
+import dev.vecgrad.models.study.Ablation;
+import dev.vecgrad.models.study.LocalTrialRunner;
+import dev.vecgrad.models.study.ResultStore;
+import dev.vecgrad.models.study.Stats;
+import dev.vecgrad.models.study.TrainSpec;
+import dev.vecgrad.models.study.Trial;
+import dev.vecgrad.models.study.TrialResult;
+import dev.vecgrad.models.study.TrialRunner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -64,6 +73,10 @@ final class SearchCommand implements Callable<Integer> {
         }
     }
 
+    /** Options a search axis may not change: the data, and what the search itself sets. */
+    static final List<String> FIXED = java.util.stream.Stream.concat(java.util.stream.Stream.of("--dataset", "--samples", "--noise"),
+            AblateCommand.CLI_FIXED.stream()).toList();
+
     @Override
     public Integer call() throws Exception {
         if (!mode.equals("grid") && !mode.equals("random")) {
@@ -75,7 +88,7 @@ final class SearchCommand implements Callable<Integer> {
         if (trials < 1 || trials > 100_000 || seeds < 1 || seeds > 100) {
             return bad("--trials must be 1 to 100000 and --seeds 1 to 100, got " + trials + " and " + seeds);
         }
-        String refused = Ablation.firstOf(baseline, Ablation.STUDY_OPTIONS);
+        String refused = AblateCommand.firstOf(baseline, AblateCommand.STUDY_OPTIONS);
         if (refused != null) {
             return bad(refused + " is not a baseline option here: --seeds, --out and --jobs belong to the search");
         }
@@ -86,7 +99,7 @@ final class SearchCommand implements Callable<Integer> {
                 return bad("--space: expected OPTION=VALUES, got '" + s + "'");
             }
             String option = "--" + s.substring(0, eq);
-            if (Ablation.FIXED.contains(option)) {
+            if (FIXED.contains(option)) {
                 return bad("--space " + s.substring(0, eq) + ": the search keeps it fixed (the data and the seeds)");
             }
             String v = s.substring(eq + 1);
@@ -144,20 +157,29 @@ final class SearchCommand implements Callable<Integer> {
             }
         }
         List<String> base = AblateCommand.override(new ArrayList<>(), baseline);
+        // the command line is parsed once, here; every configuration is the baseline spec with its options set
         TrainCommand baseCommand;
-        List<Ablation.Trial> all = new ArrayList<>();
+        List<Trial> all = new ArrayList<>();
         try {
-            baseCommand = Ablation.parse(base);
+            baseCommand = TrainCommand.parse(base);
+            boolean lrGiven = AblateCommand.firstOf(base, List.of("--lr")) != null;
+            TrainSpec baseSpec = baseCommand.toSpec(baseCommand.effectiveLrs()[0]);
             for (Map<String, String> c : configs) {
-                List<String> args = base;
+                TrainSpec spec = baseSpec;
                 StringBuilder name = new StringBuilder();
                 for (Map.Entry<String, String> e : c.entrySet()) {
-                    args = new Ablation.Variant("", e.getKey(), e.getValue()).apply(args);
+                    spec = spec.with(e.getKey(), e.getValue());
                     name.append(name.isEmpty() ? "" : " ").append(e.getKey().substring(2)).append('=').append(e.getValue());
                 }
-                TrainCommand t = Ablation.parse(args);   // every configuration is checked before any work
+                if (!lrGiven && !c.containsKey("--lr") && spec.model().equals("cnn")) {
+                    spec = spec.withLr(TrainCommand.CNN_LR);   // as train does for a CNN without --lr
+                }
+                String problem = Ablation.studyProblem(spec);   // every configuration is checked before any work
+                if (problem != null) {
+                    return bad(problem);
+                }
                 for (long s = 0; s < seeds; s++) {
-                    all.add(new Ablation.Trial(name.toString(), args, t.effectiveLrs()[0], s));
+                    all.add(new Trial(name.toString(), spec, s));
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -167,31 +189,40 @@ final class SearchCommand implements Callable<Integer> {
             return bad("--model " + baseCommand.model + " has no search here (it does not train with the Trainer)");
         }
         int parallel = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
-        if (parallel < 1 || parallel > Choices.MAX_THREADS) {
-            return bad("--jobs must be 1 to " + Choices.MAX_THREADS + ", got " + parallel);
+        if (parallel < 1 || parallel > CommonOptions.MAX_THREADS) {
+            return bad("--jobs must be 1 to " + CommonOptions.MAX_THREADS + ", got " + parallel);
         }
         Path dir = out != null ? out : Path.of("runs", "search-" + baseCommand.dataset);
         String config = "{\"search\":" + AblateCommand.jsonList(base) + ",\"space\":" + AblateCommand.jsonList(space) + ",\"mode\":\""
                 + mode + "\",\"trials\":" + trials + ",\"seeds\":" + seeds + ",\"sample_seed\":" + sampleSeed + "}\n";
-        Ablation.Study study = Ablation.Study.open(dir, config, baseCommand);
-        if (study.problem() != null) {
-            return bad(study.problem());
+        Path dataDir = baseCommand.common.fashionMnistDir();
+        if (baseCommand.dataset.equals("fashion-mnist") && !Packages.ensureFashionMnist(dataDir, !baseCommand.common.noInstall, System.err)) {
+            return bad(DataSource.noFashionMnist(dataDir).getMessage());
         }
-        List<Ablation.Trial> todo = all.stream().filter(t -> !study.results().containsKey(Ablation.Result.key(t.name(), t.lr(), t.seed())))
-                .toList();
+        ResultStore store;
+        try {
+            store = ResultStore.open(dir, config);
+        } catch (IllegalArgumentException e) {
+            return bad(e.getMessage());
+        }
+        DataSource.Splits data = baseCommand.toSpec(baseCommand.effectiveLrs()[0]).data(dataDir, 0).load();
+        List<Trial> todo = all.stream().filter(t -> !store.done(t)).toList();
         System.out.printf(Locale.ROOT, "%s search on %s: %d configurations x %d seeds = %d trials, %d done before, %d jobs; %s%n", mode,
                 baseCommand.dataset, configs.size(), seeds, all.size(), all.size() - todo.size(), parallel, dir);
         long t0 = System.nanoTime();
-        Ablation.runAll(todo, parallel, study.resultsFile(), study.results(), all.size(), study.data().train(), study.data().test(),
-                System.out);
-        String table = ranking(all, study.results(), study.data().train().isClassification());
+        TrialRunner.Listener progress = AblateCommand.progress(all.size() - todo.size(), all.size(), System.out);
+        new LocalTrialRunner(parallel).run(todo, data.train(), data.test(), r -> {
+            store.add(r);
+            progress.finished(r);
+        });
+        String table = ranking(all, store.results(), data.train().isClassification());
         try (RunDirectory files = RunDirectory.create(dir.resolve("report"))) {
             AtomicFiles.writeString(files.dir().resolve("report.md"), table);
             files.commit();
         }
         System.out.println();
         System.out.print(table);
-        System.out.printf(Locale.ROOT, "%nwrote %s and %s; %.0f s%n", dir.resolve("report").resolve("report.md"), study.resultsFile(),
+        System.out.printf(Locale.ROOT, "%nwrote %s and %s; %.0f s%n", dir.resolve("report").resolve("report.md"), store.file(),
                 (System.nanoTime() - t0) / 1e9);
         return 0;
     }
@@ -201,24 +232,24 @@ final class SearchCommand implements Callable<Integer> {
      * loss for regression; a diverged trial counts as the worst), with the test accuracy and its
      * rank among the configurations beside it: the test split chooses nothing.
      */
-    static String ranking(List<Ablation.Trial> all, Map<String, Ablation.Result> results, boolean classification) {
+    static String ranking(List<Trial> all, Map<String, TrialResult> results, boolean classification) {
         record Ranked(String name, double lr, double val, double test, double trainLoss, int diverged, int n) {}
-        Map<String, List<Ablation.Result>> byName = new LinkedHashMap<>();
-        for (Ablation.Trial t : all) {
-            Ablation.Result r = results.get(Ablation.Result.key(t.name(), t.lr(), t.seed()));
+        Map<String, List<TrialResult>> byName = new LinkedHashMap<>();
+        for (Trial t : all) {
+            TrialResult r = results.get(t.key());
             if (r != null) {
                 byName.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(r);
             }
         }
         List<Ranked> ranked = new ArrayList<>();
         for (var e : byName.entrySet()) {
-            List<Ablation.Result> rs = e.getValue();
+            List<TrialResult> rs = e.getValue();
             double val = rs.stream().mapToDouble(r -> r.diverged() || Double.isNaN(classification ? r.valAccuracy() : r.valLoss())
                     ? (classification ? 0 : Double.POSITIVE_INFINITY) : classification ? r.valAccuracy() : r.valLoss()).average().orElse(Double.NaN);
-            double test = Ablation.Stats.of(rs.stream().mapToDouble(r -> r.diverged() ? Double.NaN
+            double test = Stats.of(rs.stream().mapToDouble(r -> r.diverged() ? Double.NaN
                     : classification ? r.testAccuracy() : r.testLoss()).toArray()).mean();
-            double train = Ablation.Stats.of(rs.stream().mapToDouble(r -> r.diverged() ? Double.NaN : r.trainLoss()).toArray()).mean();
-            ranked.add(new Ranked(e.getKey(), rs.get(0).lr(), val, test, train, (int) rs.stream().filter(Ablation.Result::diverged).count(),
+            double train = Stats.of(rs.stream().mapToDouble(r -> r.diverged() ? Double.NaN : r.trainLoss()).toArray()).mean();
+            ranked.add(new Ranked(e.getKey(), rs.get(0).lr(), val, test, train, (int) rs.stream().filter(TrialResult::diverged).count(),
                     rs.size()));
         }
         Comparator<Ranked> byVal = Comparator.comparingDouble(Ranked::val);

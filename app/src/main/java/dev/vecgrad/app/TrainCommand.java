@@ -1,6 +1,7 @@
 package dev.vecgrad.app;
 
-import dev.vecgrad.models.data.FashionMnist;
+import dev.vecgrad.models.data.DataSource;
+import dev.vecgrad.models.study.TrainSpec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -102,83 +103,10 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The first option that makes no sense, as one line naming it and what it takes; null when all are fine. */
     String problem() {
-        String p = Choices.oneOf("--model", model, Choices.MODELS);
-        if (p != null || model.equals("seq2seq")) {
-            return p;   // seq2seq checks its own options (its datasets, sizes)
-        }
-        for (String check : new String[] {Choices.oneOf("--dataset", dataset, DataSource.NAMES),
-            Choices.oneOf("--activation", activation, Choices.ACTIVATIONS), Choices.oneOf("--output", output, Choices.OUTPUTS),
-            Choices.oneOf("--loss", loss, Choices.LOSSES), Choices.oneOf("--optimizer", optimizer, Choices.OPTIMIZERS),
-            Choices.oneOf("--schedule", schedule, Choices.SCHEDULES)}) {
-            if (check != null) {
-                return check;
-            }
-        }
-        if (epochs < 1 || epochs > 1_000_000) {
-            return "--epochs must be 1 to 1000000, got " + epochs;
-        }
-        if (batchSize < 1) {
-            return "--batch-size must be >= 1, got " + batchSize;
-        }
         for (double lr : lrs) {
-            if (!(lr > 0) || Double.isInfinite(lr)) {
-                return "--lr must be a positive finite number, got " + lr;
-            }
-        }
-        if (momentum != null && !(momentum >= 0 && momentum < 1)) {
-            return "--momentum must be in [0, 1), got " + momentum;
-        }
-        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            return "--weight-decay must be a finite number >= 0, got " + weightDecay;
-        }
-        if (!(dropout >= 0 && dropout < 1)) {
-            return "--dropout must be in [0, 1), got " + dropout;
-        }
-        if (dropout > 0 && !model.equals("mlp")) {
-            return "--dropout is an option of --model mlp, not " + model;
-        }
-        if (batchNorm && !model.equals("mlp")) {
-            return "--batchnorm is an option of --model mlp, not " + model;
-        }
-        if (!(valFraction >= 0 && valFraction < 1)) {
-            return "--val-fraction must be in [0, 1), got " + valFraction;
-        }
-        if (!(clip >= 0) || Double.isInfinite(clip)) {
-            return "--clip must be a finite number >= 0 (0 is off), got " + clip;
-        }
-        if (patience < 0) {
-            return "--early-stopping must be >= 0 (0 is off), got " + patience;
-        }
-        if (samples < 10 || samples > 10_000_000) {
-            return "--samples must be 10 to 10000000, got " + samples;
-        }
-        if (noise != null && (!(noise >= 0) || Double.isInfinite(noise))) {
-            return "--noise must be a finite number >= 0, got " + noise;
-        }
-        for (int h : hidden) {
-            if (h < 1 || h > 65_536) {
-                return "--hidden widths must be 1 to 65536, got " + h;
-            }
-        }
-        if (model.equals("mlp")) {
-            // a lower bound (the input and output layers add more); say so instead of failing with an OutOfMemoryError
-            long params = 2L * hidden[0];
-            for (int i = 0; i + 1 < hidden.length; i++) {
-                params += (long) hidden[i] * hidden[i + 1] + hidden[i + 1];
-            }
-            // 4 bytes of weight and 4 of gradient, plus 4 per state tensor the optimizer keeps per parameter
-            int states = switch (optimizer) {
-                case "sgd" -> 0;
-                case "momentum", "rmsprop", "adagrad" -> 1;
-                default -> 2; // adam, adamw, adamax, adadelta
-            };
-            long bytes = (8 + 4L * states) * params;
-            long max = Runtime.getRuntime().maxMemory();
-            if (bytes > max) {
-                return String.format(java.util.Locale.ROOT, "--hidden %s needs at least %.1f GB (%d parameters: weights, gradients"
-                        + " and optimizer state), more than this JVM may use (%.1f GB; raise it with VECGRAD_JAVA_OPTS=-Xmx...)",
-                        String.join(",", java.util.Arrays.stream(hidden).mapToObj(Integer::toString).toList()), bytes / 1e9, params,
-                        max / 1e9);
+            String p = toSpec(lr).problem();
+            if (p != null || model.equals("seq2seq")) {
+                return p;   // seq2seq checks its own options (its datasets, sizes)
             }
         }
         return common.problem();
@@ -199,7 +127,7 @@ final class TrainCommand implements Callable<Integer> {
                     parsed.hasMatchedOption("--epochs") ? epochs : 3, batchSize, lrs[0], common.seed, out);
         }
         Path dir = common.fashionMnistDir();
-        if (dataset.equals("fashion-mnist") && !DataSource.ensureFashionMnist(dir, !common.noInstall, System.err)) {
+        if (dataset.equals("fashion-mnist") && !Packages.ensureFashionMnist(dir, !common.noInstall, System.err)) {
             throw DataSource.noFashionMnist(dir);
         }
         TrainingRun run = toRun();
@@ -207,6 +135,9 @@ final class TrainCommand implements Callable<Integer> {
         run.outDir = common.outDir(Path.of("runs", model + "-" + dataset));
         return run.run();
     }
+
+    /** The CNN's learning rate when {@code --lr} is not given (see {@link #effectiveLrs()}). */
+    static final double CNN_LR = 0.001;
 
     /**
      * The learning rates the run uses: {@code --lr}, or for the CNN without {@code --lr} its own
@@ -216,33 +147,42 @@ final class TrainCommand implements Callable<Integer> {
     double[] effectiveLrs() {
         boolean given = spec != null && spec.commandLine().getParseResult() != null
                 && spec.commandLine().getParseResult().hasMatchedOption("--lr");
-        return model.equals("cnn") && !given ? new double[] {0.001} : lrs;
+        return model.equals("cnn") && !given ? new double[] {CNN_LR} : lrs;
+    }
+
+    /**
+     * The train command these arguments describe, checked (the way a study reads its baseline);
+     * IllegalArgumentException naming the problem.
+     */
+    static TrainCommand parse(java.util.List<String> args) {
+        TrainCommand t = new TrainCommand();
+        try {
+            new picocli.CommandLine(t).parseArgs(args.toArray(String[]::new));
+        } catch (picocli.CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        String problem = t.problem();
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        return t;
+    }
+
+    /** These options at learning rate {@code lr}, as the library's {@link TrainSpec}. */
+    TrainSpec toSpec(double lr) {
+        return new TrainSpec(model, dataset, samples, noise, java.util.Arrays.stream(hidden).boxed().toList(), activation, batchNorm,
+                dropout, output, loss, optimizer, lr, momentum, weightDecay, epochs, batchSize, valFraction, schedule, clip, patience);
     }
 
     /** The run these options describe (data, model, optimizer, schedule; not where its files go). */
     TrainingRun toRun() {
-        Path dir = common.fashionMnistDir();
         lrs = effectiveLrs();
+        TrainSpec spec = toSpec(lrs[0]);
         TrainingRun run = new TrainingRun();
-        run.model = model;
-        run.data = new DataSource(dataset, dir, samples, noise != null ? noise : dataset.equals("linreg") ? 0.01 : 0.2, common.seed);
-        run.hidden = hidden;
-        run.activation = activation;
-        run.dropout = dropout;
-        run.batchNorm = batchNorm;
-        run.output = output;
-        run.loss = loss;
-        run.optimizer = optimizer;
+        run.options = spec;
+        run.data = spec.data(common.fashionMnistDir(), common.seed);
         run.lrs = lrs;
-        run.momentum = momentum;
-        run.weightDecay = weightDecay;
-        run.epochs = epochs;
-        run.batchSize = batchSize;
-        run.valFraction = valFraction;
         run.seed = common.seed;
-        run.schedule = schedule;
-        run.clip = clip;
-        run.patience = patience;
         run.title = model + " on " + dataset;
         return run;
     }

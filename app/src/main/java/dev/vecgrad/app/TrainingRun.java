@@ -6,18 +6,20 @@ import dev.vecgrad.app.report.StepLosses;
 import dev.vecgrad.autograd.Tensor;
 import dev.vecgrad.kernels.Parallelism;
 import dev.vecgrad.models.Module;
+import dev.vecgrad.models.data.DataSource;
 import dev.vecgrad.models.data.Dataset;
 import dev.vecgrad.models.data.FashionMnist;
 import dev.vecgrad.models.io.Checkpoints;
 import dev.vecgrad.models.linear.Linear;
 import dev.vecgrad.models.optim.Optimizer;
-import dev.vecgrad.models.train.EarlyStopping;
 import dev.vecgrad.models.train.EpochMetrics;
 import dev.vecgrad.models.train.History;
 import dev.vecgrad.models.train.Objective;
 import dev.vecgrad.models.train.Trainer;
 import dev.vecgrad.models.train.TrainingListener;
 import dev.vecgrad.models.zoo.LinearRegression;
+import dev.vecgrad.models.study.Choices;
+import dev.vecgrad.models.study.TrainSpec;
 import dev.vecgrad.models.zoo.ModelSpec;
 import dev.vecgrad.models.zoo.Perceptron;
 import java.io.IOException;
@@ -37,25 +39,11 @@ import java.util.Random;
  */
 final class TrainingRun {
 
-    String model = "mlp";
+    /** The model, optimizer, schedule and budget; its rate is the first of {@link #lrs}'s, its data {@link #data}. */
+    TrainSpec options = TrainSpec.defaults().with("epochs", "2");
     DataSource data;
-    int[] hidden = {128, 64};
-    String activation = "relu";
-    double dropout;
-    boolean batchNorm;
-    String output = "none";
-    String loss = "auto";
-    String optimizer = "adam";
     double[] lrs = {0.003};
-    Double momentum;
-    double weightDecay;
-    int epochs = 2;
-    int batchSize = 64;
-    double valFraction = 0.1;
     long seed;
-    String schedule = "none";
-    double clip;
-    int patience;
     Path outDir;
     boolean json;
     String title;
@@ -86,20 +74,21 @@ final class TrainingRun {
         phase("load");
         Dataset trainAll = splits.train();
         Dataset test = splits.test();
-        Dataset.Split split = split(trainAll);
+        Dataset.Split split = options.split(trainAll, seed);
         Dataset train = split.train();
         Dataset val = split.validation();
-        if (model.equals("perceptron")) {
+        if (options.model().equals("perceptron")) {
             return perceptron(train, test);
         }
-        String lossName = resolveLoss(train);
-        ModelSpec spec = spec(train, lossName);
+        String lossName = options.resolvedLoss(train);
+        ModelSpec spec = options.modelSpec(train, lossName);
         Objective objective = Choices.objective(lossName);
         if (!json) {
             // two short lines rather than one that an 80-column terminal wraps mid-word
             out.printf(Locale.ROOT, "%s: %s, %s loss%n", title, spec, lossName);
-            out.printf(Locale.ROOT, "training: %s%s, batch %d, %d %s, %d %s%n", optimizer,
-                    lrs.length == 1 ? " lr " + lrs[0] : " lr " + Arrays.toString(lrs), batchSize, epochs, epochs == 1 ? "epoch" : "epochs",
+            out.printf(Locale.ROOT, "training: %s%s, batch %d, %d %s, %d %s%n", options.optimizer(),
+                    lrs.length == 1 ? " lr " + lrs[0] : " lr " + Arrays.toString(lrs), options.batchSize(), options.epochs(),
+                    options.epochs() == 1 ? "epoch" : "epochs",
                     Parallelism.threads(), Parallelism.threads() == 1 ? "thread" : "threads");
             out.printf(Locale.ROOT, "data: %d train%s / %d test samples (%s)%n", train.size(),
                     val == null ? "" : " / " + val.size() + " validation", test.size(), data.name());
@@ -112,9 +101,10 @@ final class TrainingRun {
             for (double lr : lrs) {
                 String tag = lrs.length == 1 ? "" : "-lr" + lr;
                 StepLosses steps = new StepLosses(json || train.size() < 20_000 ? Progress.none() : Progress.auto());
-                int every = Math.max(1, epochs / 20);
+                int every = Math.max(1, options.epochs() / 20);
                 phaseStart = System.nanoTime();
-                Fit fit = fit(spec, objective, lr, train, val, steps, m -> reportEpoch(m, lr, lrs.length > 1, every));
+                TrainSpec.Fit fit = options.withLr(lr).fit(spec, objective, train, val, seed, steps,
+                        m -> reportEpoch(m, lr, lrs.length > 1, every));
                 Module net = fit.net();
                 Trainer trainer = fit.trainer();
                 History h = fit.history();
@@ -149,7 +139,7 @@ final class TrainingRun {
                     saved.put("plot", outDir.resolve("curves.png").toString());
                 }
                 phase("files");
-                if (model.equals("linreg")) {
+                if (options.model().equals("linreg")) {
                     compareWithNormalEquations(net, trainAll);
                 }
             }
@@ -168,59 +158,6 @@ final class TrainingRun {
     /** The exit code of a run whose loss became NaN or infinite. */
     static final int DIVERGED = 4;
 
-    /** A trained model, its history, and the trainer that trained it (to evaluate with the same batch size). */
-    record Fit(Module net, History history, Trainer trainer) {}
-
-    /**
-     * Trains one model of {@code spec} at {@code lr} with this run's optimizer, schedule, clipping,
-     * early stopping, epochs, batch size and seed: what {@link #run} does for each rate, and one
-     * trial of an ablation study.
-     */
-    Fit fit(ModelSpec spec, Objective objective, double lr, Dataset train, Dataset val, TrainingListener listener,
-            java.util.function.Consumer<EpochMetrics> onEpoch) {
-        Module net = spec.build(new Random(seed));
-        Optimizer opt = Choices.optimizer(optimizer, net.parameters(), lr, momentum, weightDecay);
-        Trainer trainer = new Trainer(objective).epochs(epochs).batchSize(batchSize).seed(seed).listener(listener);
-        Choices.ScheduleChoice sc = Choices.schedule(schedule, lr, epochs, train.batchCount(batchSize));
-        if (sc != null) {
-            trainer.scheduler(sc.make(), sc.perStep());
-        }
-        if (clip > 0) {
-            trainer.clipGradNorm(clip);
-        }
-        if (patience > 0) {
-            if (val == null) {
-                throw new IllegalArgumentException("--early-stopping needs a validation split (--val-fraction > 0, not a logic gate)");
-            }
-            trainer.earlyStopping(new EarlyStopping(patience, 0));
-        }
-        trainer.onEpoch(onEpoch);
-        return new Fit(net, trainer.fit(net, opt, train, val), trainer);
-    }
-
-    /**
-     * The training and validation sets this run makes of {@code trainAll}: a random split of
-     * {@code --val-fraction} with the run's seed, or all of it and no validation set (null) for
-     * a logic gate or a fraction of 0.
-     */
-    Dataset.Split split(Dataset trainAll) {
-        return !data.isGate() && valFraction > 0 ? trainAll.split(valFraction, seed) : new Dataset.Split(trainAll, null);
-    }
-
-    String resolveLoss(Dataset train) {
-        if (!loss.equals("auto")) {
-            return loss;
-        }
-        if (!train.isClassification() || model.equals("linreg") || model.equals("adaline")) {
-            return "mse";
-        }
-        return switch (output) {
-            case "sigmoid" -> "bce";
-            case "log_softmax" -> "nll";
-            default -> "cross-entropy";
-        };
-    }
-
     /**
      * For Fashion-MNIST, whose shape is known before the files are read, trains a throw-away
      * copy of the model on random data while they are read and checked, so that the JIT's
@@ -232,69 +169,24 @@ final class TrainingRun {
      * the real run depends on it.
      */
     private JitWarmup startWarmup() {
-        if (!data.name().equals("fashion-mnist") || model.equals("perceptron")
+        if (!data.name().equals("fashion-mnist") || options.model().equals("perceptron")
                 || (Runtime.getRuntime().availableProcessors() < 2 && !"true".equalsIgnoreCase(System.getProperty("vecgrad.warmup")))
                 || "false".equalsIgnoreCase(System.getProperty("vecgrad.warmup"))) {
             return null;
         }
-        Dataset sample = JitWarmup.randomClassification(batchSize * 8, FashionMnist.sampleShape(),
+        Dataset sample = JitWarmup.randomClassification(options.batchSize() * 8, FashionMnist.sampleShape(),
                 FashionMnist.CLASS_NAMES.size(), seed);
         String lossName;
         ModelSpec spec;
         try {
-            lossName = resolveLoss(sample);
-            spec = spec(sample, lossName);
+            lossName = options.resolvedLoss(sample);
+            spec = options.modelSpec(sample, lossName);
         } catch (IllegalArgumentException e) {
             return null; // the real run reports the problem with the real data
         }
         return JitWarmup.start(() -> spec.build(new Random(seed)),
-                params -> Choices.optimizer(optimizer, params, lrs[0], momentum, weightDecay),
-                Choices.objective(lossName), sample, batchSize);
-    }
-
-    ModelSpec spec(Dataset train, String lossName) {
-        int in = train.features();
-        boolean single = Choices.singleOutput(lossName);
-        if (!train.isClassification() && !lossName.equals("mse")) {
-            throw new IllegalArgumentException(lossName + " needs a classification dataset; " + data.name() + " is regression (use --loss mse)");
-        }
-        int outWidth = single ? train.targetWidth() : train.numClasses();
-        return switch (model) {
-            case "mlp" -> {
-                int[] sizes = new int[hidden.length + 2];
-                sizes[0] = in;
-                System.arraycopy(hidden, 0, sizes, 1, hidden.length);
-                sizes[sizes.length - 1] = outWidth;
-                yield ModelSpec.mlp(sizes, activation, output, dropout, batchNorm);
-            }
-            case "softmax" -> {
-                if (!train.isClassification() || single) {
-                    throw new IllegalArgumentException("softmax regression needs class labels and cross-entropy or nll");
-                }
-                yield ModelSpec.of("softmax", in, outWidth);
-            }
-            case "linreg" -> {
-                if (train.isClassification()) {
-                    throw new IllegalArgumentException("linreg needs a regression dataset (--dataset linreg), got " + data.name());
-                }
-                yield ModelSpec.of("linreg", in, outWidth);
-            }
-            case "adaline" -> {
-                if (!train.isClassification() || train.numClasses() != 2 || !lossName.equals("mse")) {
-                    throw new IllegalArgumentException("adaline learns 2-class data with the mse loss, got " + data.name() + " / " + lossName);
-                }
-                yield ModelSpec.of("adaline", in);
-            }
-            case "cnn" -> {
-                int side = (int) Math.round(Math.sqrt(in));
-                if (!train.isClassification() || single || side * side != in || side % 4 != 0) {
-                    throw new IllegalArgumentException("cnn needs square images with classes (--dataset fashion-mnist), got " + data.name());
-                }
-                yield ModelSpec.of("cnn", side, 32, 64, 128, outWidth);
-            }
-            default -> throw new IllegalArgumentException("unknown model '" + model + "' (mlp, softmax, perceptron, adaline, linreg, cnn,"
-                    + " seq2seq)");
-        };
+                params -> Choices.optimizer(options.optimizer(), params, lrs[0], options.momentum(), options.weightDecay()),
+                Choices.objective(lossName), sample, options.batchSize());
     }
 
     private int perceptron(Dataset train, Dataset test) throws IOException {
@@ -302,7 +194,7 @@ final class TrainingRun {
             throw new IllegalArgumentException("the perceptron takes one learning rate");
         }
         Perceptron p = new Perceptron(train.features(), lrs[0], new Random(seed));
-        Perceptron.Result r = p.train(train, epochs);
+        Perceptron.Result r = p.train(train, options.epochs());
         phase("train");
         long hits;
         try (var g = dev.vecgrad.autograd.Grad.disabled()) {
@@ -318,7 +210,7 @@ final class TrainingRun {
                     + ",\"mistakes_per_epoch\":" + Arrays.toString(r.mistakesPerEpoch()).replace(" ", "")
                     + ",\"test_accuracy\":" + JsonLines.num(acc) + "}");
         } else {
-            out.println(title + ": perceptron rule on " + data.name() + ", lr " + lrs[0] + ", at most " + epochs + " epochs");
+            out.println(title + ": perceptron rule on " + data.name() + ", lr " + lrs[0] + ", at most " + options.epochs() + " epochs");
             out.println("mistakes per epoch: " + Arrays.toString(Arrays.copyOf(r.mistakesPerEpoch(), Math.min(20, r.epochs())))
                     + (r.epochs() > 20 ? " ..." : ""));
             out.println(r);
@@ -369,7 +261,7 @@ final class TrainingRun {
             out.println(JsonLines.epoch(m, study ? lr : Double.NaN));
             return;
         }
-        if (m.epoch() % every != 0 && m.epoch() != epochs) {
+        if (m.epoch() % every != 0 && m.epoch() != options.epochs()) {
             return;
         }
         StringBuilder sb = new StringBuilder();
@@ -377,7 +269,7 @@ final class TrainingRun {
             sb.append(String.format(Locale.ROOT, "lr %-8s ", lr));
         }
         // fits 80 columns: "epoch 10/10  loss train 0.5060 val 0.4308  val acc 83.93%  1.61 s  33499/s"
-        sb.append(String.format(Locale.ROOT, "epoch %d/%d  loss train %.4f", m.epoch(), epochs, m.trainLoss()));
+        sb.append(String.format(Locale.ROOT, "epoch %d/%d  loss train %.4f", m.epoch(), options.epochs(), m.trainLoss()));
         if (!Double.isNaN(m.valLoss())) {
             sb.append(String.format(Locale.ROOT, " val %.4f", m.valLoss()));
         }
@@ -400,7 +292,7 @@ final class TrainingRun {
     private String divergenceHint(History h, double lr) {
         List<EpochMetrics> e = h.epochs();
         boolean rising = e.size() >= 2 && e.get(e.size() - 2).trainLoss() > e.get(0).trainLoss();
-        double high = optimizer.equals("sgd") || optimizer.equals("momentum") ? 1 : 0.03;
+        double high = options.optimizer().equals("sgd") || options.optimizer().equals("momentum") ? 1 : 0.03;
         return rising || lr >= high ? " (the learning rate " + lr + " is the likely cause: try a lower one)"
                 : " (the learning rate " + lr + " is moderate: look for NaN or infinite values in the data, or a loss that does not"
                         + " fit the outputs)";

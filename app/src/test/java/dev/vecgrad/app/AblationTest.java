@@ -1,6 +1,5 @@
 package dev.vecgrad.app;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,23 +92,6 @@ class AblationTest {
     }
 
     @Test
-    void welchIntervalsAndTheirQuantiles() {
-        Ablation.Stats a = Ablation.Stats.of(new double[] {1, 2, 3});
-        Ablation.Stats b = Ablation.Stats.of(new double[] {2, 4, 6, Double.NaN});
-        assertEquals(2, a.mean(), 1e-12);
-        assertEquals(1, a.sd(), 1e-12);
-        assertEquals(3, b.n(), "NaN (a diverged trial) is left out");
-        // se = sqrt(1/3 + 4/3), Welch df = 2.94 -> t(2) = 4.303
-        double se = Math.sqrt(5.0 / 3);
-        assertArrayEquals(new double[] {-2, -2 - 4.303 * se, -2 + 4.303 * se}, Ablation.welch(a, b), 1e-9);
-        assertEquals(12.706, Ablation.tQuantile975(1), 0);
-        assertEquals(2.042, Ablation.tQuantile975(30.5), 0);
-        assertEquals(1.96, Ablation.tQuantile975(1e6), 0);
-        double[] one = Ablation.welch(Ablation.Stats.of(new double[] {1}), b);
-        assertTrue(Double.isNaN(one[1]), "no interval from one seed");
-    }
-
-    @Test
     void gridAndRandomSearchesRankOnValidationAndRepeat() throws Exception {
         Path grid = dir.resolve("grid");
         CliTest.Result g = CliTest.run("search", "--dataset", "moons", "--samples", "600", "--hidden", "8", "--epochs", "4", "--mode",
@@ -143,10 +125,10 @@ class AblationTest {
 
     @Test
     void studiesStartFromTheLearningRateTheRunWouldUse() {
-        assertEquals(0.001, Ablation.parse(List.of("--model", "cnn", "--dataset", "fashion-mnist")).effectiveLrs()[0],
+        assertEquals(0.001, TrainCommand.parse(List.of("--model", "cnn", "--dataset", "fashion-mnist")).effectiveLrs()[0],
                 "the CNN's own default, as train uses it");
-        assertEquals(0.01, Ablation.parse(List.of("--model", "cnn", "--dataset", "fashion-mnist", "--lr", "0.01")).effectiveLrs()[0]);
-        assertEquals(0.003, Ablation.parse(List.of("--model", "mlp", "--dataset", "moons")).effectiveLrs()[0]);
+        assertEquals(0.01, TrainCommand.parse(List.of("--model", "cnn", "--dataset", "fashion-mnist", "--lr", "0.01")).effectiveLrs()[0]);
+        assertEquals(0.003, TrainCommand.parse(List.of("--model", "mlp", "--dataset", "moons")).effectiveLrs()[0]);
     }
 
     @Test

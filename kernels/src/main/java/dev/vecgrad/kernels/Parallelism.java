@@ -57,6 +57,26 @@ public final class Parallelism {
     }
 
     /**
+     * Runs {@code work} with every kernel it calls on the calling thread alone, whatever
+     * {@link #threads()} is, and returns its result: the way to run independent jobs side by
+     * side (a study's trials), one thread each, without changing the thread count of the rest
+     * of the process. Results are the same bits as on any thread count.
+     */
+    public static <T> T serially(java.util.concurrent.Callable<T> work) throws Exception {
+        Job outer = Job.CURRENT.get();
+        Job.CURRENT.set(Job.SERIAL);   // forEach runs the items of a nested call inline
+        try {
+            return work.call();
+        } finally {
+            if (outer == null) {
+                Job.CURRENT.remove();
+            } else {
+                Job.CURRENT.set(outer);
+            }
+        }
+    }
+
+    /**
      * Runs {@code body.accept(i)} for every {@code i} in {@code [0, items)}, spread over at
      * most {@link #threads()} threads, the calling thread included; returns when all are done.
      * The first exception thrown by the body is rethrown in the calling thread, as thrown.
@@ -103,6 +123,8 @@ public final class Parallelism {
     private static final class Job {
         /** The job the current thread is working on, so nested calls run inline. */
         static final ThreadLocal<Job> CURRENT = new ThreadLocal<>();
+        /** Marks a thread inside {@link #serially}: never posted, never worked. */
+        static final Job SERIAL = new Job(0, i -> { });
 
         final int items;
         final IntConsumer body;

@@ -46,6 +46,29 @@ class ParallelismTest {
     }
 
     @Test
+    void seriallyKeepsEveryItemOnTheCallingThreadThenLetsHelpersBackIn() throws Exception {
+        Parallelism.setThreads(3);
+        Set<String> names = ConcurrentHashMap.newKeySet();
+        int n = Parallelism.serially(() -> {
+            Parallelism.forEach(64, i -> names.add(Thread.currentThread().getName()));
+            return 7;
+        });
+        assertEquals(7, n);
+        assertEquals(Set.of(Thread.currentThread().getName()), names, "only the caller ran items");
+        assertEquals(3, Parallelism.threads(), "the process's thread count is unchanged");
+        names.clear();
+        Parallelism.forEach(64, i -> {
+            names.add(Thread.currentThread().getName());
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(names.size() >= 2, "after serially, helpers take items again: " + names);
+    }
+
+    @Test
     void nestedCallsRunInline() {
         Parallelism.setThreads(2);
         AtomicIntegerArray hits = new AtomicIntegerArray(16);

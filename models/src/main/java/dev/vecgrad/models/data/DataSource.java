@@ -1,11 +1,6 @@
-package dev.vecgrad.app;
+package dev.vecgrad.models.data;
 
-import dev.vecgrad.models.data.Dataset;
-import dev.vecgrad.models.data.Datasets;
-import dev.vecgrad.models.data.FashionMnist;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,26 +10,27 @@ import java.util.Map;
  * The datasets the CLI knows by name, as a training and a test split, and the metadata that
  * lets {@code predict} get the same data back: {@code fashion-mnist} (files), and the
  * generated {@code moons}, {@code xor}, {@code and}, {@code or}, {@code blobs},
- * {@code linreg}.
+ * {@code linreg}. The command line names its data this way, and a study's trials load theirs
+ * from it ({@code dev.vecgrad.models.study}).
  */
-record DataSource(String name, Path dir, int samples, double noise, long seed) {
+public record DataSource(String name, Path dir, int samples, double noise, long seed) {
 
-    static final List<String> NAMES = List.of("fashion-mnist", "moons", "xor", "and", "or", "blobs", "linreg");
+    public static final List<String> NAMES = List.of("fashion-mnist", "moons", "xor", "and", "or", "blobs", "linreg");
 
     /** The notes' synthetic regression: w = [2, -3.4], b = 4.2. */
-    static final double[] LINREG_W = {2, -3.4};
-    static final double LINREG_B = 4.2;
+    public static final double[] LINREG_W = {2, -3.4};
+    public static final double LINREG_B = 4.2;
 
-    DataSource {
+    public DataSource {
         if (!NAMES.contains(name)) {
             throw new IllegalArgumentException("unknown dataset '" + name + "' (" + String.join(", ", NAMES) + ")");
         }
     }
 
     /** Training and test data. */
-    record Splits(Dataset train, Dataset test) {}
+    public record Splits(Dataset train, Dataset test) {}
 
-    Splits load() throws IOException {
+    public Splits load() throws IOException {
         return switch (name) {
             case "fashion-mnist" -> {
                 FashionMnist.Splits s = fashionMnist(dir, FashionMnist.Scaling.SYMMETRIC);
@@ -51,12 +47,12 @@ record DataSource(String name, Path dir, int samples, double noise, long seed) {
     }
 
     /** Fashion-MNIST from {@code dir}, checked against its checksums, through the {@link #cacheDir()}: as every command loads it. */
-    static FashionMnist.Splits fashionMnist(Path dir, FashionMnist.Scaling scaling) throws IOException {
+    public static FashionMnist.Splits fashionMnist(Path dir, FashionMnist.Scaling scaling) throws IOException {
         return FashionMnist.load(dir, scaling, true, cacheDir());
     }
 
     /** One split of Fashion-MNIST ("train" or "t10k"), loaded as {@link #fashionMnist(Path, FashionMnist.Scaling)} does. */
-    static Dataset fashionMnist(Path dir, String split, FashionMnist.Scaling scaling) throws IOException {
+    public static Dataset fashionMnist(Path dir, String split, FashionMnist.Scaling scaling) throws IOException {
         return FashionMnist.load(dir, split, scaling, true, cacheDir());
     }
 
@@ -66,7 +62,7 @@ record DataSource(String name, Path dir, int samples, double noise, long seed) {
      * {@code $XDG_CACHE_HOME/vecgrad}, else {@code ~/.cache/vecgrad}; null (none) when
      * {@code VECGRAD_CACHE} is {@code off} or no home is known.
      */
-    static Path cacheDir() {
+    public static Path cacheDir() {
         String own = System.getenv("VECGRAD_CACHE");
         if (own != null && !own.isBlank()) {
             return own.equals("off") ? null : Path.of(own, "fashion-mnist");
@@ -80,16 +76,16 @@ record DataSource(String name, Path dir, int samples, double noise, long seed) {
     }
 
     /** The logic gates have four points: they are trained and tested on all of them, without a validation split. */
-    boolean isGate() {
+    public boolean isGate() {
         return isGate(name);
     }
 
     /** Whether the dataset {@code name} is a logic gate (see {@link #isGate()}). */
-    static boolean isGate(String name) {
+    public static boolean isGate(String name) {
         return name.equals("xor") || name.equals("and") || name.equals("or");
     }
 
-    Map<String, String> toMetadata() {
+    public Map<String, String> toMetadata() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("vecgrad.dataset", name);
         switch (name) {
@@ -105,7 +101,7 @@ record DataSource(String name, Path dir, int samples, double noise, long seed) {
     }
 
     /** The data a checkpoint was trained on, from its metadata; {@code dir} for Fashion-MNIST. */
-    static DataSource fromMetadata(Map<String, String> m, Path dir) {
+    public static DataSource fromMetadata(Map<String, String> m, Path dir) {
         String name = m.get("vecgrad.dataset");
         if (name == null) {
             throw new IllegalArgumentException("the checkpoint does not say which dataset it was trained on; pass --dataset");
@@ -116,25 +112,8 @@ record DataSource(String name, Path dir, int samples, double noise, long seed) {
     }
 
     /** The error every command gives when {@code dir} has no Fashion-MNIST: the folder, and how to get the files. */
-    static java.nio.file.NoSuchFileException noFashionMnist(Path dir) {
+    public static java.nio.file.NoSuchFileException noFashionMnist(Path dir) {
         return new java.nio.file.NoSuchFileException(dir.toString(), null, "no Fashion-MNIST files here (as root: apt-get install "
                 + FashionMnist.DEBIAN_PACKAGE + ", or --data DIR with the four IDX files)");
-    }
-
-    /**
-     * Makes sure Fashion-MNIST is in {@code dir}: when it is the system directory and missing,
-     * installs Debian's package with apt-get if this process runs as root. Returns whether the
-     * files are there; says what it does on {@code log}.
-     */
-    static boolean ensureFashionMnist(Path dir, boolean mayInstall, PrintStream log) {
-        if (FashionMnist.isPresent(dir)) {
-            return true;
-        }
-        if (!mayInstall || !dir.equals(FashionMnist.SYSTEM_DIR) || !Packages.canInstall()) {
-            return false;
-        }
-        log.println("Fashion-MNIST is not in " + dir + "; installing Debian's " + FashionMnist.DEBIAN_PACKAGE + " with apt-get");
-        Packages.install(FashionMnist.DEBIAN_PACKAGE, log);
-        return FashionMnist.isPresent(dir);
     }
 }

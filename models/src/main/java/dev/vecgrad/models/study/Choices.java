@@ -1,4 +1,4 @@
-package dev.vecgrad.app;
+package dev.vecgrad.models.study;
 
 import dev.vecgrad.autograd.Tensor;
 import dev.vecgrad.models.optim.LRSchedulers;
@@ -7,26 +7,27 @@ import dev.vecgrad.models.optim.Optimizers;
 import dev.vecgrad.models.train.Objective;
 import java.util.List;
 
-/** The names the CLI accepts for losses, optimizers and schedules, and what they make. */
-final class Choices {
+/**
+ * The names a {@link TrainSpec} (and the command line) accepts for models, activations,
+ * losses, optimizers and schedules, and what they make.
+ */
+public final class Choices {
 
     private Choices() {}
 
-    static final List<String> LOSSES = List.of("auto", "cross-entropy", "nll", "bce-with-logits", "bce", "mse");
-    static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "adamax");
-    static final List<String> SCHEDULES = List.of("none", "step", "cosine", "warmup-cosine", "one-cycle");
-    static final List<String> MODELS = List.of("mlp", "softmax", "perceptron", "adaline", "linreg", "cnn", "seq2seq");
-    static final List<String> ACTIVATIONS = List.of("relu", "leaky_relu", "sigmoid", "tanh", "gelu");
-    static final List<String> OUTPUTS = List.of("none", "sigmoid", "log_softmax");
-    /** More threads than this is a mistake, not a choice: the pool spins one thread per worker. */
-    static final int MAX_THREADS = 256;
+    public static final List<String> LOSSES = List.of("auto", "cross-entropy", "nll", "bce-with-logits", "bce", "mse");
+    public static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "adamax");
+    public static final List<String> SCHEDULES = List.of("none", "step", "cosine", "warmup-cosine", "one-cycle");
+    public static final List<String> MODELS = List.of("mlp", "softmax", "perceptron", "adaline", "linreg", "cnn", "seq2seq");
+    public static final List<String> ACTIVATIONS = List.of("relu", "leaky_relu", "sigmoid", "tanh", "gelu");
+    public static final List<String> OUTPUTS = List.of("none", "sigmoid", "log_softmax");
 
     /** "--option: 'value' is not one of a, b, c" when value is not in choices, else null. */
-    static String oneOf(String option, String value, List<String> choices) {
+    public static String oneOf(String option, String value, List<String> choices) {
         return choices.contains(value) ? null : option + ": '" + value + "' is not one of " + String.join(", ", choices);
     }
 
-    static Objective objective(String loss) {
+    public static Objective objective(String loss) {
         return switch (loss) {
             case "cross-entropy" -> Objective.crossEntropy();
             case "nll" -> Objective.nll();
@@ -38,7 +39,7 @@ final class Choices {
     }
 
     /** Losses whose model has one output per sample (a probability, a logit or a value). */
-    static boolean singleOutput(String loss) {
+    public static boolean singleOutput(String loss) {
         return loss.equals("bce-with-logits") || loss.equals("bce") || loss.equals("mse");
     }
 
@@ -46,7 +47,7 @@ final class Choices {
      * An optimizer over {@code params}. {@code momentum} is used by sgd (0 unless set),
      * momentum (0.9 unless set) and rmsprop; {@code weightDecay} by all (decoupled for adamw).
      */
-    static Optimizer optimizer(String name, List<Tensor> params, double lr, Double momentum, double weightDecay) {
+    public static Optimizer optimizer(String name, List<Tensor> params, double lr, Double momentum, double weightDecay) {
         return switch (name) {
             case "sgd" -> new Optimizers.SGD(params, lr, momentum == null ? 0 : momentum, 0, false, weightDecay);
             case "momentum" -> new Optimizers.SGD(params, lr, momentum == null ? 0.9 : momentum, 0, false, weightDecay);
@@ -64,7 +65,7 @@ final class Choices {
      * A scheduler attached to the optimizer (PyTorch's, see {@link LRSchedulers}) and whether it
      * steps after every batch (true) or every epoch; null for none.
      */
-    record ScheduleChoice(java.util.function.Function<Optimizer, LRSchedulers.LRScheduler> make, boolean perStep) {}
+    public record ScheduleChoice(java.util.function.Function<Optimizer, LRSchedulers.LRScheduler> make, boolean perStep) {}
 
     /**
      * The command line's schedules, as a PyTorch user writes them: step = StepLR(step_size =
@@ -72,7 +73,7 @@ final class Choices {
      * LinearLR from 1/warmup over the first 5% of the steps, then CosineAnnealingLR, in a
      * SequentialLR; one-cycle = OneCycleLR over all steps, cycling the momentum (Adam's beta1).
      */
-    static ScheduleChoice schedule(String name, double lr, int epochs, int stepsPerEpoch) {
+    public static ScheduleChoice schedule(String name, double lr, int epochs, int stepsPerEpoch) {
         int total = epochs * stepsPerEpoch;
         int warmup = Math.max(1, total / 20);
         return switch (name) {

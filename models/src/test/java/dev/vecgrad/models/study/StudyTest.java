@@ -1,0 +1,121 @@
+package dev.vecgrad.models.study;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vecgrad.kernels.Parallelism;
+import dev.vecgrad.models.data.DataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The study engine without the command line: specs as data, trials, the store, the runner and the statistics. */
+class StudyTest {
+
+    @TempDir
+    Path dir;
+
+    private static TrainSpec small() {
+        return TrainSpec.defaults().with("samples", "300").with("hidden", "8").with("epochs", "3");
+    }
+
+    @Test
+    void aSpecRoundTripsThroughJsonAndChangesOneOptionAtATime() {
+        TrainSpec s = small().with("--momentum", "0.5").with("batchnorm", "true").with("weight-decay", "1e-4").withLr(0.1 / 3);
+        String json = s.toJson();
+        assertEquals(s, TrainSpec.fromJson(json), json);
+        assertEquals(json, TrainSpec.fromJson(json).toJson());
+        assertTrue(json.contains("\"noise\":null") && json.contains("\"hidden\":[8]") && json.contains("\"batch_size\":64"), json);
+        TrainSpec t = s.with("activation", "tanh");
+        assertEquals("tanh", t.activation());
+        assertEquals(s, t.with("activation", "relu"), "only the option changed");
+        assertEquals(List.of(64, 32), s.with("hidden", "64,32").hidden());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.with("swish", "1"));
+        assertTrue(e.getMessage().startsWith("--swish is not a training option"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> s.with("epochs", "many"));
+        assertEquals("--epochs: 'many' is not an integer", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainSpec.fromJson("{\"epochs\":3,\"colour\":1}"));
+        assertEquals("training spec: unknown field 'colour'", e.getMessage());
+        assertNull(s.problem());
+        assertEquals("--activation: 'swish' is not one of relu, leaky_relu, sigmoid, tanh, gelu", s.with("activation", "swish").problem());
+    }
+
+    @Test
+    void anAblationPlansItsTrialsAndRefusesWhatItKeepsFixed() {
+        Ablation a = Ablation.of(small()).vary("activation", "tanh", "gelu").lrs(0.01, 0.03).seeds(2);
+        List<Trial> trials = a.trials();
+        assertEquals(3 * 2 * 2, trials.size());
+        assertEquals(new Trial("activation=gelu", small().with("activation", "gelu").withLr(0.03), 1), trials.get(11));
+        assertNull(a.problem());
+        assertTrue(a.plan().startsWith("{\"baseline\":" + small().toJson() + ",\"variants\":[\"baseline\",\"activation=tanh\","), a.plan());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ablation.of(small()).vary("epochs", "5"));
+        assertTrue(e.getMessage().startsWith("--vary epochs: the study keeps it fixed"), e.getMessage());
+        assertEquals("--dataset xor is a logic gate (4 points, no validation split), and a study ranks on validation",
+                Ablation.of(small().with("dataset", "xor")).problem());
+        assertEquals("--seeds must be 1 to 100, got 0", Ablation.of(small()).seeds(0).problem());
+    }
+
+    @Test
+    void resultsDoNotDependOnTheJobsAndAKilledStudyResumes() throws Exception {
+        Ablation a = Ablation.of(small()).vary("activation", "tanh").lrs(0.01, 0.03).seeds(1);
+        DataSource.Splits data = small().data(null, 0).load();
+        ResultStore one = ResultStore.open(dir.resolve("one"), a.plan());
+        List<String> seen = new ArrayList<>();
+        List<Ablation.Row> rows = a.run(data.train(), data.test(), new LocalTrialRunner(1), one, r -> seen.add(r.key()));
+        assertEquals(4, seen.size());
+        assertEquals(List.of("baseline", "activation=tanh"), rows.stream().map(Ablation.Row::variant).toList());
+        int threads = Parallelism.threads();
+        ResultStore two = ResultStore.open(dir.resolve("two"), a.plan());
+        a.run(data.train(), data.test(), new LocalTrialRunner(2), two, r -> { });
+        assertEquals(threads, Parallelism.threads(), "the runner leaves the process's thread count alone");
+        assertEquals(withoutSeconds(one.results()), withoutSeconds(two.results()), "one job or two: the same results");
+
+        // a kill -9 while writing the last line: that trial is run again, the others are not
+        Path file = one.file();
+        List<String> lines = Files.readAllLines(file);
+        Files.writeString(file, String.join("\n", lines.subList(0, 3)) + "\n" + lines.get(3).substring(0, 20));
+        ResultStore again = ResultStore.open(dir.resolve("one"), a.plan());
+        assertEquals(3, again.results().size());
+        List<String> rerun = new ArrayList<>();
+        a.run(data.train(), data.test(), new LocalTrialRunner(1), again, r -> rerun.add(r.key()));
+        assertEquals(List.of(lines.get(3).replaceAll(".*\"variant\":\"([^\"]*)\",\"lr\":([^,]*),\"seed\":(\\d+).*", "$1 lr $2 seed $3")),
+                rerun);
+        assertEquals(withoutSeconds(one.results()), withoutSeconds(again.results()));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ResultStore.open(dir.resolve("one"), Ablation.of(small()).plan()));
+        assertTrue(e.getMessage().contains("holds another study"), e.getMessage());
+    }
+
+    private static Map<String, String> withoutSeconds(Map<String, TrialResult> results) {
+        Map<String, String> m = new java.util.TreeMap<>();
+        results.forEach((k, r) -> m.put(k, r.toJson().replaceAll("\"seconds\":[^,]*,", "")));
+        return m;
+    }
+
+    @Test
+    void welchIntervalsAndTheirQuantiles() {
+        Stats a = Stats.of(new double[] {1, 2, 3});
+        Stats b = Stats.of(new double[] {2, 4, 6, Double.NaN});
+        assertEquals(2, a.mean(), 1e-12);
+        assertEquals(1, a.sd(), 1e-12);
+        assertEquals(3, b.n(), "NaN (a diverged trial) is left out");
+        // se = sqrt(1/3 + 4/3), Welch df = 2.94 -> t(2) = 4.303
+        double se = Math.sqrt(5.0 / 3);
+        assertArrayEquals(new double[] {-2, -2 - 4.303 * se, -2 + 4.303 * se}, Stats.welch(a, b), 1e-9);
+        assertEquals(12.706, Stats.tQuantile975(1), 0);
+        assertEquals(2.042, Stats.tQuantile975(30.5), 0);
+        assertEquals(1.96, Stats.tQuantile975(1e6), 0);
+        double[] one = Stats.welch(Stats.of(new double[] {1}), b);
+        assertTrue(Double.isNaN(one[1]), "no interval from one seed");
+    }
+}
