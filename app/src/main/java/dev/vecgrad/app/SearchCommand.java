@@ -2,22 +2,15 @@ package dev.vecgrad.app;
 
 import dev.vecgrad.models.data.DataSource;
 import dev.vecgrad.models.io.AtomicFiles;
-import dev.vecgrad.models.study.Ablation;
 import dev.vecgrad.models.study.LocalTrialRunner;
 import dev.vecgrad.models.study.ResultStore;
-import dev.vecgrad.models.study.Stats;
+import dev.vecgrad.models.study.Search;
 import dev.vecgrad.models.study.TrainSpec;
 import dev.vecgrad.models.study.Trial;
-import dev.vecgrad.models.study.TrialResult;
-import dev.vecgrad.models.study.TrialRunner;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,161 +54,69 @@ final class SearchCommand implements Callable<Integer> {
     @Unmatched
     List<String> baseline = new ArrayList<>();
 
-    /** One axis of the space: listed values, or a range to draw from. */
-    record Axis(String option, List<String> values, String scale, double low, double high) {
-        String draw(Random rng) {
-            if (values != null) {
-                return values.get(rng.nextInt(values.size()));
-            }
-            double u = rng.nextDouble();
-            double v = scale.equals("log") ? Math.exp(Math.log(low) + u * (Math.log(high) - Math.log(low))) : low + u * (high - low);
-            return String.format(Locale.ROOT, "%.4g", v);
-        }
-    }
-
-    /** Options a search axis may not change: the data, and what the search itself sets. */
-    static final List<String> FIXED = java.util.stream.Stream.concat(java.util.stream.Stream.of("--dataset", "--samples", "--noise"),
-            AblateCommand.CLI_FIXED.stream()).toList();
-
     @Override
     public Integer call() throws Exception {
         if (!mode.equals("grid") && !mode.equals("random")) {
             return bad("--mode: '" + mode + "' is not one of grid, random");
         }
-        if (space.isEmpty()) {
-            return bad("--space: give at least one OPTION=VALUES to search");
-        }
-        if (trials < 1 || trials > 100_000 || seeds < 1 || seeds > 100) {
-            return bad("--trials must be 1 to 100000 and --seeds 1 to 100, got " + trials + " and " + seeds);
-        }
         String refused = AblateCommand.firstOf(baseline, AblateCommand.STUDY_OPTIONS);
         if (refused != null) {
             return bad(refused + " is not a baseline option here: --seeds, --out and --jobs belong to the search");
         }
-        List<Axis> axes = new ArrayList<>();
-        for (String s : space) {
-            int eq = s.indexOf('=');
-            if (eq <= 0 || eq == s.length() - 1) {
-                return bad("--space: expected OPTION=VALUES, got '" + s + "'");
-            }
-            String option = "--" + s.substring(0, eq);
-            if (FIXED.contains(option)) {
-                return bad("--space " + s.substring(0, eq) + ": the search keeps it fixed (the data and the seeds)");
-            }
-            String v = s.substring(eq + 1);
-            if (v.startsWith("log:") || v.startsWith("range:")) {
-                String[] p = v.split(":");
-                double lo;
-                double hi;
-                try {
-                    lo = Double.parseDouble(p[1]);
-                    hi = Double.parseDouble(p[2]);
-                } catch (RuntimeException e) {
-                    return bad("--space " + s + ": expected " + p[0] + ":LOW:HIGH with two numbers");
-                }
-                if (p.length != 3 || !(lo < hi) || !Double.isFinite(hi) || (p[0].equals("log") && !(lo > 0))) {
-                    return bad("--space " + s + ": expected " + p[0] + ":LOW:HIGH with LOW < HIGH" + (p[0].equals("log") ? ", both > 0" : ""));
-                }
-                if (mode.equals("grid")) {
-                    return bad("--space " + s + ": a grid needs listed values (V1,V2,...), not a range");
-                }
-                axes.add(new Axis(option, null, p[0], lo, hi));
-            } else {
-                List<String> values = List.of(v.split(",", -1));
-                if (values.stream().anyMatch(String::isBlank)) {
-                    return bad("--space " + s + ": an empty value");
-                }
-                axes.add(new Axis(option, values, null, 0, 0));
-            }
-        }
-        // the configurations: every combination, or --trials draws
-        List<Map<String, String>> configs = new ArrayList<>();
-        if (mode.equals("grid")) {
-            configs.add(new LinkedHashMap<>());
-            for (Axis a : axes) {
-                List<Map<String, String>> next = new ArrayList<>();
-                for (Map<String, String> c : configs) {
-                    for (String v : a.values()) {
-                        Map<String, String> d = new LinkedHashMap<>(c);
-                        d.put(a.option(), v);
-                        next.add(d);
-                    }
-                }
-                configs = next;
-            }
-            if (configs.size() > 100_000) {
-                return bad("the grid has " + configs.size() + " configurations; at most 100000");
-            }
-        } else {
-            Random rng = new Random(sampleSeed);
-            for (int i = 0; i < trials; i++) {
-                Map<String, String> c = new LinkedHashMap<>();
-                for (Axis a : axes) {
-                    c.put(a.option(), a.draw(rng));
-                }
-                configs.add(c);
-            }
-        }
+        // the command line is parsed once, here; the library gets the baseline spec and the axes as data
         List<String> base = AblateCommand.override(new ArrayList<>(), baseline);
-        // the command line is parsed once, here; every configuration is the baseline spec with its options set
         TrainCommand baseCommand;
-        List<Trial> all = new ArrayList<>();
+        Search search;
         try {
-            baseCommand = TrainCommand.parse(base);
-            boolean lrGiven = AblateCommand.firstOf(base, List.of("--lr")) != null;
-            TrainSpec baseSpec = baseCommand.toSpec(baseCommand.effectiveLrs()[0]);
-            for (Map<String, String> c : configs) {
-                TrainSpec spec = baseSpec;
-                StringBuilder name = new StringBuilder();
-                for (Map.Entry<String, String> e : c.entrySet()) {
-                    spec = spec.with(e.getKey(), e.getValue());
-                    name.append(name.isEmpty() ? "" : " ").append(e.getKey().substring(2)).append('=').append(e.getValue());
+            List<Search.Axis> axes = new ArrayList<>();
+            for (String s : space) {
+                int eq = s.indexOf('=');
+                if (eq > 0 && AblateCommand.CLI_FIXED.contains("--" + s.substring(0, eq))) {
+                    return bad("--space " + s.substring(0, eq) + ": the search keeps it fixed (the data and the seeds)");
                 }
-                if (!lrGiven && !c.containsKey("--lr") && spec.model().equals("cnn")) {
-                    spec = spec.withLr(TrainCommand.CNN_LR);   // as train does for a CNN without --lr
-                }
-                String problem = Ablation.studyProblem(spec);   // every configuration is checked before any work
-                if (problem != null) {
-                    return bad(problem);
-                }
-                for (long s = 0; s < seeds; s++) {
-                    all.add(new Trial(name.toString(), spec, s));
-                }
+                axes.add(Search.Axis.parse(s));
             }
+            baseCommand = TrainCommand.parse(base);
+            TrainSpec spec = baseCommand.toSpec(baseCommand.effectiveLrs()[0]);
+            search = mode.equals("grid") ? Search.grid(spec, axes) : Search.random(spec, axes, trials, sampleSeed);
+            if (AblateCommand.firstOf(base, List.of("--lr")) == null) {
+                // as train does for a CNN without --lr, also where an axis makes the model a CNN
+                search.derive(t -> t.model().equals("cnn") && !axes.stream().anyMatch(x -> x.option().equals("lr"))
+                        ? t.withLr(TrainCommand.CNN_LR) : t);
+            }
+            search.seeds(seeds);
         } catch (IllegalArgumentException e) {
             return bad(e.getMessage());
         }
-        if (baseCommand.model.equals("seq2seq") || baseCommand.model.equals("perceptron")) {
-            return bad("--model " + baseCommand.model + " has no search here (it does not train with the Trainer)");
+        String problem = search.problem();
+        if (problem != null) {
+            return bad(problem);
         }
         int parallel = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
         if (parallel < 1 || parallel > CommonOptions.MAX_THREADS) {
             return bad("--jobs must be 1 to " + CommonOptions.MAX_THREADS + ", got " + parallel);
         }
-        Path dir = out != null ? out : Path.of("runs", "search-" + baseCommand.dataset);
-        String config = "{\"search\":" + AblateCommand.jsonList(base) + ",\"space\":" + AblateCommand.jsonList(space) + ",\"mode\":\""
-                + mode + "\",\"trials\":" + trials + ",\"seeds\":" + seeds + ",\"sample_seed\":" + sampleSeed + "}\n";
+        TrainSpec spec = search.baseline();
+        Path dir = out != null ? out : Path.of("runs", "search-" + spec.dataset());
         Path dataDir = baseCommand.common.fashionMnistDir();
-        if (baseCommand.dataset.equals("fashion-mnist") && !Packages.ensureFashionMnist(dataDir, !baseCommand.common.noInstall, System.err)) {
+        if (spec.dataset().equals("fashion-mnist") && !Packages.ensureFashionMnist(dataDir, !baseCommand.common.noInstall, System.err)) {
             return bad(DataSource.noFashionMnist(dataDir).getMessage());
         }
         ResultStore store;
         try {
-            store = ResultStore.open(dir, config);
+            store = ResultStore.open(dir, search.plan());
         } catch (IllegalArgumentException e) {
             return bad(e.getMessage());
         }
-        DataSource.Splits data = baseCommand.toSpec(baseCommand.effectiveLrs()[0]).data(dataDir, 0).load();
-        List<Trial> todo = all.stream().filter(t -> !store.done(t)).toList();
+        DataSource.Splits data = spec.data(dataDir, 0).load();
+        List<Trial> all = search.trials();
+        int before = (int) all.stream().filter(store::done).count();
         System.out.printf(Locale.ROOT, "%s search on %s: %d configurations x %d seeds = %d trials, %d done before, %d jobs; %s%n", mode,
-                baseCommand.dataset, configs.size(), seeds, all.size(), all.size() - todo.size(), parallel, dir);
+                spec.dataset(), all.size() / seeds, seeds, all.size(), before, parallel, dir);
         long t0 = System.nanoTime();
-        TrialRunner.Listener progress = AblateCommand.progress(all.size() - todo.size(), all.size(), System.out);
-        new LocalTrialRunner(parallel).run(todo, data.train(), data.test(), r -> {
-            store.add(r);
-            progress.finished(r);
-        });
-        String table = ranking(all, store.results(), data.train().isClassification());
+        List<Search.Ranked> ranked = search.run(data.train(), data.test(), new LocalTrialRunner(parallel), store,
+                AblateCommand.progress(before, all.size(), System.out));
+        String table = ranking(ranked, data.train().isClassification());
         try (RunDirectory files = RunDirectory.create(dir.resolve("report"))) {
             AtomicFiles.writeString(files.dir().resolve("report.md"), table);
             files.commit();
@@ -227,36 +128,8 @@ final class SearchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * The configurations ranked by mean validation accuracy over their seeds (lowest validation
-     * loss for regression; a diverged trial counts as the worst), with the test accuracy and its
-     * rank among the configurations beside it: the test split chooses nothing.
-     */
-    static String ranking(List<Trial> all, Map<String, TrialResult> results, boolean classification) {
-        record Ranked(String name, double lr, double val, double test, double trainLoss, int diverged, int n) {}
-        Map<String, List<TrialResult>> byName = new LinkedHashMap<>();
-        for (Trial t : all) {
-            TrialResult r = results.get(t.key());
-            if (r != null) {
-                byName.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(r);
-            }
-        }
-        List<Ranked> ranked = new ArrayList<>();
-        for (var e : byName.entrySet()) {
-            List<TrialResult> rs = e.getValue();
-            double val = rs.stream().mapToDouble(r -> r.diverged() || Double.isNaN(classification ? r.valAccuracy() : r.valLoss())
-                    ? (classification ? 0 : Double.POSITIVE_INFINITY) : classification ? r.valAccuracy() : r.valLoss()).average().orElse(Double.NaN);
-            double test = Stats.of(rs.stream().mapToDouble(r -> r.diverged() ? Double.NaN
-                    : classification ? r.testAccuracy() : r.testLoss()).toArray()).mean();
-            double train = Stats.of(rs.stream().mapToDouble(r -> r.diverged() ? Double.NaN : r.trainLoss()).toArray()).mean();
-            ranked.add(new Ranked(e.getKey(), rs.get(0).lr(), val, test, train, (int) rs.stream().filter(TrialResult::diverged).count(),
-                    rs.size()));
-        }
-        Comparator<Ranked> byVal = Comparator.comparingDouble(Ranked::val);
-        ranked.sort(classification ? byVal.reversed() : byVal);
-        List<Ranked> byTest = new ArrayList<>(ranked);
-        Comparator<Ranked> t = Comparator.comparingDouble(r -> Double.isNaN(r.test()) ? (classification ? -1 : Double.POSITIVE_INFINITY) : r.test());
-        byTest.sort(classification ? t.reversed() : t);
+    /** The ranking as a markdown table: by validation, with the test result and its rank beside it. */
+    static String ranking(List<Search.Ranked> ranked, boolean classification) {
         double scale = classification ? 100 : 1;
         String unit = classification ? "accuracy %" : "loss";
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
@@ -264,9 +137,9 @@ final class SearchCommand implements Callable<Integer> {
         sb.append("| rank | configuration | val ").append(unit).append(" | test ").append(unit)
                 .append(" | rank by test | train loss | diverged |\n|---|---|---|---|---|---|---|\n");
         for (int i = 0; i < ranked.size(); i++) {
-            Ranked r = ranked.get(i);
+            Search.Ranked r = ranked.get(i);
             sb.append(String.format(Locale.ROOT, "| %d | %s | %.2f | %s | %d | %.4f | %d/%d |%n", i + 1, r.name(), scale * r.val(),
-                    Double.isNaN(r.test()) ? "-" : String.format(Locale.ROOT, "%.2f", scale * r.test()), byTest.indexOf(r) + 1, r.trainLoss(),
+                    Double.isNaN(r.test()) ? "-" : String.format(Locale.ROOT, "%.2f", scale * r.test()), r.testRank(), r.trainLoss(),
                     r.diverged(), r.n()));
         }
         return sb.toString();

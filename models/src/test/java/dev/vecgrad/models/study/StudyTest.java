@@ -96,6 +96,44 @@ class StudyTest {
         assertTrue(e.getMessage().contains("holds another study"), e.getMessage());
     }
 
+    @Test
+    void aSearchPlansGridsAndReproducibleDrawsAndRanksOnValidation() throws Exception {
+        Search grid = Search.grid(small(), List.of(Search.Axis.parse("lr=0.01,0.03"), Search.Axis.parse("activation=relu,tanh")));
+        assertNull(grid.problem());
+        assertEquals(List.of("lr=0.01 activation=relu", "lr=0.01 activation=tanh", "lr=0.03 activation=relu", "lr=0.03 activation=tanh"),
+                grid.trials().stream().map(Trial::name).toList());
+        assertEquals(0.03, grid.trials().get(3).spec().lr());
+        assertEquals("tanh", grid.trials().get(3).spec().activation());
+
+        List<Search.Axis> axes = List.of(Search.Axis.parse("lr=log:0.001:0.1"), Search.Axis.parse("batch-size=16,64"));
+        Search random = Search.random(small(), axes, 5, 7).seeds(2);
+        assertEquals(10, random.trials().size());
+        assertEquals(random.trials(), Search.random(small(), axes, 5, 7).seeds(2).trials(), "the same draws for the same sample seed");
+        for (Trial t : random.trials()) {
+            assertTrue(t.spec().lr() >= 0.001 && t.spec().lr() <= 0.1, t.toString());
+        }
+        assertEquals("lr=log:0.001:0.1", axes.get(0).toString(), "an axis prints as it parses");
+
+        assertEquals("--space lr=log:0.001:0.1: a grid needs listed values (V1,V2,...), not a range", Search.grid(small(), axes).problem());
+        assertEquals("--space: give at least one OPTION=VALUES to search", Search.grid(small(), List.of()).problem());
+        assertEquals("--optimizer: 'lion' is not one of sgd, momentum, adam, adamw, rmsprop, adagrad, adadelta, adamax",
+                Search.grid(small(), List.of(Search.Axis.parse("optimizer=adam,lion"))).problem());
+        for (String[] bad : new String[][] {{"dataset=xor", "the search keeps it fixed"}, {"lr=range:0.1:0.01", "LOW < HIGH"},
+            {"lr=log:0:1", "both > 0"}, {"lr", "expected OPTION=VALUES"}, {"lr=0.1,", "an empty value"}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Search.Axis.parse(bad[0]));
+            assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
+        }
+
+        DataSource.Splits data = small().data(null, 0).load();
+        ResultStore store = ResultStore.open(dir.resolve("grid"), grid.plan());
+        List<Search.Ranked> ranked = grid.run(data.train(), data.test(), new LocalTrialRunner(2), store, r -> { });
+        assertEquals(4, ranked.size());
+        for (int i = 1; i < ranked.size(); i++) {
+            assertTrue(ranked.get(i).val() <= ranked.get(i - 1).val(), "ranked by validation accuracy");
+        }
+        assertEquals(java.util.Set.of(1, 2, 3, 4), ranked.stream().map(Search.Ranked::testRank).collect(java.util.stream.Collectors.toSet()));
+    }
+
     private static Map<String, String> withoutSeconds(Map<String, TrialResult> results) {
         Map<String, String> m = new java.util.TreeMap<>();
         results.forEach((k, r) -> m.put(k, r.toJson().replaceAll("\"seconds\":[^,]*,", "")));
