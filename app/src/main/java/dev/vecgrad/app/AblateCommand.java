@@ -126,23 +126,18 @@ final class AblateCommand implements Callable<Integer> {
         if (problem != null) {
             return bad(problem);
         }
-        int parallel = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
-        if (parallel < 1 || parallel > CommonOptions.MAX_THREADS) {
-            return bad("--jobs must be 1 to " + CommonOptions.MAX_THREADS + ", got " + parallel);
-        }
         TrainSpec spec = study.baseline();
         Path dir = out != null ? out : Path.of("runs", "ablate-" + spec.dataset());
-        Path dataDir = baseCommand.common.fashionMnistDir();
-        if (spec.dataset().equals("fashion-mnist") && !Packages.ensureFashionMnist(dataDir, !baseCommand.common.noInstall, System.err)) {
-            return bad(DataSource.noFashionMnist(dataDir).getMessage());
-        }
-        ResultStore store;
+        int parallel;
+        Opened opened;
         try {
-            store = ResultStore.open(dir, study.plan());
+            parallel = jobs(jobs);
+            opened = open(baseCommand, spec, dir, study.plan());
         } catch (IllegalArgumentException e) {
             return bad(e.getMessage());
         }
-        DataSource.Splits data = spec.data(dataDir, 0).load();
+        ResultStore store = opened.store();
+        DataSource.Splits data = opened.data();
         int total = study.trials().size();
         int before = (int) study.trials().stream().filter(store::done).count();
         List<Ablation.Variant> variants = study.variants();
@@ -165,6 +160,31 @@ final class AblateCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%nwrote %s (report.md, report.csv, bars.png, curves.png) and %s; %.0f s%n", dir.resolve("report"),
                 store.file(), (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    /** The trials a study runs at once: {@code --jobs}, else the cores; IllegalArgumentException outside 1 to MAX_THREADS. */
+    static int jobs(Integer jobs) {
+        int parallel = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
+        if (parallel < 1 || parallel > CommonOptions.MAX_THREADS) {
+            throw new IllegalArgumentException("--jobs must be 1 to " + CommonOptions.MAX_THREADS + ", got " + parallel);
+        }
+        return parallel;
+    }
+
+    /** A study's store and data, opened. */
+    record Opened(ResultStore store, DataSource.Splits data) {}
+
+    /**
+     * Opens the study of {@code spec} in {@code dir} (installing Fashion-MNIST first where it may)
+     * and loads its data; IllegalArgumentException naming the problem (no data, another study's folder).
+     */
+    static Opened open(TrainCommand baseCommand, TrainSpec spec, Path dir, String plan) throws IOException {
+        Path dataDir = baseCommand.common.fashionMnistDir();
+        if (spec.dataset().equals("fashion-mnist") && !Packages.ensureFashionMnist(dataDir, !baseCommand.common.noInstall, System.err)) {
+            throw new IllegalArgumentException(DataSource.noFashionMnist(dataDir).getMessage());
+        }
+        ResultStore store = ResultStore.open(dir, plan);
+        return new Opened(store, spec.data(dataDir, 0).load());
     }
 
     /** The first of {@code args} (as {@code --name} or {@code --name=value}) that is one of {@code names}, or null. */

@@ -92,23 +92,18 @@ final class SearchCommand implements Callable<Integer> {
         if (problem != null) {
             return bad(problem);
         }
-        int parallel = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
-        if (parallel < 1 || parallel > CommonOptions.MAX_THREADS) {
-            return bad("--jobs must be 1 to " + CommonOptions.MAX_THREADS + ", got " + parallel);
-        }
         TrainSpec spec = search.baseline();
         Path dir = out != null ? out : Path.of("runs", "search-" + spec.dataset());
-        Path dataDir = baseCommand.common.fashionMnistDir();
-        if (spec.dataset().equals("fashion-mnist") && !Packages.ensureFashionMnist(dataDir, !baseCommand.common.noInstall, System.err)) {
-            return bad(DataSource.noFashionMnist(dataDir).getMessage());
-        }
-        ResultStore store;
+        int parallel;
+        AblateCommand.Opened opened;
         try {
-            store = ResultStore.open(dir, search.plan());
+            parallel = AblateCommand.jobs(jobs);
+            opened = AblateCommand.open(baseCommand, spec, dir, search.plan());
         } catch (IllegalArgumentException e) {
             return bad(e.getMessage());
         }
-        DataSource.Splits data = spec.data(dataDir, 0).load();
+        ResultStore store = opened.store();
+        DataSource.Splits data = opened.data();
         List<Trial> all = search.trials();
         int before = (int) all.stream().filter(store::done).count();
         System.out.printf(Locale.ROOT, "%s search on %s: %d configurations x %d seeds = %d trials, %d done before, %d jobs; %s%n", mode,

@@ -25,7 +25,7 @@ class AblationTest {
     }
 
     /** The results by trial, without the wall time. */
-    private static Map<String, String> results(Path out) throws Exception {
+    static Map<String, String> results(Path out) throws Exception {
         Map<String, String> m = new TreeMap<>();
         for (String line : Files.readAllLines(out.resolve("results.jsonl"))) {
             Map<?, ?> r = (Map<?, ?>) dev.vecgrad.models.io.Json.parse(line);

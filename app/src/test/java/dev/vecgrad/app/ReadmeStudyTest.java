@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import javax.tools.Diagnostic;
@@ -55,35 +54,15 @@ class ReadmeStudyTest {
         CliTest.Result cli = CliTest.run(args.toArray(String[]::new));
         assertEquals(0, cli.code(), cli.err());
 
-        Map<String, String> fromJava = results(javaDir);
+        Map<String, String> fromJava = AblationTest.results(javaDir);
         assertEquals(4 * 3 * 2, fromJava.size(), "4 variants x 3 rates x 2 seeds");
-        assertEquals(results(cliDir), fromJava, "every trial, less its wall time");
+        assertEquals(AblationTest.results(cliDir), fromJava, "every trial, less its wall time");
         assertEquals(Files.readString(cliDir.resolve("study.json")), Files.readString(javaDir.resolve("study.json")), "the same plan");
     }
 
-    /** The results by trial, without the wall time. */
-    private static Map<String, String> results(Path out) throws Exception {
-        Map<String, String> m = new TreeMap<>();
-        for (String line : Files.readAllLines(out.resolve("results.jsonl"))) {
-            Map<?, ?> r = (Map<?, ?>) dev.vecgrad.models.io.Json.parse(line);
-            m.put(r.get("variant") + " " + r.get("lr") + " " + r.get("seed"), line.replaceAll("\"seconds\":[^,]*,", ""));
-        }
-        return m;
-    }
-
+    /** The README's {@code ```java} blocks. */
     private static List<String> javaBlocks(String readme) {
-        List<String> blocks = new ArrayList<>();
-        String[] lines = readme.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].strip().equals("```java")) {
-                StringBuilder b = new StringBuilder();
-                for (i++; i < lines.length && !lines[i].strip().equals("```"); i++) {
-                    b.append(lines[i]).append('\n');
-                }
-                blocks.add(b.toString());
-            }
-        }
-        return blocks;
+        return java.util.regex.Pattern.compile("(?ms)^```java\\n(.*?)^```$").matcher(readme).results().map(m -> m.group(1)).toList();
     }
 
     /** Compiles the block as one class (its imports on top, the rest in a method) and runs that method. */

@@ -32,15 +32,7 @@ class ParallelismTest {
     @Test
     void forEachUsesSeveralThreadsIncludingTheCaller() throws Exception {
         Parallelism.setThreads(3);
-        Set<String> names = ConcurrentHashMap.newKeySet();
-        Parallelism.forEach(64, i -> {
-            names.add(Thread.currentThread().getName());
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        Set<String> names = threadsTaking64SlowItems();
         assertTrue(names.contains(Thread.currentThread().getName()), names.toString());
         assertTrue(names.size() >= 2, "expected helpers to take items: " + names);
     }
@@ -48,15 +40,16 @@ class ParallelismTest {
     @Test
     void seriallyKeepsEveryItemOnTheCallingThreadThenLetsHelpersBackIn() throws Exception {
         Parallelism.setThreads(3);
-        Set<String> names = ConcurrentHashMap.newKeySet();
-        int n = Parallelism.serially(() -> {
-            Parallelism.forEach(64, i -> names.add(Thread.currentThread().getName()));
-            return 7;
-        });
-        assertEquals(7, n);
-        assertEquals(Set.of(Thread.currentThread().getName()), names, "only the caller ran items");
+        Set<String> names = Parallelism.serially(ParallelismTest::threadsTaking64SlowItems);
+        assertEquals(Set.of(Thread.currentThread().getName()), names, "only the caller ran items (128 ms of them)");
+        assertEquals(7, Parallelism.serially(() -> 7), "the work's result");
         assertEquals(3, Parallelism.threads(), "the process's thread count is unchanged");
-        names.clear();
+        assertTrue(threadsTaking64SlowItems().size() >= 2, "after serially, helpers take items again");
+    }
+
+    /** The names of the threads that ran items of a forEach over 64 items of 2 ms each. */
+    private static Set<String> threadsTaking64SlowItems() {
+        Set<String> names = ConcurrentHashMap.newKeySet();
         Parallelism.forEach(64, i -> {
             names.add(Thread.currentThread().getName());
             try {
@@ -65,7 +58,7 @@ class ParallelismTest {
                 Thread.currentThread().interrupt();
             }
         });
-        assertTrue(names.size() >= 2, "after serially, helpers take items again: " + names);
+        return names;
     }
 
     @Test
