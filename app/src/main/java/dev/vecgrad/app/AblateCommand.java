@@ -183,7 +183,12 @@ final class AblateCommand implements Callable<Integer> {
         if (spec.dataset().equals("fashion-mnist") && !Packages.ensureFashionMnist(dataDir, !baseCommand.common.noInstall, System.err)) {
             throw new IllegalArgumentException(DataSource.noFashionMnist(dataDir).getMessage());
         }
-        ResultStore store = ResultStore.open(dir, plan);
+        ResultStore store;
+        try {
+            store = ResultStore.open(dir, plan);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--out " + e.getMessage(), e);
+        }
         return new Opened(store, spec.data(dataDir, 0).load());
     }
 

@@ -171,9 +171,14 @@ public final class Ablation {
     /**
      * Runs the trials {@code store} lacks with {@code runner}, adding each result to the store
      * (then telling {@code progress}) as it finishes, and returns the summary of all of them.
+     * A study with a {@link #problem()} is refused (IllegalArgumentException) before any work.
      */
     public List<Row> run(Dataset trainAll, Dataset test, TrialRunner runner, ResultStore store, TrialRunner.Listener progress)
             throws Exception {
+        String problem = problem();
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
         List<Trial> todo = trials().stream().filter(t -> !store.done(t)).toList();
         runner.run(todo, trainAll, test, r -> {
             store.add(r);

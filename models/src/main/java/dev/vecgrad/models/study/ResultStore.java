@@ -40,11 +40,11 @@ public final class ResultStore {
      */
     public static ResultStore open(Path dir, String plan) throws IOException {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--out " + dir + " is a file, not a folder");
+            throw new IllegalArgumentException(dir + " is a file, not a folder");
         }
         Path planFile = dir.resolve("study.json");
         if (Files.exists(planFile) && !Files.readString(planFile).equals(plan)) {
-            throw new IllegalArgumentException("--out " + dir + " holds another study (" + planFile
+            throw new IllegalArgumentException(dir + " holds another study (" + planFile
                     + "): choose another folder, or delete it to start over");
         }
         Files.createDirectories(dir);

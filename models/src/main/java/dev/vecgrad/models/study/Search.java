@@ -250,9 +250,14 @@ public final class Search {
     /**
      * Runs the trials {@code store} lacks with {@code runner}, adding each result to the store
      * (then telling {@code progress}) as it finishes, and returns the ranking of all of them.
+     * A search with a {@link #problem()} is refused (IllegalArgumentException) before any work.
      */
     public List<Ranked> run(Dataset trainAll, Dataset test, TrialRunner runner, ResultStore store, TrialRunner.Listener progress)
             throws Exception {
+        String problem = problem();
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
         List<Trial> all = trials();
         runner.run(all.stream().filter(t -> !store.done(t)).toList(), trainAll, test, r -> {
             store.add(r);

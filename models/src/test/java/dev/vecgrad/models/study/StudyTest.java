@@ -94,6 +94,10 @@ class StudyTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ResultStore.open(dir.resolve("one"), Ablation.of(small()).plan()));
         assertTrue(e.getMessage().contains("holds another study"), e.getMessage());
+        Ablation gate = Ablation.of(small().with("dataset", "and"));
+        e = assertThrows(IllegalArgumentException.class, () -> gate.run(data.train(), data.test(), new LocalTrialRunner(1),
+                ResultStore.open(dir.resolve("gate"), gate.plan()), r -> { }));
+        assertTrue(e.getMessage().contains("is a logic gate"), "refused before any work: " + e.getMessage());
     }
 
     @Test
