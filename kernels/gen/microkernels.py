@@ -251,6 +251,8 @@ def float_literal_to_double(m):
 
 def float_to_double(java, source):
     """The double twin of a float source file: the same code with the element type swapped."""
+    # kernels without a double twin (byte conversions), between these two comment lines
+    java = re.sub(r"\n    // ---- float only: [^\n]*\n.*?    // ---- end float only ----\n", "", java, flags=re.S)
     java = re.sub(r"\bfloat\b", "double", java)
     java = java.replace("Float", "Double").replace("FLOAT", "DOUBLE").replace("sgemm", "dgemm")
     # the integer lanes of the same width: exponent and mantissa bits of exp and log
