@@ -21,6 +21,8 @@ GeneratedSourcesTests run that); --print-files lists the files it writes.
 import re
 import sys
 import textwrap
+
+import checksums
 from pathlib import Path
 
 ops = [
@@ -347,3 +349,4 @@ if __name__ == "__main__":
     for f, text in out.items():
         f.write_text(text)
         print("wrote", f)
+    checksums.record("kernels/gen/elementwise.py")

@@ -19,6 +19,8 @@ import re
 import sys
 from pathlib import Path
 
+import checksums
+
 HEIGHTS = {"ROWS": [8, 6, 4, 2], "SLIVER": [8, 6, 4, 2]}
 WIDTHS = [2, 1]
 
@@ -275,3 +277,4 @@ if __name__ == "__main__":
     for f, text in files.items():
         (root / f).write_text(text)
         print("wrote", root / f)
+    checksums.record("kernels/gen/microkernels.py")
