@@ -15,6 +15,10 @@ From the table `ops` below it writes:
 A new elementwise kernel is a row here plus its code in FloatSimd.java and FloatScalar.java
 (DoubleSimd / DoubleScalar are generated from those by microkernels.py). Run from anywhere:
   python3 kernels/gen/elementwise.py && python3 kernels/gen/microkernels.py
+KernelsTest finds it by reflection and requires the vector code to equal the reference bit for
+bit (a map that is only within some ulp goes in its APPROXIMATE set, with a bound in
+TranscendentalAccuracyTest). With "Unary" / "Binary" it is a Storage constant that autograd's
+Pointwise.map / zip can run; a Tensor method of its own is still an entry in UnaryOp.
 With --check it writes nothing and exits 1 when a file is not what it would write (the
 GeneratedSourcesTests run that); --print-files lists the files it writes.
 """
