@@ -20,14 +20,14 @@ bit (a map that is only within some ulp goes in its APPROXIMATE set, with a boun
 TranscendentalAccuracyTest). With "Unary" / "Binary" it is a Storage constant that autograd's
 Pointwise.map / zip can run; a Tensor method of its own is still an entry in UnaryOp.
 With --check it writes nothing and exits 1 when a file is not what it would write (the
-GeneratedSourcesTests run that); --print-files lists the files it writes.
+GeneratedSourcesTests run that). Writing also updates its lines in kernels/gen/checksums.txt.
 """
 import re
 import sys
 import textwrap
+from pathlib import Path
 
 import checksums
-from pathlib import Path
 
 ops = [
  # name, javadoc, params (type/name pairs in call order; 'float' becomes 'double' in the double twin),

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Generates FloatMicroKernels.java, DoubleMicroKernels.java, and the double twins of FloatGemm,
-FloatSimd and FloatScalar (DoubleGemm, DoubleSimd, DoubleScalar).
+FloatSimd and FloatScalar (DoubleGemm, DoubleSimd, DoubleScalar); a twin leaves out what lies
+between a "// ---- float only: ..." line and a "// ---- end float only ----" line (the byte
+conversion). Writing also updates its lines in kernels/gen/checksums.txt; --check writes nothing
+and exits 1 when a file is stale.
 
 A micro-kernel multiplies an h-row sliver of U by a w-vector-wide sliver of V over kc steps,
 keeping the h x w accumulators in registers, then updates an h x (w * VL) block of C:
