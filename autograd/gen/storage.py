@@ -9,6 +9,9 @@ import re
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "kernels/gen"))
+import checksums  # noqa: E402 (kernels/gen/checksums.py: the manifest of generated files)
+
 ROOT = Path(__file__).resolve().parents[1] / "src/main/java/dev/vecgrad/autograd"
 SOURCE = "FloatStorage.java"
 
@@ -31,6 +34,7 @@ def main():
         return
     out.write_text(text)
     print("wrote", out)
+    checksums.record("autograd/gen/storage.py")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Generates FloatMicroKernels.java, DoubleMicroKernels.java, and the double twins of FloatGemm,
-FloatSimd and FloatScalar (DoubleGemm, DoubleSimd, DoubleScalar).
+FloatSimd and FloatScalar (DoubleGemm, DoubleSimd, DoubleScalar); a twin leaves out what lies
+between a "// ---- float only: ..." line and a "// ---- end float only ----" line (the byte
+conversion). Writing also updates its lines in kernels/gen/checksums.txt; --check writes nothing
+and exits 1 when a file is stale.
 
 A micro-kernel multiplies an h-row sliver of U by a w-vector-wide sliver of V over kc steps,
 keeping the h x w accumulators in registers, then updates an h x (w * VL) block of C:
@@ -18,6 +21,8 @@ micro-panel, u[ui + p * us + r]: us = h when packed, lda when a transposed A is 
 import re
 import sys
 from pathlib import Path
+
+import checksums
 
 HEIGHTS = {"ROWS": [8, 6, 4, 2], "SLIVER": [8, 6, 4, 2]}
 WIDTHS = [2, 1]
@@ -251,6 +256,8 @@ def float_literal_to_double(m):
 
 def float_to_double(java, source):
     """The double twin of a float source file: the same code with the element type swapped."""
+    # kernels without a double twin (byte conversions), between these two comment lines
+    java = re.sub(r"\n    // ---- float only: [^\n]*\n.*?    // ---- end float only ----\n", "", java, flags=re.S)
     java = re.sub(r"\bfloat\b", "double", java)
     java = java.replace("Float", "Double").replace("FLOAT", "DOUBLE").replace("sgemm", "dgemm")
     # the integer lanes of the same width: exponent and mantissa bits of exp and log
@@ -273,3 +280,4 @@ if __name__ == "__main__":
     for f, text in files.items():
         (root / f).write_text(text)
         print("wrote", root / f)
+    checksums.record("kernels/gen/microkernels.py")

@@ -84,42 +84,12 @@ final class FloatStorage extends Storage {
 
     @Override
     void map(Unary op, double p, double q, int xo, Storage out, int oo, int n) {
-        float[] o = ((FloatStorage) out).a;
-        switch (op) {
-            case NEG -> Elementwise.neg(a, xo, o, oo, n);
-            case EXP -> Elementwise.exp(a, xo, o, oo, n);
-            case LOG -> Elementwise.log(a, xo, o, oo, n);
-            case SQRT -> Elementwise.sqrt(a, xo, o, oo, n);
-            case ABS -> Elementwise.abs(a, xo, o, oo, n);
-            case RELU -> Elementwise.relu(a, xo, o, oo, n);
-            case SIGMOID -> Elementwise.sigmoid(a, xo, o, oo, n);
-            case TANH -> Elementwise.tanh(a, xo, o, oo, n);
-            case GELU -> Elementwise.gelu(a, xo, o, oo, n);
-            case GELU_TANH -> Elementwise.geluTanh(a, xo, o, oo, n);
-            case LEAKY_RELU -> Elementwise.leakyRelu(a, xo, (float) p, o, oo, n);
-            case CLAMP -> Elementwise.clamp(a, xo, (float) p, (float) q, o, oo, n);
-            case ADD_SCALAR -> Elementwise.addScalar(a, xo, (float) p, o, oo, n);
-            case SCALE -> Elementwise.scale((float) p, a, xo, o, oo, n);
-        }
+        ElementwiseDispatch.map(op, (float) p, (float) q, a, xo, ((FloatStorage) out).a, oo, n);
     }
 
     @Override
     void zip(Binary op, double p, int ao, Storage b, int bo, Storage out, int oo, int n) {
-        float[] x = ((FloatStorage) b).a;
-        float[] o = ((FloatStorage) out).a;
-        switch (op) {
-            case ADD -> Elementwise.add(a, ao, x, bo, o, oo, n);
-            case SUB -> Elementwise.sub(a, ao, x, bo, o, oo, n);
-            case MUL -> Elementwise.mul(a, ao, x, bo, o, oo, n);
-            case DIV -> Elementwise.div(a, ao, x, bo, o, oo, n);
-            case MAXIMUM -> Elementwise.maximum(a, ao, x, bo, o, oo, n);
-            case RELU_BACKWARD -> Elementwise.reluBackward(a, ao, x, bo, o, oo, n);
-            case LEAKY_RELU_BACKWARD -> Elementwise.leakyReluBackward(a, ao, (float) p, x, bo, o, oo, n);
-            case SIGMOID_BACKWARD -> Elementwise.sigmoidBackward(a, ao, x, bo, o, oo, n);
-            case TANH_BACKWARD -> Elementwise.tanhBackward(a, ao, x, bo, o, oo, n);
-            case GELU_BACKWARD -> Elementwise.geluBackward(a, ao, x, bo, o, oo, n);
-            case GELU_TANH_BACKWARD -> Elementwise.geluTanhBackward(a, ao, x, bo, o, oo, n);
-        }
+        ElementwiseDispatch.zip(op, (float) p, a, ao, ((FloatStorage) b).a, bo, ((FloatStorage) out).a, oo, n);
     }
 
     @Override

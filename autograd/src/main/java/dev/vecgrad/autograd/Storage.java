@@ -10,6 +10,8 @@ package dev.vecgrad.autograd;
  *
  * <p>{@link FloatStorage} is written by hand; {@link DoubleStorage} is generated from it by
  * {@code autograd/gen/storage.py} (a test fails when it is stale).
+ * The {@link Unary} and {@link Binary} enums and {@link ElementwiseDispatch}, which runs them on
+ * the kernels, are generated from the op table of {@code kernels/gen/elementwise.py}.
  *
  * <p>Also holds the version counter shared by all views of the storage: every in-place
  * write bumps it, and backward refuses a saved tensor whose storage changed since it was
@@ -17,12 +19,14 @@ package dev.vecgrad.autograd;
  */
 abstract sealed class Storage permits FloatStorage, DoubleStorage {
 
-    /** Elementwise maps f(x), some with scalar parameters p and q. */
-    enum Unary { NEG, EXP, LOG, SQRT, ABS, RELU, SIGMOID, TANH, GELU, GELU_TANH, LEAKY_RELU, CLAMP, ADD_SCALAR, SCALE }
+    // GENERATED region: kernels/gen/elementwise.py writes it from its op table -- edit the table, then rerun.
+    /** Elementwise maps f(x), some with scalar parameters p and q ({@link ElementwiseDispatch} runs them). */
+    enum Unary { SCALE, ADD_SCALAR, CLAMP, LEAKY_RELU, NEG, ABS, SQRT, EXP, LOG, TANH, SIGMOID, RELU, GELU, GELU_TANH }
 
     /** Elementwise f(a, b); the *_BACKWARD maps take (input or saved output, gradient), LEAKY_RELU_BACKWARD a slope p. */
     enum Binary { ADD, SUB, MUL, DIV, MAXIMUM, RELU_BACKWARD, LEAKY_RELU_BACKWARD, SIGMOID_BACKWARD, TANH_BACKWARD,
         GELU_BACKWARD, GELU_TANH_BACKWARD }
+    // end of GENERATED region
 
     /** Incremented by every in-place write to this storage. */
     int version;

@@ -9,15 +9,28 @@ import java.lang.management.ManagementFactory;
  * the first kernel call, which logs one line to standard error saying what runs (vector
  * width, species lengths, FMA, thread count); {@code -Dvecgrad.log=false} silences it. With
  * the vector kernels it also keeps C1 away from them (see {@code JitDirectives}).
+ *
+ * <p>The choice is three objects, as Lucene's {@code VectorizationProvider}: {@link #FLOAT}
+ * and {@link #DOUBLE} (the elementwise, row, reduction and conversion kernels) and the GEMM.
+ * The facades read them from static final fields, so C2 treats each as a constant of one
+ * class and inlines its methods (see {@link FloatKernels}). The Vector API classes
+ * ({@code FloatSimd}, {@code DoubleSimd}, {@code ConversionsSimd}, {@code VectorGemmImpl}) are
+ * only named from {@link VectorBackend}, which is loaded only when the module is there.
  */
 public final class Backend {
 
     private static final Choice CHOICE = choose();
 
+    /** The float kernels that run: {@code FloatSimd} or {@link FloatScalar}. */
+    static final FloatKernels FLOAT = CHOICE.floats;
+    /** The double kernels that run: {@code DoubleSimd} or {@link DoubleScalar}. */
+    static final DoubleKernels DOUBLE = CHOICE.doubles;
+
     private Backend() {}
 
     /** What was chosen, and why. */
-    private record Choice(boolean vectorized, GemmImpl gemm, String description, boolean warn) {}
+    private record Choice(boolean vectorized, FloatKernels floats, DoubleKernels doubles, GemmImpl gemm, String description,
+            boolean warn) {}
 
     /** True when the Vector API kernels run, false for the scalar reference. */
     public static boolean isVectorized() {
@@ -53,14 +66,14 @@ public final class Backend {
         String why = scalarReason();
         Choice choice;
         if (why != null) {
-            choice = new Choice(false, ScalarGemm.INSTANCE, "scalar reference (" + why + ")", !why.startsWith("forced"));
+            choice = scalar("scalar reference (" + why + ")", !why.startsWith("forced"));
         } else {
             try {
                 String jit = JitDirectives.installed() ? "" : ", C1 not excluded (the JIT may leave kernels unoptimized)";
-                choice = new Choice(true, new VectorGemmImpl(), VectorBackend.describe() + jit, !jit.isEmpty());
+                choice = new Choice(true, VectorBackend.floatKernels(), VectorBackend.doubleKernels(), VectorBackend.gemm(),
+                        VectorBackend.describe() + jit, !jit.isEmpty());
             } catch (LinkageError | RuntimeException e) {
-                choice = new Choice(false, ScalarGemm.INSTANCE,
-                        "scalar reference (the Vector API kernels failed to load: " + e + ")", true);
+                choice = scalar("scalar reference (the Vector API kernels failed to load: " + e + ")", true);
             }
         }
         if (!"false".equalsIgnoreCase(System.getProperty("vecgrad.log"))) {
@@ -68,6 +81,10 @@ public final class Backend {
                     + ", " + threadsText());
         }
         return choice;
+    }
+
+    private static Choice scalar(String description, boolean warn) {
+        return new Choice(false, FloatScalar.INSTANCE, DoubleScalar.INSTANCE, ScalarGemm.INSTANCE, description, warn);
     }
 
     private static String threadsText() {

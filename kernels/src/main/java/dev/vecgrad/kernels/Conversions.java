@@ -3,13 +3,13 @@ package dev.vecgrad.kernels;
 /**
  * Conversions between element types: pixels (unsigned bytes) to scaled floats. Not generated
  * from a float template (it has no double twin), and single-threaded: its callers convert rows
- * of a few hundred values. The vector code sits in {@link ConversionsSimd}, which is only loaded
- * when the Vector API is there (as {@code Elementwise} keeps to {@code FloatSimd}); the scalar
- * loop here is its reference and the fallback.
+ * of a few hundred values. It runs {@link Backend#FLOAT}'s kernel: the vector code sits in
+ * {@link ConversionsSimd}, which only {@code FloatSimd} calls, and {@link FloatScalar}'s loop is its
+ * reference and the fallback.
  */
 public final class Conversions {
 
-    private static final boolean VECTOR = Backend.isVectorized();
+    private static final FloatKernels FLOAT = Backend.FLOAT;
 
     private Conversions() {}
 
@@ -25,17 +25,6 @@ public final class Conversions {
         Elementwise.checkLength("unsignedBytesToFloats", n);
         Elementwise.check("unsignedBytesToFloats", "src", src == null ? -1 : src.length, srcOff, n);
         Elementwise.check("unsignedBytesToFloats", "dst", dst == null ? -1 : dst.length, dstOff, n);
-        if (VECTOR) {
-            ConversionsSimd.unsignedBytesToFloats(src, srcOff, dst, dstOff, n, scale, shift);
-        } else {
-            unsignedBytesToFloatsScalar(src, srcOff, dst, dstOff, n, scale, shift);
-        }
-    }
-
-    /** The reference, and the vector code's tail. */
-    static void unsignedBytesToFloatsScalar(byte[] src, int s, float[] dst, int d, int n, float scale, float shift) {
-        for (int k = 0; k < n; k++) {
-            dst[d + k] = (src[s + k] & 0xFF) * scale + shift;
-        }
+        FLOAT.unsignedBytesToFloats(src, srcOff, dst, dstOff, n, scale, shift);
     }
 }

@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
-/** The Vector API side of {@link Conversions}; loaded only where the API is there. */
+/** The Vector API side of {@link Conversions}, called by {@code FloatSimd}; loaded only where the API is there. */
 final class ConversionsSimd {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -32,6 +32,6 @@ final class ConversionsSimd {
                 ((FloatVector) u.convert(VectorOperators.I2F, 0)).mul(scale).add(shift).intoArray(dst, d + k + p * VL);
             }
         }
-        Conversions.unsignedBytesToFloatsScalar(src, s + k, dst, d + k, n - k, scale, shift);
+        FloatScalar.INSTANCE.unsignedBytesToFloats(src, s + k, dst, d + k, n - k, scale, shift);
     }
 }

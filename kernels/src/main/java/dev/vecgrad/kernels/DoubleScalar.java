@@ -3,11 +3,14 @@ package dev.vecgrad.kernels;
 
 /**
  * The scalar reference of every {@link DoubleSimd} kernel: the definitions in plain Java, the
- * test oracle, and the fallback when the Vector API is unavailable. Transcendental functions
- * are evaluated in double and rounded once, so as an oracle they are within half an ulp of
- * the exact result wherever {@link Math} is.
+ * test oracle, and the {@link DoubleKernels} that {@link Backend} picks when the Vector API is
+ * unavailable. Transcendental functions are evaluated in double and rounded once, so as an
+ * oracle they are within half an ulp of the exact result wherever {@link Math} is.
  */
-final class DoubleScalar {
+final class DoubleScalar implements DoubleKernels {
+
+    /** The one instance ({@link Backend#DOUBLE} when it is this implementation). */
+    static final DoubleScalar INSTANCE = new DoubleScalar();
 
     private static final double SQRT1_2 = Math.sqrt(0.5);
     private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -16,116 +19,135 @@ final class DoubleScalar {
 
     private DoubleScalar() {}
 
-    static void add(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+    @Override
+    public void add(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = a[ao + i] + b[bo + i];
         }
     }
 
-    static void sub(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+    @Override
+    public void sub(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = a[ao + i] - b[bo + i];
         }
     }
 
-    static void mul(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+    @Override
+    public void mul(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = a[ao + i] * b[bo + i];
         }
     }
 
-    static void div(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+    @Override
+    public void div(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = a[ao + i] / b[bo + i];
         }
     }
 
-    static void maximum(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+    @Override
+    public void maximum(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = Math.max(a[ao + i], b[bo + i]);
         }
     }
 
-    static void fma(double[] a, int ao, double[] b, int bo, double[] c, int co, double[] out, int oo, int n) {
+    @Override
+    public void fma(double[] a, int ao, double[] b, int bo, double[] c, int co, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = Math.fma(a[ao + i], b[bo + i], c[co + i]);
         }
     }
 
-    static void mulAdd(double[] a, int ao, double[] b, int bo, double[] y, int yo, int n) {
+    @Override
+    public void mulAdd(double[] a, int ao, double[] b, int bo, double[] y, int yo, int n) {
         for (int i = 0; i < n; i++) {
             y[yo + i] = Math.fma(a[ao + i], b[bo + i], y[yo + i]);
         }
     }
 
-    static void scale(double alpha, double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void scale(double alpha, double[] x, int xo, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = x[xo + i] * alpha;
         }
     }
 
-    static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n) {
+    @Override
+    public void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n) {
         for (int i = 0; i < n; i++) {
             y[yo + i] = Math.fma(x[xo + i], alpha, y[yo + i]);
         }
     }
 
-    static void addScalar(double[] x, int xo, double s, double[] out, int oo, int n) {
+    @Override
+    public void addScalar(double[] x, int xo, double s, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = x[xo + i] + s;
         }
     }
 
-    static void clamp(double[] x, int xo, double lo, double hi, double[] out, int oo, int n) {
+    @Override
+    public void clamp(double[] x, int xo, double lo, double hi, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = Math.max(lo, Math.min(hi, x[xo + i]));
         }
     }
 
-    static void leakyRelu(double[] x, int xo, double slope, double[] out, int oo, int n) {
+    @Override
+    public void leakyRelu(double[] x, int xo, double slope, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             double v = x[xo + i];
             out[oo + i] = v < 0 ? v * slope : v;
         }
     }
 
-    static void neg(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void neg(double[] x, int xo, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = -x[xo + i];
         }
     }
 
-    static void abs(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void abs(double[] x, int xo, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = Math.abs(x[xo + i]);
         }
     }
 
-    static void sqrt(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void sqrt(double[] x, int xo, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = (double) Math.sqrt(x[xo + i]);
         }
     }
 
-    static void exp(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void exp(double[] x, int xo, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = (double) Math.exp(x[xo + i]);
         }
     }
 
-    static void log(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void log(double[] x, int xo, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = (double) Math.log(x[xo + i]);
         }
     }
 
-    static void tanh(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void tanh(double[] x, int xo, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = (double) Math.tanh(x[xo + i]);
         }
     }
 
-    static void sigmoid(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void sigmoid(double[] x, int xo, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = (double) sigmoid((double) x[xo + i]);
         }
@@ -137,53 +159,61 @@ final class DoubleScalar {
         return v >= 0 ? 1 / (1 + e) : e / (1 + e);
     }
 
-    static void relu(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void relu(double[] x, int xo, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = Math.max(x[xo + i], 0.0);
         }
     }
 
-    static void gelu(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void gelu(double[] x, int xo, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             double v = x[xo + i];
             out[oo + i] = (double) (0.5 * v * ErfcCoefficients.erfc(-v * SQRT1_2));
         }
     }
 
-    static void geluTanh(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void geluTanh(double[] x, int xo, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             double v = x[xo + i];
             out[oo + i] = (double) (v * sigmoid(2 * GELU_K0 * (v + GELU_K1 * v * v * v)));
         }
     }
 
-    static void reluBackward(double[] x, int xo, double[] g, int go, double[] out, int oo, int n) {
+    @Override
+    public void reluBackward(double[] x, int xo, double[] g, int go, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = x[xo + i] > 0 ? g[go + i] : 0.0;
         }
     }
 
-    static void leakyReluBackward(double[] x, int xo, double slope, double[] g, int go, double[] out, int oo, int n) {
+    @Override
+    public void leakyReluBackward(double[] x, int xo, double slope, double[] g, int go, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = x[xo + i] > 0 ? g[go + i] : g[go + i] * slope;
         }
     }
 
-    static void sigmoidBackward(double[] y, int yo, double[] g, int go, double[] out, int oo, int n) {
+    @Override
+    public void sigmoidBackward(double[] y, int yo, double[] g, int go, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             double v = y[yo + i];
             out[oo + i] = g[go + i] * v * (1 - v);
         }
     }
 
-    static void tanhBackward(double[] y, int yo, double[] g, int go, double[] out, int oo, int n) {
+    @Override
+    public void tanhBackward(double[] y, int yo, double[] g, int go, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             double v = y[yo + i];
             out[oo + i] = g[go + i] * Math.fma(-v, v, 1.0);
         }
     }
 
-    static void geluBackward(double[] x, int xo, double[] g, int go, double[] out, int oo, int n) {
+    @Override
+    public void geluBackward(double[] x, int xo, double[] g, int go, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             double v = x[xo + i];
             double d = 0.5 * ErfcCoefficients.erfc(-v * SQRT1_2)
@@ -192,7 +222,8 @@ final class DoubleScalar {
         }
     }
 
-    static void geluTanhBackward(double[] x, int xo, double[] g, int go, double[] out, int oo, int n) {
+    @Override
+    public void geluTanhBackward(double[] x, int xo, double[] g, int go, double[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             double v = x[xo + i];
             double s = sigmoid(2 * GELU_K0 * (v + GELU_K1 * v * v * v));
@@ -201,7 +232,8 @@ final class DoubleScalar {
         }
     }
 
-    static void adamStep(double[] p, int po, double[] g, int go, double[] m, int mo, double[] v, int vo, double stepSize,
+    @Override
+    public void adamStep(double[] p, int po, double[] g, int go, double[] m, int mo, double[] v, int vo, double stepSize,
                          double beta1, double beta2, double invSqrtBc2, double eps, double weightDecay, double pScale, int n) {
         for (int i = 0; i < n; i++) {
             double g2 = p[po + i] * weightDecay + g[go + i];
@@ -216,7 +248,8 @@ final class DoubleScalar {
         }
     }
 
-    static void addRow(double[] x, int xo, int rows, int cols, double[] v, int vo, boolean relu, double[] out, int oo) {
+    @Override
+    public void addRow(double[] x, int xo, int rows, int cols, double[] v, int vo, boolean relu, double[] out, int oo) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
                 double s = x[xo + r * cols + j] + v[vo + j];
@@ -225,7 +258,8 @@ final class DoubleScalar {
         }
     }
 
-    static void mulRow(double[] x, int xo, int rows, int cols, double[] v, int vo, double[] out, int oo) {
+    @Override
+    public void mulRow(double[] x, int xo, int rows, int cols, double[] v, int vo, double[] out, int oo) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
                 out[oo + r * cols + j] = x[xo + r * cols + j] * v[vo + j];
@@ -233,7 +267,8 @@ final class DoubleScalar {
         }
     }
 
-    static void columnSums(double[] x, int xo, int rows, int cols, int j0, int j1, double[] out, int oo, boolean accumulate) {
+    @Override
+    public void columnSums(double[] x, int xo, int rows, int cols, int j0, int j1, double[] out, int oo, boolean accumulate) {
         for (int j = j0; j < j1; j++) {
             double acc = accumulate ? out[oo + j] : 0.0;
             for (int r = 0; r < rows; r++) {
@@ -243,7 +278,8 @@ final class DoubleScalar {
         }
     }
 
-    static double sum(double[] x, int xo, int n) {
+    @Override
+    public double sum(double[] x, int xo, int n) {
         double acc = 0;
         for (int i = 0; i < n; i++) {
             acc += x[xo + i];
@@ -251,7 +287,8 @@ final class DoubleScalar {
         return acc;
     }
 
-    static double dot(double[] a, int ao, double[] b, int bo, int n) {
+    @Override
+    public double dot(double[] a, int ao, double[] b, int bo, int n) {
         double acc = 0;
         for (int i = 0; i < n; i++) {
             acc += (double) a[ao + i] * b[bo + i];
@@ -259,7 +296,8 @@ final class DoubleScalar {
         return acc;
     }
 
-    static double max(double[] x, int xo, int n) {
+    @Override
+    public double max(double[] x, int xo, int n) {
         double m = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             m = Math.max(m, x[xo + i]);
@@ -267,7 +305,8 @@ final class DoubleScalar {
         return m;
     }
 
-    static int indexOf(double[] x, int xo, int n, double value) {
+    @Override
+    public int indexOf(double[] x, int xo, int n, double value) {
         boolean nan = Double.isNaN(value);
         for (int i = 0; i < n; i++) {
             double v = x[xo + i];
@@ -278,7 +317,8 @@ final class DoubleScalar {
         return -1;
     }
 
-    static void rowSoftmax(double[] x, int xo, int rows, int cols, double[] out, int oo, boolean log) {
+    @Override
+    public void rowSoftmax(double[] x, int xo, int rows, int cols, double[] out, int oo, boolean log) {
         for (int r = 0; r < rows; r++) {
             int xr = xo + r * cols;
             int or = oo + r * cols;

@@ -11,14 +11,19 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API elementwise maps, broadcasts and reductions on double; {@link DoubleScalar} is
- * the reference each one is tested against. Single-threaded over one range: splitting and
- * argument checks are in {@link Elementwise} and {@link Reductions}. Every loop ends with one
- * masked step instead of a scalar tail, so every element is computed the same way. exp, log,
- * tanh and lane sums are built from IEEE operations only, so results do not depend on whether
- * the JIT has compiled a kernel yet (the Vector API's EXP / LOG / TANH and reduceLanes(ADD) do).
+ * Vector API elementwise maps, broadcasts and reductions on double: the {@link DoubleKernels}
+ * that {@link Backend} picks when the incubator module is there (only {@link VectorBackend}
+ * names this class). {@link DoubleScalar} is the reference each one is tested against.
+ * Single-threaded over one range: splitting and argument checks are in {@link Elementwise}
+ * and {@link Reductions}. Every loop ends with one masked step instead of a scalar tail, so
+ * every element is computed the same way. exp, log, tanh and lane sums are built from IEEE
+ * operations only, so results do not depend on whether the JIT has compiled a kernel yet
+ * (the Vector API's EXP / LOG / TANH and reduceLanes(ADD) do).
  */
-final class DoubleSimd {
+final class DoubleSimd implements DoubleKernels {
+
+    /** The one instance ({@link Backend#DOUBLE} when it is this implementation). */
+    static final DoubleSimd INSTANCE = new DoubleSimd();
 
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
@@ -57,7 +62,8 @@ final class DoubleSimd {
 
     // ---- binary maps: out = a (op) b ----
 
-    static void add(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+    @Override
+    public void add(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector.fromArray(S, a, ao + i).add(DoubleVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
@@ -68,7 +74,8 @@ final class DoubleSimd {
         }
     }
 
-    static void sub(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+    @Override
+    public void sub(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector.fromArray(S, a, ao + i).sub(DoubleVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
@@ -79,7 +86,8 @@ final class DoubleSimd {
         }
     }
 
-    static void mul(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+    @Override
+    public void mul(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector.fromArray(S, a, ao + i).mul(DoubleVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
@@ -90,7 +98,8 @@ final class DoubleSimd {
         }
     }
 
-    static void div(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+    @Override
+    public void div(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector.fromArray(S, a, ao + i).div(DoubleVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
@@ -101,7 +110,8 @@ final class DoubleSimd {
         }
     }
 
-    static void maximum(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+    @Override
+    public void maximum(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector.fromArray(S, a, ao + i).max(DoubleVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
@@ -113,7 +123,8 @@ final class DoubleSimd {
     }
 
     /** out = a * b + c, one rounding. */
-    static void fma(double[] a, int ao, double[] b, int bo, double[] c, int co, double[] out, int oo, int n) {
+    @Override
+    public void fma(double[] a, int ao, double[] b, int bo, double[] c, int co, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector.fromArray(S, a, ao + i).fma(DoubleVector.fromArray(S, b, bo + i), DoubleVector.fromArray(S, c, co + i)).intoArray(out, oo + i);
@@ -125,7 +136,8 @@ final class DoubleSimd {
     }
 
     /** y += a * b, one rounding. */
-    static void mulAdd(double[] a, int ao, double[] b, int bo, double[] y, int yo, int n) {
+    @Override
+    public void mulAdd(double[] a, int ao, double[] b, int bo, double[] y, int yo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector.fromArray(S, a, ao + i).fma(DoubleVector.fromArray(S, b, bo + i), DoubleVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
@@ -138,7 +150,8 @@ final class DoubleSimd {
 
     // ---- maps with a scalar ----
 
-    static void scale(double alpha, double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void scale(double alpha, double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector.fromArray(S, x, xo + i).mul(alpha).intoArray(out, oo + i);
@@ -150,7 +163,8 @@ final class DoubleSimd {
     }
 
     /** y += alpha * x, one rounding. */
-    static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n) {
+    @Override
+    public void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n) {
         DoubleVector av = DoubleVector.broadcast(S, alpha);
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
@@ -162,7 +176,8 @@ final class DoubleSimd {
         }
     }
 
-    static void addScalar(double[] x, int xo, double s, double[] out, int oo, int n) {
+    @Override
+    public void addScalar(double[] x, int xo, double s, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector.fromArray(S, x, xo + i).add(s).intoArray(out, oo + i);
@@ -173,7 +188,8 @@ final class DoubleSimd {
         }
     }
 
-    static void clamp(double[] x, int xo, double lo, double hi, double[] out, int oo, int n) {
+    @Override
+    public void clamp(double[] x, int xo, double lo, double hi, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector.fromArray(S, x, xo + i).min(hi).max(lo).intoArray(out, oo + i);
@@ -184,7 +200,8 @@ final class DoubleSimd {
         }
     }
 
-    static void leakyRelu(double[] x, int xo, double slope, double[] out, int oo, int n) {
+    @Override
+    public void leakyRelu(double[] x, int xo, double slope, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector v = DoubleVector.fromArray(S, x, xo + i);
@@ -202,7 +219,8 @@ final class DoubleSimd {
     // The operator is a literal in each method: passed as a parameter it is no longer a
     // constant and C2 falls back to scalar Math per lane (measured 25x slower for exp).
 
-    static void neg(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void neg(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector.fromArray(S, x, xo + i).lanewise(VectorOperators.NEG).intoArray(out, oo + i);
@@ -213,7 +231,8 @@ final class DoubleSimd {
         }
     }
 
-    static void abs(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void abs(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector.fromArray(S, x, xo + i).lanewise(VectorOperators.ABS).intoArray(out, oo + i);
@@ -224,7 +243,8 @@ final class DoubleSimd {
         }
     }
 
-    static void sqrt(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void sqrt(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector.fromArray(S, x, xo + i).lanewise(VectorOperators.SQRT).intoArray(out, oo + i);
@@ -235,7 +255,8 @@ final class DoubleSimd {
         }
     }
 
-    static void exp(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void exp(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             exp(DoubleVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
@@ -246,7 +267,8 @@ final class DoubleSimd {
         }
     }
 
-    static void log(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void log(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             log(DoubleVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
@@ -257,7 +279,8 @@ final class DoubleSimd {
         }
     }
 
-    static void tanh(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void tanh(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             tanh(DoubleVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
@@ -269,7 +292,8 @@ final class DoubleSimd {
     }
 
     /** sigmoid(x) = s for x >= 0 and e * s for x < 0, e = exp(-|x|), s = 1 / (1 + e): no overflow, no flush to 0. */
-    static void sigmoid(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void sigmoid(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             sigmoid(DoubleVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
@@ -286,7 +310,8 @@ final class DoubleSimd {
         return s.blend(e.mul(s), v.compare(VectorOperators.LT, 0.0));
     }
 
-    static void relu(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void relu(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector.fromArray(S, x, xo + i).max(0.0).intoArray(out, oo + i);
@@ -298,7 +323,8 @@ final class DoubleSimd {
     }
 
     /** GELU, PyTorch's default (erf) form: x * Phi(x) = 0.5 x erfc(-x / sqrt 2). */
-    static void gelu(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void gelu(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector v = DoubleVector.fromArray(S, x, xo + i);
@@ -312,7 +338,8 @@ final class DoubleSimd {
     }
 
     /** GELU, tanh form: 0.5 x (1 + tanh(u)) = x sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3); no cancellation for x << 0. */
-    static void geluTanh(double[] x, int xo, double[] out, int oo, int n) {
+    @Override
+    public void geluTanh(double[] x, int xo, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector v = DoubleVector.fromArray(S, x, xo + i);
@@ -333,7 +360,8 @@ final class DoubleSimd {
     // ---- derivative maps: out = grad * f'(.) ----
 
     /** relu'(x) = 1 for x > 0, else 0 (PyTorch's choice at 0). */
-    static void reluBackward(double[] x, int xo, double[] g, int go, double[] out, int oo, int n) {
+    @Override
+    public void reluBackward(double[] x, int xo, double[] g, int go, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector grad = DoubleVector.fromArray(S, g, go + i);
@@ -346,7 +374,8 @@ final class DoubleSimd {
         }
     }
 
-    static void leakyReluBackward(double[] x, int xo, double slope, double[] g, int go, double[] out, int oo, int n) {
+    @Override
+    public void leakyReluBackward(double[] x, int xo, double slope, double[] g, int go, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector grad = DoubleVector.fromArray(S, g, go + i);
@@ -360,7 +389,8 @@ final class DoubleSimd {
     }
 
     /** From the output y = sigmoid(x): grad * y * (1 - y). */
-    static void sigmoidBackward(double[] y, int yo, double[] g, int go, double[] out, int oo, int n) {
+    @Override
+    public void sigmoidBackward(double[] y, int yo, double[] g, int go, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector yv = DoubleVector.fromArray(S, y, yo + i);
@@ -374,7 +404,8 @@ final class DoubleSimd {
     }
 
     /** From the output y = tanh(x): grad * (1 - y^2). */
-    static void tanhBackward(double[] y, int yo, double[] g, int go, double[] out, int oo, int n) {
+    @Override
+    public void tanhBackward(double[] y, int yo, double[] g, int go, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector yv = DoubleVector.fromArray(S, y, yo + i);
@@ -388,7 +419,8 @@ final class DoubleSimd {
     }
 
     /** gelu'(x) = Phi(x) + x phi(x). */
-    static void geluBackward(double[] x, int xo, double[] g, int go, double[] out, int oo, int n) {
+    @Override
+    public void geluBackward(double[] x, int xo, double[] g, int go, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector.fromArray(S, g, go + i).mul(geluDerivative(DoubleVector.fromArray(S, x, xo + i))).intoArray(out, oo + i);
@@ -407,7 +439,8 @@ final class DoubleSimd {
     /**
      * d/dx of the tanh form: s + x s (1 - s) 2u', s = sigmoid(2u), 2u' = 2 sqrt(2/pi) (1 + 3 * 0.044715 x^2).
      */
-    static void geluTanhBackward(double[] x, int xo, double[] g, int go, double[] out, int oo, int n) {
+    @Override
+    public void geluTanhBackward(double[] x, int xo, double[] g, int go, double[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             DoubleVector.fromArray(S, g, go + i).mul(geluTanhDerivative(DoubleVector.fromArray(S, x, xo + i))).intoArray(out, oo + i);
@@ -433,7 +466,8 @@ final class DoubleSimd {
      * slower, which made Adam a third of a Fashion-MNIST epoch. The flushed values are far below
      * eps, so the update does not change.
      */
-    static void adamStep(double[] p, int po, double[] g, int go, double[] m, int mo, double[] v, int vo, double stepSize,
+    @Override
+    public void adamStep(double[] p, int po, double[] g, int go, double[] m, int mo, double[] v, int vo, double stepSize,
                          double beta1, double beta2, double invSqrtBc2, double eps, double weightDecay, double pScale, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
@@ -466,7 +500,8 @@ final class DoubleSimd {
     // ---- row broadcasts on a rows x cols row-major block ----
 
     /** out[r][j] = x[r][j] + v[j]; with {@code relu}, max(0, that), fused. */
-    static void addRow(double[] x, int xo, int rows, int cols, double[] v, int vo, boolean relu, double[] out, int oo) {
+    @Override
+    public void addRow(double[] x, int xo, int rows, int cols, double[] v, int vo, boolean relu, double[] out, int oo) {
         for (int r = 0; r < rows; r++) {
             int xr = xo + r * cols;
             int or = oo + r * cols;
@@ -479,7 +514,8 @@ final class DoubleSimd {
     }
 
     /** out[r][j] = x[r][j] * v[j]. */
-    static void mulRow(double[] x, int xo, int rows, int cols, double[] v, int vo, double[] out, int oo) {
+    @Override
+    public void mulRow(double[] x, int xo, int rows, int cols, double[] v, int vo, double[] out, int oo) {
         for (int r = 0; r < rows; r++) {
             int xr = xo + r * cols;
             int or = oo + r * cols;
@@ -491,7 +527,8 @@ final class DoubleSimd {
     }
 
     /** out[j] (+)= sum over rows of x[r][j], rows in order, for columns [j0, j1). */
-    static void columnSums(double[] x, int xo, int rows, int cols, int j0, int j1, double[] out, int oo, boolean accumulate) {
+    @Override
+    public void columnSums(double[] x, int xo, int rows, int cols, int j0, int j1, double[] out, int oo, boolean accumulate) {
         for (int j = j0; j < j1; j += VL) {
             VectorMask<Double> m = S.indexInRange(j, j1);
             DoubleVector acc = accumulate ? load(out, oo + j, m) : DoubleVector.zero(S);
@@ -504,7 +541,8 @@ final class DoubleSimd {
 
     // ---- reductions over one chunk; Reductions combines chunks in order ----
 
-    static double sum(double[] x, int xo, int n) {
+    @Override
+    public double sum(double[] x, int xo, int n) {
         DoubleVector a0 = DoubleVector.zero(S);
         DoubleVector a1 = DoubleVector.zero(S);
         int i = 0;
@@ -518,7 +556,8 @@ final class DoubleSimd {
         return sumLanes(a0.add(a1));
     }
 
-    static double dot(double[] a, int ao, double[] b, int bo, int n) {
+    @Override
+    public double dot(double[] a, int ao, double[] b, int bo, int n) {
         DoubleVector a0 = DoubleVector.zero(S);
         DoubleVector a1 = DoubleVector.zero(S);
         int i = 0;
@@ -534,7 +573,8 @@ final class DoubleSimd {
     }
 
     /** Largest element, NaN when any is NaN, -infinity for n = 0. */
-    static double max(double[] x, int xo, int n) {
+    @Override
+    public double max(double[] x, int xo, int n) {
         DoubleVector acc = DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
@@ -548,7 +588,8 @@ final class DoubleSimd {
     }
 
     /** Index (from 0) of the first element equal to {@code value}, or of the first NaN when value is NaN; -1 if none. */
-    static int indexOf(double[] x, int xo, int n, double value) {
+    @Override
+    public int indexOf(double[] x, int xo, int n, double value) {
         boolean nan = Double.isNaN(value);
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
@@ -571,7 +612,8 @@ final class DoubleSimd {
 
     // ---- row softmax over a rows x cols row-major block (max-subtracted) ----
 
-    static void rowSoftmax(double[] x, int xo, int rows, int cols, double[] out, int oo, boolean log) {
+    @Override
+    public void rowSoftmax(double[] x, int xo, int rows, int cols, double[] out, int oo, boolean log) {
         for (int r = 0; r < rows; r++) {
             int xr = xo + r * cols;
             int or = oo + r * cols;

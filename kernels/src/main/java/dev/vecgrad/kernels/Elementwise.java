@@ -3,11 +3,12 @@ package dev.vecgrad.kernels;
 
 /**
  * Elementwise maps on float[] and double[] ranges (array, offset, length n), and the
- * derivative maps a backward pass needs, on the Vector API ({@link Backend}) or the scalar
- * reference. Inputs and output may be the same array (in place) but must not overlap
- * otherwise. Arrays of more than {@value #GRAIN} elements are split into chunks of
- * {@value #SPLIT} across {@link Parallelism#threads()}; results do not depend on the thread
- * count.
+ * derivative maps a backward pass needs, on the Vector API or the scalar reference: each
+ * method checks its arguments and calls {@link Backend#FLOAT} / {@link Backend#DOUBLE}, the
+ * one implementation of {@link FloatKernels} / {@link DoubleKernels} chosen at startup.
+ * Inputs and output may be the same array (in place) but must not overlap otherwise. Arrays
+ * of more than {@value #GRAIN} elements are split into chunks of {@value #SPLIT} across
+ * {@link Parallelism#threads()}; results do not depend on the thread count.
  *
  * <p>Accuracy of the vector transcendental maps, measured by {@code TranscendentalAccuracyTest}
  * over 2^20 values against the reference (double precision, rounded once): exp, log and tanh
@@ -47,7 +48,9 @@ public final class Elementwise {
      */
     public static final int SPLIT = 1 << 12;
 
-    private static final boolean VECTOR = Backend.isVectorized();
+    /** Static final, so C2 sees one receiver class and inlines the kernel call (see {@link FloatKernels}). */
+    private static final FloatKernels FLOAT = Backend.FLOAT;
+    private static final DoubleKernels DOUBLE = Backend.DOUBLE;
 
     private Elementwise() {}
 
@@ -93,20 +96,10 @@ public final class Elementwise {
         check("add", "b", b == null ? -1 : b.length, bOff, n);
         check("add", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.add(a, aOff, b, bOff, out, outOff, n);
-            } else {
-                FloatScalar.add(a, aOff, b, bOff, out, outOff, n);
-            }
+            FLOAT.add(a, aOff, b, bOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.add(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.add(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.add(a, aOff + from, b, bOff + from, out, outOff + from, len));
     }
 
     /** out = a - b. */
@@ -116,20 +109,10 @@ public final class Elementwise {
         check("sub", "b", b == null ? -1 : b.length, bOff, n);
         check("sub", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.sub(a, aOff, b, bOff, out, outOff, n);
-            } else {
-                FloatScalar.sub(a, aOff, b, bOff, out, outOff, n);
-            }
+            FLOAT.sub(a, aOff, b, bOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.sub(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.sub(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.sub(a, aOff + from, b, bOff + from, out, outOff + from, len));
     }
 
     /** out = a * b. */
@@ -139,20 +122,10 @@ public final class Elementwise {
         check("mul", "b", b == null ? -1 : b.length, bOff, n);
         check("mul", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.mul(a, aOff, b, bOff, out, outOff, n);
-            } else {
-                FloatScalar.mul(a, aOff, b, bOff, out, outOff, n);
-            }
+            FLOAT.mul(a, aOff, b, bOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.mul(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.mul(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.mul(a, aOff + from, b, bOff + from, out, outOff + from, len));
     }
 
     /** out = a / b. */
@@ -162,20 +135,10 @@ public final class Elementwise {
         check("div", "b", b == null ? -1 : b.length, bOff, n);
         check("div", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.div(a, aOff, b, bOff, out, outOff, n);
-            } else {
-                FloatScalar.div(a, aOff, b, bOff, out, outOff, n);
-            }
+            FLOAT.div(a, aOff, b, bOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.div(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.div(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.div(a, aOff + from, b, bOff + from, out, outOff + from, len));
     }
 
     /** out = max(a, b); NaN if either is NaN. */
@@ -185,20 +148,10 @@ public final class Elementwise {
         check("maximum", "b", b == null ? -1 : b.length, bOff, n);
         check("maximum", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.maximum(a, aOff, b, bOff, out, outOff, n);
-            } else {
-                FloatScalar.maximum(a, aOff, b, bOff, out, outOff, n);
-            }
+            FLOAT.maximum(a, aOff, b, bOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.maximum(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.maximum(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.maximum(a, aOff + from, b, bOff + from, out, outOff + from, len));
     }
 
     /** out = a * b + c with one rounding. */
@@ -209,20 +162,10 @@ public final class Elementwise {
         check("fma", "c", c == null ? -1 : c.length, cOff, n);
         check("fma", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.fma(a, aOff, b, bOff, c, cOff, out, outOff, n);
-            } else {
-                FloatScalar.fma(a, aOff, b, bOff, c, cOff, out, outOff, n);
-            }
+            FLOAT.fma(a, aOff, b, bOff, c, cOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.fma(a, aOff + from, b, bOff + from, c, cOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.fma(a, aOff + from, b, bOff + from, c, cOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.fma(a, aOff + from, b, bOff + from, c, cOff + from, out, outOff + from, len));
     }
 
     /** y += a * b with one rounding (accumulating a product, as a backward pass does). */
@@ -232,20 +175,10 @@ public final class Elementwise {
         check("mulAdd", "b", b == null ? -1 : b.length, bOff, n);
         check("mulAdd", "y", y == null ? -1 : y.length, yOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.mulAdd(a, aOff, b, bOff, y, yOff, n);
-            } else {
-                FloatScalar.mulAdd(a, aOff, b, bOff, y, yOff, n);
-            }
+            FLOAT.mulAdd(a, aOff, b, bOff, y, yOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.mulAdd(a, aOff + from, b, bOff + from, y, yOff + from, len);
-            } else {
-                FloatScalar.mulAdd(a, aOff + from, b, bOff + from, y, yOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.mulAdd(a, aOff + from, b, bOff + from, y, yOff + from, len));
     }
 
     /** out = alpha * x. */
@@ -254,20 +187,10 @@ public final class Elementwise {
         check("scale", "x", x == null ? -1 : x.length, xOff, n);
         check("scale", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.scale(alpha, x, xOff, out, outOff, n);
-            } else {
-                FloatScalar.scale(alpha, x, xOff, out, outOff, n);
-            }
+            FLOAT.scale(alpha, x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.scale(alpha, x, xOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.scale(alpha, x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.scale(alpha, x, xOff + from, out, outOff + from, len));
     }
 
     /** y += alpha * x with one rounding. */
@@ -276,20 +199,10 @@ public final class Elementwise {
         check("axpy", "x", x == null ? -1 : x.length, xOff, n);
         check("axpy", "y", y == null ? -1 : y.length, yOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.axpy(alpha, x, xOff, y, yOff, n);
-            } else {
-                FloatScalar.axpy(alpha, x, xOff, y, yOff, n);
-            }
+            FLOAT.axpy(alpha, x, xOff, y, yOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.axpy(alpha, x, xOff + from, y, yOff + from, len);
-            } else {
-                FloatScalar.axpy(alpha, x, xOff + from, y, yOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.axpy(alpha, x, xOff + from, y, yOff + from, len));
     }
 
     /** out = x + s. */
@@ -298,20 +211,10 @@ public final class Elementwise {
         check("addScalar", "x", x == null ? -1 : x.length, xOff, n);
         check("addScalar", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.addScalar(x, xOff, s, out, outOff, n);
-            } else {
-                FloatScalar.addScalar(x, xOff, s, out, outOff, n);
-            }
+            FLOAT.addScalar(x, xOff, s, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.addScalar(x, xOff + from, s, out, outOff + from, len);
-            } else {
-                FloatScalar.addScalar(x, xOff + from, s, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.addScalar(x, xOff + from, s, out, outOff + from, len));
     }
 
     /** out = min(hi, max(lo, x)); NaN stays NaN. */
@@ -320,20 +223,10 @@ public final class Elementwise {
         check("clamp", "x", x == null ? -1 : x.length, xOff, n);
         check("clamp", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.clamp(x, xOff, lo, hi, out, outOff, n);
-            } else {
-                FloatScalar.clamp(x, xOff, lo, hi, out, outOff, n);
-            }
+            FLOAT.clamp(x, xOff, lo, hi, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.clamp(x, xOff + from, lo, hi, out, outOff + from, len);
-            } else {
-                FloatScalar.clamp(x, xOff + from, lo, hi, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.clamp(x, xOff + from, lo, hi, out, outOff + from, len));
     }
 
     /** out = x for x >= 0, slope * x below. */
@@ -342,20 +235,10 @@ public final class Elementwise {
         check("leakyRelu", "x", x == null ? -1 : x.length, xOff, n);
         check("leakyRelu", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.leakyRelu(x, xOff, slope, out, outOff, n);
-            } else {
-                FloatScalar.leakyRelu(x, xOff, slope, out, outOff, n);
-            }
+            FLOAT.leakyRelu(x, xOff, slope, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.leakyRelu(x, xOff + from, slope, out, outOff + from, len);
-            } else {
-                FloatScalar.leakyRelu(x, xOff + from, slope, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.leakyRelu(x, xOff + from, slope, out, outOff + from, len));
     }
 
     /** out = -x. */
@@ -364,20 +247,10 @@ public final class Elementwise {
         check("neg", "x", x == null ? -1 : x.length, xOff, n);
         check("neg", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.neg(x, xOff, out, outOff, n);
-            } else {
-                FloatScalar.neg(x, xOff, out, outOff, n);
-            }
+            FLOAT.neg(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.neg(x, xOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.neg(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.neg(x, xOff + from, out, outOff + from, len));
     }
 
     /** out = |x|. */
@@ -386,20 +259,10 @@ public final class Elementwise {
         check("abs", "x", x == null ? -1 : x.length, xOff, n);
         check("abs", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.abs(x, xOff, out, outOff, n);
-            } else {
-                FloatScalar.abs(x, xOff, out, outOff, n);
-            }
+            FLOAT.abs(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.abs(x, xOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.abs(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.abs(x, xOff + from, out, outOff + from, len));
     }
 
     /** out = sqrt(x) (correctly rounded). */
@@ -408,20 +271,10 @@ public final class Elementwise {
         check("sqrt", "x", x == null ? -1 : x.length, xOff, n);
         check("sqrt", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.sqrt(x, xOff, out, outOff, n);
-            } else {
-                FloatScalar.sqrt(x, xOff, out, outOff, n);
-            }
+            FLOAT.sqrt(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.sqrt(x, xOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.sqrt(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.sqrt(x, xOff + from, out, outOff + from, len));
     }
 
     /** out = exp(x); accuracy in the class comment. */
@@ -430,20 +283,10 @@ public final class Elementwise {
         check("exp", "x", x == null ? -1 : x.length, xOff, n);
         check("exp", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.exp(x, xOff, out, outOff, n);
-            } else {
-                FloatScalar.exp(x, xOff, out, outOff, n);
-            }
+            FLOAT.exp(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.exp(x, xOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.exp(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.exp(x, xOff + from, out, outOff + from, len));
     }
 
     /** out = log(x), natural; accuracy in the class comment. */
@@ -452,20 +295,10 @@ public final class Elementwise {
         check("log", "x", x == null ? -1 : x.length, xOff, n);
         check("log", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.log(x, xOff, out, outOff, n);
-            } else {
-                FloatScalar.log(x, xOff, out, outOff, n);
-            }
+            FLOAT.log(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.log(x, xOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.log(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.log(x, xOff + from, out, outOff + from, len));
     }
 
     /** out = tanh(x); accuracy in the class comment. */
@@ -474,20 +307,10 @@ public final class Elementwise {
         check("tanh", "x", x == null ? -1 : x.length, xOff, n);
         check("tanh", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.tanh(x, xOff, out, outOff, n);
-            } else {
-                FloatScalar.tanh(x, xOff, out, outOff, n);
-            }
+            FLOAT.tanh(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.tanh(x, xOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.tanh(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.tanh(x, xOff + from, out, outOff + from, len));
     }
 
     /** out = 1 / (1 + exp(-x)); accuracy in the class comment. */
@@ -496,20 +319,10 @@ public final class Elementwise {
         check("sigmoid", "x", x == null ? -1 : x.length, xOff, n);
         check("sigmoid", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.sigmoid(x, xOff, out, outOff, n);
-            } else {
-                FloatScalar.sigmoid(x, xOff, out, outOff, n);
-            }
+            FLOAT.sigmoid(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.sigmoid(x, xOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.sigmoid(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.sigmoid(x, xOff + from, out, outOff + from, len));
     }
 
     /** out = max(x, 0); NaN stays NaN. */
@@ -518,20 +331,10 @@ public final class Elementwise {
         check("relu", "x", x == null ? -1 : x.length, xOff, n);
         check("relu", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.relu(x, xOff, out, outOff, n);
-            } else {
-                FloatScalar.relu(x, xOff, out, outOff, n);
-            }
+            FLOAT.relu(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.relu(x, xOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.relu(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.relu(x, xOff + from, out, outOff + from, len));
     }
 
     /** GELU, exact (erf) form as PyTorch's default: out = x * Phi(x); accuracy in the class comment. */
@@ -540,20 +343,10 @@ public final class Elementwise {
         check("gelu", "x", x == null ? -1 : x.length, xOff, n);
         check("gelu", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.gelu(x, xOff, out, outOff, n);
-            } else {
-                FloatScalar.gelu(x, xOff, out, outOff, n);
-            }
+            FLOAT.gelu(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.gelu(x, xOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.gelu(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.gelu(x, xOff + from, out, outOff + from, len));
     }
 
     /** GELU, tanh approximation: out = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
@@ -562,20 +355,10 @@ public final class Elementwise {
         check("geluTanh", "x", x == null ? -1 : x.length, xOff, n);
         check("geluTanh", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.geluTanh(x, xOff, out, outOff, n);
-            } else {
-                FloatScalar.geluTanh(x, xOff, out, outOff, n);
-            }
+            FLOAT.geluTanh(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.geluTanh(x, xOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.geluTanh(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.geluTanh(x, xOff + from, out, outOff + from, len));
     }
 
     /** out = grad where x > 0, else 0 (relu'(0) = 0, as in PyTorch). */
@@ -585,20 +368,10 @@ public final class Elementwise {
         check("reluBackward", "grad", grad == null ? -1 : grad.length, gradOff, n);
         check("reluBackward", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.reluBackward(x, xOff, grad, gradOff, out, outOff, n);
-            } else {
-                FloatScalar.reluBackward(x, xOff, grad, gradOff, out, outOff, n);
-            }
+            FLOAT.reluBackward(x, xOff, grad, gradOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.reluBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.reluBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.reluBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len));
     }
 
     /** out = grad where x > 0, else slope * grad. */
@@ -608,20 +381,10 @@ public final class Elementwise {
         check("leakyReluBackward", "grad", grad == null ? -1 : grad.length, gradOff, n);
         check("leakyReluBackward", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.leakyReluBackward(x, xOff, slope, grad, gradOff, out, outOff, n);
-            } else {
-                FloatScalar.leakyReluBackward(x, xOff, slope, grad, gradOff, out, outOff, n);
-            }
+            FLOAT.leakyReluBackward(x, xOff, slope, grad, gradOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.leakyReluBackward(x, xOff + from, slope, grad, gradOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.leakyReluBackward(x, xOff + from, slope, grad, gradOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.leakyReluBackward(x, xOff + from, slope, grad, gradOff + from, out, outOff + from, len));
     }
 
     /** out = grad * y * (1 - y), from the output y = sigmoid(x). */
@@ -631,20 +394,10 @@ public final class Elementwise {
         check("sigmoidBackward", "grad", grad == null ? -1 : grad.length, gradOff, n);
         check("sigmoidBackward", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.sigmoidBackward(y, yOff, grad, gradOff, out, outOff, n);
-            } else {
-                FloatScalar.sigmoidBackward(y, yOff, grad, gradOff, out, outOff, n);
-            }
+            FLOAT.sigmoidBackward(y, yOff, grad, gradOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.sigmoidBackward(y, yOff + from, grad, gradOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.sigmoidBackward(y, yOff + from, grad, gradOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.sigmoidBackward(y, yOff + from, grad, gradOff + from, out, outOff + from, len));
     }
 
     /** out = grad * (1 - y^2), from the output y = tanh(x). */
@@ -654,20 +407,10 @@ public final class Elementwise {
         check("tanhBackward", "grad", grad == null ? -1 : grad.length, gradOff, n);
         check("tanhBackward", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.tanhBackward(y, yOff, grad, gradOff, out, outOff, n);
-            } else {
-                FloatScalar.tanhBackward(y, yOff, grad, gradOff, out, outOff, n);
-            }
+            FLOAT.tanhBackward(y, yOff, grad, gradOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.tanhBackward(y, yOff + from, grad, gradOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.tanhBackward(y, yOff + from, grad, gradOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.tanhBackward(y, yOff + from, grad, gradOff + from, out, outOff + from, len));
     }
 
     /** out = grad * (Phi(x) + x phi(x)), the derivative of {@link #gelu}. */
@@ -677,20 +420,10 @@ public final class Elementwise {
         check("geluBackward", "grad", grad == null ? -1 : grad.length, gradOff, n);
         check("geluBackward", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.geluBackward(x, xOff, grad, gradOff, out, outOff, n);
-            } else {
-                FloatScalar.geluBackward(x, xOff, grad, gradOff, out, outOff, n);
-            }
+            FLOAT.geluBackward(x, xOff, grad, gradOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.geluBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.geluBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.geluBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len));
     }
 
     /** out = grad * d/dx of {@link #geluTanh}. */
@@ -700,20 +433,10 @@ public final class Elementwise {
         check("geluTanhBackward", "grad", grad == null ? -1 : grad.length, gradOff, n);
         check("geluTanhBackward", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.geluTanhBackward(x, xOff, grad, gradOff, out, outOff, n);
-            } else {
-                FloatScalar.geluTanhBackward(x, xOff, grad, gradOff, out, outOff, n);
-            }
+            FLOAT.geluTanhBackward(x, xOff, grad, gradOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.geluTanhBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len);
-            } else {
-                FloatScalar.geluTanhBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.geluTanhBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len));
     }
 
     /** One fused Adam/AdamW update, in place: g' = g + weightDecay p; m = beta1 m + (1 - beta1) g'; v = beta2 v + (1 - beta2) g'^2; p = pScale p - stepSize m / (sqrt(v) invSqrtBc2 + eps). Adam: pScale 1, stepSize lr / (1 - beta1^t), invSqrtBc2 1 / sqrt(1 - beta2^t); AdamW: weightDecay 0, pScale 1 - lr wd. */
@@ -724,20 +447,10 @@ public final class Elementwise {
         check("adamStep", "m", m == null ? -1 : m.length, mOff, n);
         check("adamStep", "v", v == null ? -1 : v.length, vOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                FloatSimd.adamStep(p, pOff, g, gOff, m, mOff, v, vOff, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, n);
-            } else {
-                FloatScalar.adamStep(p, pOff, g, gOff, m, mOff, v, vOff, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, n);
-            }
+            FLOAT.adamStep(p, pOff, g, gOff, m, mOff, v, vOff, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                FloatSimd.adamStep(p, pOff + from, g, gOff + from, m, mOff + from, v, vOff + from, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, len);
-            } else {
-                FloatScalar.adamStep(p, pOff + from, g, gOff + from, m, mOff + from, v, vOff + from, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, len);
-            }
-        });
+        split(n, (from, len) -> FLOAT.adamStep(p, pOff + from, g, gOff + from, m, mOff + from, v, vOff + from, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, len));
     }
 
     /** out = a + b. */
@@ -747,20 +460,10 @@ public final class Elementwise {
         check("add", "b", b == null ? -1 : b.length, bOff, n);
         check("add", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.add(a, aOff, b, bOff, out, outOff, n);
-            } else {
-                DoubleScalar.add(a, aOff, b, bOff, out, outOff, n);
-            }
+            DOUBLE.add(a, aOff, b, bOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.add(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.add(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.add(a, aOff + from, b, bOff + from, out, outOff + from, len));
     }
 
     /** out = a - b. */
@@ -770,20 +473,10 @@ public final class Elementwise {
         check("sub", "b", b == null ? -1 : b.length, bOff, n);
         check("sub", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.sub(a, aOff, b, bOff, out, outOff, n);
-            } else {
-                DoubleScalar.sub(a, aOff, b, bOff, out, outOff, n);
-            }
+            DOUBLE.sub(a, aOff, b, bOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.sub(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.sub(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.sub(a, aOff + from, b, bOff + from, out, outOff + from, len));
     }
 
     /** out = a * b. */
@@ -793,20 +486,10 @@ public final class Elementwise {
         check("mul", "b", b == null ? -1 : b.length, bOff, n);
         check("mul", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.mul(a, aOff, b, bOff, out, outOff, n);
-            } else {
-                DoubleScalar.mul(a, aOff, b, bOff, out, outOff, n);
-            }
+            DOUBLE.mul(a, aOff, b, bOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.mul(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.mul(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.mul(a, aOff + from, b, bOff + from, out, outOff + from, len));
     }
 
     /** out = a / b. */
@@ -816,20 +499,10 @@ public final class Elementwise {
         check("div", "b", b == null ? -1 : b.length, bOff, n);
         check("div", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.div(a, aOff, b, bOff, out, outOff, n);
-            } else {
-                DoubleScalar.div(a, aOff, b, bOff, out, outOff, n);
-            }
+            DOUBLE.div(a, aOff, b, bOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.div(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.div(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.div(a, aOff + from, b, bOff + from, out, outOff + from, len));
     }
 
     /** out = max(a, b); NaN if either is NaN. */
@@ -839,20 +512,10 @@ public final class Elementwise {
         check("maximum", "b", b == null ? -1 : b.length, bOff, n);
         check("maximum", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.maximum(a, aOff, b, bOff, out, outOff, n);
-            } else {
-                DoubleScalar.maximum(a, aOff, b, bOff, out, outOff, n);
-            }
+            DOUBLE.maximum(a, aOff, b, bOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.maximum(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.maximum(a, aOff + from, b, bOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.maximum(a, aOff + from, b, bOff + from, out, outOff + from, len));
     }
 
     /** out = a * b + c with one rounding. */
@@ -863,20 +526,10 @@ public final class Elementwise {
         check("fma", "c", c == null ? -1 : c.length, cOff, n);
         check("fma", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.fma(a, aOff, b, bOff, c, cOff, out, outOff, n);
-            } else {
-                DoubleScalar.fma(a, aOff, b, bOff, c, cOff, out, outOff, n);
-            }
+            DOUBLE.fma(a, aOff, b, bOff, c, cOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.fma(a, aOff + from, b, bOff + from, c, cOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.fma(a, aOff + from, b, bOff + from, c, cOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.fma(a, aOff + from, b, bOff + from, c, cOff + from, out, outOff + from, len));
     }
 
     /** y += a * b with one rounding (accumulating a product, as a backward pass does). */
@@ -886,20 +539,10 @@ public final class Elementwise {
         check("mulAdd", "b", b == null ? -1 : b.length, bOff, n);
         check("mulAdd", "y", y == null ? -1 : y.length, yOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.mulAdd(a, aOff, b, bOff, y, yOff, n);
-            } else {
-                DoubleScalar.mulAdd(a, aOff, b, bOff, y, yOff, n);
-            }
+            DOUBLE.mulAdd(a, aOff, b, bOff, y, yOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.mulAdd(a, aOff + from, b, bOff + from, y, yOff + from, len);
-            } else {
-                DoubleScalar.mulAdd(a, aOff + from, b, bOff + from, y, yOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.mulAdd(a, aOff + from, b, bOff + from, y, yOff + from, len));
     }
 
     /** out = alpha * x. */
@@ -908,20 +551,10 @@ public final class Elementwise {
         check("scale", "x", x == null ? -1 : x.length, xOff, n);
         check("scale", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.scale(alpha, x, xOff, out, outOff, n);
-            } else {
-                DoubleScalar.scale(alpha, x, xOff, out, outOff, n);
-            }
+            DOUBLE.scale(alpha, x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.scale(alpha, x, xOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.scale(alpha, x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.scale(alpha, x, xOff + from, out, outOff + from, len));
     }
 
     /** y += alpha * x with one rounding. */
@@ -930,20 +563,10 @@ public final class Elementwise {
         check("axpy", "x", x == null ? -1 : x.length, xOff, n);
         check("axpy", "y", y == null ? -1 : y.length, yOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.axpy(alpha, x, xOff, y, yOff, n);
-            } else {
-                DoubleScalar.axpy(alpha, x, xOff, y, yOff, n);
-            }
+            DOUBLE.axpy(alpha, x, xOff, y, yOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.axpy(alpha, x, xOff + from, y, yOff + from, len);
-            } else {
-                DoubleScalar.axpy(alpha, x, xOff + from, y, yOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.axpy(alpha, x, xOff + from, y, yOff + from, len));
     }
 
     /** out = x + s. */
@@ -952,20 +575,10 @@ public final class Elementwise {
         check("addScalar", "x", x == null ? -1 : x.length, xOff, n);
         check("addScalar", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.addScalar(x, xOff, s, out, outOff, n);
-            } else {
-                DoubleScalar.addScalar(x, xOff, s, out, outOff, n);
-            }
+            DOUBLE.addScalar(x, xOff, s, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.addScalar(x, xOff + from, s, out, outOff + from, len);
-            } else {
-                DoubleScalar.addScalar(x, xOff + from, s, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.addScalar(x, xOff + from, s, out, outOff + from, len));
     }
 
     /** out = min(hi, max(lo, x)); NaN stays NaN. */
@@ -974,20 +587,10 @@ public final class Elementwise {
         check("clamp", "x", x == null ? -1 : x.length, xOff, n);
         check("clamp", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.clamp(x, xOff, lo, hi, out, outOff, n);
-            } else {
-                DoubleScalar.clamp(x, xOff, lo, hi, out, outOff, n);
-            }
+            DOUBLE.clamp(x, xOff, lo, hi, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.clamp(x, xOff + from, lo, hi, out, outOff + from, len);
-            } else {
-                DoubleScalar.clamp(x, xOff + from, lo, hi, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.clamp(x, xOff + from, lo, hi, out, outOff + from, len));
     }
 
     /** out = x for x >= 0, slope * x below. */
@@ -996,20 +599,10 @@ public final class Elementwise {
         check("leakyRelu", "x", x == null ? -1 : x.length, xOff, n);
         check("leakyRelu", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.leakyRelu(x, xOff, slope, out, outOff, n);
-            } else {
-                DoubleScalar.leakyRelu(x, xOff, slope, out, outOff, n);
-            }
+            DOUBLE.leakyRelu(x, xOff, slope, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.leakyRelu(x, xOff + from, slope, out, outOff + from, len);
-            } else {
-                DoubleScalar.leakyRelu(x, xOff + from, slope, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.leakyRelu(x, xOff + from, slope, out, outOff + from, len));
     }
 
     /** out = -x. */
@@ -1018,20 +611,10 @@ public final class Elementwise {
         check("neg", "x", x == null ? -1 : x.length, xOff, n);
         check("neg", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.neg(x, xOff, out, outOff, n);
-            } else {
-                DoubleScalar.neg(x, xOff, out, outOff, n);
-            }
+            DOUBLE.neg(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.neg(x, xOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.neg(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.neg(x, xOff + from, out, outOff + from, len));
     }
 
     /** out = |x|. */
@@ -1040,20 +623,10 @@ public final class Elementwise {
         check("abs", "x", x == null ? -1 : x.length, xOff, n);
         check("abs", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.abs(x, xOff, out, outOff, n);
-            } else {
-                DoubleScalar.abs(x, xOff, out, outOff, n);
-            }
+            DOUBLE.abs(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.abs(x, xOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.abs(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.abs(x, xOff + from, out, outOff + from, len));
     }
 
     /** out = sqrt(x) (correctly rounded). */
@@ -1062,20 +635,10 @@ public final class Elementwise {
         check("sqrt", "x", x == null ? -1 : x.length, xOff, n);
         check("sqrt", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.sqrt(x, xOff, out, outOff, n);
-            } else {
-                DoubleScalar.sqrt(x, xOff, out, outOff, n);
-            }
+            DOUBLE.sqrt(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.sqrt(x, xOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.sqrt(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.sqrt(x, xOff + from, out, outOff + from, len));
     }
 
     /** out = exp(x); accuracy in the class comment. */
@@ -1084,20 +647,10 @@ public final class Elementwise {
         check("exp", "x", x == null ? -1 : x.length, xOff, n);
         check("exp", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.exp(x, xOff, out, outOff, n);
-            } else {
-                DoubleScalar.exp(x, xOff, out, outOff, n);
-            }
+            DOUBLE.exp(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.exp(x, xOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.exp(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.exp(x, xOff + from, out, outOff + from, len));
     }
 
     /** out = log(x), natural; accuracy in the class comment. */
@@ -1106,20 +659,10 @@ public final class Elementwise {
         check("log", "x", x == null ? -1 : x.length, xOff, n);
         check("log", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.log(x, xOff, out, outOff, n);
-            } else {
-                DoubleScalar.log(x, xOff, out, outOff, n);
-            }
+            DOUBLE.log(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.log(x, xOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.log(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.log(x, xOff + from, out, outOff + from, len));
     }
 
     /** out = tanh(x); accuracy in the class comment. */
@@ -1128,20 +671,10 @@ public final class Elementwise {
         check("tanh", "x", x == null ? -1 : x.length, xOff, n);
         check("tanh", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.tanh(x, xOff, out, outOff, n);
-            } else {
-                DoubleScalar.tanh(x, xOff, out, outOff, n);
-            }
+            DOUBLE.tanh(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.tanh(x, xOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.tanh(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.tanh(x, xOff + from, out, outOff + from, len));
     }
 
     /** out = 1 / (1 + exp(-x)); accuracy in the class comment. */
@@ -1150,20 +683,10 @@ public final class Elementwise {
         check("sigmoid", "x", x == null ? -1 : x.length, xOff, n);
         check("sigmoid", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.sigmoid(x, xOff, out, outOff, n);
-            } else {
-                DoubleScalar.sigmoid(x, xOff, out, outOff, n);
-            }
+            DOUBLE.sigmoid(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.sigmoid(x, xOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.sigmoid(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.sigmoid(x, xOff + from, out, outOff + from, len));
     }
 
     /** out = max(x, 0); NaN stays NaN. */
@@ -1172,20 +695,10 @@ public final class Elementwise {
         check("relu", "x", x == null ? -1 : x.length, xOff, n);
         check("relu", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.relu(x, xOff, out, outOff, n);
-            } else {
-                DoubleScalar.relu(x, xOff, out, outOff, n);
-            }
+            DOUBLE.relu(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.relu(x, xOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.relu(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.relu(x, xOff + from, out, outOff + from, len));
     }
 
     /** GELU, exact (erf) form as PyTorch's default: out = x * Phi(x); accuracy in the class comment. */
@@ -1194,20 +707,10 @@ public final class Elementwise {
         check("gelu", "x", x == null ? -1 : x.length, xOff, n);
         check("gelu", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.gelu(x, xOff, out, outOff, n);
-            } else {
-                DoubleScalar.gelu(x, xOff, out, outOff, n);
-            }
+            DOUBLE.gelu(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.gelu(x, xOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.gelu(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.gelu(x, xOff + from, out, outOff + from, len));
     }
 
     /** GELU, tanh approximation: out = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
@@ -1216,20 +719,10 @@ public final class Elementwise {
         check("geluTanh", "x", x == null ? -1 : x.length, xOff, n);
         check("geluTanh", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.geluTanh(x, xOff, out, outOff, n);
-            } else {
-                DoubleScalar.geluTanh(x, xOff, out, outOff, n);
-            }
+            DOUBLE.geluTanh(x, xOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.geluTanh(x, xOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.geluTanh(x, xOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.geluTanh(x, xOff + from, out, outOff + from, len));
     }
 
     /** out = grad where x > 0, else 0 (relu'(0) = 0, as in PyTorch). */
@@ -1239,20 +732,10 @@ public final class Elementwise {
         check("reluBackward", "grad", grad == null ? -1 : grad.length, gradOff, n);
         check("reluBackward", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.reluBackward(x, xOff, grad, gradOff, out, outOff, n);
-            } else {
-                DoubleScalar.reluBackward(x, xOff, grad, gradOff, out, outOff, n);
-            }
+            DOUBLE.reluBackward(x, xOff, grad, gradOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.reluBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.reluBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.reluBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len));
     }
 
     /** out = grad where x > 0, else slope * grad. */
@@ -1262,20 +745,10 @@ public final class Elementwise {
         check("leakyReluBackward", "grad", grad == null ? -1 : grad.length, gradOff, n);
         check("leakyReluBackward", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.leakyReluBackward(x, xOff, slope, grad, gradOff, out, outOff, n);
-            } else {
-                DoubleScalar.leakyReluBackward(x, xOff, slope, grad, gradOff, out, outOff, n);
-            }
+            DOUBLE.leakyReluBackward(x, xOff, slope, grad, gradOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.leakyReluBackward(x, xOff + from, slope, grad, gradOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.leakyReluBackward(x, xOff + from, slope, grad, gradOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.leakyReluBackward(x, xOff + from, slope, grad, gradOff + from, out, outOff + from, len));
     }
 
     /** out = grad * y * (1 - y), from the output y = sigmoid(x). */
@@ -1285,20 +758,10 @@ public final class Elementwise {
         check("sigmoidBackward", "grad", grad == null ? -1 : grad.length, gradOff, n);
         check("sigmoidBackward", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.sigmoidBackward(y, yOff, grad, gradOff, out, outOff, n);
-            } else {
-                DoubleScalar.sigmoidBackward(y, yOff, grad, gradOff, out, outOff, n);
-            }
+            DOUBLE.sigmoidBackward(y, yOff, grad, gradOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.sigmoidBackward(y, yOff + from, grad, gradOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.sigmoidBackward(y, yOff + from, grad, gradOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.sigmoidBackward(y, yOff + from, grad, gradOff + from, out, outOff + from, len));
     }
 
     /** out = grad * (1 - y^2), from the output y = tanh(x). */
@@ -1308,20 +771,10 @@ public final class Elementwise {
         check("tanhBackward", "grad", grad == null ? -1 : grad.length, gradOff, n);
         check("tanhBackward", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.tanhBackward(y, yOff, grad, gradOff, out, outOff, n);
-            } else {
-                DoubleScalar.tanhBackward(y, yOff, grad, gradOff, out, outOff, n);
-            }
+            DOUBLE.tanhBackward(y, yOff, grad, gradOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.tanhBackward(y, yOff + from, grad, gradOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.tanhBackward(y, yOff + from, grad, gradOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.tanhBackward(y, yOff + from, grad, gradOff + from, out, outOff + from, len));
     }
 
     /** out = grad * (Phi(x) + x phi(x)), the derivative of {@link #gelu}. */
@@ -1331,20 +784,10 @@ public final class Elementwise {
         check("geluBackward", "grad", grad == null ? -1 : grad.length, gradOff, n);
         check("geluBackward", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.geluBackward(x, xOff, grad, gradOff, out, outOff, n);
-            } else {
-                DoubleScalar.geluBackward(x, xOff, grad, gradOff, out, outOff, n);
-            }
+            DOUBLE.geluBackward(x, xOff, grad, gradOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.geluBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.geluBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.geluBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len));
     }
 
     /** out = grad * d/dx of {@link #geluTanh}. */
@@ -1354,20 +797,10 @@ public final class Elementwise {
         check("geluTanhBackward", "grad", grad == null ? -1 : grad.length, gradOff, n);
         check("geluTanhBackward", "out", out == null ? -1 : out.length, outOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.geluTanhBackward(x, xOff, grad, gradOff, out, outOff, n);
-            } else {
-                DoubleScalar.geluTanhBackward(x, xOff, grad, gradOff, out, outOff, n);
-            }
+            DOUBLE.geluTanhBackward(x, xOff, grad, gradOff, out, outOff, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.geluTanhBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len);
-            } else {
-                DoubleScalar.geluTanhBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.geluTanhBackward(x, xOff + from, grad, gradOff + from, out, outOff + from, len));
     }
 
     /** One fused Adam/AdamW update, in place: g' = g + weightDecay p; m = beta1 m + (1 - beta1) g'; v = beta2 v + (1 - beta2) g'^2; p = pScale p - stepSize m / (sqrt(v) invSqrtBc2 + eps). Adam: pScale 1, stepSize lr / (1 - beta1^t), invSqrtBc2 1 / sqrt(1 - beta2^t); AdamW: weightDecay 0, pScale 1 - lr wd. */
@@ -1378,19 +811,9 @@ public final class Elementwise {
         check("adamStep", "m", m == null ? -1 : m.length, mOff, n);
         check("adamStep", "v", v == null ? -1 : v.length, vOff, n);
         if (n <= GRAIN) {
-            if (VECTOR) {
-                DoubleSimd.adamStep(p, pOff, g, gOff, m, mOff, v, vOff, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, n);
-            } else {
-                DoubleScalar.adamStep(p, pOff, g, gOff, m, mOff, v, vOff, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, n);
-            }
+            DOUBLE.adamStep(p, pOff, g, gOff, m, mOff, v, vOff, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, n);
             return;
         }
-        split(n, (from, len) -> {
-            if (VECTOR) {
-                DoubleSimd.adamStep(p, pOff + from, g, gOff + from, m, mOff + from, v, vOff + from, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, len);
-            } else {
-                DoubleScalar.adamStep(p, pOff + from, g, gOff + from, m, mOff + from, v, vOff + from, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, len);
-            }
-        });
+        split(n, (from, len) -> DOUBLE.adamStep(p, pOff + from, g, gOff + from, m, mOff + from, v, vOff + from, stepSize, beta1, beta2, invSqrtBc2, eps, weightDecay, pScale, len));
     }
 }

@@ -2,12 +2,15 @@ package dev.vecgrad.kernels;
 
 /**
  * The scalar reference of every {@link FloatSimd} kernel: the definitions in plain Java, the
- * test oracle, and the fallback when the Vector API is unavailable. Transcendental functions
- * are evaluated in double and rounded once, so as an oracle they are within half an ulp of
- * the exact result wherever {@link Math} is. {@code DoubleScalar} is generated from this file
- * by {@code kernels/gen/microkernels.py}.
+ * test oracle, and the {@link FloatKernels} that {@link Backend} picks when the Vector API is
+ * unavailable. Transcendental functions are evaluated in double and rounded once, so as an
+ * oracle they are within half an ulp of the exact result wherever {@link Math} is.
+ * {@code DoubleScalar} is generated from this file by {@code kernels/gen/microkernels.py}.
  */
-final class FloatScalar {
+final class FloatScalar implements FloatKernels {
+
+    /** The one instance ({@link Backend#FLOAT} when it is this implementation). */
+    static final FloatScalar INSTANCE = new FloatScalar();
 
     private static final double SQRT1_2 = Math.sqrt(0.5);
     private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -16,116 +19,135 @@ final class FloatScalar {
 
     private FloatScalar() {}
 
-    static void add(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+    @Override
+    public void add(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = a[ao + i] + b[bo + i];
         }
     }
 
-    static void sub(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+    @Override
+    public void sub(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = a[ao + i] - b[bo + i];
         }
     }
 
-    static void mul(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+    @Override
+    public void mul(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = a[ao + i] * b[bo + i];
         }
     }
 
-    static void div(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+    @Override
+    public void div(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = a[ao + i] / b[bo + i];
         }
     }
 
-    static void maximum(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+    @Override
+    public void maximum(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = Math.max(a[ao + i], b[bo + i]);
         }
     }
 
-    static void fma(float[] a, int ao, float[] b, int bo, float[] c, int co, float[] out, int oo, int n) {
+    @Override
+    public void fma(float[] a, int ao, float[] b, int bo, float[] c, int co, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = Math.fma(a[ao + i], b[bo + i], c[co + i]);
         }
     }
 
-    static void mulAdd(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
+    @Override
+    public void mulAdd(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) {
             y[yo + i] = Math.fma(a[ao + i], b[bo + i], y[yo + i]);
         }
     }
 
-    static void scale(float alpha, float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void scale(float alpha, float[] x, int xo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = x[xo + i] * alpha;
         }
     }
 
-    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+    @Override
+    public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) {
             y[yo + i] = Math.fma(x[xo + i], alpha, y[yo + i]);
         }
     }
 
-    static void addScalar(float[] x, int xo, float s, float[] out, int oo, int n) {
+    @Override
+    public void addScalar(float[] x, int xo, float s, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = x[xo + i] + s;
         }
     }
 
-    static void clamp(float[] x, int xo, float lo, float hi, float[] out, int oo, int n) {
+    @Override
+    public void clamp(float[] x, int xo, float lo, float hi, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = Math.max(lo, Math.min(hi, x[xo + i]));
         }
     }
 
-    static void leakyRelu(float[] x, int xo, float slope, float[] out, int oo, int n) {
+    @Override
+    public void leakyRelu(float[] x, int xo, float slope, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             float v = x[xo + i];
             out[oo + i] = v < 0 ? v * slope : v;
         }
     }
 
-    static void neg(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void neg(float[] x, int xo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = -x[xo + i];
         }
     }
 
-    static void abs(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void abs(float[] x, int xo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = Math.abs(x[xo + i]);
         }
     }
 
-    static void sqrt(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void sqrt(float[] x, int xo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = (float) Math.sqrt(x[xo + i]);
         }
     }
 
-    static void exp(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void exp(float[] x, int xo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = (float) Math.exp(x[xo + i]);
         }
     }
 
-    static void log(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void log(float[] x, int xo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = (float) Math.log(x[xo + i]);
         }
     }
 
-    static void tanh(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void tanh(float[] x, int xo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = (float) Math.tanh(x[xo + i]);
         }
     }
 
-    static void sigmoid(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void sigmoid(float[] x, int xo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = (float) sigmoid((double) x[xo + i]);
         }
@@ -137,53 +159,61 @@ final class FloatScalar {
         return v >= 0 ? 1 / (1 + e) : e / (1 + e);
     }
 
-    static void relu(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void relu(float[] x, int xo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = Math.max(x[xo + i], 0f);
         }
     }
 
-    static void gelu(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void gelu(float[] x, int xo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             double v = x[xo + i];
             out[oo + i] = (float) (0.5 * v * ErfcCoefficients.erfc(-v * SQRT1_2));
         }
     }
 
-    static void geluTanh(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void geluTanh(float[] x, int xo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             double v = x[xo + i];
             out[oo + i] = (float) (v * sigmoid(2 * GELU_K0 * (v + GELU_K1 * v * v * v)));
         }
     }
 
-    static void reluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
+    @Override
+    public void reluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = x[xo + i] > 0 ? g[go + i] : 0f;
         }
     }
 
-    static void leakyReluBackward(float[] x, int xo, float slope, float[] g, int go, float[] out, int oo, int n) {
+    @Override
+    public void leakyReluBackward(float[] x, int xo, float slope, float[] g, int go, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = x[xo + i] > 0 ? g[go + i] : g[go + i] * slope;
         }
     }
 
-    static void sigmoidBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
+    @Override
+    public void sigmoidBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             float v = y[yo + i];
             out[oo + i] = g[go + i] * v * (1 - v);
         }
     }
 
-    static void tanhBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
+    @Override
+    public void tanhBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             float v = y[yo + i];
             out[oo + i] = g[go + i] * Math.fma(-v, v, 1f);
         }
     }
 
-    static void geluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
+    @Override
+    public void geluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             double v = x[xo + i];
             double d = 0.5 * ErfcCoefficients.erfc(-v * SQRT1_2)
@@ -192,7 +222,8 @@ final class FloatScalar {
         }
     }
 
-    static void geluTanhBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
+    @Override
+    public void geluTanhBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             double v = x[xo + i];
             double s = sigmoid(2 * GELU_K0 * (v + GELU_K1 * v * v * v));
@@ -201,7 +232,8 @@ final class FloatScalar {
         }
     }
 
-    static void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, float stepSize,
+    @Override
+    public void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, float stepSize,
                          float beta1, float beta2, float invSqrtBc2, float eps, float weightDecay, float pScale, int n) {
         for (int i = 0; i < n; i++) {
             float g2 = p[po + i] * weightDecay + g[go + i];
@@ -216,7 +248,8 @@ final class FloatScalar {
         }
     }
 
-    static void addRow(float[] x, int xo, int rows, int cols, float[] v, int vo, boolean relu, float[] out, int oo) {
+    @Override
+    public void addRow(float[] x, int xo, int rows, int cols, float[] v, int vo, boolean relu, float[] out, int oo) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
                 float s = x[xo + r * cols + j] + v[vo + j];
@@ -225,7 +258,8 @@ final class FloatScalar {
         }
     }
 
-    static void mulRow(float[] x, int xo, int rows, int cols, float[] v, int vo, float[] out, int oo) {
+    @Override
+    public void mulRow(float[] x, int xo, int rows, int cols, float[] v, int vo, float[] out, int oo) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
                 out[oo + r * cols + j] = x[xo + r * cols + j] * v[vo + j];
@@ -233,7 +267,8 @@ final class FloatScalar {
         }
     }
 
-    static void columnSums(float[] x, int xo, int rows, int cols, int j0, int j1, float[] out, int oo, boolean accumulate) {
+    @Override
+    public void columnSums(float[] x, int xo, int rows, int cols, int j0, int j1, float[] out, int oo, boolean accumulate) {
         for (int j = j0; j < j1; j++) {
             float acc = accumulate ? out[oo + j] : 0f;
             for (int r = 0; r < rows; r++) {
@@ -243,7 +278,8 @@ final class FloatScalar {
         }
     }
 
-    static double sum(float[] x, int xo, int n) {
+    @Override
+    public double sum(float[] x, int xo, int n) {
         double acc = 0;
         for (int i = 0; i < n; i++) {
             acc += x[xo + i];
@@ -251,7 +287,8 @@ final class FloatScalar {
         return acc;
     }
 
-    static double dot(float[] a, int ao, float[] b, int bo, int n) {
+    @Override
+    public double dot(float[] a, int ao, float[] b, int bo, int n) {
         double acc = 0;
         for (int i = 0; i < n; i++) {
             acc += (double) a[ao + i] * b[bo + i];
@@ -259,7 +296,8 @@ final class FloatScalar {
         return acc;
     }
 
-    static float max(float[] x, int xo, int n) {
+    @Override
+    public float max(float[] x, int xo, int n) {
         float m = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             m = Math.max(m, x[xo + i]);
@@ -267,7 +305,8 @@ final class FloatScalar {
         return m;
     }
 
-    static int indexOf(float[] x, int xo, int n, float value) {
+    @Override
+    public int indexOf(float[] x, int xo, int n, float value) {
         boolean nan = Float.isNaN(value);
         for (int i = 0; i < n; i++) {
             float v = x[xo + i];
@@ -278,7 +317,8 @@ final class FloatScalar {
         return -1;
     }
 
-    static void rowSoftmax(float[] x, int xo, int rows, int cols, float[] out, int oo, boolean log) {
+    @Override
+    public void rowSoftmax(float[] x, int xo, int rows, int cols, float[] out, int oo, boolean log) {
         for (int r = 0; r < rows; r++) {
             int xr = xo + r * cols;
             int or = oo + r * cols;
@@ -293,4 +333,15 @@ final class FloatScalar {
             }
         }
     }
+
+    // ---- float only: microkernels.py leaves this out of DoubleScalar ----
+
+    @Override
+    public void unsignedBytesToFloats(byte[] src, int s, float[] dst, int d, int n, float scale, float shift) {
+        for (int k = 0; k < n; k++) {
+            dst[d + k] = (src[s + k] & 0xFF) * scale + shift;
+        }
+    }
+
+    // ---- end float only ----
 }

@@ -10,15 +10,20 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API elementwise maps, broadcasts and reductions on float; {@link FloatScalar} is
- * the reference each one is tested against. Single-threaded over one range: splitting and
- * argument checks are in {@link Elementwise} and {@link Reductions}. Every loop ends with one
- * masked step instead of a scalar tail, so every element is computed the same way. exp, log,
- * tanh and lane sums are built from IEEE operations only, so results do not depend on whether
- * the JIT has compiled a kernel yet (the Vector API's EXP / LOG / TANH and reduceLanes(ADD) do).
+ * Vector API elementwise maps, broadcasts and reductions on float: the {@link FloatKernels}
+ * that {@link Backend} picks when the incubator module is there (only {@link VectorBackend}
+ * names this class). {@link FloatScalar} is the reference each one is tested against.
+ * Single-threaded over one range: splitting and argument checks are in {@link Elementwise}
+ * and {@link Reductions}. Every loop ends with one masked step instead of a scalar tail, so
+ * every element is computed the same way. exp, log, tanh and lane sums are built from IEEE
+ * operations only, so results do not depend on whether the JIT has compiled a kernel yet
+ * (the Vector API's EXP / LOG / TANH and reduceLanes(ADD) do).
  * {@code DoubleSimd} is generated from this file by {@code kernels/gen/microkernels.py}.
  */
-final class FloatSimd {
+final class FloatSimd implements FloatKernels {
+
+    /** The one instance ({@link Backend#FLOAT} when it is this implementation). */
+    static final FloatSimd INSTANCE = new FloatSimd();
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
@@ -57,7 +62,8 @@ final class FloatSimd {
 
     // ---- binary maps: out = a (op) b ----
 
-    static void add(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+    @Override
+    public void add(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector.fromArray(S, a, ao + i).add(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
@@ -68,7 +74,8 @@ final class FloatSimd {
         }
     }
 
-    static void sub(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+    @Override
+    public void sub(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector.fromArray(S, a, ao + i).sub(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
@@ -79,7 +86,8 @@ final class FloatSimd {
         }
     }
 
-    static void mul(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+    @Override
+    public void mul(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
@@ -90,7 +98,8 @@ final class FloatSimd {
         }
     }
 
-    static void div(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+    @Override
+    public void div(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector.fromArray(S, a, ao + i).div(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
@@ -101,7 +110,8 @@ final class FloatSimd {
         }
     }
 
-    static void maximum(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+    @Override
+    public void maximum(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector.fromArray(S, a, ao + i).max(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
@@ -113,7 +123,8 @@ final class FloatSimd {
     }
 
     /** out = a * b + c, one rounding. */
-    static void fma(float[] a, int ao, float[] b, int bo, float[] c, int co, float[] out, int oo, int n) {
+    @Override
+    public void fma(float[] a, int ao, float[] b, int bo, float[] c, int co, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), FloatVector.fromArray(S, c, co + i)).intoArray(out, oo + i);
@@ -125,7 +136,8 @@ final class FloatSimd {
     }
 
     /** y += a * b, one rounding. */
-    static void mulAdd(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
+    @Override
+    public void mulAdd(float[] a, int ao, float[] b, int bo, float[] y, int yo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
@@ -138,7 +150,8 @@ final class FloatSimd {
 
     // ---- maps with a scalar ----
 
-    static void scale(float alpha, float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void scale(float alpha, float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector.fromArray(S, x, xo + i).mul(alpha).intoArray(out, oo + i);
@@ -150,7 +163,8 @@ final class FloatSimd {
     }
 
     /** y += alpha * x, one rounding. */
-    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+    @Override
+    public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         FloatVector av = FloatVector.broadcast(S, alpha);
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
@@ -162,7 +176,8 @@ final class FloatSimd {
         }
     }
 
-    static void addScalar(float[] x, int xo, float s, float[] out, int oo, int n) {
+    @Override
+    public void addScalar(float[] x, int xo, float s, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector.fromArray(S, x, xo + i).add(s).intoArray(out, oo + i);
@@ -173,7 +188,8 @@ final class FloatSimd {
         }
     }
 
-    static void clamp(float[] x, int xo, float lo, float hi, float[] out, int oo, int n) {
+    @Override
+    public void clamp(float[] x, int xo, float lo, float hi, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector.fromArray(S, x, xo + i).min(hi).max(lo).intoArray(out, oo + i);
@@ -184,7 +200,8 @@ final class FloatSimd {
         }
     }
 
-    static void leakyRelu(float[] x, int xo, float slope, float[] out, int oo, int n) {
+    @Override
+    public void leakyRelu(float[] x, int xo, float slope, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
@@ -202,7 +219,8 @@ final class FloatSimd {
     // The operator is a literal in each method: passed as a parameter it is no longer a
     // constant and C2 falls back to scalar Math per lane (measured 25x slower for exp).
 
-    static void neg(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void neg(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.NEG).intoArray(out, oo + i);
@@ -213,7 +231,8 @@ final class FloatSimd {
         }
     }
 
-    static void abs(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void abs(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.ABS).intoArray(out, oo + i);
@@ -224,7 +243,8 @@ final class FloatSimd {
         }
     }
 
-    static void sqrt(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void sqrt(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.SQRT).intoArray(out, oo + i);
@@ -235,7 +255,8 @@ final class FloatSimd {
         }
     }
 
-    static void exp(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void exp(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             exp(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
@@ -246,7 +267,8 @@ final class FloatSimd {
         }
     }
 
-    static void log(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void log(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             log(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
@@ -257,7 +279,8 @@ final class FloatSimd {
         }
     }
 
-    static void tanh(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void tanh(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             tanh(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
@@ -269,7 +292,8 @@ final class FloatSimd {
     }
 
     /** sigmoid(x) = s for x >= 0 and e * s for x < 0, e = exp(-|x|), s = 1 / (1 + e): no overflow, no flush to 0. */
-    static void sigmoid(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void sigmoid(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             sigmoid(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
@@ -286,7 +310,8 @@ final class FloatSimd {
         return s.blend(e.mul(s), v.compare(VectorOperators.LT, 0f));
     }
 
-    static void relu(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void relu(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector.fromArray(S, x, xo + i).max(0f).intoArray(out, oo + i);
@@ -298,7 +323,8 @@ final class FloatSimd {
     }
 
     /** GELU, PyTorch's default (erf) form: x * Phi(x) = 0.5 x erfc(-x / sqrt 2). */
-    static void gelu(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void gelu(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
@@ -312,7 +338,8 @@ final class FloatSimd {
     }
 
     /** GELU, tanh form: 0.5 x (1 + tanh(u)) = x sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3); no cancellation for x << 0. */
-    static void geluTanh(float[] x, int xo, float[] out, int oo, int n) {
+    @Override
+    public void geluTanh(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
@@ -333,7 +360,8 @@ final class FloatSimd {
     // ---- derivative maps: out = grad * f'(.) ----
 
     /** relu'(x) = 1 for x > 0, else 0 (PyTorch's choice at 0). */
-    static void reluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
+    @Override
+    public void reluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector grad = FloatVector.fromArray(S, g, go + i);
@@ -346,7 +374,8 @@ final class FloatSimd {
         }
     }
 
-    static void leakyReluBackward(float[] x, int xo, float slope, float[] g, int go, float[] out, int oo, int n) {
+    @Override
+    public void leakyReluBackward(float[] x, int xo, float slope, float[] g, int go, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector grad = FloatVector.fromArray(S, g, go + i);
@@ -360,7 +389,8 @@ final class FloatSimd {
     }
 
     /** From the output y = sigmoid(x): grad * y * (1 - y). */
-    static void sigmoidBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
+    @Override
+    public void sigmoidBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector yv = FloatVector.fromArray(S, y, yo + i);
@@ -374,7 +404,8 @@ final class FloatSimd {
     }
 
     /** From the output y = tanh(x): grad * (1 - y^2). */
-    static void tanhBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
+    @Override
+    public void tanhBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector yv = FloatVector.fromArray(S, y, yo + i);
@@ -388,7 +419,8 @@ final class FloatSimd {
     }
 
     /** gelu'(x) = Phi(x) + x phi(x). */
-    static void geluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
+    @Override
+    public void geluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector.fromArray(S, g, go + i).mul(geluDerivative(FloatVector.fromArray(S, x, xo + i))).intoArray(out, oo + i);
@@ -407,7 +439,8 @@ final class FloatSimd {
     /**
      * d/dx of the tanh form: s + x s (1 - s) 2u', s = sigmoid(2u), 2u' = 2 sqrt(2/pi) (1 + 3 * 0.044715 x^2).
      */
-    static void geluTanhBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
+    @Override
+    public void geluTanhBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
             FloatVector.fromArray(S, g, go + i).mul(geluTanhDerivative(FloatVector.fromArray(S, x, xo + i))).intoArray(out, oo + i);
@@ -433,7 +466,8 @@ final class FloatSimd {
      * slower, which made Adam a third of a Fashion-MNIST epoch. The flushed values are far below
      * eps, so the update does not change.
      */
-    static void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, float stepSize,
+    @Override
+    public void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, float stepSize,
                          float beta1, float beta2, float invSqrtBc2, float eps, float weightDecay, float pScale, int n) {
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
@@ -466,7 +500,8 @@ final class FloatSimd {
     // ---- row broadcasts on a rows x cols row-major block ----
 
     /** out[r][j] = x[r][j] + v[j]; with {@code relu}, max(0, that), fused. */
-    static void addRow(float[] x, int xo, int rows, int cols, float[] v, int vo, boolean relu, float[] out, int oo) {
+    @Override
+    public void addRow(float[] x, int xo, int rows, int cols, float[] v, int vo, boolean relu, float[] out, int oo) {
         for (int r = 0; r < rows; r++) {
             int xr = xo + r * cols;
             int or = oo + r * cols;
@@ -479,7 +514,8 @@ final class FloatSimd {
     }
 
     /** out[r][j] = x[r][j] * v[j]. */
-    static void mulRow(float[] x, int xo, int rows, int cols, float[] v, int vo, float[] out, int oo) {
+    @Override
+    public void mulRow(float[] x, int xo, int rows, int cols, float[] v, int vo, float[] out, int oo) {
         for (int r = 0; r < rows; r++) {
             int xr = xo + r * cols;
             int or = oo + r * cols;
@@ -491,7 +527,8 @@ final class FloatSimd {
     }
 
     /** out[j] (+)= sum over rows of x[r][j], rows in order, for columns [j0, j1). */
-    static void columnSums(float[] x, int xo, int rows, int cols, int j0, int j1, float[] out, int oo, boolean accumulate) {
+    @Override
+    public void columnSums(float[] x, int xo, int rows, int cols, int j0, int j1, float[] out, int oo, boolean accumulate) {
         for (int j = j0; j < j1; j += VL) {
             VectorMask<Float> m = S.indexInRange(j, j1);
             FloatVector acc = accumulate ? load(out, oo + j, m) : FloatVector.zero(S);
@@ -504,7 +541,8 @@ final class FloatSimd {
 
     // ---- reductions over one chunk; Reductions combines chunks in order ----
 
-    static double sum(float[] x, int xo, int n) {
+    @Override
+    public double sum(float[] x, int xo, int n) {
         FloatVector a0 = FloatVector.zero(S);
         FloatVector a1 = FloatVector.zero(S);
         int i = 0;
@@ -518,7 +556,8 @@ final class FloatSimd {
         return sumLanes(a0.add(a1));
     }
 
-    static double dot(float[] a, int ao, float[] b, int bo, int n) {
+    @Override
+    public double dot(float[] a, int ao, float[] b, int bo, int n) {
         FloatVector a0 = FloatVector.zero(S);
         FloatVector a1 = FloatVector.zero(S);
         int i = 0;
@@ -534,7 +573,8 @@ final class FloatSimd {
     }
 
     /** Largest element, NaN when any is NaN, -infinity for n = 0. */
-    static float max(float[] x, int xo, int n) {
+    @Override
+    public float max(float[] x, int xo, int n) {
         FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
@@ -548,7 +588,8 @@ final class FloatSimd {
     }
 
     /** Index (from 0) of the first element equal to {@code value}, or of the first NaN when value is NaN; -1 if none. */
-    static int indexOf(float[] x, int xo, int n, float value) {
+    @Override
+    public int indexOf(float[] x, int xo, int n, float value) {
         boolean nan = Float.isNaN(value);
         int i = 0;
         for (int end = S.loopBound(n); i < end; i += VL) {
@@ -571,7 +612,8 @@ final class FloatSimd {
 
     // ---- row softmax over a rows x cols row-major block (max-subtracted) ----
 
-    static void rowSoftmax(float[] x, int xo, int rows, int cols, float[] out, int oo, boolean log) {
+    @Override
+    public void rowSoftmax(float[] x, int xo, int rows, int cols, float[] out, int oo, boolean log) {
         for (int r = 0; r < rows; r++) {
             int xr = xo + r * cols;
             int or = oo + r * cols;
@@ -720,4 +762,14 @@ final class FloatSimd {
         FloatVector large = tail.blend(tail.neg().add(2f), z.compare(VectorOperators.LT, 0f));
         return small.blend(large, a.compare(VectorOperators.GE, 1f)).mul(0.5f);
     }
+
+    // ---- float only: microkernels.py leaves this out of DoubleSimd ----
+
+    /** The byte loads and their widening are in {@link ConversionsSimd}. */
+    @Override
+    public void unsignedBytesToFloats(byte[] src, int s, float[] dst, int d, int n, float scale, float shift) {
+        ConversionsSimd.unsignedBytesToFloats(src, s, dst, d, n, scale, shift);
+    }
+
+    // ---- end float only ----
 }

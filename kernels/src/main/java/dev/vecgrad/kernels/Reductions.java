@@ -13,7 +13,9 @@ package dev.vecgrad.kernels;
  */
 public final class Reductions {
 
-    private static final boolean VECTOR = Backend.isVectorized();
+    /** Static final, so C2 sees one receiver class and inlines the kernel call (see {@link FloatKernels}). */
+    private static final FloatKernels FLOAT = Backend.FLOAT;
+    private static final DoubleKernels DOUBLE = Backend.DOUBLE;
     private static final int CHUNK = Elementwise.CHUNK;
 
     private Reductions() {}
@@ -48,43 +50,39 @@ public final class Reductions {
     /** Sum of x[off, off + n), accumulated in float lanes per chunk and in double across chunks. */
     public static float sum(float[] x, int off, int n) {
         check("sum", "x", x, off, n);
-        return (float) chunked(n, (from, len) -> VECTOR ? FloatSimd.sum(x, off + from, len) : FloatScalar.sum(x, off + from, len));
+        return (float) chunked(n, (from, len) -> FLOAT.sum(x, off + from, len));
     }
 
     /** Sum of x[off, off + n). */
     public static double sum(double[] x, int off, int n) {
         check("sum", "x", x, off, n);
-        return chunked(n, (from, len) -> VECTOR ? DoubleSimd.sum(x, off + from, len) : DoubleScalar.sum(x, off + from, len));
+        return chunked(n, (from, len) -> DOUBLE.sum(x, off + from, len));
     }
 
     /** Sum of a[i] * b[i]. */
     public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         check("dot", "a", a, aOff, n);
         check("dot", "b", b, bOff, n);
-        return (float) chunked(n, (from, len) -> VECTOR ? FloatSimd.dot(a, aOff + from, b, bOff + from, len)
-                : FloatScalar.dot(a, aOff + from, b, bOff + from, len));
+        return (float) chunked(n, (from, len) -> FLOAT.dot(a, aOff + from, b, bOff + from, len));
     }
 
     /** Sum of a[i] * b[i]. */
     public static double dot(double[] a, int aOff, double[] b, int bOff, int n) {
         check("dot", "a", a, aOff, n);
         check("dot", "b", b, bOff, n);
-        return chunked(n, (from, len) -> VECTOR ? DoubleSimd.dot(a, aOff + from, b, bOff + from, len)
-                : DoubleScalar.dot(a, aOff + from, b, bOff + from, len));
+        return chunked(n, (from, len) -> DOUBLE.dot(a, aOff + from, b, bOff + from, len));
     }
 
     /** Squared L2 norm, sum of x[i]^2 (for gradient clipping), in double. */
     public static double sumOfSquares(float[] x, int off, int n) {
         check("sumOfSquares", "x", x, off, n);
-        return chunked(n, (from, len) -> VECTOR ? FloatSimd.dot(x, off + from, x, off + from, len)
-                : FloatScalar.dot(x, off + from, x, off + from, len));
+        return chunked(n, (from, len) -> FLOAT.dot(x, off + from, x, off + from, len));
     }
 
     /** Squared L2 norm, sum of x[i]^2. */
     public static double sumOfSquares(double[] x, int off, int n) {
         check("sumOfSquares", "x", x, off, n);
-        return chunked(n, (from, len) -> VECTOR ? DoubleSimd.dot(x, off + from, x, off + from, len)
-                : DoubleScalar.dot(x, off + from, x, off + from, len));
+        return chunked(n, (from, len) -> DOUBLE.dot(x, off + from, x, off + from, len));
     }
 
     /** Largest element; NaN when any element is NaN; -infinity when n is 0. */
@@ -93,7 +91,7 @@ public final class Reductions {
         float m = Float.NEGATIVE_INFINITY;
         for (int from = 0; from < n; from += CHUNK) {
             int len = Math.min(CHUNK, n - from);
-            m = Math.max(m, VECTOR ? FloatSimd.max(x, off + from, len) : FloatScalar.max(x, off + from, len));
+            m = Math.max(m, FLOAT.max(x, off + from, len));
         }
         return m;
     }
@@ -104,7 +102,7 @@ public final class Reductions {
         double m = Double.NEGATIVE_INFINITY;
         for (int from = 0; from < n; from += CHUNK) {
             int len = Math.min(CHUNK, n - from);
-            m = Math.max(m, VECTOR ? DoubleSimd.max(x, off + from, len) : DoubleScalar.max(x, off + from, len));
+            m = Math.max(m, DOUBLE.max(x, off + from, len));
         }
         return m;
     }
@@ -119,7 +117,7 @@ public final class Reductions {
         check("argmax", "x", x, off, n);
         requireElements("argmax", n);
         float m = max(x, off, n);
-        return VECTOR ? FloatSimd.indexOf(x, off, n, m) : FloatScalar.indexOf(x, off, n, m);
+        return FLOAT.indexOf(x, off, n, m);
     }
 
     /** As {@link #argmax(float[], int, int)}. */
@@ -127,7 +125,7 @@ public final class Reductions {
         check("argmax", "x", x, off, n);
         requireElements("argmax", n);
         double m = max(x, off, n);
-        return VECTOR ? DoubleSimd.indexOf(x, off, n, m) : DoubleScalar.indexOf(x, off, n, m);
+        return DOUBLE.indexOf(x, off, n, m);
     }
 
     static void requireElements(String op, int n) {

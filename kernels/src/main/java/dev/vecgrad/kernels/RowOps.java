@@ -14,7 +14,9 @@ package dev.vecgrad.kernels;
  */
 public final class RowOps {
 
-    private static final boolean VECTOR = Backend.isVectorized();
+    /** Static final, so C2 sees one receiver class and inlines the kernel call (see {@link FloatKernels}). */
+    private static final FloatKernels FLOAT = Backend.FLOAT;
+    private static final DoubleKernels DOUBLE = Backend.DOUBLE;
 
     private RowOps() {}
 
@@ -51,13 +53,7 @@ public final class RowOps {
         checkBlock(op, "x", x == null ? -1 : x.length, xOff, rows, cols);
         checkBlock(op, "v", v == null ? -1 : v.length, vOff, 1, cols);
         checkBlock(op, "out", out == null ? -1 : out.length, outOff, rows, cols);
-        byRows(rows, cols, (r0, n) -> {
-            if (VECTOR) {
-                FloatSimd.addRow(x, xOff + r0 * cols, n, cols, v, vOff, relu, out, outOff + r0 * cols);
-            } else {
-                FloatScalar.addRow(x, xOff + r0 * cols, n, cols, v, vOff, relu, out, outOff + r0 * cols);
-            }
-        });
+        byRows(rows, cols, (r0, n) -> FLOAT.addRow(x, xOff + r0 * cols, n, cols, v, vOff, relu, out, outOff + r0 * cols));
     }
 
     /** out[r][j] = x[r][j] + v[j]. */
@@ -75,13 +71,7 @@ public final class RowOps {
         checkBlock(op, "x", x == null ? -1 : x.length, xOff, rows, cols);
         checkBlock(op, "v", v == null ? -1 : v.length, vOff, 1, cols);
         checkBlock(op, "out", out == null ? -1 : out.length, outOff, rows, cols);
-        byRows(rows, cols, (r0, n) -> {
-            if (VECTOR) {
-                DoubleSimd.addRow(x, xOff + r0 * cols, n, cols, v, vOff, relu, out, outOff + r0 * cols);
-            } else {
-                DoubleScalar.addRow(x, xOff + r0 * cols, n, cols, v, vOff, relu, out, outOff + r0 * cols);
-            }
-        });
+        byRows(rows, cols, (r0, n) -> DOUBLE.addRow(x, xOff + r0 * cols, n, cols, v, vOff, relu, out, outOff + r0 * cols));
     }
 
     /** out[r][j] = x[r][j] * v[j] (every row scaled by a vector). */
@@ -89,13 +79,7 @@ public final class RowOps {
         checkBlock("mulRowVector", "x", x == null ? -1 : x.length, xOff, rows, cols);
         checkBlock("mulRowVector", "v", v == null ? -1 : v.length, vOff, 1, cols);
         checkBlock("mulRowVector", "out", out == null ? -1 : out.length, outOff, rows, cols);
-        byRows(rows, cols, (r0, n) -> {
-            if (VECTOR) {
-                FloatSimd.mulRow(x, xOff + r0 * cols, n, cols, v, vOff, out, outOff + r0 * cols);
-            } else {
-                FloatScalar.mulRow(x, xOff + r0 * cols, n, cols, v, vOff, out, outOff + r0 * cols);
-            }
-        });
+        byRows(rows, cols, (r0, n) -> FLOAT.mulRow(x, xOff + r0 * cols, n, cols, v, vOff, out, outOff + r0 * cols));
     }
 
     /** out[r][j] = x[r][j] * v[j]. */
@@ -103,13 +87,7 @@ public final class RowOps {
         checkBlock("mulRowVector", "x", x == null ? -1 : x.length, xOff, rows, cols);
         checkBlock("mulRowVector", "v", v == null ? -1 : v.length, vOff, 1, cols);
         checkBlock("mulRowVector", "out", out == null ? -1 : out.length, outOff, rows, cols);
-        byRows(rows, cols, (r0, n) -> {
-            if (VECTOR) {
-                DoubleSimd.mulRow(x, xOff + r0 * cols, n, cols, v, vOff, out, outOff + r0 * cols);
-            } else {
-                DoubleScalar.mulRow(x, xOff + r0 * cols, n, cols, v, vOff, out, outOff + r0 * cols);
-            }
-        });
+        byRows(rows, cols, (r0, n) -> DOUBLE.mulRow(x, xOff + r0 * cols, n, cols, v, vOff, out, outOff + r0 * cols));
     }
 
     /**
@@ -119,26 +97,14 @@ public final class RowOps {
     public static void columnSums(float[] x, int xOff, int rows, int cols, float[] out, int outOff, boolean accumulate) {
         checkBlock("columnSums", "x", x == null ? -1 : x.length, xOff, rows, cols);
         checkBlock("columnSums", "out", out == null ? -1 : out.length, outOff, 1, cols);
-        byColumns(rows, cols, (j0, j1) -> {
-            if (VECTOR) {
-                FloatSimd.columnSums(x, xOff, rows, cols, j0, j1, out, outOff, accumulate);
-            } else {
-                FloatScalar.columnSums(x, xOff, rows, cols, j0, j1, out, outOff, accumulate);
-            }
-        });
+        byColumns(rows, cols, (j0, j1) -> FLOAT.columnSums(x, xOff, rows, cols, j0, j1, out, outOff, accumulate));
     }
 
     /** As {@link #columnSums(float[], int, int, int, float[], int, boolean)}. */
     public static void columnSums(double[] x, int xOff, int rows, int cols, double[] out, int outOff, boolean accumulate) {
         checkBlock("columnSums", "x", x == null ? -1 : x.length, xOff, rows, cols);
         checkBlock("columnSums", "out", out == null ? -1 : out.length, outOff, 1, cols);
-        byColumns(rows, cols, (j0, j1) -> {
-            if (VECTOR) {
-                DoubleSimd.columnSums(x, xOff, rows, cols, j0, j1, out, outOff, accumulate);
-            } else {
-                DoubleScalar.columnSums(x, xOff, rows, cols, j0, j1, out, outOff, accumulate);
-            }
-        });
+        byColumns(rows, cols, (j0, j1) -> DOUBLE.columnSums(x, xOff, rows, cols, j0, j1, out, outOff, accumulate));
     }
 
     private static void byColumns(int rows, int cols, Rows body) {
@@ -168,13 +134,7 @@ public final class RowOps {
     private static void softmax(String op, float[] x, int xOff, int rows, int cols, float[] out, int outOff, boolean log) {
         checkBlock(op, "x", x == null ? -1 : x.length, xOff, rows, cols);
         checkBlock(op, "out", out == null ? -1 : out.length, outOff, rows, cols);
-        byRows(rows, cols, (r0, n) -> {
-            if (VECTOR) {
-                FloatSimd.rowSoftmax(x, xOff + r0 * cols, n, cols, out, outOff + r0 * cols, log);
-            } else {
-                FloatScalar.rowSoftmax(x, xOff + r0 * cols, n, cols, out, outOff + r0 * cols, log);
-            }
-        });
+        byRows(rows, cols, (r0, n) -> FLOAT.rowSoftmax(x, xOff + r0 * cols, n, cols, out, outOff + r0 * cols, log));
     }
 
     /** Row-wise softmax in double; see the float overload. */
@@ -190,13 +150,7 @@ public final class RowOps {
     private static void softmax(String op, double[] x, int xOff, int rows, int cols, double[] out, int outOff, boolean log) {
         checkBlock(op, "x", x == null ? -1 : x.length, xOff, rows, cols);
         checkBlock(op, "out", out == null ? -1 : out.length, outOff, rows, cols);
-        byRows(rows, cols, (r0, n) -> {
-            if (VECTOR) {
-                DoubleSimd.rowSoftmax(x, xOff + r0 * cols, n, cols, out, outOff + r0 * cols, log);
-            } else {
-                DoubleScalar.rowSoftmax(x, xOff + r0 * cols, n, cols, out, outOff + r0 * cols, log);
-            }
-        });
+        byRows(rows, cols, (r0, n) -> DOUBLE.rowSoftmax(x, xOff + r0 * cols, n, cols, out, outOff + r0 * cols, log));
     }
 
     /** out[r] = max of row r (NaN if the row has one). */

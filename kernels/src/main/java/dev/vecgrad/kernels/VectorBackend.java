@@ -3,10 +3,25 @@ package dev.vecgrad.kernels;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 
-/** Describes the Vector API kernels; loaded only once the incubator module is known to be present. */
+/**
+ * The Vector API kernels and their description; loaded only once the incubator module is known to be
+ * present, so that {@link Backend} never names a class that imports {@code jdk.incubator.vector}.
+ */
 final class VectorBackend {
 
     private VectorBackend() {}
+
+    static FloatKernels floatKernels() {
+        return FloatSimd.INSTANCE;
+    }
+
+    static DoubleKernels doubleKernels() {
+        return DoubleSimd.INSTANCE;
+    }
+
+    static GemmImpl gemm() {
+        return new VectorGemmImpl();
+    }
 
     /**
      * e.g. {@code Vector API, 512-bit vectors, hardware FMA}: short enough that the log line it

@@ -2,6 +2,7 @@ package dev.vecgrad.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -19,13 +20,15 @@ class BackendTest {
         assertTrue(Backend.isVectorized(), "the test JVM has --add-modules jdk.incubator.vector: " + Backend.summary());
         assertTrue(Backend.summary().contains("Vector API"), Backend.summary());
         assertTrue(Backend.report().contains("sgemm:"), Backend.report());
+        assertSame(FloatSimd.INSTANCE, Backend.FLOAT);
+        assertSame(DoubleSimd.INSTANCE, Backend.DOUBLE);
     }
 
     @Test
     void withoutTheIncubatorModuleItWarnsOnceAndComputesCorrectly() throws Exception {
         Child child = runChild(List.of());
         assertEquals(0, child.exit, child.output);
-        assertTrue(child.output.contains("product ok, vectorized=false"), child.output);
+        assertTrue(child.output.contains("product ok, vectorized=false, kernels FloatScalar DoubleScalar"), child.output);
         assertEquals(1, count(child.output, "[vecgrad] WARNING: kernels: scalar reference (module jdk.incubator.vector is not available"),
                 child.output);
     }
@@ -34,7 +37,7 @@ class BackendTest {
     void scalarCanBeForcedBySystemProperty() throws Exception {
         Child child = runChild(List.of("--add-modules", "jdk.incubator.vector", "-Dvecgrad.scalar=true"));
         assertEquals(0, child.exit, child.output);
-        assertTrue(child.output.contains("product ok, vectorized=false"), child.output);
+        assertTrue(child.output.contains("product ok, vectorized=false, kernels FloatScalar DoubleScalar"), child.output);
         assertTrue(child.output.contains("[vecgrad] kernels: scalar reference (forced by -Dvecgrad.scalar=true)"), child.output);
         assertFalse(child.output.contains("WARNING: kernels"), child.output);
     }
@@ -43,7 +46,7 @@ class BackendTest {
     void withTheModuleTheChildLogsOneShortLineNamingWidthFmaAndThreads() throws Exception {
         Child child = runChild(List.of("--add-modules", "jdk.incubator.vector", "-Dvecgrad.threads=3"));
         assertEquals(0, child.exit, child.output);
-        assertTrue(child.output.contains("product ok, vectorized=true"), child.output);
+        assertTrue(child.output.contains("product ok, vectorized=true, kernels FloatSimd DoubleSimd"), child.output);
         assertEquals(1, count(child.output, "[vecgrad] kernels: Vector API, "), child.output);
         String line = child.output.lines().filter(l -> l.startsWith("[vecgrad] kernels:")).findFirst().orElseThrow();
         assertTrue(line.matches("\\[vecgrad] kernels: Vector API, \\d+-bit vectors, (hardware FMA|no hardware FMA), 3 threads"), line);
@@ -79,7 +82,11 @@ class BackendTest {
         return n;
     }
 
-    /** Runs two GEMMs and a pixel conversion and checks them against hand-computed results. */
+    /**
+     * Runs two GEMMs, a pixel conversion and the other facades (a map, a split map, a sum, a row
+     * softmax) and checks them against hand-computed results; without the module none of them
+     * may touch a Vector API class.
+     */
     public static final class ChildMain {
         public static void main(String[] args) {
             float[] c = new float[4];
@@ -89,11 +96,24 @@ class BackendTest {
                     new double[] {7, 9, 11, 8, 10, 12}, 0, 3, 0, d, 0, 2);
             float[] px = new float[3];
             Conversions.unsignedBytesToFloats(new byte[] {(byte) 255, 0, 51}, 0, px, 0, 3, 1f / 255, 0f);
+            int big = Elementwise.GRAIN + 5;
+            double[] ones = new double[big];
+            java.util.Arrays.fill(ones, 1);
+            Elementwise.add(ones, 0, ones, 0, ones, 0, big);
+            float[] relu = new float[] {-1, 2, -3};
+            Elementwise.relu(relu, 0, relu, 0, 3);
+            float[] soft = new float[2];
+            RowOps.rowSoftmax(new float[] {0, 0}, 0, 1, 2, soft, 0);
             boolean ok = java.util.Arrays.equals(c, new float[] {58, 64, 139, 154})
                     && java.util.Arrays.equals(d, new double[] {116, 128, 278, 308})
-                    && java.util.Arrays.equals(px, new float[] {255 * (1f / 255), 0, 51 * (1f / 255)});
-            System.out.println(ok ? "product ok, vectorized=" + Backend.isVectorized() : "WRONG " + java.util.Arrays.toString(c)
-                    + " " + java.util.Arrays.toString(d) + " " + java.util.Arrays.toString(px));
+                    && java.util.Arrays.equals(px, new float[] {255 * (1f / 255), 0, 51 * (1f / 255)})
+                    && Reductions.sum(ones, 0, big) == 2.0 * big
+                    && java.util.Arrays.equals(relu, new float[] {0, 2, 0})
+                    && java.util.Arrays.equals(soft, new float[] {0.5f, 0.5f});
+            System.out.println(ok ? "product ok, vectorized=" + Backend.isVectorized() + ", kernels "
+                    + Backend.FLOAT.getClass().getSimpleName() + " " + Backend.DOUBLE.getClass().getSimpleName()
+                    : "WRONG " + java.util.Arrays.toString(c) + " " + java.util.Arrays.toString(d) + " "
+                    + java.util.Arrays.toString(px) + " " + java.util.Arrays.toString(relu) + " " + java.util.Arrays.toString(soft));
             System.exit(ok ? 0 : 1);
         }
     }

@@ -19,7 +19,7 @@ class ConversionsTest {
         java.util.Arrays.fill(got, -7f);
         java.util.Arrays.fill(want, -7f);
         ConversionsSimd.unsignedBytesToFloats(src, off, got, 1, n, scale, shift);
-        Conversions.unsignedBytesToFloatsScalar(src, off, want, 1, n, scale, shift);
+        FloatScalar.INSTANCE.unsignedBytesToFloats(src, off, want, 1, n, scale, shift);
         for (int i = 0; i < n + 2; i++) {
             assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "element " + i + " of " + n);
         }

@@ -52,13 +52,13 @@ public class ElementwiseTest {
             double[] got = new double[n + 1];
             double[] want = new double[n + 1];
             Elementwise.mul(a, 1, b, 1, got, 1, n);
-            DoubleScalar.mul(a, 1, b, 1, want, 1, n);
+            DoubleScalar.INSTANCE.mul(a, 1, b, 1, want, 1, n);
             assertBitwise("mul(double)", want, got);
             Elementwise.axpy(0.75, a, 1, got, 1, n);
-            DoubleScalar.axpy(0.75, a, 1, want, 1, n);
+            DoubleScalar.INSTANCE.axpy(0.75, a, 1, want, 1, n);
             assertBitwise("axpy(double)", want, got);
             Elementwise.reluBackward(a, 1, b, 1, got, 1, n);
-            DoubleScalar.reluBackward(a, 1, b, 1, want, 1, n);
+            DoubleScalar.INSTANCE.reluBackward(a, 1, b, 1, want, 1, n);
             assertBitwise("reluBackward(double)", want, got);
         }
     }
@@ -79,7 +79,7 @@ public class ElementwiseTest {
         float[] m2 = m.clone();
         float[] v2 = v.clone();
         Elementwise.adamStep(p, 0, g, 0, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1.1f, 1e-8f, 0f, 1f, n);
-        FloatScalar.adamStep(p2, 0, g, 0, m2, 0, v2, 0, 1e-3f, 0.9f, 0.999f, 1.1f, 1e-8f, 0f, 1f, n);
+        FloatScalar.INSTANCE.adamStep(p2, 0, g, 0, m2, 0, v2, 0, 1e-3f, 0.9f, 0.999f, 1.1f, 1e-8f, 0f, 1f, n);
         assertBitwise("adam p", p2, p);
         assertBitwise("adam m", m2, m);
         assertBitwise("adam v", v2, v);

@@ -126,13 +126,13 @@ class ReductionsTest {
             float[] got = new float[x.length];
             float[] want = new float[x.length];
             RowOps.rowSoftmax(x, 0, 64, cols, got, 0);
-            FloatScalar.rowSoftmax(x, 0, 64, cols, want, 0, false);
+            FloatScalar.INSTANCE.rowSoftmax(x, 0, 64, cols, want, 0, false);
             for (int i = 0; i < x.length; i++) {
                 // exp (1 ulp), a float sum of cols terms (cols ulp), one division
                 assertEquals(want[i], got[i], (cols + 4) * Math.ulp(want[i]) + 1e-12f, "softmax cols=" + cols + " at " + i);
             }
             RowOps.rowLogSoftmax(x, 0, 64, cols, got, 0);
-            FloatScalar.rowSoftmax(x, 0, 64, cols, want, 0, true);
+            FloatScalar.INSTANCE.rowSoftmax(x, 0, 64, cols, want, 0, true);
             for (int i = 0; i < x.length; i++) {
                 assertEquals(want[i], got[i], 1e-5f * Math.max(1, Math.abs(want[i])), "logSoftmax cols=" + cols);
             }
@@ -163,7 +163,7 @@ class ReductionsTest {
             if (first == null) {
                 first = sums;
                 float[] want = new float[cols];
-                FloatScalar.columnSums(x, 0, rows, cols, 0, cols, want, 0, false);
+                FloatScalar.INSTANCE.columnSums(x, 0, rows, cols, 0, cols, want, 0, false);
                 for (int j = 0; j < cols; j++) {
                     assertEquals(want[j], sums[j], 1e-3f, "column " + j);
                 }
@@ -178,13 +178,13 @@ class ReductionsTest {
         float[] got = new float[rows * cols];
         float[] want = new float[rows * cols];
         RowOps.addRowVector(x, 0, rows, cols, v, 0, got, 0);
-        FloatScalar.addRow(x, 0, rows, cols, v, 0, false, want, 0);
+        FloatScalar.INSTANCE.addRow(x, 0, rows, cols, v, 0, false, want, 0);
         ElementwiseTest.assertBitwise("addRowVector", want, got);
         RowOps.addRowVectorRelu(x, 0, rows, cols, v, 0, got, 0);
-        FloatScalar.addRow(x, 0, rows, cols, v, 0, true, want, 0);
+        FloatScalar.INSTANCE.addRow(x, 0, rows, cols, v, 0, true, want, 0);
         ElementwiseTest.assertBitwise("addRowVectorRelu", want, got);
         RowOps.mulRowVector(x, 0, rows, cols, v, 0, got, 0);
-        FloatScalar.mulRow(x, 0, rows, cols, v, 0, want, 0);
+        FloatScalar.INSTANCE.mulRow(x, 0, rows, cols, v, 0, want, 0);
         ElementwiseTest.assertBitwise("mulRowVector", want, got);
         int[] arg = new int[rows];
         RowOps.rowArgmax(x, 0, rows, cols, arg, 0);
