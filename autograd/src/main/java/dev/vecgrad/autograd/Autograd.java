@@ -29,25 +29,58 @@ final class Autograd {
     }
 
     /**
-     * Wraps up an op: checks the output for NaN/Inf under anomaly detection, and when grad
-     * mode is on and an input requires grad, attaches the node that will differentiate it.
-     * {@code saved} lists every tensor the derivative reads (inputs or the output): backward
-     * refuses to run if one of them is written in place in the meantime.
+     * The one way an op enters the graph: wraps up an op whose forward has run, as
+     * {@code torch.autograd.Function} does. Checks the output for NaN/Inf under anomaly
+     * detection, and when grad mode is on and an input requires grad, attaches the node that
+     * will differentiate it. {@code saved} is the op's {@code ctx.saveForBackward}: every tensor
+     * the derivative reads (inputs, the output, intermediates), which {@code backward} gets back
+     * through its context only ({@link Context#saved}); backward refuses to run if one of them
+     * is written in place in the meantime. {@code backward} captures no tensor (see {@link Node}).
+     * A gradient it returns in the output's broadcast shape is summed back to its input's shape
+     * by the engine.
      */
     static Tensor record(String op, Tensor out, Tensor[] saved, Node.Backward backward, Tensor... inputs) {
         if (Grad.checkForward()) {
             Anomaly.checkForward(op, out);
         }
-        if (!Grad.isEnabled()) {
+        if (!recording(inputs)) {
             return out;
+        }
+        return attach(out, new Node(op, inputs, saved, backward));
+    }
+
+    /**
+     * As {@link #record(String, Tensor, Tensor[], Node.Backward, Tensor...)} for a node made
+     * before its forward ran, whose forward saved its tensors into the node itself
+     * ({@link Function}): the saved tensors' versions are taken now.
+     */
+    static Tensor record(Tensor out, Node node) {
+        node.seal();
+        if (Grad.checkForward()) {
+            Anomaly.checkForward(node.op, out);
+        }
+        if (!recording(node.inputs)) {
+            return out;
+        }
+        return attach(out, node);
+    }
+
+    /** True when grad mode is on and an input requires grad. */
+    private static boolean recording(Tensor[] inputs) {
+        if (!Grad.isEnabled()) {
+            return false;
         }
         for (Tensor in : inputs) {
             if (in != null && in.requiresGrad()) {
-                out.requiresGrad(true);
-                out.node = new Node(op, inputs, saved, backward);
-                return out;
+                return true;
             }
         }
+        return false;
+    }
+
+    private static Tensor attach(Tensor out, Node node) {
+        out.requiresGrad(true);
+        out.node = node;
         return out;
     }
 
@@ -98,11 +131,18 @@ final class Autograd {
                         + node.op + "'): its saved values were freed by the first backward; pass retainGraph = true the first time");
             }
             node.checkSavedUnchanged();
+            Tensor[] inputs = node.inputs;
             Tensor[] grads;
             try (var noGrad = Grad.disabled(); var running = Grad.backwardRunning()) {
-                grads = node.backward.apply(g);
+                grads = node.backward.apply(node, g);
+                // a gradient in the broadcast shape of the output is summed back to its input's shape
+                for (int k = 0; k < inputs.length; k++) {
+                    Tensor in = inputs[k];
+                    if (in != null && in.requiresGrad() && grads[k] != null) {
+                        grads[k] = Pointwise.reduceTo(grads[k], in.shape);
+                    }
+                }
             }
-            Tensor[] inputs = node.inputs;
             for (int k = 0; k < inputs.length; k++) {
                 Tensor in = inputs[k];
                 if (in == null || !in.requiresGrad() || grads[k] == null) {

@@ -85,7 +85,9 @@ public abstract class Function {
 
     /**
      * Runs the function and, when grad mode is on and an input requires grad, records it in
-     * the graph.
+     * the graph. The function is a thin layer on the engine's one entry point
+     * ({@code Autograd.record}), the one the library's own ops go through: its context is the
+     * graph node, created before forward so that forward saves into it.
      *
      * @throws IllegalArgumentException if an input is null
      * @throws IllegalStateException if forward returns null
@@ -99,7 +101,7 @@ public abstract class Function {
             }
             needs[i] = Grad.isEnabled() && inputs[i].requiresGrad();
         }
-        Context ctx = new Context(needs);
+        Node ctx = new Node(name, inputs, needs, checked);
         Tensor out;
         try (var noGrad = Grad.disabled()) {
             out = forward(ctx, inputs.clone());
@@ -109,11 +111,16 @@ public abstract class Function {
         }
         // a fresh tensor object, so that recording this node never rewrites an input or a saved tensor
         Tensor result = new Tensor(out.shape, out.strides, out.offset, out.storage);
-        Tensor[] saved = ctx.savedArray();
-        return Autograd.record(name, result, saved, g -> checkedGradients(ctx, g, inputs, saved, result), inputs);
+        ctx.forwardOutput = result.storage;
+        return Autograd.record(result, ctx);
     }
 
-    private Tensor[] checkedGradients(Context ctx, Tensor g, Tensor[] inputs, Tensor[] saved, Tensor out) {
+    /** The engine's view of {@link #backward}: checks what it returns. Captures only this function. */
+    private final Node.Backward checked = this::checkedGradients;
+
+    private Tensor[] checkedGradients(Context context, Tensor g) {
+        Node ctx = (Node) context;
+        Tensor[] inputs = ctx.inputs;
         Tensor[] grads = backward(ctx, g);
         if (grads == null || grads.length != inputs.length) {
             throw new IllegalStateException(name + ": backward returned " + (grads == null ? "null" : grads.length + " gradients")
@@ -123,10 +130,10 @@ public abstract class Function {
         for (Tensor t : inputs) {
             forwardStorage.put(t.storage, Boolean.TRUE);
         }
-        for (Tensor t : saved) {
-            forwardStorage.put(t.storage, Boolean.TRUE);
+        for (int i = 0; i < ctx.savedCount; i++) {
+            forwardStorage.put(ctx.saved[i].storage, Boolean.TRUE);
         }
-        forwardStorage.put(out.storage, Boolean.TRUE);
+        forwardStorage.put(ctx.forwardOutput, Boolean.TRUE);
         for (int i = 0; i < grads.length; i++) {
             Tensor gi = grads[i];
             if (gi == null) {
