@@ -65,6 +65,35 @@ final class Autograd {
         return attach(out, node);
     }
 
+    /**
+     * The entry point in the shape of {@code torch.autograd.Function}, for ops whose forward
+     * saves tensors as it goes (the fused ops: convolution, the losses, the recurrences, and
+     * every {@link Function}): creates the node, runs {@code forward} with recording off and
+     * the node as its context ({@link Context#saveForBackward}, {@link Context#needsInputGrad}),
+     * then records as {@link #record(Tensor, Node)}. The output is a fresh tensor object over
+     * forward's result, so that recording never rewrites an input or a saved tensor.
+     *
+     * @throws IllegalStateException if forward returns null
+     */
+    static Tensor apply(String op, Function.Forward forward, Node.Backward backward, Tensor... inputs) {
+        boolean[] needs = new boolean[inputs.length];
+        boolean enabled = Grad.isEnabled();
+        for (int i = 0; i < inputs.length; i++) {
+            needs[i] = enabled && inputs[i].requiresGrad();
+        }
+        Node ctx = new Node(op, inputs, needs, backward);
+        Tensor out;
+        try (var noGrad = Grad.disabled()) {
+            out = forward.apply(ctx, inputs.clone());
+        }
+        if (out == null) {
+            throw new IllegalStateException(op + ": forward returned null");
+        }
+        Tensor result = new Tensor(out.shape, out.strides, out.offset, out.storage);
+        ctx.forwardOutput = result.storage;
+        return record(result, ctx);
+    }
+
     /** True when grad mode is on and an input requires grad. */
     private static boolean recording(Tensor[] inputs) {
         if (!Grad.isEnabled()) {

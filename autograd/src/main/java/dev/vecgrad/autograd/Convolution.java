@@ -139,7 +139,8 @@ final class Convolution {
             throw new IllegalArgumentException("conv2d: the bias " + Shapes.str(bias.shape) + " should be [" + g.o() + "]");
         }
         boolean hasBias = bias != null;
-        Function f = Function.of("conv2d", (ctx, in) -> {
+        Tensor[] inputs = hasBias ? new Tensor[] {input, weight, bias} : new Tensor[] {input, weight};
+        return Autograd.apply("conv2d", (ctx, in) -> {
             Tensor x = in[0].contiguous();
             Tensor w = in[1].contiguous();
             ctx.saveForBackward(x, w);
@@ -195,8 +196,7 @@ final class Convolution {
                 grads[2] = d.sum(new int[] {0, 2, 3}, false);
             }
             return grads;
-        });
-        return bias == null ? f.apply(input, weight) : f.apply(input, weight, bias);
+        }, inputs);
     }
 
     /**
@@ -241,7 +241,8 @@ final class Convolution {
             throw new IllegalArgumentException("convTranspose2d: the bias " + Shapes.str(bias.shape) + " should be [" + cout + "]");
         }
         boolean hasBias = bias != null;
-        Function f = Function.of("convTranspose2d", (ctx, in) -> {
+        Tensor[] inputs = hasBias ? new Tensor[] {input, weight, bias} : new Tensor[] {input, weight};
+        return Autograd.apply("convTranspose2d", (ctx, in) -> {
             Tensor xc = in[0].contiguous();
             Tensor wc = in[1].contiguous();
             ctx.saveForBackward(xc, wc);
@@ -292,8 +293,7 @@ final class Convolution {
                 grads[2] = d.sum(new int[] {0, 2, 3}, false);
             }
             return grads;
-        });
-        return bias == null ? f.apply(input, weight) : f.apply(input, weight, bias);
+        }, inputs);
     }
 
     /** Mean over adaptive windows (as {@code F.adaptive_avg_pool2d}): output cell i covers [floor(i H / oh), ceil((i + 1) H / oh)). */

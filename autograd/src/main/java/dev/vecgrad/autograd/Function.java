@@ -5,8 +5,9 @@ import java.util.IdentityHashMap;
 /**
  * A differentiable operation defined by its forward computation and its derivative, as
  * PyTorch's {@code torch.autograd.Function} or jax's {@code custom_vjp}: the public door for
- * ops the library does not have, and the one the library's own fused ops (the losses, the
- * recurrent cells, convolution) go through.
+ * ops the library does not have, on the same mechanism as the library's own ops (its
+ * {@link Context} is the graph node; the library's fused ops, the losses, the recurrences and
+ * convolution, use the same entry point without the checks of {@link #apply}).
  *
  * <pre>{@code
  * Function swish = Function.of("swish",
@@ -85,38 +86,29 @@ public abstract class Function {
 
     /**
      * Runs the function and, when grad mode is on and an input requires grad, records it in
-     * the graph. The function is a thin layer on the engine's one entry point
-     * ({@code Autograd.record}), the one the library's own ops go through: its context is the
-     * graph node, created before forward so that forward saves into it.
+     * the graph. A thin layer on the engine's entry point ({@code Autograd.apply}), the one the
+     * library's fused ops go through: its context is the graph node, created before forward so
+     * that forward saves into it. On top, the function's gradients are checked (count, shape,
+     * dtype) and a forward tensor returned as a gradient is copied.
      *
      * @throws IllegalArgumentException if an input is null
      * @throws IllegalStateException if forward returns null
      */
     public final Tensor apply(Tensor... args) {
         Tensor[] inputs = args.clone();
-        boolean[] needs = new boolean[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i] == null) {
                 throw new IllegalArgumentException(name + ": input " + i + " is null");
             }
-            needs[i] = Grad.isEnabled() && inputs[i].requiresGrad();
         }
-        Node ctx = new Node(name, inputs, needs, checked);
-        Tensor out;
-        try (var noGrad = Grad.disabled()) {
-            out = forward(ctx, inputs.clone());
-        }
-        if (out == null) {
-            throw new IllegalStateException(name + ": forward returned null");
-        }
-        // a fresh tensor object, so that recording this node never rewrites an input or a saved tensor
-        Tensor result = new Tensor(out.shape, out.strides, out.offset, out.storage);
-        ctx.forwardOutput = result.storage;
-        return Autograd.record(result, ctx);
+        return Autograd.apply(name, engineForward, engineBackward, inputs);
     }
 
+    /** {@link #forward} as the engine calls it. */
+    private final Forward engineForward = this::forward;
+
     /** The engine's view of {@link #backward}: checks what it returns. Captures only this function. */
-    private final Node.Backward checked = this::checkedGradients;
+    private final Node.Backward engineBackward = this::checkedGradients;
 
     private Tensor[] checkedGradients(Context context, Tensor g) {
         Node ctx = (Node) context;
