@@ -3,16 +3,25 @@ package dev.vecgrad.autograd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Array;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** The op catalogue: every case's gradient by finite differences, float32 against float64, and no public op without a case. */
+/**
+ * The op catalogue: every case's gradient by finite differences, float32 against float64, no
+ * public op without a case, and no op's backward holding a tensor other than through its context.
+ */
 class OpCatalogTest {
 
     /** Public Tensor methods that return tensors but are not ops: factories, autograd state, copies into a tensor. */
@@ -96,6 +105,104 @@ class OpCatalogTest {
         Set<String> names = new HashSet<>();
         for (OpCatalog.Case c : OpCatalog.all()) {
             assertTrue(names.add(c.name()), "duplicate case " + c.name());
+        }
+    }
+
+    @Test
+    void noBackwardCapturesATensor() {
+        List<Tensor> outputs = new ArrayList<>();
+        for (OpCatalog.Case c : OpCatalog.all()) {
+            if (!c.differentiable()) {
+                continue;
+            }
+            Tensor[] x = OpReferenceTest.inputs(c);
+            for (int i = 0; i < x.length; i++) {
+                x[i].requiresGrad(c.inputs().get(i).differentiable());
+            }
+            outputs.add(c.op().apply(x));
+        }
+        // the fused recurrences, which have no Tensor method of their own
+        Tensor h = Tensor.zeros(DType.F64, 2, 3).requiresGrad(true);
+        outputs.add(RecurrentOps.lstm(Tensor.zeros(DType.F64, 4, 2, 12), Tensor.zeros(DType.F64, 12, 3), Tensor.zeros(DType.F64, 12), h,
+                h, null, false));
+        outputs.add(RecurrentOps.gru(Tensor.zeros(DType.F64, 4, 2, 9), Tensor.zeros(DType.F64, 9, 3), null, h, new int[] {4, 2}, true));
+        Set<String> ops = new TreeSet<>();
+        List<String> violations = new ArrayList<>();
+        for (Node node : nodes(outputs)) {
+            ops.add(node.op);
+            capturedTensors(node.backward, "'" + node.op + "' backward", new IdentityHashMap<>(), violations);
+        }
+        assertEquals(List.of(), violations, "a backward reads tensors only through ctx (Context.saved), never by capture");
+        assertTrue(ops.containsAll(Set.of("add", "mul", "div", "matmul", "where", "cat", "expand", "relu", "conv2d", "crossEntropy",
+                "lstm", "gru", "maxPool2d", "softmax", "scatterAdd", "dropout")), ops.toString());
+    }
+
+    @Test
+    void theCaptureCheckFindsACapturedTensor() {
+        Tensor a = Tensor.scalar(2.0).requiresGrad(true);
+        Tensor b = Tensor.scalar(3.0);
+        Tensor y = Autograd.record("bad", Tensor.scalar(6.0), (ctx, g) -> new Tensor[] {g.mul(b)}, a);
+        List<String> violations = new ArrayList<>();
+        capturedTensors(y.node.backward, "'bad' backward", new IdentityHashMap<>(), violations);
+        assertEquals(1, violations.size(), violations.toString());
+        assertTrue(violations.get(0).contains("holds a Tensor"), violations.get(0));
+    }
+
+    /** Every node reachable from the outputs. */
+    private static List<Node> nodes(List<Tensor> outputs) {
+        List<Node> out = new ArrayList<>();
+        Map<Tensor, Boolean> seen = new IdentityHashMap<>();
+        ArrayDeque<Tensor> todo = new ArrayDeque<>(outputs);
+        while (!todo.isEmpty()) {
+            Tensor t = todo.pop();
+            if (t == null || t.node == null || seen.put(t, Boolean.TRUE) != null) {
+                continue;
+            }
+            out.add(t.node);
+            for (Tensor in : t.node.inputs) {
+                todo.push(in);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Adds a message for each tensor (or storage, or context) reachable from o's instance fields:
+     * the captured values of a lambda, and the fields of the objects it captured (a record of
+     * dimensions, a Function and its lambdas), JDK classes aside.
+     */
+    private static void capturedTensors(Object o, String path, Map<Object, Boolean> seen, List<String> violations) {
+        if (o == null || seen.put(o, Boolean.TRUE) != null) {
+            return;
+        }
+        Class<?> type = o.getClass();
+        if (o instanceof Tensor || o instanceof Storage || o instanceof Context) {
+            violations.add(path + " holds a " + (o instanceof Tensor ? "Tensor" : type.getSimpleName()));
+            return;
+        }
+        if (type.isArray()) {
+            if (!type.getComponentType().isPrimitive()) {
+                for (int i = 0; i < Array.getLength(o); i++) {
+                    capturedTensors(Array.get(o, i), path + "[" + i + "]", seen, violations);
+                }
+            }
+            return;
+        }
+        if (type.isEnum() || type.getName().startsWith("java.") || o instanceof DType) {
+            return;
+        }
+        for (Class<?> k = type; k != null && k != Object.class; k = k.getSuperclass()) {
+            for (Field f : k.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) {
+                    continue;
+                }
+                try {
+                    f.setAccessible(true);
+                    capturedTensors(f.get(o), path + "." + f.getName(), seen, violations);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    violations.add(path + "." + f.getName() + ": unreadable (" + e + ")");
+                }
+            }
         }
     }
 }
