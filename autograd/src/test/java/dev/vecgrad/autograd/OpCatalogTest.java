@@ -3,10 +3,14 @@ package dev.vecgrad.autograd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,6 +103,12 @@ class OpCatalogTest {
                 missing.add("Losses." + m.getName());
             }
         }
+        for (Method m : RecurrentOps.class.getDeclaredMethods()) {
+            if (Modifier.isPublic(m.getModifiers()) && m.getReturnType() == Tensor.class
+                    && !covered.contains("RecurrentOps." + m.getName())) {
+                missing.add("RecurrentOps." + m.getName());
+            }
+        }
         assertEquals(Set.of(), missing, "public ops without an OpCatalog case (add one: it drives GradCheck, PyTorch and the fuzzer)");
     }
 
@@ -108,8 +120,8 @@ class OpCatalogTest {
         }
     }
 
-    @Test
-    void noBackwardCapturesATensor() {
+    /** The nodes of the graphs of every catalogue case, inputs that are not indices or masks requiring grad. */
+    private static List<Node> catalogueNodes() {
         List<Tensor> outputs = new ArrayList<>();
         for (OpCatalog.Case c : OpCatalog.all()) {
             if (!c.differentiable()) {
@@ -121,20 +133,62 @@ class OpCatalogTest {
             }
             outputs.add(c.op().apply(x));
         }
-        // the fused recurrences, which have no Tensor method of their own
-        Tensor h = Tensor.zeros(DType.F64, 2, 3).requiresGrad(true);
-        outputs.add(RecurrentOps.lstm(Tensor.zeros(DType.F64, 4, 2, 12), Tensor.zeros(DType.F64, 12, 3), Tensor.zeros(DType.F64, 12), h,
-                h, null, false));
-        outputs.add(RecurrentOps.gru(Tensor.zeros(DType.F64, 4, 2, 9), Tensor.zeros(DType.F64, 9, 3), null, h, new int[] {4, 2}, true));
+        return nodes(outputs);
+    }
+
+    @Test
+    void noBackwardCapturesATensor() {
         Set<String> ops = new TreeSet<>();
         List<String> violations = new ArrayList<>();
-        for (Node node : nodes(outputs)) {
+        for (Node node : catalogueNodes()) {
             ops.add(node.op);
             capturedTensors(node.backward, "'" + node.op + "' backward", new IdentityHashMap<>(), violations);
         }
         assertEquals(List.of(), violations, "a backward reads tensors only through ctx (Context.saved), never by capture");
         assertTrue(ops.containsAll(Set.of("add", "mul", "div", "matmul", "where", "cat", "expand", "relu", "conv2d", "crossEntropy",
                 "lstm", "gru", "maxPool2d", "softmax", "scatterAdd", "dropout")), ops.toString());
+    }
+
+    /** The op names of the library's derivative declarations: the first argument of each Autograd.record/apply call. */
+    private static final Pattern DECLARATION = Pattern.compile("Autograd\\.(?:record|apply)\\(\\s*([^,]*),");
+    private static final Pattern LITERAL = Pattern.compile("\"([^\"]*)\"");
+
+    @Test
+    void everyDeclaredDerivativeIsReachedByACase() throws IOException {
+        Set<String> reached = new TreeSet<>();
+        for (Node node : catalogueNodes()) {
+            reached.add(node.op);
+        }
+        Set<String> missing = new TreeSet<>();
+        int declarations = 0;
+        try (DirectoryStream<Path> sources = Files.newDirectoryStream(Path.of("src/main/java/dev/vecgrad/autograd"), "*.java")) {
+            for (Path file : sources) {
+                Matcher m = DECLARATION.matcher(Files.readString(file));
+                while (m.find()) {
+                    String name = m.group(1);
+                    Matcher lit = LITERAL.matcher(name);
+                    boolean prefix = name.contains("+");   // "to(" + dtype + ")": a family of names
+                    while (lit.find()) {
+                        String op = lit.group(1);
+                        declarations++;
+                        if (prefix ? reached.stream().noneMatch(r -> r.startsWith(op)) : !reached.contains(op)) {
+                            missing.add(file.getFileName() + ": " + op);
+                        }
+                        if (prefix) {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        for (UnaryOp u : UnaryOp.values()) {
+            declarations++;
+            if (!reached.contains(u.opName())) {
+                missing.add("UnaryOp." + u + ": " + u.opName());
+            }
+        }
+        assertTrue(declarations > 50, declarations + " declarations found: is the source folder right?");
+        assertEquals(Set.of(), missing, "derivatives that no OpCatalog case reaches (add a case: it drives GradCheck, PyTorch and the fuzzer)");
     }
 
     @Test
