@@ -15,6 +15,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * shared-weight rule: a tensor used twice gets the sum of both paths). Reverse topological
  * order runs a tensor's op only after all its users have added their share. Leaves add into
  * {@link Tensor#grad()}; intermediate gradients are dropped once used.
+ *
+ * <p>Every op enters the graph one way, as a {@link Node} that is also the {@link Context} its
+ * derivative receives: {@code backward(ctx, g)} reads saved tensors only through ctx (all
+ * version-checked) and returns one gradient per input, which the engine sums back to the
+ * input's shape when the op broadcast it. {@link #record(String, Tensor, Tensor[], Node.Backward, Tensor...)}
+ * takes an op whose forward ran inline with the tensors it saves; {@link #apply} runs a forward
+ * that saves into the node as it goes (the shape of {@code torch.autograd.Function}); the public
+ * {@link Function} is {@code apply} plus checks of what a user's backward returns.
  */
 final class Autograd {
 
@@ -29,8 +37,8 @@ final class Autograd {
     }
 
     /**
-     * The one way an op enters the graph: wraps up an op whose forward has run, as
-     * {@code torch.autograd.Function} does. Checks the output for NaN/Inf under anomaly
+     * Records an op whose forward has run inline (the library's ops other than the fused ones):
+     * checks the output for NaN/Inf under anomaly
      * detection, and when grad mode is on and an input requires grad, attaches the node that
      * will differentiate it. {@code saved} is the op's {@code ctx.saveForBackward}: every tensor
      * the derivative reads (inputs, the output, intermediates), which {@code backward} gets back

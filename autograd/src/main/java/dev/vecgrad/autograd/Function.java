@@ -29,8 +29,9 @@ import java.util.IdentityHashMap;
  * gradient of the output and returns one gradient per input (null for an input that needs
  * none, see {@link Context#needsInputGrad}); each must have its input's shape and dtype, which
  * the engine checks, naming the function. Tensors saved with {@link Context#saveForBackward}
- * are checked for in-place writes before backward runs. Backward itself is not recorded
- * (no gradients of gradients).
+ * are checked for in-place writes before backward runs; so backward should read tensors only
+ * through {@code ctx}, as the library's own derivatives do (a tensor its lambda captures
+ * escapes the check). Backward itself is not recorded (no gradients of gradients).
  *
  * <p>Instances are immutable and may be shared between threads; each {@link #apply} gets a
  * fresh {@link Context}.
