@@ -15,6 +15,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * shared-weight rule: a tensor used twice gets the sum of both paths). Reverse topological
  * order runs a tensor's op only after all its users have added their share. Leaves add into
  * {@link Tensor#grad()}; intermediate gradients are dropped once used.
+ *
+ * <p>Every op enters the graph one way, as a {@link Node} that is also the {@link Context} its
+ * derivative receives: {@code backward(ctx, g)} reads saved tensors only through ctx (all
+ * version-checked) and returns one gradient per input, which the engine sums back to the
+ * input's shape when the op broadcast it. {@link #record(String, Tensor, Tensor[], Node.Backward, Tensor...)}
+ * takes an op whose forward ran inline with the tensors it saves; {@link #apply} runs a forward
+ * that saves into the node as it goes (the shape of {@code torch.autograd.Function}); the public
+ * {@link Function} is {@code apply} plus checks of what a user's backward returns.
  */
 final class Autograd {
 
@@ -29,25 +37,87 @@ final class Autograd {
     }
 
     /**
-     * Wraps up an op: checks the output for NaN/Inf under anomaly detection, and when grad
-     * mode is on and an input requires grad, attaches the node that will differentiate it.
-     * {@code saved} lists every tensor the derivative reads (inputs or the output): backward
-     * refuses to run if one of them is written in place in the meantime.
+     * Records an op whose forward has run inline (the library's ops other than the fused ones):
+     * checks the output for NaN/Inf under anomaly
+     * detection, and when grad mode is on and an input requires grad, attaches the node that
+     * will differentiate it. {@code saved} is the op's {@code ctx.saveForBackward}: every tensor
+     * the derivative reads (inputs, the output, intermediates), which {@code backward} gets back
+     * through its context only ({@link Context#saved}); backward refuses to run if one of them
+     * is written in place in the meantime. {@code backward} captures no tensor (see {@link Node}).
+     * A gradient it returns in the output's broadcast shape is summed back to its input's shape
+     * by the engine.
      */
     static Tensor record(String op, Tensor out, Tensor[] saved, Node.Backward backward, Tensor... inputs) {
         if (Grad.checkForward()) {
             Anomaly.checkForward(op, out);
         }
-        if (!Grad.isEnabled()) {
+        if (!recording(inputs)) {
             return out;
+        }
+        return attach(out, new Node(op, inputs, saved, backward));
+    }
+
+    /**
+     * As {@link #record(String, Tensor, Tensor[], Node.Backward, Tensor...)} for a node made
+     * before its forward ran, whose forward saved its tensors into the node itself
+     * ({@link Function}): the saved tensors' versions are taken now.
+     */
+    static Tensor record(Tensor out, Node node) {
+        node.seal();
+        if (Grad.checkForward()) {
+            Anomaly.checkForward(node.op, out);
+        }
+        if (!recording(node.inputs)) {
+            return out;
+        }
+        return attach(out, node);
+    }
+
+    /**
+     * The entry point in the shape of {@code torch.autograd.Function}, for ops whose forward
+     * saves tensors as it goes (the fused ops: convolution, the losses, the recurrences, and
+     * every {@link Function}): creates the node, runs {@code forward} with recording off and
+     * the node as its context ({@link Context#saveForBackward}, {@link Context#needsInputGrad}),
+     * then records as {@link #record(Tensor, Node)}. The output is a fresh tensor object over
+     * forward's result, so that recording never rewrites an input or a saved tensor.
+     *
+     * @throws IllegalStateException if forward returns null
+     */
+    static Tensor apply(String op, Function.Forward forward, Node.Backward backward, Tensor... inputs) {
+        boolean[] needs = new boolean[inputs.length];
+        boolean enabled = Grad.isEnabled();
+        for (int i = 0; i < inputs.length; i++) {
+            needs[i] = enabled && inputs[i].requiresGrad();
+        }
+        Node ctx = new Node(op, inputs, needs, backward);
+        Tensor out;
+        try (var noGrad = Grad.disabled()) {
+            out = forward.apply(ctx, inputs.clone());
+        }
+        if (out == null) {
+            throw new IllegalStateException(op + ": forward returned null");
+        }
+        Tensor result = new Tensor(out.shape, out.strides, out.offset, out.storage);
+        ctx.forwardOutput = result.storage;
+        return record(result, ctx);
+    }
+
+    /** True when grad mode is on and an input requires grad. */
+    private static boolean recording(Tensor[] inputs) {
+        if (!Grad.isEnabled()) {
+            return false;
         }
         for (Tensor in : inputs) {
             if (in != null && in.requiresGrad()) {
-                out.requiresGrad(true);
-                out.node = new Node(op, inputs, saved, backward);
-                return out;
+                return true;
             }
         }
+        return false;
+    }
+
+    private static Tensor attach(Tensor out, Node node) {
+        out.requiresGrad(true);
+        out.node = node;
         return out;
     }
 
@@ -98,11 +168,18 @@ final class Autograd {
                         + node.op + "'): its saved values were freed by the first backward; pass retainGraph = true the first time");
             }
             node.checkSavedUnchanged();
+            Tensor[] inputs = node.inputs;
             Tensor[] grads;
             try (var noGrad = Grad.disabled(); var running = Grad.backwardRunning()) {
-                grads = node.backward.apply(g);
+                grads = node.backward.apply(node, g);
+                // a gradient in the broadcast shape of the output is summed back to its input's shape
+                for (int k = 0; k < inputs.length; k++) {
+                    Tensor in = inputs[k];
+                    if (in != null && in.requiresGrad() && grads[k] != null) {
+                        grads[k] = Pointwise.reduceTo(grads[k], in.shape);
+                    }
+                }
             }
-            Tensor[] inputs = node.inputs;
             for (int k = 0; k < inputs.length; k++) {
                 Tensor in = inputs[k];
                 if (in == null || !in.requiresGrad() || grads[k] == null) {

@@ -138,7 +138,9 @@ final class Convolution {
         if (bias != null && (bias.shape.length != 1 || bias.shape[0] != g.o())) {
             throw new IllegalArgumentException("conv2d: the bias " + Shapes.str(bias.shape) + " should be [" + g.o() + "]");
         }
-        Function f = Function.of("conv2d", (ctx, in) -> {
+        boolean hasBias = bias != null;
+        Tensor[] inputs = hasBias ? new Tensor[] {input, weight, bias} : new Tensor[] {input, weight};
+        return Autograd.apply("conv2d", (ctx, in) -> {
             Tensor x = in[0].contiguous();
             Tensor w = in[1].contiguous();
             ctx.saveForBackward(x, w);
@@ -186,7 +188,7 @@ final class Convolution {
                     }
                 }
             }
-            Tensor[] grads = new Tensor[bias != null ? 3 : 2];
+            Tensor[] grads = new Tensor[hasBias ? 3 : 2];
             grads[0] = dx;
             grads[1] = dw;
             if (grads.length == 3) {
@@ -194,8 +196,7 @@ final class Convolution {
                 grads[2] = d.sum(new int[] {0, 2, 3}, false);
             }
             return grads;
-        });
-        return bias == null ? f.apply(input, weight) : f.apply(input, weight, bias);
+        }, inputs);
     }
 
     /**
@@ -239,7 +240,9 @@ final class Convolution {
         if (bias != null && (bias.shape.length != 1 || bias.shape[0] != cout)) {
             throw new IllegalArgumentException("convTranspose2d: the bias " + Shapes.str(bias.shape) + " should be [" + cout + "]");
         }
-        Function f = Function.of("convTranspose2d", (ctx, in) -> {
+        boolean hasBias = bias != null;
+        Tensor[] inputs = hasBias ? new Tensor[] {input, weight, bias} : new Tensor[] {input, weight};
+        return Autograd.apply("convTranspose2d", (ctx, in) -> {
             Tensor xc = in[0].contiguous();
             Tensor wc = in[1].contiguous();
             ctx.saveForBackward(xc, wc);
@@ -283,15 +286,14 @@ final class Convolution {
                             dw.storage, wOff, g.k());
                 }
             }
-            Tensor[] grads = new Tensor[bias != null ? 3 : 2];
+            Tensor[] grads = new Tensor[hasBias ? 3 : 2];
             grads[0] = dx;
             grads[1] = dw;
-            if (bias != null) {
+            if (hasBias) {
                 grads[2] = d.sum(new int[] {0, 2, 3}, false);
             }
             return grads;
-        });
-        return bias == null ? f.apply(input, weight) : f.apply(input, weight, bias);
+        }, inputs);
     }
 
     /** Mean over adaptive windows (as {@code F.adaptive_avg_pool2d}): output cell i covers [floor(i H / oh), ceil((i + 1) H / oh)). */
@@ -322,7 +324,7 @@ final class Convolution {
         }
         int[] from = input.shape.clone();
         // d adaptiveAvgPool2d = d out / window size spread over each window
-        return Autograd.record("adaptiveAvgPool2d", out, g -> {
+        return Autograd.record("adaptiveAvgPool2d", out, (ctx, g) -> {
             Tensor gc = g.contiguous();
             Tensor gx = Tensor.emptyLike(g, from.clone());
             for (int p = 0; p < nc; p++) {
@@ -389,7 +391,7 @@ final class Convolution {
         }
         int[] from = input.shape.clone();
         // d maxPool2d = d out at the position of each window's maximum (overlapping windows add up)
-        return Autograd.record("maxPool2d", out, g -> {
+        return Autograd.record("maxPool2d", out, (ctx, g) -> {
             Tensor gc = g.contiguous();
             Tensor gx = Tensor.emptyLike(g, from.clone());
             for (int o = 0; o < where.length; o++) {
@@ -431,7 +433,7 @@ final class Convolution {
         }
         int[] from = input.shape.clone();
         // d avgPool2d = d out / (kh kw) spread over each window
-        return Autograd.record("avgPool2d", out, g -> {
+        return Autograd.record("avgPool2d", out, (ctx, g) -> {
             Tensor gc = g.contiguous();
             Tensor gx = Tensor.emptyLike(g, from.clone());
             for (int p = 0; p < n * c; p++) {

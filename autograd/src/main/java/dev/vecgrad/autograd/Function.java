@@ -5,8 +5,9 @@ import java.util.IdentityHashMap;
 /**
  * A differentiable operation defined by its forward computation and its derivative, as
  * PyTorch's {@code torch.autograd.Function} or jax's {@code custom_vjp}: the public door for
- * ops the library does not have, and the one the library's own fused ops (the losses, the
- * recurrent cells, convolution) go through.
+ * ops the library does not have, on the same mechanism as the library's own ops (its
+ * {@link Context} is the graph node; the library's fused ops, the losses, the recurrences and
+ * convolution, use the same entry point without the checks of {@link #apply}).
  *
  * <pre>{@code
  * Function swish = Function.of("swish",
@@ -28,8 +29,9 @@ import java.util.IdentityHashMap;
  * gradient of the output and returns one gradient per input (null for an input that needs
  * none, see {@link Context#needsInputGrad}); each must have its input's shape and dtype, which
  * the engine checks, naming the function. Tensors saved with {@link Context#saveForBackward}
- * are checked for in-place writes before backward runs. Backward itself is not recorded
- * (no gradients of gradients).
+ * are checked for in-place writes before backward runs; so backward should read tensors only
+ * through {@code ctx}, as the library's own derivatives do (a tensor its lambda captures
+ * escapes the check). Backward itself is not recorded (no gradients of gradients).
  *
  * <p>Instances are immutable and may be shared between threads; each {@link #apply} gets a
  * fresh {@link Context}.
@@ -85,35 +87,33 @@ public abstract class Function {
 
     /**
      * Runs the function and, when grad mode is on and an input requires grad, records it in
-     * the graph.
+     * the graph. A thin layer on the engine's entry point ({@code Autograd.apply}), the one the
+     * library's fused ops go through: its context is the graph node, created before forward so
+     * that forward saves into it. On top, the function's gradients are checked (count, shape,
+     * dtype) and a forward tensor returned as a gradient is copied.
      *
      * @throws IllegalArgumentException if an input is null
      * @throws IllegalStateException if forward returns null
      */
     public final Tensor apply(Tensor... args) {
         Tensor[] inputs = args.clone();
-        boolean[] needs = new boolean[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i] == null) {
                 throw new IllegalArgumentException(name + ": input " + i + " is null");
             }
-            needs[i] = Grad.isEnabled() && inputs[i].requiresGrad();
         }
-        Context ctx = new Context(needs);
-        Tensor out;
-        try (var noGrad = Grad.disabled()) {
-            out = forward(ctx, inputs.clone());
-        }
-        if (out == null) {
-            throw new IllegalStateException(name + ": forward returned null");
-        }
-        // a fresh tensor object, so that recording this node never rewrites an input or a saved tensor
-        Tensor result = new Tensor(out.shape, out.strides, out.offset, out.storage);
-        Tensor[] saved = ctx.savedArray();
-        return Autograd.record(name, result, saved, g -> checkedGradients(ctx, g, inputs, saved, result), inputs);
+        return Autograd.apply(name, engineForward, engineBackward, inputs);
     }
 
-    private Tensor[] checkedGradients(Context ctx, Tensor g, Tensor[] inputs, Tensor[] saved, Tensor out) {
+    /** {@link #forward} as the engine calls it. */
+    private final Forward engineForward = this::forward;
+
+    /** The engine's view of {@link #backward}: checks what it returns. Captures only this function. */
+    private final Node.Backward engineBackward = this::checkedGradients;
+
+    private Tensor[] checkedGradients(Context context, Tensor g) {
+        Node ctx = (Node) context;
+        Tensor[] inputs = ctx.inputs;
         Tensor[] grads = backward(ctx, g);
         if (grads == null || grads.length != inputs.length) {
             throw new IllegalStateException(name + ": backward returned " + (grads == null ? "null" : grads.length + " gradients")
@@ -123,10 +123,10 @@ public abstract class Function {
         for (Tensor t : inputs) {
             forwardStorage.put(t.storage, Boolean.TRUE);
         }
-        for (Tensor t : saved) {
-            forwardStorage.put(t.storage, Boolean.TRUE);
+        for (int i = 0; i < ctx.savedCount; i++) {
+            forwardStorage.put(ctx.saved[i].storage, Boolean.TRUE);
         }
-        forwardStorage.put(out.storage, Boolean.TRUE);
+        forwardStorage.put(ctx.forwardOutput, Boolean.TRUE);
         for (int i = 0; i < grads.length; i++) {
             Tensor gi = grads[i];
             if (gi == null) {

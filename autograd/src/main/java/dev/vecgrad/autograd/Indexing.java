@@ -63,7 +63,7 @@ final class Indexing {
         }
         int[] from = x.shape;
         // d gather(x) = g scattered back to the gathered positions (repeats add up)
-        return Autograd.record("gather", out, g -> new Tensor[] {scatter(g, pos, from)}, x);
+        return Autograd.record("gather", out, (ctx, g) -> new Tensor[] {scatter(g, pos, from)}, x);
     }
 
     /** zeros of shape with g's elements added at the storage positions pos. */
@@ -107,7 +107,7 @@ final class Indexing {
         int[] srcShape = src.shape;
         int[] indexShape = index.shape.clone();
         // d scatterAdd = (g, g gathered at the index's positions, zero where src was not used)
-        return Autograd.record("scatterAdd", out, g -> {
+        return Autograd.record("scatterAdd", out, (ctx, g) -> {
             Tensor gc = g.contiguous();
             Tensor gs = Tensor.emptyLike(g, srcShape.clone());
             int[] srcStrides = gs.strides;
@@ -144,8 +144,8 @@ final class Indexing {
             }
         }
         // d indexAdd = (g, g's rows at the index)
-        return Autograd.record("indexAdd", out, g -> new Tensor[] {g, source.requiresGrad() ? g.indexSelect(d, idx) : null}, x,
-                source);
+        return Autograd.record("indexAdd", out, (ctx, g) -> new Tensor[] {g, ctx.needsInputGrad(1) ? g.indexSelect(d, idx) : null},
+                x, source);
     }
 
     /** NO_PADDING as paddingIdx: every row gets its gradient. */
@@ -171,7 +171,7 @@ final class Indexing {
             w.storage.copyTo(w.offset + idx[i] * dim, out.storage, i * dim, dim);
         }
         // d embedding / d weight = the rows of g added at their indices (none for the padding row)
-        return Autograd.record("embedding", out, g -> {
+        return Autograd.record("embedding", out, (ctx, g) -> {
             Tensor gc = g.contiguous();
             Tensor gw = Tensor.emptyLike(g, vocab, dim);
             for (int i = 0; i < idx.length; i++) {

@@ -99,9 +99,9 @@ final class LinAlg {
         Tensor bb = operand(b) != null ? b : b.contiguous();
         gemm(aa, aa.offset, bb, bb.offset, m, n, k, out, 0);
         // d(A B) = (dC B^T, A^T dC)
-        return Autograd.record("matmul", out, new Tensor[] {a, b}, g -> new Tensor[] {
-            a.requiresGrad() ? gradLeft(b, g, storedTransposed(a)) : null,
-            b.requiresGrad() ? gradRight(a, g, storedTransposed(b)) : null}, a, b);
+        return Autograd.record("matmul", out, new Tensor[] {a, b}, (ctx, g) -> new Tensor[] {
+            ctx.needsInputGrad(0) ? gradLeft(ctx.saved(1), g, storedTransposed(ctx.saved(0))) : null,
+            ctx.needsInputGrad(1) ? gradRight(ctx.saved(0), g, storedTransposed(ctx.saved(1))) : null}, a, b);
     }
 
     /** C[t] = A[t] B[t] over the batch positions t; a and b may be expand views (batch stride 0). */
@@ -114,9 +114,9 @@ final class LinAlg {
             gemm(aa, batchOffset(aa, t, batch), bb, batchOffset(bb, t, batch), m, n, k, out, t * m * n);
         }
         // d(A B) = (dC B^T, A^T dC) per batch position; expand's backward sums broadcast positions
-        return Autograd.record("matmul", out, new Tensor[] {a, b}, g -> new Tensor[] {
-            a.requiresGrad() ? gradLeft(b, g, false) : null,
-            b.requiresGrad() ? gradRight(a, g, false) : null}, a, b);
+        return Autograd.record("matmul", out, new Tensor[] {a, b}, (ctx, g) -> new Tensor[] {
+            ctx.needsInputGrad(0) ? gradLeft(ctx.saved(1), g, false) : null,
+            ctx.needsInputGrad(1) ? gradRight(ctx.saved(0), g, false) : null}, a, b);
     }
 
     private static int batchOffset(Tensor x, int t, int[] batch) {

@@ -61,11 +61,11 @@ public final class Losses {
                         + " is " + p[i] + " (use bceWithLogits on raw scores)");
             }
         }
-        return reduce(BCE.apply(input, target), reduction);
+        return reduce(Autograd.apply("bce", Losses::bceForward, Losses::bceBackward, input, target), reduction);
     }
 
     /** Per-element bce: -(y log p + (1 - y) log(1 - p)), logs clamped at -100. */
-    private static final Function BCE = Function.of("bce", (ctx, in) -> {
+    private static Tensor bceForward(Context ctx, Tensor[] in) {
         ctx.saveForBackward(in[0], in[1]);
         double[] p = in[0].toDoubleArray();
         double[] y = in[1].toDoubleArray();
@@ -74,7 +74,9 @@ public final class Losses {
             l[i] = -(y[i] * Math.max(Math.log(p[i]), -100) + (1 - y[i]) * Math.max(Math.log(1 - p[i]), -100));
         }
         return fromDoubles(in[0], l, in[0].shape);
-    }, (ctx, g) -> {
+    }
+
+    private static Tensor[] bceBackward(Context ctx, Tensor g) {
         // d bce / dp = (p - y) / max(p (1 - p), 1e-12); d bce / dy = max(log(1 - p), -100) - max(log p, -100)
         Tensor input = ctx.saved(0);
         double[] p = input.toDoubleArray();
@@ -87,7 +89,7 @@ public final class Losses {
             dy[i] = gg[i] * (Math.max(Math.log(1 - p[i]), -100) - Math.max(Math.log(p[i]), -100));
         }
         return new Tensor[] {fromDoubles(input, dp, input.shape), fromDoubles(input, dy, input.shape)};
-    });
+    }
 
     /**
      * Binary cross-entropy on logits, stable for any logit: max(x, 0) - x y + log(1 + exp(-|x|)).
@@ -98,10 +100,11 @@ public final class Losses {
 
     public static Tensor bceWithLogits(Tensor logits, Tensor target, Reduction reduction) {
         check("bceWithLogits", logits, target);
-        return reduce(BCE_WITH_LOGITS.apply(logits, target), reduction);
+        return reduce(Autograd.apply("bceWithLogits", Losses::bceWithLogitsForward, Losses::bceWithLogitsBackward, logits, target),
+                reduction);
     }
 
-    private static final Function BCE_WITH_LOGITS = Function.of("bceWithLogits", (ctx, in) -> {
+    private static Tensor bceWithLogitsForward(Context ctx, Tensor[] in) {
         ctx.saveForBackward(in[0], in[1]);
         double[] x = in[0].toDoubleArray();
         double[] y = in[1].toDoubleArray();
@@ -110,7 +113,9 @@ public final class Losses {
             l[i] = Math.max(x[i], 0) - x[i] * y[i] + Math.log1p(Math.exp(-Math.abs(x[i])));
         }
         return fromDoubles(in[0], l, in[0].shape);
-    }, (ctx, g) -> {
+    }
+
+    private static Tensor[] bceWithLogitsBackward(Context ctx, Tensor g) {
         // d/dx = sigmoid(x) - y; d/dy = -x
         Tensor logits = ctx.saved(0);
         double[] x = logits.toDoubleArray();
@@ -125,7 +130,7 @@ public final class Losses {
             dy[i] = -gg[i] * x[i];
         }
         return new Tensor[] {fromDoubles(logits, dx, logits.shape), fromDoubles(logits, dy, logits.shape)};
-    });
+    }
 
     /**
      * Cross-entropy of logits [N, C] against class indices: -log softmax(logits)[i, t_i],
@@ -141,11 +146,11 @@ public final class Losses {
 
     public static Tensor crossEntropy(Tensor logits, int[] targets, Reduction reduction) {
         checkClasses("crossEntropy", logits, targets);
-        return reduce(crossEntropyOp(targets.clone()).apply(logits), reduction);
+        return reduce(crossEntropyOp(logits, targets.clone()), reduction);
     }
 
-    private static Function crossEntropyOp(int[] targets) {
-        return Function.of("crossEntropy", (ctx, in) -> {
+    private static Tensor crossEntropyOp(Tensor logits, int[] targets) {
+        return Autograd.apply("crossEntropy", (ctx, in) -> {
             Tensor x = in[0].contiguous();
             int n = x.shape[0];
             int c = x.shape[1];
@@ -170,7 +175,7 @@ public final class Losses {
                 grad.storage.map(Storage.Unary.SCALE, gg[i], 0, i * c, grad.storage, i * c, c);
             }
             return new Tensor[] {grad};
-        });
+        }, logits);
     }
 
     /** Negative log-likelihood of log-probabilities [N, C] at class indices: -logProbs[i, t_i]; the targets are copied. */
@@ -180,11 +185,11 @@ public final class Losses {
 
     public static Tensor nll(Tensor logProbs, int[] targets, Reduction reduction) {
         checkClasses("nll", logProbs, targets);
-        return reduce(nllOp(targets.clone(), logProbs.shape[1]).apply(logProbs), reduction);
+        return reduce(nllOp(logProbs, targets.clone(), logProbs.shape[1]), reduction);
     }
 
-    private static Function nllOp(int[] targets, int classes) {
-        return Function.of("nll", (ctx, in) -> {
+    private static Tensor nllOp(Tensor logProbs, int[] targets, int classes) {
+        return Autograd.apply("nll", (ctx, in) -> {
             Tensor lp = in[0];
             double[] l = new double[targets.length];
             for (int i = 0; i < targets.length; i++) {
@@ -199,7 +204,7 @@ public final class Losses {
                 grad.storage.set(i * classes + targets[i], -gg[i]);
             }
             return new Tensor[] {grad};
-        });
+        }, logProbs);
     }
 
     private static Tensor reduce(Tensor perElement, Reduction reduction) {

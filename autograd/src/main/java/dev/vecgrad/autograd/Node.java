@@ -1,35 +1,57 @@
 package dev.vecgrad.autograd;
 
 /**
- * The op that produced a tensor: its inputs, the tensors its derivative reads (saved, with
- * the version of their storage at that moment) and its derivative. {@code backward} receives
- * the gradient of the output and returns one gradient per input, or null for an input that
- * needs none; the engine adds them up (a tensor used twice gets the sum of both paths).
+ * The op that produced a tensor, and the {@link Context} its derivative receives: its inputs,
+ * the tensors its derivative reads (saved, with the version of their storage at that moment)
+ * and its derivative.
+ *
+ * <p>{@code backward} receives this context and the gradient of the output, and returns one
+ * gradient per input, or null for an input that needs none. A gradient may have the shape of
+ * the output where the op broadcast the input: the engine sums it back to the input's shape
+ * ({@link Pointwise#reduceTo}), then adds up the gradients of each tensor (a tensor used twice
+ * gets the sum of both paths).
+ *
+ * <p>The rule for derivatives: a backward reads tensors only through its context. It is a
+ * lambda or method reference that captures no tensor (only constants: dimensions, scalars,
+ * index arrays, dtypes), so the engine's version check covers everything it reads;
+ * {@code OpCatalogTest} inspects the backward of every op in {@link OpCatalog} for captured
+ * tensors.
  */
-final class Node {
+final class Node extends Context {
 
-    /** d(output) -> d(inputs), in the order of {@link #inputs}. */
+    /** d(output) -> d(inputs), in the order of the inputs. */
     @FunctionalInterface
     interface Backward {
-        Tensor[] apply(Tensor gradOutput);
+        Tensor[] apply(Context ctx, Tensor gradOutput);
     }
 
-    private static final Tensor[] NONE = new Tensor[0];
-
     final String op;
-    Tensor[] inputs;
     Backward backward;
-    private Tensor[] saved;
     private int[] versions;
+    /** The storage of a {@link Function}'s output (null for the library's ops): no gradient may alias it. */
+    Storage forwardOutput;
 
+    /** The node of a library op, its saved tensors known: their versions are taken now. */
     Node(String op, Tensor[] inputs, Tensor[] saved, Backward backward) {
+        super(inputs, null, saved);
         this.op = op;
-        this.inputs = inputs;
         this.backward = backward;
-        this.saved = saved == null ? NONE : saved;
-        this.versions = new int[this.saved.length];
-        for (int i = 0; i < this.saved.length; i++) {
-            versions[i] = this.saved[i].storage.version;
+        seal();
+    }
+
+    /** The node of a {@link Function}, created before its forward saves anything; {@link #seal} follows forward. */
+    Node(String op, Tensor[] inputs, boolean[] needsInputGrad, Backward backward) {
+        super(inputs, needsInputGrad, null);
+        this.op = op;
+        this.backward = backward;
+    }
+
+    /** Ends forward: nothing more can be saved, and the saved tensors' versions are kept. */
+    void seal() {
+        sealed = true;
+        versions = new int[savedCount];
+        for (int i = 0; i < savedCount; i++) {
+            versions[i] = saved[i].storage.version;
         }
     }
 
@@ -38,7 +60,7 @@ final class Node {
      * would read the new values and be silently wrong.
      */
     void checkSavedUnchanged() {
-        for (int i = 0; i < saved.length; i++) {
+        for (int i = 0; i < savedCount; i++) {
             int now = saved[i].storage.version;
             if (now != versions[i]) {
                 throw new IllegalStateException("backward: a tensor " + Shapes.str(saved[i].shape) + " that '" + op
@@ -53,10 +75,15 @@ final class Node {
         inputs = null;
         backward = null;
         saved = NONE;
-        versions = new int[0];
+        savedCount = 0;
+        versions = NO_VERSIONS;
+        forwardOutput = null;
     }
 
     boolean released() {
         return backward == null;
     }
+
+    private static final Tensor[] NONE = new Tensor[0];
+    private static final int[] NO_VERSIONS = new int[0];
 }

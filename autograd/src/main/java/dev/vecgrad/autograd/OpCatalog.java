@@ -7,13 +7,16 @@ import java.util.Random;
 import java.util.function.Function;
 
 /**
- * Every differentiable op of {@link Tensor} and {@link Losses}, each as one or more concrete
- * cases: input shapes and where their values lie, the op as Java, the same op as PyTorch
- * (Python text), and its role for the fuzzer. This one list drives the gradient checks
- * (every case through {@link GradCheck}), the PyTorch reference values (written from this
- * list and compared with it), the fuzzer's op list ({@link #unary()}, {@link #binary()}), and
- * a test that fails when a public {@code Tensor} op has no case here. The parameterless
- * elementwise functions come from {@link UnaryOp} automatically.
+ * Every differentiable op of {@link Tensor}, {@link Losses} and {@link RecurrentOps}, each as
+ * one or more concrete cases: input shapes and where their values lie, the op as Java, the
+ * same op as PyTorch (Python text), and its role for the fuzzer. This one list drives the
+ * gradient checks (every case through {@link GradCheck}), the PyTorch reference values
+ * (written from this list and compared with it), the fuzzer's op list ({@link #unary()},
+ * {@link #binary()}), and tests that fail when a public op has no case here, when a
+ * derivative declared in the library (an {@code Autograd.record} or {@code Autograd.apply}
+ * call, a {@link UnaryOp} entry) is reached by no case, or when a derivative reached by a case
+ * captures a tensor. The parameterless elementwise functions come from {@link UnaryOp}
+ * automatically.
  *
  * <p>In the Java and Python texts, {@code $0}, {@code $1}, ... stand for the inputs.
  */
@@ -320,6 +323,14 @@ public final class OpCatalog {
         add(c, "avg_pool2d_stride_padding", "avgPool2d", Role.OTHER, List.of(in(1, 2, 7, 6)),
                 x -> x[0].avgPool2d(new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 1}),
                 "$0.avgPool2d(new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 1})", "F.avg_pool2d($0, (3, 2), (2, 1), 1)");
+        // fused recurrences (no PyTorch text: their packed output has no one-line torch equivalent; the models' rnn
+        // references compare the LSTM and GRU layers built on them with PyTorch)
+        c.add(new Case("lstm_lengths", "RecurrentOps.lstm", Role.OTHER, List.of(in(3, 2, 8), in(8, 2), in(8), in(2, 2), in(2, 2)),
+                x -> RecurrentOps.lstm(x[0], x[1], x[2], x[3], x[4], new int[] {3, 2}, false),
+                "RecurrentOps.lstm($0, $1, $2, $3, $4, new int[] {3, 2}, false)", null, true, true));
+        c.add(new Case("gru_reverse", "RecurrentOps.gru", Role.OTHER, List.of(in(3, 2, 6), in(6, 2), in(6), in(2, 2)),
+                x -> RecurrentOps.gru(x[0], x[1], x[2], x[3], null, true), "RecurrentOps.gru($0, $1, $2, $3, null, true)", null, true,
+                true));
         // losses
         for (Losses.Reduction r : Losses.Reduction.values()) {
             String jr = "Losses.Reduction." + r;

@@ -9,8 +9,9 @@ import java.util.function.DoublePredicate;
 /**
  * Elementwise ops and their derivatives, on the vector kernels behind {@link Storage}. Each op
  * is a forward computation and, next to it, its derivative (the formula in the comment).
- * Binary ops broadcast as NumPy does; the gradient of a broadcast input is summed back to its
- * shape ({@link #reduceTo}).
+ * Binary ops broadcast as NumPy does; a derivative returns its gradients in the output's
+ * shape and the engine sums each back to its input's shape ({@link #reduceTo}). Derivatives
+ * read saved tensors through their context only and capture no tensor (see {@link Node}).
  */
 final class Pointwise {
 
@@ -153,8 +154,7 @@ final class Pointwise {
         Tensor a = p == null ? x : p[0];
         Tensor b = p == null ? y : p[1];
         // d(a + b) = (g, g)
-        return Autograd.record("add", binary(Binary.ADD, a, b, "add"),
-                g -> new Tensor[] {reduceTo(g, a.shape), reduceTo(g, b.shape)}, a, b);
+        return Autograd.record("add", binary(Binary.ADD, a, b, "add"), (ctx, g) -> new Tensor[] {g, g}, a, b);
     }
 
     static Tensor sub(Tensor x, Tensor y) {
@@ -162,8 +162,7 @@ final class Pointwise {
         Tensor a = p == null ? x : p[0];
         Tensor b = p == null ? y : p[1];
         // d(a - b) = (g, -g)
-        return Autograd.record("sub", binary(Binary.SUB, a, b, "sub"),
-                g -> new Tensor[] {reduceTo(g, a.shape), reduceTo(g.neg(), b.shape)}, a, b);
+        return Autograd.record("sub", binary(Binary.SUB, a, b, "sub"), (ctx, g) -> new Tensor[] {g, g.neg()}, a, b);
     }
 
     static Tensor mul(Tensor x, Tensor y) {
@@ -171,9 +170,9 @@ final class Pointwise {
         Tensor a = p == null ? x : p[0];
         Tensor b = p == null ? y : p[1];
         // d(a * b) = (g * b, g * a)
-        return Autograd.record("mul", binary(Binary.MUL, a, b, "mul"), new Tensor[] {a, b}, g -> new Tensor[] {
-            a.requiresGrad() ? reduceTo(g.mul(b), a.shape) : null,
-            b.requiresGrad() ? reduceTo(g.mul(a), b.shape) : null}, a, b);
+        return Autograd.record("mul", binary(Binary.MUL, a, b, "mul"), new Tensor[] {a, b}, (ctx, g) -> new Tensor[] {
+            ctx.needsInputGrad(0) ? g.mul(ctx.saved(1)) : null,
+            ctx.needsInputGrad(1) ? g.mul(ctx.saved(0)) : null}, a, b);
     }
 
     static Tensor div(Tensor x, Tensor y) {
@@ -181,10 +180,10 @@ final class Pointwise {
         Tensor a = p == null ? x : p[0];
         Tensor b = p == null ? y : p[1];
         Tensor out = binary(Binary.DIV, a, b, "div");
-        // d(a / b) = (g / b, -g * a / b^2) = (g / b, -g * out / b)
-        return Autograd.record("div", out, new Tensor[] {b, out}, g -> new Tensor[] {
-            a.requiresGrad() ? reduceTo(g.div(b), a.shape) : null,
-            b.requiresGrad() ? reduceTo(g.mul(out).div(b).neg(), b.shape) : null}, a, b);
+        // d(a / b) = (g / b, -g * a / b^2) = (g / b, -g * out / b); saved: b, out
+        return Autograd.record("div", out, new Tensor[] {b, out}, (ctx, g) -> new Tensor[] {
+            ctx.needsInputGrad(0) ? g.div(ctx.saved(0)) : null,
+            ctx.needsInputGrad(1) ? g.mul(ctx.saved(1)).div(ctx.saved(0)).neg() : null}, a, b);
     }
 
     /** Elementwise maximum of a and b (broadcasting); the gradient goes to the larger, split evenly on ties as PyTorch. */
@@ -194,27 +193,28 @@ final class Pointwise {
         Tensor b = p == null ? y : p[1];
         Tensor out = binary(Binary.MAXIMUM, a, b, "maximum");
         // d max(a, b) = (g * [a > b] + g/2 * [a == b], g * [b > a] + g/2 * [a == b])
-        return Autograd.record("maximum", out, new Tensor[] {a, b}, g -> {
-            Tensor share = compare("maximum", a, b, (u, v) -> u > v ? 1 : u == v ? 0.5 : 0);
-            return new Tensor[] {reduceTo(g.mul(share), a.shape), reduceTo(g.mul(share.rsub(1)), b.shape)};
+        return Autograd.record("maximum", out, new Tensor[] {a, b}, (ctx, g) -> {
+            Tensor share = compare("maximum", ctx.saved(0), ctx.saved(1), (u, v) -> u > v ? 1 : u == v ? 0.5 : 0);
+            return new Tensor[] {g.mul(share), g.mul(share.rsub(1))};
         }, a, b);
     }
 
     static Tensor addScalar(Tensor x, double s) {
         // d(x + s) = g
-        return Autograd.record("add", map(x, Unary.ADD_SCALAR, s, 0), g -> new Tensor[] {g}, x);
+        return Autograd.record("add", map(x, Unary.ADD_SCALAR, s, 0), (ctx, g) -> new Tensor[] {g}, x);
     }
 
     static Tensor mulScalar(Tensor x, double s) {
         // d(x * s) = g * s
-        return Autograd.record("mul", map(x, Unary.SCALE, s, 0), g -> new Tensor[] {g.mul(s)}, x);
+        return Autograd.record("mul", map(x, Unary.SCALE, s, 0), (ctx, g) -> new Tensor[] {g.mul(s)}, x);
     }
 
     /** s / x. */
     static Tensor rdiv(Tensor x, double s) {
         Tensor y = mapScalar(x, v -> s / v);
-        // d(s / x) = -g * s / x^2 = -g * y / x
-        return Autograd.record("rdiv", y, new Tensor[] {x, y}, g -> new Tensor[] {g.mul(y).div(x).neg()}, x);
+        // d(s / x) = -g * s / x^2 = -g * y / x; saved: x, y
+        return Autograd.record("rdiv", y, new Tensor[] {x, y}, (ctx, g) -> new Tensor[] {g.mul(ctx.saved(1)).div(ctx.saved(0)).neg()},
+                x);
     }
 
     /** a + b without recording, same shapes (the engine's gradient accumulation). */
@@ -234,13 +234,14 @@ final class Pointwise {
     static Tensor pow(Tensor x, double e) {
         Tensor y = mapScalar(x, v -> Math.pow(v, e));
         // d x^e = g * e * x^(e-1)
-        return Autograd.record("pow", y, new Tensor[] {x}, g -> new Tensor[] {e == 0 ? g.mul(0) : g.mul(x.pow(e - 1)).mul(e)}, x);
+        return Autograd.record("pow", y, new Tensor[] {x},
+                (ctx, g) -> new Tensor[] {e == 0 ? g.mul(0) : g.mul(ctx.saved(0).pow(e - 1)).mul(e)}, x);
     }
 
     static Tensor leakyRelu(Tensor x, double slope) {
         // d leakyRelu(x) = g where x > 0, slope * g elsewhere
         return Autograd.record("leakyRelu", map(x, Unary.LEAKY_RELU, slope, 0), new Tensor[] {x},
-                g -> new Tensor[] {zip(x, g, Binary.LEAKY_RELU_BACKWARD, slope)}, x);
+                (ctx, g) -> new Tensor[] {zip(ctx.saved(0), g, Binary.LEAKY_RELU_BACKWARD, slope)}, x);
     }
 
     static Tensor clamp(Tensor x, double lo, double hi) {
@@ -249,7 +250,7 @@ final class Pointwise {
         }
         // d clamp(x) = g where lo <= x <= hi, else 0 (PyTorch passes the gradient at the bounds)
         return Autograd.record("clamp", map(x, Unary.CLAMP, lo, hi), new Tensor[] {x},
-                g -> new Tensor[] {g.mul(mapScalar(x, v -> v >= lo && v <= hi ? 1 : 0))}, x);
+                (ctx, g) -> new Tensor[] {g.mul(mapScalar(ctx.saved(0), v -> v >= lo && v <= hi ? 1 : 0))}, x);
     }
 
     static Tensor dropout(Tensor x, double p, boolean training, Random rng) {
@@ -268,8 +269,8 @@ final class Pointwise {
         try (var noGrad = Grad.disabled()) {
             y = x.mul(mask);
         }
-        // d dropout(x) = g * mask / (1 - p)
-        return Autograd.record("dropout", y, g -> new Tensor[] {g.mul(mask)}, x);
+        // d dropout(x) = g * mask / (1 - p); the mask is saved
+        return Autograd.record("dropout", y, new Tensor[] {mask}, (ctx, g) -> new Tensor[] {g.mul(ctx.saved(0))}, x);
     }
 
     static Tensor convert(Tensor x, DType target) {
@@ -281,7 +282,7 @@ final class Pointwise {
         c.storage.copyTo(c.offset, y.storage, 0, y.numel());
         DType from = x.dtype;
         // d to(x) = g converted back
-        return Autograd.record("to(" + target.torchName() + ")", y, g -> new Tensor[] {g.to(from)}, x);
+        return Autograd.record("to(" + target.torchName() + ")", y, (ctx, g) -> new Tensor[] {g.to(from)}, x);
     }
 
     // ---------------------------------------------------------------- masks and selection
@@ -333,10 +334,10 @@ final class Pointwise {
         for (int i = 0, n = out.numel(); i < n; i++) {
             out.storage.set(i, m.storage.get(i) != 0 ? ea.storage.get(i) : eb.storage.get(i));
         }
-        // d where(c, a, b) = (g * c, g * (1 - c)), each summed back to its input's shape
+        // d where(c, a, b) = (g * c, g * (1 - c)); the mask c is saved
         Tensor mc = m.dtype == out.dtype ? m : m.to(out.dtype);
-        return Autograd.record("where", out, g -> new Tensor[] {
-            reduceTo(g.mul(mc), a.shape), reduceTo(g.mul(mc.rsub(1)), b.shape)}, a, b);
+        return Autograd.record("where", out, new Tensor[] {mc}, (ctx, g) -> new Tensor[] {
+            g.mul(ctx.saved(0)), g.mul(ctx.saved(0).rsub(1))}, a, b);
     }
 
     /** x with value where mask is 1 (mask broadcasts to x's shape). */
@@ -352,7 +353,7 @@ final class Pointwise {
             out.storage.set(i, m.storage.get(i) != 0 ? value : c.storage.get(c.offset + i));
         }
         Tensor keep = (m.dtype == x.dtype ? m : m.to(x.dtype)).rsub(1);
-        // d maskedFill(x) = g where the mask is 0
-        return Autograd.record("maskedFill", out, g -> new Tensor[] {g.mul(keep)}, x);
+        // d maskedFill(x) = g where the mask is 0; keep (1 - mask) is saved
+        return Autograd.record("maskedFill", out, new Tensor[] {keep}, (ctx, g) -> new Tensor[] {g.mul(ctx.saved(0))}, x);
     }
 }

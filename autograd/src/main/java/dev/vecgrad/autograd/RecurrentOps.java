@@ -5,8 +5,9 @@ import dev.vecgrad.autograd.Storage.Unary;
 
 /**
  * Fused recurrences, the ops behind the LSTM layer (as PyTorch's {@code _VF.lstm}): the whole
- * sequence of one layer and direction is one {@link Function}, so the graph holds one node
- * instead of a dozen per step. Forward runs one GEMM per step for the recurrence and the gate
+ * sequence of one layer and direction is one op, entered as a {@link Function} is (forward
+ * saving into its context, backward reading from it), so the graph holds one node instead of
+ * a dozen per step. Forward runs one GEMM per step for the recurrence and the gate
  * nonlinearities and cell update on the vector kernels, row by row; backward walks the steps
  * once, producing the gradient of every gate, then the recurrent weight's gradient in one
  * GEMM over all steps.
@@ -37,8 +38,8 @@ public final class RecurrentOps {
                     + ", " + Shapes.str(h0.shape) + ", " + Shapes.str(c0.shape));
         }
         Fused op = new Fused(steps, batch, hidden, lengths == null ? null : lengths.clone(), reverse, bhh != null);
-        Function f = Function.of("lstm", op::forward, op::backward);
-        return bhh == null ? f.apply(proj, whh, h0, c0) : f.apply(proj, whh, h0, c0, bhh);
+        return Autograd.apply("lstm", op::forward, op::backward,
+                bhh == null ? new Tensor[] {proj, whh, h0, c0} : new Tensor[] {proj, whh, h0, c0, bhh});
     }
 
     private static boolean same(Tensor t, int rows, int cols) {
@@ -224,8 +225,7 @@ public final class RecurrentOps {
                     + ", " + Shapes.str(h0.shape));
         }
         FusedGru op = new FusedGru(steps, batch, hidden, lengths == null ? null : lengths.clone(), reverse, bhh != null);
-        Function f = Function.of("gru", op::forward, op::backward);
-        return bhh == null ? f.apply(proj, whh, h0) : f.apply(proj, whh, h0, bhh);
+        return Autograd.apply("gru", op::forward, op::backward, bhh == null ? new Tensor[] {proj, whh, h0} : new Tensor[] {proj, whh, h0, bhh});
     }
 
     private record FusedGru(int steps, int batch, int hidden, int[] lengths, boolean reverse, boolean bias) implements Recurrence {

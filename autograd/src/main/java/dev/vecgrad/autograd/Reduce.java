@@ -63,7 +63,7 @@ final class Reduce {
         Tensor result = keepDim ? out : reshapeRaw(out, squeezedShape(x.shape, r));
         int[] from = x.shape;
         // d sum(x) = g broadcast back over the summed dimensions
-        return Autograd.record("sum", result, g -> new Tensor[] {Pointwise.expandCopy(g.reshape(kept), from)}, x);
+        return Autograd.record("sum", result, (ctx, g) -> new Tensor[] {Pointwise.expandCopy(g.reshape(kept), from)}, x);
     }
 
     static Tensor mean(Tensor x, int[] dims, boolean keepDim) {
@@ -167,7 +167,7 @@ final class Reduce {
             int[] all = Arrays.copyOf(ties, count);
             Tensor result = keepDim ? out : reshapeRaw(out, new int[0]);
             // d max(x) = g / (number of maxima) at each maximum, 0 elsewhere
-            return Autograd.record("max", result, g -> {
+            return Autograd.record("max", result, (ctx, g) -> {
                 Tensor gx = Tensor.emptyLike(g, from.clone());
                 double share = g.item() / all.length;
                 for (int j : all) {
@@ -187,7 +187,7 @@ final class Reduce {
         }
         Tensor result = keepDim ? out : reshapeRaw(out, squeezedShape(x.shape, r));
         // d max(x, dim) = g at the position of the first maximum of each slice, 0 elsewhere
-        return Autograd.record("max", result, g -> {
+        return Autograd.record("max", result, (ctx, g) -> {
             Tensor gc = g.contiguous();
             Tensor gx = Tensor.emptyLike(g, from.clone());
             for (int o = 0; o < where.length; o++) {
@@ -272,9 +272,11 @@ final class Reduce {
         c.storage.rowSoftmax(log, c.offset, rows, cols, y.storage, 0);
         if (log) {
             // d logSoftmax(x) = g - exp(y) * sum(g)
-            return Autograd.record("logSoftmax", y, new Tensor[] {y}, g -> new Tensor[] {g.sub(y.exp().mul(g.sum(-1, true)))}, x);
+            return Autograd.record("logSoftmax", y, new Tensor[] {y},
+                    (ctx, g) -> new Tensor[] {g.sub(ctx.saved(0).exp().mul(g.sum(-1, true)))}, x);
         }
         // d softmax(x) = y * (g - sum(g * y))
-        return Autograd.record("softmax", y, new Tensor[] {y}, g -> new Tensor[] {y.mul(g.sub(g.mul(y).sum(-1, true)))}, x);
+        return Autograd.record("softmax", y, new Tensor[] {y},
+                (ctx, g) -> new Tensor[] {ctx.saved(0).mul(g.sub(g.mul(ctx.saved(0)).sum(-1, true)))}, x);
     }
 }

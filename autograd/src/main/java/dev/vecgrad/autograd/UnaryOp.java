@@ -51,7 +51,8 @@ public enum UnaryOp {
     private final String opName;
     private final UnaryOperator<Tensor> forward;
     private final Saves saves;
-    private final BinaryOperator<Tensor> derivative;
+    /** The derivative as the engine calls it: the saved tensor (if any) from the context. */
+    private final Node.Backward backward;
     private final Domain domain;
     private final String torch;
 
@@ -60,7 +61,9 @@ public enum UnaryOp {
         this.opName = opName;
         this.forward = forward;
         this.saves = saves;
-        this.derivative = derivative;
+        this.backward = saves == Saves.NOTHING
+                ? (ctx, g) -> new Tensor[] {derivative.apply(null, g)}
+                : (ctx, g) -> new Tensor[] {derivative.apply(ctx.saved(0), g)};
         this.domain = domain;
         this.torch = torch;
     }
@@ -91,6 +94,6 @@ public enum UnaryOp {
             case INPUT -> x;
             case OUTPUT -> y;
         };
-        return Autograd.record(opName, y, s == null ? null : new Tensor[] {s}, g -> new Tensor[] {derivative.apply(s, g)}, x);
+        return Autograd.record(opName, y, s == null ? null : new Tensor[] {s}, backward, x);
     }
 }

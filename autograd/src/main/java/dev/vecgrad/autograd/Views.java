@@ -14,7 +14,7 @@ final class Views {
     /** A contiguous copy of x; differentiable (the gradient passes through). */
     static Tensor copy(Tensor x) {
         // d copy(x) = g
-        return Autograd.record("contiguous", copyRaw(x), g -> new Tensor[] {g}, x);
+        return Autograd.record("contiguous", copyRaw(x), (ctx, g) -> new Tensor[] {g}, x);
     }
 
     /** A contiguous copy of x, not recorded. */
@@ -92,7 +92,7 @@ final class Views {
         int b = Shapes.dim(d1, x.shape.length, "transpose");
         if (x.shape.length == 0) {
             // d transpose(x) = g (a 0-d tensor is its own transpose)
-            return Autograd.record("transpose", view(x, x.shape, x.strides, x.offset), g -> new Tensor[] {g}, x);
+            return Autograd.record("transpose", view(x, x.shape, x.strides, x.offset), (ctx, g) -> new Tensor[] {g}, x);
         }
         int[] shape = x.shape.clone();
         int[] strides = x.strides.clone();
@@ -101,7 +101,7 @@ final class Views {
         strides[a] = x.strides[b];
         strides[b] = x.strides[a];
         // d transpose(x) = transpose(g)
-        return Autograd.record("transpose", view(x, shape, strides, x.offset), g -> new Tensor[] {g.transpose(a, b)}, x);
+        return Autograd.record("transpose", view(x, shape, strides, x.offset), (ctx, g) -> new Tensor[] {g.transpose(a, b)}, x);
     }
 
     static Tensor permute(Tensor x, int[] dims) {
@@ -127,7 +127,7 @@ final class Views {
             strides[k] = x.strides[d];
         }
         // d permute(x, p) = permute(g, p^-1)
-        return Autograd.record("permute", view(x, shape, strides, x.offset), g -> new Tensor[] {g.permute(inverse)}, x);
+        return Autograd.record("permute", view(x, shape, strides, x.offset), (ctx, g) -> new Tensor[] {g.permute(inverse)}, x);
     }
 
     static Tensor reshape(Tensor x, int[] requested, boolean strictView) {
@@ -144,7 +144,7 @@ final class Views {
         int[] from = x.shape;
         // d reshape(x) = reshape(g) to the input's shape
         return Autograd.record(strictView ? "view" : "reshape", view(src, shape, Shapes.contiguousStrides(shape), src.offset),
-                g -> new Tensor[] {g.reshape(from)}, src);
+                (ctx, g) -> new Tensor[] {g.reshape(from)}, src);
     }
 
     private static int[] inferShape(Tensor x, int[] requested) {
@@ -198,7 +198,7 @@ final class Views {
         }
         int[] from = x.shape;
         // d unsqueeze(x) = g without the inserted dimension
-        return Autograd.record("unsqueeze", view(x, shape, strides, x.offset), g -> new Tensor[] {g.reshape(from)}, x);
+        return Autograd.record("unsqueeze", view(x, shape, strides, x.offset), (ctx, g) -> new Tensor[] {g.reshape(from)}, x);
     }
 
     /** A view without the size-1 dimensions (all of them, or only {@code dims} where they have size 1, as PyTorch). */
@@ -231,7 +231,7 @@ final class Views {
         }
         int[] from = x.shape;
         // d squeeze(x) = g with the dropped dimensions back
-        return Autograd.record("squeeze", view(x, shape, strides, x.offset), g -> new Tensor[] {g.reshape(from)}, x);
+        return Autograd.record("squeeze", view(x, shape, strides, x.offset), (ctx, g) -> new Tensor[] {g.reshape(from)}, x);
     }
 
     /**
@@ -263,10 +263,9 @@ final class Views {
             }
         }
         Shapes.checkShape("expand", shape);
-        int[] from = x.shape;
-        // d expand(x) = g summed over the expanded dimensions
+        // d expand(x) = g, which the engine sums over the expanded dimensions
         return Autograd.record("expand", view(x, shape, Shapes.expandStrides(x.shape, x.strides, shape), x.offset),
-                g -> new Tensor[] {Pointwise.reduceTo(g, from)}, x);
+                (ctx, g) -> new Tensor[] {g}, x);
     }
 
     static Tensor slice(Tensor x, int dim, int start, int end) {
@@ -281,7 +280,7 @@ final class Views {
         int[] full = x.shape;
         // d slice(x) = g placed at [start, end) of zeros
         return Autograd.record("slice", view(x, shape, x.strides.clone(), x.offset + start * x.strides[dd]),
-                g -> new Tensor[] {pad(g, full, dd, start)}, x);
+                (ctx, g) -> new Tensor[] {pad(g, full, dd, start)}, x);
     }
 
     /** g placed into zeros of shape full at offset start along dim. */
@@ -335,7 +334,7 @@ final class Views {
         }
         int[] full = x.shape;
         // d indexSelect(x) = g added back at the picked rows (repeats add up)
-        return Autograd.record("indexSelect", out, g -> {
+        return Autograd.record("indexSelect", out, (ctx, g) -> {
             Tensor gc = g.contiguous();
             Tensor gx = Tensor.emptyLike(g, full.clone());
             for (int o = 0; o < outer; o++) {
@@ -380,11 +379,15 @@ final class Views {
             at += x.shape[dd];
         }
         Tensor[] inputs = tensors.toArray(new Tensor[0]);
+        int[] ends = new int[inputs.length];
+        for (int t = 0; t < inputs.length; t++) {
+            ends[t] = starts[t] + inputs[t].shape[dd];
+        }
         // d cat(x_i) = the slices of g
-        return Autograd.record("cat", out, g -> {
-            Tensor[] grads = new Tensor[inputs.length];
-            for (int t = 0; t < inputs.length; t++) {
-                grads[t] = g.slice(dd, starts[t], starts[t] + inputs[t].shape[dd]);
+        return Autograd.record("cat", out, (ctx, g) -> {
+            Tensor[] grads = new Tensor[starts.length];
+            for (int t = 0; t < starts.length; t++) {
+                grads[t] = g.slice(dd, starts[t], ends[t]);
             }
             return grads;
         }, inputs);
