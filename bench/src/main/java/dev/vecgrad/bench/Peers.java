@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** What the suites share to run their peers in fresh processes: PyTorch scripts, and vecgrad in a new JVM. */
 final class Peers {
@@ -16,12 +17,16 @@ final class Peers {
     /** A Python with PyTorch and the bench resource {@code name} copied to a temp file (deleted on exit). */
     record Torch(String python, Path script) {
 
-        /** python script args..., with the thread variables of OpenMP, OpenBLAS and MKL set to {@code threads}. */
+        /**
+         * python script args..., with the thread variables of OpenMP, OpenBLAS and MKL set to
+         * {@code threads} and the allocator PyTorch's performance guide asks for ({@link #allocator}).
+         */
         ProcessBuilder command(int threads, String... args) {
             List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
             cmd.addAll(List.of(args));
             ProcessBuilder pb = new ProcessBuilder(cmd);
             baselineEnvironment(pb, threads);
+            allocator().applyTo(pb);
             return pb;
         }
 
@@ -39,6 +44,7 @@ final class Peers {
                     + "print('torch ' + torch.__version__ + ', OpenBLAS kernel ' + str(k))\n";
             ProcessBuilder pb = new ProcessBuilder(python, "-c", probe).redirectErrorStream(true);
             baselineEnvironment(pb, threads);
+            allocator().applyTo(pb);
             String overrides = blasOverrides();
             String said;
             try {
@@ -51,8 +57,35 @@ final class Peers {
                 Thread.currentThread().interrupt();
                 said = "torch (interrupted)";
             }
-            return said + " (" + python + ")" + (overrides.isEmpty() ? "" : "; " + overrides + " unset for it");
+            return said + " (" + python + "), allocator " + allocator().description()
+                    + (overrides.isEmpty() ? "" : "; " + overrides + " unset for it");
         }
+    }
+
+    /** glibc's malloc told to keep large freed buffers instead of returning them to the system after each call. */
+    static final Map<String, String> GLIBC_KEEP = Map.of("MALLOC_MMAP_THRESHOLD_", "4294967296", "MALLOC_TRIM_THRESHOLD_", "4294967296");
+
+    /** The allocator of a baseline process: what it is called in the output, and the environment that sets it. */
+    record Allocator(String description, Map<String, String> environment) {
+        void applyTo(ProcessBuilder pb) {
+            pb.environment().putAll(environment);
+        }
+    }
+
+    /**
+     * The allocator PyTorch's baselines run with, as its CPU performance guide asks (jemalloc,
+     * tcmalloc, or glibc's malloc kept from returning large buffers): glibc's malloc with
+     * {@link #GLIBC_KEEP}. With glibc's defaults PyTorch hands its large temporaries back to the
+     * system after every call and pays their page faults on the next. Measured on this AMD EPYC
+     * (Debian's PyTorch 1.13, one pinned thread, medians of 10 steps), glibc default / glibc
+     * keeping / jemalloc preloaded (with the guide's MALLOC_CONF): the CNN training step 80.4 /
+     * 26.1 / 74.7 ms, conv2d 1->32 at 28x28 21.6 / 4.4 / 4.5 ms, the LSTM of bench rnn 45.2 /
+     * 35.3-36.8 / 34.4 ms, the GRU 29.0 / 29.8-30.0 / 28.5 ms. jemalloc is slower on the CNN
+     * step (its max-pool backward's buffers), so the baselines keep glibc's buffers instead.
+     */
+    static Allocator allocator() {
+        return new Allocator("glibc malloc keeping large buffers (MALLOC_MMAP_THRESHOLD_=MALLOC_TRIM_THRESHOLD_=4 GiB, as"
+                + " PyTorch's CPU performance guide advises against page faults)", GLIBC_KEEP);
     }
 
     /**

@@ -128,4 +128,13 @@ class BenchFiguresTest {
             assertEquals("3", pb.environment().get(v), v);
         }
     }
+
+    @Test
+    void pytorchBaselinesRunWithTheAllocatorItsGuideAsksFor() {
+        ProcessBuilder pb = new Peers.Torch("python3", java.nio.file.Path.of("torch_cnn.py")).command(2, "--threads", "2");
+        assertEquals("4294967296", pb.environment().get("MALLOC_MMAP_THRESHOLD_"));
+        assertEquals("4294967296", pb.environment().get("MALLOC_TRIM_THRESHOLD_"));
+        assertEquals("2", pb.environment().get("OMP_NUM_THREADS"));
+        assertTrue(Peers.allocator().description().contains("MALLOC_MMAP_THRESHOLD_"), "the output says how PyTorch ran");
+    }
 }
