@@ -1,75 +1,85 @@
 package dev.vecgrad.app.deblur;
 
-import java.util.List;
 import org.jtransforms.fft.DoubleFFT_2D;
 
 /**
- * The classical non-blind restorations, given the true kernel: Wiener deconvolution with the
- * noise level known, and Richardson-Lucy. Images are side x side in [0, 1].
+ * The classical non-blind restorations, given the true kernel, as their practitioners run them on
+ * images that touch the border (Fashion-MNIST's do: 99.7% of its test images have a pixel above
+ * 0.1 on the outermost ring): Wiener deconvolution in a padded domain with its noise-to-signal
+ * ratio tuned, Richardson-Lucy with the zero-boundary model's normalisation, and total-variation
+ * deconvolution, box-constrained to [0, 1]. Images are side x side in [0, 1]; the blur is
+ * {@link Blur#convolve}'s 'same'-size convolution with zeros outside the image.
  */
 public final class Classical {
 
     private Classical() {}
 
-    /** The mean power spectrum |X(f)|^2 of sharp images (unnormalized DFT): the signal statistics Wiener's filter uses. */
-    public static double[] powerSpectrum(List<double[]> images, int side) {
-        double[] s = new double[side * side];
-        DoubleFFT_2D fft = new DoubleFFT_2D(side, side);
-        for (double[] im : images) {
-            double[] z = new double[2 * side * side];
-            for (int i = 0; i < im.length; i++) {
-                z[2 * i] = im[i];
-            }
-            fft.complexForward(z);
-            for (int i = 0; i < s.length; i++) {
-                s[i] += (z[2 * i] * z[2 * i] + z[2 * i + 1] * z[2 * i + 1]) / images.size();
-            }
-        }
-        return s;
-    }
-
     /**
-     * Wiener deconvolution in the Fourier domain: X = conj(H) Y / (|H|^2 + N / S(f)), with the
-     * kernel H centred at the origin (circular convolution, which the black borders make close
-     * to the zero-padded blur), the noise power N = sigma^2 side^2 of white noise of the known
-     * level, and S the images' mean power spectrum ({@link #powerSpectrum}).
+     * Wiener deconvolution in a padded domain: the blurred image is placed in a canvas
+     * {@link Blur#K} pixels wider on every side, zeros around it (the zero-boundary model: the
+     * image is black outside, and the blur that spills past its edge is not observed), X =
+     * conj(H) Y / (|H|^2 + nsr) is solved on that canvas with the kernel centred at the origin,
+     * and the image's own window is cut out and clipped to [0, 1]. {@code nsr} is the
+     * noise-to-signal ratio, a constant tuned on training images. On 200 Fashion-MNIST training
+     * images (noise 0.01, the best nsr of each) this padding scored 21.68 dB, the unpadded
+     * circular filter 21.14, mirrored padding 20.95 and edge replication 21.26.
      */
-    public static double[] wiener(double[] blurred, int side, double[] k, double sigma, double[] spectrum) {
-        double[] y = new double[2 * side * side];
-        double[] h = new double[2 * side * side];
-        for (int i = 0; i < side * side; i++) {
-            y[2 * i] = blurred[i];
+    public static double[] wiener(double[] blurred, int side, double[] k, double nsr) {
+        if (!(nsr > 0)) {
+            throw new IllegalArgumentException("Wiener: the noise-to-signal ratio must be > 0, got " + nsr);
         }
-        int c = Blur.K / 2;
+        int pad = Blur.K;
+        int p = side + 2 * pad;
+        double[] y = new double[2 * p * p];
+        for (int r = 0; r < side; r++) {
+            for (int c = 0; c < side; c++) {
+                y[2 * ((r + pad) * p + c + pad)] = blurred[r * side + c];
+            }
+        }
+        double[] h = new double[2 * p * p];
+        int centre = Blur.K / 2;
         for (int i = 0; i < Blur.K; i++) {
             for (int j = 0; j < Blur.K; j++) {
-                int r = Math.floorMod(i - c, side);
-                int q = Math.floorMod(j - c, side);
-                h[2 * (r * side + q)] += k[i * Blur.K + j];
+                h[2 * (Math.floorMod(i - centre, p) * p + Math.floorMod(j - centre, p))] += k[i * Blur.K + j];
             }
         }
-        DoubleFFT_2D fft = new DoubleFFT_2D(side, side);
+        DoubleFFT_2D fft = new DoubleFFT_2D(p, p);
         fft.complexForward(y);
         fft.complexForward(h);
-        double noisePower = sigma * sigma * side * side;
-        for (int i = 0; i < side * side; i++) {
+        for (int i = 0; i < p * p; i++) {
             double hr = h[2 * i];
             double hi = h[2 * i + 1];
             double yr = y[2 * i];
             double yi = y[2 * i + 1];
-            double d = hr * hr + hi * hi + noisePower / Math.max(spectrum[i], 1e-12);
+            double d = hr * hr + hi * hi + nsr;
             y[2 * i] = (hr * yr + hi * yi) / d;
             y[2 * i + 1] = (hr * yi - hi * yr) / d;
         }
         fft.complexInverse(y, true);
         double[] out = new double[side * side];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = Quality.clip(y[2 * i]);
+        for (int r = 0; r < side; r++) {
+            for (int c = 0; c < side; c++) {
+                out[r * side + c] = Quality.clip(y[2 * ((r + pad) * p + c + pad)]);
+            }
         }
         return out;
     }
 
-    /** Richardson-Lucy: x <- x * (k^T conv (y / (k conv x))), from x = y, for the given number of iterations. */
+    /**
+     * k^T 1: at each pixel, the mass of the kernel's footprint that falls inside the image (1 away
+     * from the borders, down to about 0.25 in a corner). Richardson-Lucy's update divides by it:
+     * with zeros outside the image, the border pixels otherwise shrink at every iteration.
+     */
+    static double[] interiorMass(int side, double[] k) {
+        double[] ones = new double[side * side];
+        java.util.Arrays.fill(ones, 1);
+        return Blur.convolve(ones, side, k, true);
+    }
+
+    /**
+     * Richardson-Lucy for the zero-boundary blur: x <- x * (k^T conv (y / (k conv x))) / (k^T conv 1),
+     * from x = y, for the given number of iterations.
+     */
     public static double[] richardsonLucy(double[] blurred, int side, double[] k, int iterations) {
         return richardsonLucy(blurred, side, k, new int[] {Math.max(0, iterations)})[0];
     }
@@ -91,6 +101,7 @@ public final class Classical {
         for (int i = 0; i < x.length; i++) {
             x[i] = Math.max(blurred[i], 1e-3);
         }
+        double[] mass = interiorMass(side, k);
         int next = 0;
         for (int it = 0; next < stops.length; it++) {
             while (next < stops.length && stops[next] == it) {
@@ -106,9 +117,66 @@ public final class Classical {
             }
             double[] corr = Blur.convolve(ratio, side, k, true);
             for (int i = 0; i < x.length; i++) {
-                x[i] *= corr[i];
+                x[i] *= corr[i] / mass[i];
             }
         }
         return out;
+    }
+
+    /**
+     * Total-variation deconvolution with the exact blur model: the x in [0, 1] that minimises
+     * 0.5 |k conv x - y|^2 + lambda TV(x) (isotropic TV, forward differences), by the primal-dual
+     * method of Condat and Vu (a gradient step on the data term, the box as the primal
+     * projection, the TV ball as the dual one), from x = y, for the given number of iterations.
+     * The step sizes tau = 1.9 and sigma = 0.99 (1 / tau - 1 / 2) / 8 meet the method's condition
+     * 1 / tau - 8 sigma > L / 2: the data term's gradient is L = 1 Lipschitz (the blur's norm is at
+     * most 1, a non-negative kernel of mass 1) and the difference operator's squared norm at most
+     * 8. On 60 Fashion-MNIST training images (noise 0.01, lambda 0.0005) 200 iterations reach
+     * 26.15 dB where tau = 0.1 reached 22.7 (24.1 after 500).
+     */
+    public static double[] totalVariation(double[] blurred, int side, double[] k, double lambda, int iterations) {
+        if (!(lambda >= 0) || iterations < 0) {
+            throw new IllegalArgumentException("TV: lambda must be >= 0 and iterations >= 0, got " + lambda + ", " + iterations);
+        }
+        int n = side * side;
+        double tau = 1.9;
+        double sigma = 0.99 * (1 / tau - 0.5) / 8;
+        double[] x = Quality.clip(blurred);
+        double[] px = new double[n];
+        double[] py = new double[n];
+        double[] next = new double[n];
+        for (int it = 0; it < iterations; it++) {
+            double[] est = Blur.convolve(x, side, k, false);
+            for (int i = 0; i < n; i++) {
+                est[i] -= blurred[i];
+            }
+            double[] grad = Blur.convolve(est, side, k, true);
+            for (int r = 0; r < side; r++) {
+                for (int c = 0; c < side; c++) {
+                    int i = r * side + c;
+                    // D^T p = -div p, with the forward differences' zero at the last column and row
+                    double div = (c < side - 1 ? px[i] : 0) - (c > 0 ? px[i - 1] : 0) + (r < side - 1 ? py[i] : 0) - (r > 0 ? py[i - side] : 0);
+                    next[i] = Math.min(1, Math.max(0, x[i] - tau * (grad[i] - div)));
+                }
+            }
+            for (int r = 0; r < side; r++) {
+                for (int c = 0; c < side; c++) {
+                    int i = r * side + c;
+                    double bar = 2 * next[i] - x[i];
+                    double dx = c < side - 1 ? (2 * next[i + 1] - x[i + 1]) - bar : 0;
+                    double dy = r < side - 1 ? (2 * next[i + side] - x[i + side]) - bar : 0;
+                    double qx = px[i] + sigma * dx;
+                    double qy = py[i] + sigma * dy;
+                    double norm = Math.sqrt(qx * qx + qy * qy);
+                    double shrink = norm > lambda ? lambda / norm : 1;
+                    px[i] = qx * shrink;
+                    py[i] = qy * shrink;
+                }
+            }
+            double[] t = x;
+            x = next;
+            next = t;
+        }
+        return x;
     }
 }
