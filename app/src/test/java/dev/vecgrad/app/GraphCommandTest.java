@@ -193,13 +193,15 @@ class GraphCommandTest {
                 "--no-install", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         List<String> csv = Files.readAllLines(out.resolve("deblur.csv"));
-        assertEquals(5, csv.size(), "a header and four methods: " + csv);
-        assertTrue(csv.get(4).startsWith("\"network (blind)\","), csv.toString());
+        assertEquals(6, csv.size(), "a header and five methods: " + csv);
+        assertTrue(csv.get(4).startsWith("\"TV (given the kernel)\","), csv.toString());
+        assertTrue(csv.get(5).startsWith("\"network (blind)\","), csv.toString());
+        assertTrue(r.out().contains("the blind network "), "it says where the network stands: " + r.out());
         assertTrue(Files.readString(out.resolve("deblur.json")).contains("\"Wiener (given the kernel)\": {\"psnr_db\": "));
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(Files.readAllBytes(out.resolve("grid.png")), 4));
         CliTest.Result p = CliTest.run("predict", "--checkpoint", out.resolve("model.safetensors").toString(), "--limit", "20");
         assertEquals(0, p.code(), p.err());
-        String network = csv.get(4).split(",")[1];
+        String network = csv.get(5).split(",")[1];
         assertTrue(p.out().contains(String.format(java.util.Locale.ROOT, "-> %.2f dB", Double.parseDouble(network))),
                 "predict restores the same test images as deblur did: " + p.out() + " vs " + network);
     }
