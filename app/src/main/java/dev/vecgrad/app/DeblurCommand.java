@@ -129,6 +129,7 @@ final class DeblurCommand implements Callable<Integer> {
         double[][] psnr = new double[count][testCount];
         double[][] ssim = new double[count][testCount];
         List<double[][]> examples = new ArrayList<>();
+        float[][] outputs = new float[count][testCount * SIDE * SIDE];   // restorations.safetensors: every method's output
         for (int i = 0; i < testCount; i++) {
             double[] sharp = test.sharp.get(i);
             double[] blurred = test.blurred.get(i);
@@ -139,28 +140,37 @@ final class DeblurCommand implements Callable<Integer> {
             for (int m = 0; m < count; m++) {
                 psnr[m][i] = Quality.psnr(restored[m], sharp);
                 ssim[m][i] = Quality.ssim(restored[m], sharp, SIDE);
+                copy(restored[m], outputs[m], i);
             }
             if (i < 8) {
                 examples.add(new double[][] {restored[0], restored[1], restored[2], restored[3], restored[4], sharp});
             }
         }
-        StringBuilder csv = new StringBuilder("method,psnr_db,ssim\n");
-        StringBuilder json = new StringBuilder("{");
-        System.out.printf(Locale.ROOT, "%n%-44s %10s %8s%n", "on " + testCount + " test images", "PSNR dB", "SSIM");
-        for (int m = 0; m < count; m++) {
-            double p = mean(psnr[m]);
-            double s = mean(ssim[m]);
-            System.out.printf(Locale.ROOT, "%-44s %10.2f %8.4f%n", methods[m], p, s);
-            csv.append('"').append(methods[m]).append("\",").append(p).append(',').append(s).append('\n');
-            json.append(m == 0 ? "" : ", ").append(dev.vecgrad.models.io.Json.quote(methods[m])).append(": {\"psnr_db\": ")
-                    .append(dev.vecgrad.models.io.Json.number(p)).append(", \"ssim\": ").append(dev.vecgrad.models.io.Json.number(s))
-                    .append('}');
-        }
+        Report report = report(methods, psnr, ssim, test.kinds());
+        System.out.println();
+        System.out.print(report.table());
         System.out.println(verdict(methods, psnr, ssim));
         try (RunDirectory files = RunDirectory.create(out)) {
             Path staged = files.dir();
-            AtomicFiles.writeString(staged.resolve("deblur.csv"), csv.toString());
-            AtomicFiles.writeString(staged.resolve("deblur.json"), json.append("}\n").toString());
+            AtomicFiles.writeString(staged.resolve("deblur.csv"), report.csv());
+            AtomicFiles.writeString(staged.resolve("deblur.json"), report.json());
+            // the test set and every method's output, for anyone to recompute the table with their own code
+            Map<String, Tensor> tensors = new java.util.LinkedHashMap<>();
+            tensors.put("sharp", images(test.sharp()));
+            tensors.put("blurred", images(test.blurred()));
+            float[] kernels = new float[testCount * Blur.K * Blur.K];
+            for (int i = 0; i < testCount; i++) {
+                copy(test.kernels().get(i), kernels, i);
+            }
+            tensors.put("kernels", Tensor.fromArray(kernels, testCount, Blur.K, Blur.K));
+            String[] names = {null, "wiener", "rl", "tv", "network"};
+            for (int m = 1; m < count; m++) {
+                tensors.put(names[m], Tensor.fromArray(outputs[m], testCount, SIDE, SIDE));
+            }
+            dev.vecgrad.models.io.SafeTensors.save(staged.resolve("restorations.safetensors"), tensors, Map.of("vecgrad.noise",
+                    Double.toString(noise), "vecgrad.seed", Long.toString(common.seed), "vecgrad.kinds", String.join("|", test.kinds()),
+                    "vecgrad.wiener_nsr", Double.toString(tuned.nsr()), "vecgrad.rl_iterations", Integer.toString(tuned.rlIterations()),
+                    "vecgrad.tv_lambda", Double.toString(tuned.lambda())));
             Checkpoints.save(staged.resolve("model.safetensors"), net, Map.of("vecgrad.model", "deblurnet", "vecgrad.channels",
                     Integer.toString(channels), "vecgrad.noise", Double.toString(noise), "vecgrad.seed", Long.toString(common.seed)));
             // rows of examples: blurred, Wiener, Richardson-Lucy, TV, network, sharp; each image scaled 4x
@@ -168,9 +178,95 @@ final class DeblurCommand implements Callable<Integer> {
                     SIDE, 4, staged.resolve("grid.png"));
             files.commit();
         }
-        System.out.printf(Locale.ROOT, "wrote %s, %s, %s and the network's checkpoint; %.0f s in all%n", out.resolve("deblur.csv"),
-                out.resolve("deblur.json"), out.resolve("grid.png"), (System.nanoTime() - start) / 1e9);
+        System.out.printf(Locale.ROOT, "wrote %s, %s, %s, %s and the network's checkpoint; %.0f s in all%n", out.resolve("deblur.csv"),
+                out.resolve("deblur.json"), out.resolve("grid.png"), out.resolve("restorations.safetensors"),
+                (System.nanoTime() - start) / 1e9);
         return 0;
+    }
+
+    /** N images of side x side as one float32 tensor [N, side, side]. */
+    private static Tensor images(List<double[]> xs) {
+        float[] all = new float[xs.size() * SIDE * SIDE];
+        for (int i = 0; i < xs.size(); i++) {
+            copy(xs.get(i), all, i);
+        }
+        return Tensor.fromArray(all, xs.size(), SIDE, SIDE);
+    }
+
+    /** The printed table and the CSV and JSON files of one comparison. */
+    record Report(String table, String csv, String json) {}
+
+    /**
+     * Per method: mean PSNR and SSIM overall and per kernel kind, and against the blind network
+     * (the last method) the paired per-image PSNR difference (method - network) with its 95%
+     * interval and the share of images on which the network is better.
+     */
+    static Report report(String[] methods, double[][] psnr, double[][] ssim, List<String> kinds) {
+        int net = methods.length - 1;
+        int n = psnr[0].length;
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-36s %8s %7s", "on " + n + " test images", "PSNR dB", "SSIM"));
+        StringBuilder csv = new StringBuilder("method,psnr_db,ssim");
+        for (String kind : Blur.KINDS) {
+            table.append(String.format(Locale.ROOT, " %9s", kind));
+            csv.append(",psnr_").append(kind).append(",ssim_").append(kind);
+        }
+        table.append(String.format(Locale.ROOT, "  %-24s %s%n", "vs network [95% CI]", "network wins"));
+        csv.append(",psnr_minus_network,ci_low,ci_high,network_wins\n");
+        StringBuilder json = new StringBuilder("{");
+        for (int m = 0; m < methods.length; m++) {
+            double p = mean(psnr[m]);
+            double s = mean(ssim[m]);
+            table.append(String.format(Locale.ROOT, "%-36s %8.2f %7.4f", methods[m], p, s));
+            csv.append('"').append(methods[m]).append("\",").append(p).append(',').append(s);
+            json.append(m == 0 ? "" : ", ").append(dev.vecgrad.models.io.Json.quote(methods[m])).append(": {\"psnr_db\": ")
+                    .append(dev.vecgrad.models.io.Json.number(p)).append(", \"ssim\": ").append(dev.vecgrad.models.io.Json.number(s));
+            for (String kind : Blur.KINDS) {
+                double kp = meanOf(psnr[m], kinds, kind);
+                double ks = meanOf(ssim[m], kinds, kind);
+                table.append(String.format(Locale.ROOT, " %9.2f", kp));
+                csv.append(',').append(kp).append(',').append(ks);
+                json.append(", \"psnr_").append(kind).append("\": ").append(dev.vecgrad.models.io.Json.number(kp)).append(", \"ssim_")
+                        .append(kind).append("\": ").append(dev.vecgrad.models.io.Json.number(ks));
+            }
+            if (m == net) {
+                table.append('\n');
+                csv.append(",,,,\n");
+                json.append('}');
+                continue;
+            }
+            double[] diff = new double[n];
+            int wins = 0;
+            for (int i = 0; i < n; i++) {
+                diff[i] = psnr[m][i] - psnr[net][i];
+                wins += psnr[net][i] > psnr[m][i] ? 1 : 0;
+            }
+            dev.vecgrad.models.study.Stats d = dev.vecgrad.models.study.Stats.of(diff);
+            double half = dev.vecgrad.models.study.Stats.tQuantile975(n - 1) * d.sd() / Math.sqrt(n);
+            double share = (double) wins / n;
+            table.append(String.format(Locale.ROOT, "  %+6.2f [%+6.2f, %+6.2f]    %5.1f%%%n", d.mean(), d.mean() - half, d.mean() + half,
+                    100 * share));
+            csv.append(',').append(d.mean()).append(',').append(d.mean() - half).append(',').append(d.mean() + half).append(',')
+                    .append(share).append('\n');
+            json.append(", \"psnr_minus_network\": ").append(dev.vecgrad.models.io.Json.number(d.mean())).append(", \"ci\": [")
+                    .append(dev.vecgrad.models.io.Json.number(d.mean() - half)).append(", ")
+                    .append(dev.vecgrad.models.io.Json.number(d.mean() + half)).append("], \"network_wins\": ")
+                    .append(dev.vecgrad.models.io.Json.number(share)).append('}');
+        }
+        table.append("(per kernel kind: PSNR dB; vs network: the paired per-image PSNR difference, method minus network)\n");
+        return new Report(table.toString(), csv.toString(), json.append("}\n").toString());
+    }
+
+    /** The mean of the values whose kind is {@code kind}; NaN when there are none. */
+    private static double meanOf(double[] v, List<String> kinds, String kind) {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (kinds.get(i).equals(kind)) {
+                sum += v[i];
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
     }
 
     /** TV's iterations, on training and test images alike. */
@@ -291,19 +387,21 @@ final class DeblurCommand implements Callable<Integer> {
         return 0;
     }
 
-    private record Pairs(List<double[]> sharp, List<double[]> blurred, List<double[]> kernels) {}
+    private record Pairs(List<double[]> sharp, List<double[]> blurred, List<double[]> kernels, List<String> kinds) {}
 
     /** The first n images of d, each blurred by a fresh random kernel, plus Gaussian noise. */
     private static Pairs pairs(Dataset d, int n, Random rng, double noise) {
         List<double[]> sharp = new ArrayList<>();
         List<double[]> blurred = new ArrayList<>();
         List<double[]> kernels = new ArrayList<>();
+        List<String> kinds = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             double[] x = new double[SIDE * SIDE];
             for (int j = 0; j < x.length; j++) {
                 x[j] = d.feature(i, j);
             }
-            double[] k = Blur.random(rng);
+            Blur.Kernel drawn = Blur.randomKernel(rng);
+            double[] k = drawn.weights();
             double[] y = Blur.convolve(x, SIDE, k, false);
             for (int j = 0; j < y.length; j++) {
                 y[j] += noise * rng.nextGaussian();
@@ -311,8 +409,9 @@ final class DeblurCommand implements Callable<Integer> {
             sharp.add(x);
             blurred.add(y);
             kernels.add(k);
+            kinds.add(drawn.kind());
         }
-        return new Pairs(sharp, blurred, kernels);
+        return new Pairs(sharp, blurred, kernels, kinds);
     }
 
     private static void copy(double[] src, float[] dst, int slot) {

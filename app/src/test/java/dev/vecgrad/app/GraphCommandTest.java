@@ -197,6 +197,24 @@ class GraphCommandTest {
         assertTrue(csv.get(4).startsWith("\"TV (given the kernel)\","), csv.toString());
         assertTrue(csv.get(5).startsWith("\"network (blind)\","), csv.toString());
         assertTrue(r.out().contains("the blind network "), "it says where the network stands: " + r.out());
+        assertTrue(csv.get(0).contains(",psnr_gaussian,ssim_gaussian,psnr_motion,ssim_motion,psnr_disc,ssim_disc,psnr_minus_network,ci_low,"
+                + "ci_high,network_wins"), csv.get(0));
+        // every restoration, for anyone to recompute the table: the TV row's PSNR from the file
+        var saved = dev.vecgrad.models.io.SafeTensors.load(out.resolve("restorations.safetensors"));
+        assertEquals(List.of("sharp", "blurred", "kernels", "wiener", "rl", "tv", "network"), List.copyOf(saved.tensors().keySet()));
+        assertArrayEquals(new int[] {20, 9, 9}, saved.tensors().get("kernels").shape());
+        float[] sharp = saved.tensors().get("sharp").toFloatArray();
+        float[] tv = saved.tensors().get("tv").toFloatArray();
+        double sum = 0;
+        for (int i = 0; i < 20; i++) {
+            double mse = 0;
+            for (int j = 0; j < 784; j++) {
+                double d = tv[i * 784 + j] - sharp[i * 784 + j];
+                mse += d * d / 784;
+            }
+            sum += 10 * Math.log10(1 / mse) / 20;
+        }
+        assertEquals(Double.parseDouble(csv.get(4).split(",")[1]), sum, 1e-3, "TV's PSNR recomputed from restorations.safetensors");
         assertTrue(Files.readString(out.resolve("deblur.json")).contains("\"Wiener (given the kernel)\": {\"psnr_db\": "));
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(Files.readAllBytes(out.resolve("grid.png")), 4));
         CliTest.Result p = CliTest.run("predict", "--checkpoint", out.resolve("model.safetensors").toString(), "--limit", "20");

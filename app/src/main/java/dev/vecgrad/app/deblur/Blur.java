@@ -15,11 +15,24 @@ public final class Blur {
 
     /** A kernel drawn from rng: one of the three kinds, its parameters uniform in their ranges. */
     public static double[] random(Random rng) {
-        return switch (rng.nextInt(3)) {
+        return randomKernel(rng).weights();
+    }
+
+    /** The three kinds of kernel, in the order {@link #randomKernel} draws them. */
+    public static final java.util.List<String> KINDS = java.util.List.of("gaussian", "motion", "disc");
+
+    /** A kernel and its kind (one of {@link #KINDS}). */
+    public record Kernel(String kind, double[] weights) {}
+
+    /** As {@link #random}, with the kind it drew (the same draws from rng). */
+    public static Kernel randomKernel(Random rng) {
+        int kind = rng.nextInt(3);
+        double[] k = switch (kind) {
             case 0 -> gaussian(0.8 + 1.2 * rng.nextDouble());
             case 1 -> motion(3 + 6 * rng.nextDouble(), Math.PI * rng.nextDouble());
             default -> disc(1 + 2.5 * rng.nextDouble());
         };
+        return new Kernel(KINDS.get(kind), k);
     }
 
     public static double[] gaussian(double sigma) {
