@@ -1,10 +1,15 @@
 package dev.vecgrad.autograd;
 
+import dev.vecgrad.kernels.Parallelism;
+
 /**
  * 2-D convolution and pooling over NCHW tensors, as {@code torch.nn.functional}. Convolution is
  * GEMM on unfolded patches (im2col), one batch element and group at a time: out = W cols;
  * backward d W = d out cols^T and d cols = W^T d out, folded back (col2im) into d x. Patches
- * are rebuilt in backward rather than kept, so memory stays at the size of the input.
+ * are rebuilt in backward rather than kept, so memory stays at the size of the input plus one
+ * patch buffer per thread. conv2d's forward and input gradient spread the batch elements over
+ * the kernel threads (each element's GEMM on its own thread); the weight gradient sums over the
+ * batch in order. The bits are the same on any thread count (ConvolutionThreadsTest).
  */
 final class Convolution {
 
@@ -124,6 +129,30 @@ final class Convolution {
         }
     }
 
+    /**
+     * Scratch buffers of one size for the batch elements of a parallel loop: a thread takes one
+     * (a new one when none is free, so at most one per thread) and gives it back after the element.
+     */
+    private static final class Buffers {
+        private final java.util.concurrent.ConcurrentLinkedQueue<Storage> free = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final Storage like;
+        private final int size;
+
+        Buffers(Storage like, int size) {
+            this.like = like;
+            this.size = size;
+        }
+
+        Storage take() {
+            Storage s = free.poll();
+            return s != null ? s : like.zeros(size);
+        }
+
+        void give(Storage s) {
+            free.add(s);
+        }
+    }
+
     private static int ceilDiv(int a, int b) {
         return -Math.floorDiv(-a, b);
     }
@@ -145,15 +174,19 @@ final class Convolution {
             Tensor w = in[1].contiguous();
             ctx.saveForBackward(x, w);
             Tensor out = Tensor.emptyLike(x, g.n(), g.o(), g.oh(), g.ow());
-            Storage cols = x.storage.zeros(g.k() * g.spatial());
-            for (int b = 0; b < g.n(); b++) {
+            // batch elements on the kernel threads, each GEMM on its own thread: out[b] depends on x[b] alone, and a GEMM
+            // gives the same bits on any thread count, so the output is the same as one element after another
+            Buffers cols = new Buffers(x.storage, g.k() * g.spatial());
+            Parallelism.forEach(g.n(), b -> {
+                Storage c = cols.take();
                 for (int gi = 0; gi < g.groups(); gi++) {
-                    im2col(x.storage, x.offset, g, b, gi, cols);
+                    im2col(x.storage, x.offset, g, b, gi, c);
                     // out[b, group] = W_g [O/g, k] x cols [k, oh ow]
-                    w.storage.gemm(false, false, g.og(), g.spatial(), g.k(), w.offset + gi * g.og() * g.k(), g.k(), cols, 0,
+                    w.storage.gemm(false, false, g.og(), g.spatial(), g.k(), w.offset + gi * g.og() * g.k(), g.k(), c, 0,
                             g.spatial(), out.storage, ((b * g.o()) + gi * g.og()) * g.spatial(), g.spatial());
                 }
-            }
+                cols.give(c);
+            });
             if (in.length > 2) {
                 Tensor bc = in[2].contiguous();
                 for (int b = 0; b < g.n(); b++) {
@@ -170,22 +203,29 @@ final class Convolution {
             Tensor d = dOut.contiguous();
             Tensor dx = ctx.needsInputGrad(0) ? Tensor.emptyLike(x, x.shape.clone()) : null;
             Tensor dw = Tensor.emptyLike(w, w.shape.clone());
+            if (dx != null) {
+                // d x[b] depends on d out[b] alone: batch elements on the kernel threads, as forward
+                Buffers dcols = new Buffers(x.storage, g.k() * g.spatial());
+                Parallelism.forEach(g.n(), b -> {
+                    Storage dc = dcols.take();
+                    for (int gi = 0; gi < g.groups(); gi++) {
+                        // d cols = W_g^T [k, O/g] x d out
+                        w.storage.gemm(true, false, g.k(), g.spatial(), g.og(), w.offset + gi * g.og() * g.k(), g.k(), d.storage,
+                                d.offset + ((b * g.o()) + gi * g.og()) * g.spatial(), g.spatial(), 0, dc, 0, g.spatial());
+                        col2im(dc, g, b, gi, dx.storage);
+                    }
+                    dcols.give(dc);
+                });
+            }
+            // d W sums over the batch: one element after another, each GEMM on the kernel threads (a fixed order, the same bits
+            // on any thread count)
             Storage cols = x.storage.zeros(g.k() * g.spatial());
-            Storage dcols = x.storage.zeros(g.k() * g.spatial());
             for (int b = 0; b < g.n(); b++) {
                 for (int gi = 0; gi < g.groups(); gi++) {
-                    int dOff = d.offset + ((b * g.o()) + gi * g.og()) * g.spatial();
-                    int wOff = gi * g.og() * g.k();
                     im2col(x.storage, x.offset, g, b, gi, cols);
                     // d W_g += d out [O/g, oh ow] x cols^T
-                    d.storage.gemm(false, true, g.og(), g.k(), g.spatial(), dOff, g.spatial(), cols, 0, g.spatial(), 1, dw.storage,
-                            wOff, g.k());
-                    if (dx != null) {
-                        // d cols = W_g^T [k, O/g] x d out
-                        w.storage.gemm(true, false, g.k(), g.spatial(), g.og(), w.offset + wOff, g.k(), d.storage, dOff, g.spatial(), 0,
-                                dcols, 0, g.spatial());
-                        col2im(dcols, g, b, gi, dx.storage);
-                    }
+                    d.storage.gemm(false, true, g.og(), g.k(), g.spatial(), d.offset + ((b * g.o()) + gi * g.og()) * g.spatial(),
+                            g.spatial(), cols, 0, g.spatial(), 1, dw.storage, gi * g.og() * g.k(), g.k());
                 }
             }
             Tensor[] grads = new Tensor[hasBias ? 3 : 2];
