@@ -170,7 +170,8 @@ final class DeblurCommand implements Callable<Integer> {
             dev.vecgrad.models.io.SafeTensors.save(staged.resolve("restorations.safetensors"), tensors, Map.of("vecgrad.noise",
                     Double.toString(noise), "vecgrad.seed", Long.toString(common.seed), "vecgrad.kinds", String.join("|", test.kinds()),
                     "vecgrad.wiener_nsr", Double.toString(tuned.nsr()), "vecgrad.rl_iterations", Integer.toString(tuned.rlIterations()),
-                    "vecgrad.tv_lambda", Double.toString(tuned.lambda())));
+                    "vecgrad.tv_lambda", Double.toString(tuned.lambda()), "vecgrad.blurred_row",
+                    "blurred is the input every method got, noise and all; the table's blurred-input row scores it clipped to [0, 1]"));
             Checkpoints.save(staged.resolve("model.safetensors"), net, Map.of("vecgrad.model", "deblurnet", "vecgrad.channels",
                     Integer.toString(channels), "vecgrad.noise", Double.toString(noise), "vecgrad.seed", Long.toString(common.seed)));
             // rows of examples: blurred, Wiener, Richardson-Lucy, TV, network, sharp; each image scaled 4x

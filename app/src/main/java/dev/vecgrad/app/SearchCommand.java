@@ -71,8 +71,9 @@ final class SearchCommand implements Callable<Integer> {
             List<Search.Axis> axes = new ArrayList<>();
             for (String s : space) {
                 int eq = s.indexOf('=');
-                if (eq > 0 && AblateCommand.CLI_FIXED.contains("--" + s.substring(0, eq))) {
-                    return bad("--space " + s.substring(0, eq) + ": the search keeps it fixed (the data and the seeds)");
+                String option = eq > 0 && s.startsWith("--") ? s.substring(2, eq) : eq > 0 ? s.substring(0, eq) : "";
+                if (AblateCommand.CLI_FIXED.contains("--" + option)) {
+                    return bad("--space " + option + ": the search keeps it fixed (the data and the seeds)");
                 }
                 axes.add(Search.Axis.parse(s));
             }

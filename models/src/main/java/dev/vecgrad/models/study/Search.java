@@ -29,6 +29,9 @@ public final class Search {
     /** Options an axis may not change: the data. */
     public static final List<String> FIXED = List.of("dataset", "samples", "noise");
 
+    /** Options whose values are whole numbers: a range draws them rounded. */
+    static final List<String> INTEGER_OPTIONS = List.of("samples", "epochs", "batch-size", "early-stopping", "hidden");
+
     /** The most configurations a grid may have. */
     public static final int MAX_CONFIGURATIONS = 100_000;
 
@@ -53,7 +56,7 @@ public final class Search {
             if (eq <= 0 || eq == text.length() - 1) {
                 throw new IllegalArgumentException("--space: expected OPTION=VALUES, got '" + text + "'");
             }
-            String option = text.substring(0, eq);
+            String option = text.startsWith("--") ? text.substring(2, eq) : text.substring(0, eq);
             if (FIXED.contains(option)) {
                 throw new IllegalArgumentException("--space " + option + ": the search keeps it fixed (the data and the seeds)");
             }
@@ -95,7 +98,12 @@ public final class Search {
             }
             double u = rng.nextDouble();
             double v = scale.equals("log") ? Math.exp(Math.log(low) + u * (Math.log(high) - Math.log(low))) : low + u * (high - low);
-            return String.format(Locale.ROOT, "%.4g", v);
+            if (INTEGER_OPTIONS.contains(option)) {
+                return Long.toString(Math.max((long) Math.ceil(low), Math.min((long) Math.floor(high), Math.round(v))));
+            }
+            String text = String.format(Locale.ROOT, "%.4g", v);
+            double rounded = Double.parseDouble(text);
+            return rounded < low || rounded > high ? Double.toString(v) : text;   // 4 digits, unless they leave the range
         }
     }
 
@@ -144,7 +152,10 @@ public final class Search {
         return baseline;
     }
 
-    /** The configurations: every combination (grid), or the draws (random), each as option -> value in axis order. */
+    /**
+     * The configurations: every combination (grid), or the distinct draws (random: a
+     * configuration drawn twice is kept once), each as option -> value in axis order.
+     */
     public List<Map<String, String>> configurations() {
         List<Map<String, String>> configs = new ArrayList<>();
         if (grid) {
@@ -162,12 +173,15 @@ public final class Search {
             }
         } else {
             Random rng = new Random(sampleSeed);
+            java.util.Set<Map<String, String>> seen = new java.util.HashSet<>();
             for (int i = 0; i < draws; i++) {
                 Map<String, String> c = new LinkedHashMap<>();
                 for (Axis a : axes) {
                     c.put(a.option(), a.draw(rng));
                 }
-                configs.add(c);
+                if (seen.add(c)) {   // a configuration drawn again is the same trials: run (and count) it once
+                    configs.add(c);
+                }
             }
         }
         return configs;

@@ -354,19 +354,31 @@ public record TrainSpec(String model, String dataset, int samples, Double noise,
         return m;
     }
 
+    /** A JSON number that must be an int: refused (ArithmeticException) when it is fractional or out of range. */
+    private static int whole(Object n) {
+        if (n instanceof Integer i) {
+            return i;
+        }
+        double d = ((Number) n).doubleValue();
+        if (d != Math.rint(d)) {
+            throw new ArithmeticException("not a whole number: " + n);
+        }
+        return Math.toIntExact(((Number) n).longValue());
+    }
+
     private static TrainSpec fromFields(Map<String, Object> m) {
         List<Integer> widths = new ArrayList<>();
         for (Object w : (List<?>) m.get("hidden")) {
-            widths.add(((Number) w).intValue());
+            widths.add(whole(w));
         }
-        return new TrainSpec((String) m.get("model"), (String) m.get("dataset"), ((Number) m.get("samples")).intValue(),
+        return new TrainSpec((String) m.get("model"), (String) m.get("dataset"), whole(m.get("samples")),
                 m.get("noise") == null ? null : ((Number) m.get("noise")).doubleValue(), widths, (String) m.get("activation"),
                 (Boolean) m.get("batch_norm"), ((Number) m.get("dropout")).doubleValue(), (String) m.get("output"), (String) m.get("loss"),
                 (String) m.get("optimizer"), ((Number) m.get("lr")).doubleValue(),
                 m.get("momentum") == null ? null : ((Number) m.get("momentum")).doubleValue(), ((Number) m.get("weight_decay")).doubleValue(),
-                ((Number) m.get("epochs")).intValue(), ((Number) m.get("batch_size")).intValue(),
+                whole(m.get("epochs")), whole(m.get("batch_size")),
                 ((Number) m.get("val_fraction")).doubleValue(), (String) m.get("schedule"), ((Number) m.get("clip")).doubleValue(),
-                ((Number) m.get("early_stopping")).intValue());
+                whole(m.get("early_stopping")));
     }
 
     /** One JSON object, every field named (snake_case, as {@link #fromJson} reads it); doubles print so that they read back exactly. */
@@ -407,8 +419,8 @@ public record TrainSpec(String model, String dataset, int samples, Double noise,
         }
         try {
             return fromFields(m);
-        } catch (ClassCastException | NullPointerException e) {
-            throw new IllegalArgumentException("training spec: a field has the wrong type (" + json + ")", e);
+        } catch (ClassCastException | NullPointerException | ArithmeticException e) {
+            throw new IllegalArgumentException("training spec: a field has the wrong type or range (" + json + ")", e);
         }
     }
 }

@@ -43,6 +43,9 @@ class StudyTest {
         assertTrue(e.getMessage().startsWith("--swish is not a training option"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> s.with("epochs", "many"));
         assertEquals("--epochs: 'many' is not an integer", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainSpec.fromJson("{\"samples\":4294967396}"));
+        assertTrue(e.getMessage().startsWith("training spec: a field has the wrong type or range"), "no silent wrap: " + e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TrainSpec.fromJson("{\"epochs\":2.5}"));
         e = assertThrows(IllegalArgumentException.class, () -> TrainSpec.fromJson("{\"epochs\":3,\"colour\":1}"));
         assertEquals("training spec: unknown field 'colour'", e.getMessage());
         assertNull(s.problem());
@@ -117,12 +120,20 @@ class StudyTest {
             assertTrue(t.spec().lr() >= 0.001 && t.spec().lr() <= 0.1, t.toString());
         }
         assertEquals("lr=log:0.001:0.1", axes.get(0).toString(), "an axis prints as it parses");
+        // a configuration drawn twice is run once: 16 draws of 2 listed values are 2 configurations
+        Search twice = Search.random(small(), List.of(Search.Axis.parse("activation=relu,tanh")), 16, 0);
+        assertEquals(2, twice.trials().size());
+        assertEquals(2, twice.trials().stream().map(Trial::key).distinct().count());
+        // a range over a whole-number option draws whole numbers inside it
+        for (Trial t : Search.random(small(), List.of(Search.Axis.parse("epochs=range:2:5")), 20, 3).trials()) {
+            assertTrue(t.spec().epochs() >= 2 && t.spec().epochs() <= 5, t.toString());
+        }
 
         assertEquals("--space lr=log:0.001:0.1: a grid needs listed values (V1,V2,...), not a range", Search.grid(small(), axes).problem());
         assertEquals("--space: give at least one OPTION=VALUES to search", Search.grid(small(), List.of()).problem());
         assertEquals("--optimizer: 'lion' is not one of sgd, momentum, adam, adamw, rmsprop, adagrad, adadelta, adamax",
                 Search.grid(small(), List.of(Search.Axis.parse("optimizer=adam,lion"))).problem());
-        for (String[] bad : new String[][] {{"dataset=xor", "the search keeps it fixed"}, {"lr=range:0.1:0.01", "LOW < HIGH"},
+        for (String[] bad : new String[][] {{"dataset=xor", "the search keeps it fixed"}, {"--dataset=xor", "the search keeps it fixed"}, {"lr=range:0.1:0.01", "LOW < HIGH"},
             {"lr=log:0:1", "both > 0"}, {"lr", "expected OPTION=VALUES"}, {"lr=0.1,", "an empty value"}}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Search.Axis.parse(bad[0]));
             assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
