@@ -279,8 +279,9 @@ final class AblateCommand implements Callable<Integer> {
                 .append(" | train loss | val loss | gap | Δ test vs baseline [95% CI] | diverged | seconds |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Ablation.Row r : rows) {
-            String diff = r.diff() == null ? "—" : Double.isNaN(r.diff()[1]) ? String.format(Locale.ROOT, "%+.2f", scale * r.diff()[0])
-                    : String.format(Locale.ROOT, "%+.2f [%+.2f, %+.2f]", scale * r.diff()[0], scale * r.diff()[1], scale * r.diff()[2]);
+            String p = classification ? "%+.2f" : "%+.4f";   // points of accuracy, or test loss for regression
+            String diff = r.diff() == null ? "—" : Double.isNaN(r.diff()[1]) ? String.format(Locale.ROOT, p, scale * r.diff()[0])
+                    : String.format(Locale.ROOT, p + " [" + p + ", " + p + "]", scale * r.diff()[0], scale * r.diff()[1], scale * r.diff()[2]);
             sb.append("| ").append(r.variant()).append(" | ").append(fmt(r.lr())).append(" | ")
                     .append(classification ? r.valAccuracy().format(100, "%.2f") : r.valLoss().format(1, "%.4f")).append(" | ")
                     .append(classification ? r.testAccuracy().format(100, "%.2f") : "-").append(" | ")

@@ -187,19 +187,24 @@ public final class Ablation {
         return summarize(store.results(), trainAll.isClassification());
     }
 
-    /** A variant's summary at its chosen learning rate; {@code diff} is null for the baseline. */
+    /**
+     * A variant's summary at its chosen learning rate; {@code diff} is the difference of mean test
+     * accuracy to the baseline's (of mean test loss for regression) with its 95% Welch interval,
+     * null for the baseline.
+     */
     public record Row(String variant, double lr, Stats valAccuracy, Stats testAccuracy, Stats trainLoss, Stats valLoss, Stats gap,
                       double[] diff, int diverged, int trials, double seconds, double[] meanCurve) {}
 
     /**
      * Per variant: the learning rate whose seeds give the best mean validation accuracy (lowest
      * mean validation loss for regression; a diverged trial counts as the worst), then that rate's
-     * statistics, and the difference of mean test accuracy to the baseline's with a 95% Welch
-     * interval. Variants without results are left out.
+     * statistics, and the difference of mean test accuracy (test loss for regression) to the
+     * baseline's with a 95% Welch interval. Variants without results are left out.
      */
     public List<Row> summarize(Map<String, TrialResult> results, boolean classification) {
         List<Row> rows = new ArrayList<>();
         Row base = null;
+        Stats baseCompared = null;
         for (Variant v : variants) {
             double bestLr = Double.NaN;
             double bestScore = Double.NEGATIVE_INFINITY;
@@ -231,6 +236,9 @@ public final class Ablation {
             }
             List<TrialResult> chosen = best;
             Stats test = Stats.of(chosen.stream().mapToDouble(r -> r.diverged() ? Double.NaN : r.testAccuracy()).toArray());
+            // the difference to the baseline: in test accuracy, or in test loss for regression (which has no accuracy)
+            Stats compared = classification ? test
+                    : Stats.of(chosen.stream().mapToDouble(r -> r.diverged() ? Double.NaN : r.testLoss()).toArray());
             int epochsMax = chosen.stream().mapToInt(r -> r.valCurve().length).max().orElse(0);
             double[] curve = new double[epochsMax];
             for (int e = 0; e < epochsMax; e++) {
@@ -243,11 +251,12 @@ public final class Ablation {
                     Stats.of(chosen.stream().mapToDouble(r -> r.diverged() ? Double.NaN : r.trainLoss()).toArray()),
                     Stats.of(chosen.stream().mapToDouble(r -> r.diverged() ? Double.NaN : r.valLoss()).toArray()),
                     Stats.of(chosen.stream().mapToDouble(r -> r.diverged() ? Double.NaN : r.valLoss() - r.trainLoss()).toArray()),
-                    base == null ? null : Stats.welch(test, base.testAccuracy()),
+                    base == null ? null : Stats.welch(compared, baseCompared),
                     (int) chosen.stream().filter(TrialResult::diverged).count(), chosen.size(),
                     chosen.stream().mapToDouble(TrialResult::seconds).sum(), curve);
             if (base == null) {
                 base = row;
+                baseCompared = compared;
             }
             rows.add(row);
         }

@@ -149,6 +149,18 @@ class StudyTest {
         assertEquals(java.util.Set.of(1, 2, 3, 4), ranked.stream().map(Search.Ranked::testRank).collect(java.util.stream.Collectors.toSet()));
     }
 
+    @Test
+    void aRegressionAblationComparesTestLosses() throws Exception {
+        TrainSpec linreg = small().with("dataset", "linreg").with("model", "linreg").with("optimizer", "sgd");
+        Ablation a = Ablation.of(linreg).vary("batch-size", "16").lrs(0.01, 0.03).seeds(2);
+        DataSource.Splits data = linreg.data(null, 0).load();
+        List<Ablation.Row> rows = a.run(data.train(), data.test(), new LocalTrialRunner(2), ResultStore.open(dir.resolve("reg"), a.plan()),
+                r -> { });
+        double[] diff = rows.get(1).diff();
+        assertTrue(Double.isFinite(diff[0]) && Double.isFinite(diff[1]) && Double.isFinite(diff[2]), "test-loss difference: "
+                + java.util.Arrays.toString(diff));
+    }
+
     private static Map<String, String> withoutSeconds(Map<String, TrialResult> results) {
         Map<String, String> m = new java.util.TreeMap<>();
         results.forEach((k, r) -> m.put(k, r.toJson().replaceAll("\"seconds\":[^,]*,", "")));
