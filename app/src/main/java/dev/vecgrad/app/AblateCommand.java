@@ -256,14 +256,6 @@ final class AblateCommand implements Callable<Integer> {
         return out;
     }
 
-    static String jsonList(List<String> xs) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < xs.size(); i++) {
-            sb.append(i == 0 ? "" : ",").append(Json.quote(xs.get(i)));
-        }
-        return sb.append(']').toString();
-    }
-
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.3g", v);
     }

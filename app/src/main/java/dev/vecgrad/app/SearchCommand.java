@@ -70,19 +70,18 @@ final class SearchCommand implements Callable<Integer> {
         try {
             List<Search.Axis> axes = new ArrayList<>();
             for (String s : space) {
-                int eq = s.indexOf('=');
-                String option = eq > 0 && s.startsWith("--") ? s.substring(2, eq) : eq > 0 ? s.substring(0, eq) : "";
-                if (AblateCommand.CLI_FIXED.contains("--" + option)) {
-                    return bad("--space " + option + ": the search keeps it fixed (the data and the seeds)");
+                Search.Axis axis = Search.Axis.parse(s);
+                if (AblateCommand.CLI_FIXED.contains("--" + axis.option())) {
+                    return bad("--space " + axis.option() + ": the search keeps it fixed (the data and the seeds)");
                 }
-                axes.add(Search.Axis.parse(s));
+                axes.add(axis);
             }
             baseCommand = TrainCommand.parse(base);
             TrainSpec spec = baseCommand.toSpec(baseCommand.effectiveLrs()[0]);
             search = mode.equals("grid") ? Search.grid(spec, axes) : Search.random(spec, axes, trials, sampleSeed);
             if (AblateCommand.firstOf(base, List.of("--lr")) == null) {
                 // as train does for a CNN without --lr, also where an axis makes the model a CNN
-                search.derive(t -> t.model().equals("cnn") && !axes.stream().anyMatch(x -> x.option().equals("lr"))
+                search.derive(t -> t.model().equals("cnn") && axes.stream().noneMatch(x -> x.option().equals("lr"))
                         ? t.withLr(TrainCommand.CNN_LR) : t);
             }
             search.seeds(seeds);

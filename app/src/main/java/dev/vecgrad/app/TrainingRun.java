@@ -11,15 +11,13 @@ import dev.vecgrad.models.data.Dataset;
 import dev.vecgrad.models.data.FashionMnist;
 import dev.vecgrad.models.io.Checkpoints;
 import dev.vecgrad.models.linear.Linear;
-import dev.vecgrad.models.optim.Optimizer;
 import dev.vecgrad.models.train.EpochMetrics;
 import dev.vecgrad.models.train.History;
 import dev.vecgrad.models.train.Objective;
 import dev.vecgrad.models.train.Trainer;
-import dev.vecgrad.models.train.TrainingListener;
-import dev.vecgrad.models.zoo.LinearRegression;
 import dev.vecgrad.models.study.Choices;
 import dev.vecgrad.models.study.TrainSpec;
+import dev.vecgrad.models.zoo.LinearRegression;
 import dev.vecgrad.models.zoo.ModelSpec;
 import dev.vecgrad.models.zoo.Perceptron;
 import java.io.IOException;
@@ -185,7 +183,7 @@ final class TrainingRun {
             return null; // the real run reports the problem with the real data
         }
         return JitWarmup.start(() -> spec.build(new Random(seed)),
-                params -> Choices.optimizer(options.optimizer(), params, lrs[0], options.momentum(), options.weightDecay()),
+                options.withLr(lrs[0])::makeOptimizer,
                 Choices.objective(lossName), sample, options.batchSize());
     }
 

@@ -201,6 +201,15 @@ public final class Json {
         return sb.append('"').toString();
     }
 
+    /** {@code texts} as a JSON array of strings: {@code ["a","b"]}. */
+    public static String strings(List<String> texts) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < texts.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(quote(texts.get(i)));
+        }
+        return sb.append(']').toString();
+    }
+
     /** A finite double as a JSON number; NaN and infinities, which JSON lacks, as null. */
     public static String number(double v) {
         if (!Double.isFinite(v)) {

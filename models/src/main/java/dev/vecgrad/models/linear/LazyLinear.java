@@ -1,6 +1,5 @@
 package dev.vecgrad.models.linear;
 
-import dev.vecgrad.autograd.DType;
 import dev.vecgrad.autograd.Tensor;
 import dev.vecgrad.models.Module;
 import java.util.Random;

@@ -160,11 +160,8 @@ public final class Ablation {
 
     /** The study as JSON, for its {@link ResultStore}'s {@code study.json}: the baseline, the variants' names, the rates and seeds. */
     public String plan() {
-        StringBuilder names = new StringBuilder("[");
-        for (int i = 0; i < variants.size(); i++) {
-            names.append(i == 0 ? "" : ",").append(Json.quote(variants.get(i).name()));
-        }
-        return "{\"baseline\":" + baseline.toJson() + ",\"variants\":" + names.append(']') + ",\"lrs\":"
+        return "{\"baseline\":" + baseline.toJson() + ",\"variants\":" + Json.strings(variants.stream().map(Variant::name).toList())
+                + ",\"lrs\":"
                 + Arrays.toString(lrs).replace(" ", "") + ",\"seeds\":" + seeds + "}\n";
     }
 

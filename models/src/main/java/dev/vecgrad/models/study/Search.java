@@ -253,11 +253,8 @@ public final class Search {
 
     /** The search as JSON, for its {@link ResultStore}'s {@code study.json}. */
     public String plan() {
-        StringBuilder space = new StringBuilder("[");
-        for (int i = 0; i < axes.size(); i++) {
-            space.append(i == 0 ? "" : ",").append(Json.quote(axes.get(i).toString()));
-        }
-        return "{\"baseline\":" + baseline.toJson() + ",\"space\":" + space.append(']') + ",\"mode\":\"" + (grid ? "grid" : "random")
+        return "{\"baseline\":" + baseline.toJson() + ",\"space\":" + Json.strings(axes.stream().map(Axis::toString).toList())
+                + ",\"mode\":\"" + (grid ? "grid" : "random")
                 + "\",\"trials\":" + draws + ",\"seeds\":" + seeds + ",\"sample_seed\":" + sampleSeed + "}\n";
     }
 

@@ -1,5 +1,6 @@
 package dev.vecgrad.models.study;
 
+import dev.vecgrad.autograd.Tensor;
 import dev.vecgrad.models.Module;
 import dev.vecgrad.models.data.DataSource;
 import dev.vecgrad.models.data.Dataset;
@@ -299,6 +300,11 @@ public record TrainSpec(String model, String dataset, int samples, Double noise,
         };
     }
 
+    /** This spec's optimizer, at its rate, over {@code params}. */
+    public Optimizer makeOptimizer(List<Tensor> params) {
+        return Choices.optimizer(optimizer, params, lr, momentum, weightDecay);
+    }
+
     /** A trained model, its history, and the trainer that trained it (to evaluate with the same batch size). */
     public record Fit(Module net, History history, Trainer trainer) {}
 
@@ -309,7 +315,7 @@ public record TrainSpec(String model, String dataset, int samples, Double noise,
     public Fit fit(ModelSpec spec, Objective objective, Dataset train, Dataset val, long seed, TrainingListener listener,
                    Consumer<EpochMetrics> onEpoch) {
         Module net = spec.build(new Random(seed));
-        Optimizer opt = Choices.optimizer(optimizer, net.parameters(), lr, momentum, weightDecay);
+        Optimizer opt = makeOptimizer(net.parameters());
         Trainer trainer = new Trainer(objective).epochs(epochs).batchSize(batchSize).seed(seed).listener(listener);
         Choices.ScheduleChoice sc = Choices.schedule(schedule, lr, epochs, train.batchCount(batchSize));
         if (sc != null) {
