@@ -12,8 +12,11 @@ import dev.vecgrad.models.data.Dataset;
 import dev.vecgrad.models.data.FashionMnist;
 import dev.vecgrad.models.io.AtomicFiles;
 import dev.vecgrad.models.io.Checkpoints;
+import dev.vecgrad.models.io.Json;
+import dev.vecgrad.models.io.SafeTensors;
 import dev.vecgrad.models.optim.Optimizer;
 import dev.vecgrad.models.optim.Optimizers;
+import dev.vecgrad.models.study.Stats;
 import dev.vecgrad.models.zoo.DeblurNet;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -156,18 +159,14 @@ final class DeblurCommand implements Callable<Integer> {
             AtomicFiles.writeString(staged.resolve("deblur.json"), report.json());
             // the test set and every method's output, for anyone to recompute the table with their own code
             Map<String, Tensor> tensors = new java.util.LinkedHashMap<>();
-            tensors.put("sharp", images(test.sharp()));
-            tensors.put("blurred", images(test.blurred()));
-            float[] kernels = new float[testCount * Blur.K * Blur.K];
-            for (int i = 0; i < testCount; i++) {
-                copy(test.kernels().get(i), kernels, i);
-            }
-            tensors.put("kernels", Tensor.fromArray(kernels, testCount, Blur.K, Blur.K));
+            tensors.put("sharp", stack(test.sharp(), SIDE));
+            tensors.put("blurred", stack(test.blurred(), SIDE));
+            tensors.put("kernels", stack(test.kernels(), Blur.K));
             String[] names = {null, "wiener", "rl", "tv", "network"};
             for (int m = 1; m < count; m++) {
                 tensors.put(names[m], Tensor.fromArray(outputs[m], testCount, SIDE, SIDE));
             }
-            dev.vecgrad.models.io.SafeTensors.save(staged.resolve("restorations.safetensors"), tensors, Map.of("vecgrad.noise",
+            SafeTensors.save(staged.resolve("restorations.safetensors"), tensors, Map.of("vecgrad.noise",
                     Double.toString(noise), "vecgrad.seed", Long.toString(common.seed), "vecgrad.kinds", String.join("|", test.kinds()),
                     "vecgrad.wiener_nsr", Double.toString(tuned.nsr()), "vecgrad.rl_iterations", Integer.toString(tuned.rlIterations()),
                     "vecgrad.tv_lambda", Double.toString(tuned.lambda()), "vecgrad.blurred_row",
@@ -185,13 +184,13 @@ final class DeblurCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** N images of side x side as one float32 tensor [N, side, side]. */
-    private static Tensor images(List<double[]> xs) {
-        float[] all = new float[xs.size() * SIDE * SIDE];
+    /** N side x side arrays (images or kernels) as one float32 tensor [N, side, side]. */
+    private static Tensor stack(List<double[]> xs, int side) {
+        float[] all = new float[xs.size() * side * side];
         for (int i = 0; i < xs.size(); i++) {
             copy(xs.get(i), all, i);
         }
-        return Tensor.fromArray(all, xs.size(), SIDE, SIDE);
+        return Tensor.fromArray(all, xs.size(), side, side);
     }
 
     /** The printed table and the CSV and JSON files of one comparison. */
@@ -219,15 +218,15 @@ final class DeblurCommand implements Callable<Integer> {
             double s = mean(ssim[m]);
             table.append(String.format(Locale.ROOT, "%-36s %8.2f %7.4f", methods[m], p, s));
             csv.append('"').append(methods[m]).append("\",").append(p).append(',').append(s);
-            json.append(m == 0 ? "" : ", ").append(dev.vecgrad.models.io.Json.quote(methods[m])).append(": {\"psnr_db\": ")
-                    .append(dev.vecgrad.models.io.Json.number(p)).append(", \"ssim\": ").append(dev.vecgrad.models.io.Json.number(s));
+            json.append(m == 0 ? "" : ", ").append(Json.quote(methods[m])).append(": {\"psnr_db\": ")
+                    .append(Json.number(p)).append(", \"ssim\": ").append(Json.number(s));
             for (String kind : Blur.KINDS) {
                 double kp = meanOf(psnr[m], kinds, kind);
                 double ks = meanOf(ssim[m], kinds, kind);
                 table.append(String.format(Locale.ROOT, " %9.2f", kp));
                 csv.append(',').append(kp).append(',').append(ks);
-                json.append(", \"psnr_").append(kind).append("\": ").append(dev.vecgrad.models.io.Json.number(kp)).append(", \"ssim_")
-                        .append(kind).append("\": ").append(dev.vecgrad.models.io.Json.number(ks));
+                json.append(", \"psnr_").append(kind).append("\": ").append(Json.number(kp)).append(", \"ssim_")
+                        .append(kind).append("\": ").append(Json.number(ks));
             }
             if (m == net) {
                 table.append('\n');
@@ -241,17 +240,17 @@ final class DeblurCommand implements Callable<Integer> {
                 diff[i] = psnr[m][i] - psnr[net][i];
                 wins += psnr[net][i] > psnr[m][i] ? 1 : 0;
             }
-            dev.vecgrad.models.study.Stats d = dev.vecgrad.models.study.Stats.of(diff);
-            double half = dev.vecgrad.models.study.Stats.tQuantile975(n - 1) * d.sd() / Math.sqrt(n);
+            Stats d = Stats.of(diff);
+            double half = Stats.tQuantile975(n - 1) * d.sd() / Math.sqrt(n);
             double share = (double) wins / n;
             table.append(String.format(Locale.ROOT, "  %+6.2f [%+6.2f, %+6.2f]    %5.1f%%%n", d.mean(), d.mean() - half, d.mean() + half,
                     100 * share));
             csv.append(',').append(d.mean()).append(',').append(d.mean() - half).append(',').append(d.mean() + half).append(',')
                     .append(share).append('\n');
-            json.append(", \"psnr_minus_network\": ").append(dev.vecgrad.models.io.Json.number(d.mean())).append(", \"ci\": [")
-                    .append(dev.vecgrad.models.io.Json.number(d.mean() - half)).append(", ")
-                    .append(dev.vecgrad.models.io.Json.number(d.mean() + half)).append("], \"network_wins\": ")
-                    .append(dev.vecgrad.models.io.Json.number(share)).append('}');
+            json.append(", \"psnr_minus_network\": ").append(Json.number(d.mean())).append(", \"ci\": [")
+                    .append(Json.number(d.mean() - half)).append(", ")
+                    .append(Json.number(d.mean() + half)).append("], \"network_wins\": ")
+                    .append(Json.number(share)).append('}');
         }
         table.append("(per kernel kind: PSNR dB; vs network: the paired per-image PSNR difference, method minus network)\n");
         return new Report(table.toString(), csv.toString(), json.append("}\n").toString());
@@ -311,14 +310,18 @@ final class DeblurCommand implements Callable<Integer> {
         int w = best(wienerPsnr);
         int r = best(rlPsnr);
         int t = best(tvPsnr);
-        StringBuilder warning = new StringBuilder();
-        for (String[] edge : new String[][] {{w == 0 || w == NSR_GRID.length - 1 ? "Wiener's nsr" : null},
-            {r == RL_GRID.length - 1 ? "Richardson-Lucy's iterations" : null}, {t == 0 || t == LAMBDA_GRID.length - 1 ? "TV's lambda" : null}}) {
-            if (edge[0] != null) {
-                warning.append(warning.isEmpty() ? " (at the end of its grid: " : ", ").append(edge[0]);
-            }
+        List<String> atEdge = new ArrayList<>();
+        if (w == 0 || w == NSR_GRID.length - 1) {
+            atEdge.add("Wiener's nsr");
         }
-        return new Tuned(NSR_GRID[w], RL_GRID[r], LAMBDA_GRID[t], warning.isEmpty() ? "" : warning.append(')').toString());
+        if (r == RL_GRID.length - 1) {
+            atEdge.add("Richardson-Lucy's iterations");
+        }
+        if (t == 0 || t == LAMBDA_GRID.length - 1) {
+            atEdge.add("TV's lambda");
+        }
+        return new Tuned(NSR_GRID[w], RL_GRID[r], LAMBDA_GRID[t],
+                atEdge.isEmpty() ? "" : " (at the end of its grid: " + String.join(", ", atEdge) + ")");
     }
 
     private static int best(double[] scores) {
@@ -354,7 +357,7 @@ final class DeblurCommand implements Callable<Integer> {
      * {@code ./vecgrad predict} on a deblur checkpoint: the first {@code limit} test images blurred
      * as at training (same seed and noise), restored; PSNR and SSIM before and after.
      */
-    static int predict(Path checkpoint, dev.vecgrad.models.io.SafeTensors.Contents contents, Path dataDir, int limit)
+    static int predict(Path checkpoint, SafeTensors.Contents contents, Path dataDir, int limit)
             throws java.io.IOException {
         Map<String, String> meta = contents.metadata();
         int channels = Integer.parseInt(meta.getOrDefault("vecgrad.channels", "32"));

@@ -84,9 +84,11 @@ final class Peers {
      * step (its max-pool backward's buffers), so the baselines keep glibc's buffers instead.
      */
     static Allocator allocator() {
-        return new Allocator("glibc malloc keeping large buffers (MALLOC_MMAP_THRESHOLD_=MALLOC_TRIM_THRESHOLD_=4 GiB, as"
-                + " PyTorch's CPU performance guide advises against page faults)", GLIBC_KEEP);
+        return ALLOCATOR;
     }
+
+    private static final Allocator ALLOCATOR = new Allocator("glibc malloc keeping large buffers (MALLOC_MMAP_THRESHOLD_="
+            + "MALLOC_TRIM_THRESHOLD_=4 GiB, as PyTorch's CPU performance guide advises against page faults)", GLIBC_KEEP);
 
     /**
      * The variables that make OpenBLAS run a kernel other than its own best: some of these
