@@ -3,6 +3,8 @@ package dev.vecgrad.autograd;
 
 import dev.vecgrad.kernels.Elementwise;
 import dev.vecgrad.kernels.Gemm;
+import dev.vecgrad.kernels.Patches;
+import dev.vecgrad.kernels.Pooling;
 import dev.vecgrad.kernels.Reductions;
 import dev.vecgrad.kernels.RowOps;
 import java.util.Arrays;
@@ -145,6 +147,36 @@ final class DoubleStorage extends Storage {
     void gemm(boolean ta, boolean tb, int m, int n, int k, int ao, int lda, Storage b, int bo, int ldb, double beta, Storage c,
             int co, int ldc) {
         Gemm.dgemm(ta, tb, m, n, k, 1, a, ao, lda, ((DoubleStorage) b).a, bo, ldb, beta, ((DoubleStorage) c).a, co, ldc);
+    }
+
+    @Override
+    void im2col(Patches.Geometry g, int xo, Storage cols, int at, int ld) {
+        Patches.im2col(g, a, xo, ((DoubleStorage) cols).a, at, ld);
+    }
+
+    @Override
+    void col2im(Patches.Geometry g, int at, int ld, Storage dx, int dxo) {
+        Patches.col2im(g, a, at, ld, ((DoubleStorage) dx).a, dxo);
+    }
+
+    @Override
+    void maxPool(Pooling.Windows win, int xo, int p0, int p1, Storage out, int[] where) {
+        Pooling.maxForward(win, a, xo, p0, p1, ((DoubleStorage) out).a, 0, where);
+    }
+
+    @Override
+    void maxPoolBackward(Pooling.Windows win, int go, int[] where, int p0, int p1, Storage gx) {
+        Pooling.maxBackward(win, a, go, where, p0, p1, ((DoubleStorage) gx).a);
+    }
+
+    @Override
+    void avgPool(Pooling.Windows win, double scale, int xo, int p0, int p1, Storage out) {
+        Pooling.avgForward(win, scale, a, xo, p0, p1, ((DoubleStorage) out).a, 0);
+    }
+
+    @Override
+    void avgPoolBackward(Pooling.Windows win, double scale, int go, int p0, int p1, Storage gx) {
+        Pooling.avgBackward(win, scale, a, go, p0, p1, ((DoubleStorage) gx).a);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.vecgrad.autograd;
 
+import dev.vecgrad.kernels.Patches;
+import dev.vecgrad.kernels.Pooling;
+
 
 /**
  * The elements of a tensor, {@code float[]} or {@code double[]}, and the one place where
@@ -104,6 +107,24 @@ abstract sealed class Storage permits FloatStorage, DoubleStorage {
             int ldc) {
         gemm(ta, tb, m, n, k, ao, lda, b, bo, ldb, 0, c, co, ldc);
     }
+
+    /** {@code Patches.im2col} with this as x. */
+    abstract void im2col(Patches.Geometry g, int xo, Storage cols, int at, int ld);
+
+    /** {@code Patches.col2im} with this as the patches' gradient. */
+    abstract void col2im(Patches.Geometry g, int at, int ld, Storage dx, int dxo);
+
+    /** {@code Pooling.maxForward} with this as x, over planes [p0, p1). */
+    abstract void maxPool(Pooling.Windows win, int xo, int p0, int p1, Storage out, int[] where);
+
+    /** {@code Pooling.maxBackward} with this as the output gradient. */
+    abstract void maxPoolBackward(Pooling.Windows win, int go, int[] where, int p0, int p1, Storage gx);
+
+    /** {@code Pooling.avgForward} with this as x. */
+    abstract void avgPool(Pooling.Windows win, double scale, int xo, int p0, int p1, Storage out);
+
+    /** {@code Pooling.avgBackward} with this as the output gradient. */
+    abstract void avgPoolBackward(Pooling.Windows win, double scale, int go, int p0, int p1, Storage gx);
 
     /** The fused Adam update of {@code Elementwise.adamStep}. */
     abstract void adamStep(int po, Storage g, int go, Storage m, int mo, Storage v, int vo, double stepSize, double beta1,

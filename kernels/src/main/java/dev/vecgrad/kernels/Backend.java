@@ -29,8 +29,8 @@ public final class Backend {
     private Backend() {}
 
     /** What was chosen, and why. */
-    private record Choice(boolean vectorized, FloatKernels floats, DoubleKernels doubles, GemmImpl gemm, String description,
-            boolean warn) {}
+    private record Choice(boolean vectorized, FloatKernels floats, DoubleKernels doubles, GemmImpl gemm, ImageKernels image,
+            String description, boolean warn) {}
 
     /** True when the Vector API kernels run, false for the scalar reference. */
     public static boolean isVectorized() {
@@ -62,6 +62,10 @@ public final class Backend {
         return CHOICE.gemm;
     }
 
+    static ImageKernels image() {
+        return CHOICE.image;
+    }
+
     private static Choice choose() {
         String why = scalarReason();
         Choice choice;
@@ -71,6 +75,7 @@ public final class Backend {
             try {
                 String jit = JitDirectives.installed() ? "" : ", C1 not excluded (the JIT may leave kernels unoptimized)";
                 choice = new Choice(true, VectorBackend.floatKernels(), VectorBackend.doubleKernels(), VectorBackend.gemm(),
+                        VectorBackend.image(),
                         VectorBackend.describe() + jit, !jit.isEmpty());
             } catch (LinkageError | RuntimeException e) {
                 choice = scalar("scalar reference (the Vector API kernels failed to load: " + e + ")", true);
@@ -84,7 +89,8 @@ public final class Backend {
     }
 
     private static Choice scalar(String description, boolean warn) {
-        return new Choice(false, FloatScalar.INSTANCE, DoubleScalar.INSTANCE, ScalarGemm.INSTANCE, description, warn);
+        return new Choice(false, FloatScalar.INSTANCE, DoubleScalar.INSTANCE, ScalarGemm.INSTANCE, ImageScalar.INSTANCE, description,
+                warn);
     }
 
     private static String threadsText() {

@@ -23,6 +23,10 @@ final class VectorBackend {
         return new VectorGemmImpl();
     }
 
+    static ImageKernels image() {
+        return ImageSimd.INSTANCE;
+    }
+
     /**
      * e.g. {@code Vector API, 512-bit vectors, hardware FMA}: short enough that the log line it
      * makes fits 80 columns; {@link #blockingReport} has the lanes.
