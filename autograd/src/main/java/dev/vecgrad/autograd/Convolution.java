@@ -109,29 +109,11 @@ final class Convolution {
             Tensor out = Tensor.emptyLike(x, g.n(), g.o(), g.oh(), g.ow());
             Tensor bc = in.length > 2 ? in[2].contiguous() : null;
             Chunks ch = new Chunks(g, x.storage);
-            for (int first = 0; first < g.n(); first += ch.images) {
-                int b0 = first;
-                int nb = Math.min(ch.images, g.n() - b0);
-                int ld = nb * g.spatial();
-                for (int gi = 0; gi < g.groups(); gi++) {
-                    ch.patches(x, b0, nb, gi);
-                    // outs [O/g, nb oh ow] = W_g [O/g, k] x cols [k, nb oh ow]
-                    w.storage.gemm(false, false, g.og(), ld, g.k(), w.offset + gi * g.og() * g.k(), g.k(), ch.cols, 0, ld, ch.outs, 0, ld);
-                    int group = gi;
-                    Parallelism.forEach(nb, e -> {
-                        for (int o = 0; o < g.og(); o++) {
-                            int oc = group * g.og() + o;
-                            int to = ((b0 + e) * g.o() + oc) * g.spatial();
-                            int from = o * ld + e * g.spatial();
-                            if (bc == null) {
-                                ch.outs.copyTo(from, out.storage, to, g.spatial());
-                            } else {
-                                ch.outs.map(Storage.Unary.ADD_SCALAR, bc.storage.get(bc.offset + oc), 0, from, out.storage, to, g.spatial());
-                            }
-                        }
-                    });
-                }
-            }
+            ch.forEach((b0, nb, gi) -> {
+                ch.patches(x, b0, nb, gi);
+                ch.weightTimesCols(w, gi, nb);
+                ch.scatterOuts(out, bc, b0, nb, gi);
+            });
             return out;
         }, (ctx, dOut) -> {
             Tensor x = ctx.saved(0);
@@ -140,31 +122,15 @@ final class Convolution {
             Tensor dx = ctx.needsInputGrad(0) ? Tensor.emptyLike(x, x.shape.clone()) : null;
             Tensor dw = Tensor.emptyLike(w, w.shape.clone());
             Chunks ch = new Chunks(g, x.storage);
-            // chunks in order, and d W summed over them in order (beta 1): the same bits on any thread count
-            for (int first = 0; first < g.n(); first += ch.images) {
-                int b0 = first;
-                int nb = Math.min(ch.images, g.n() - b0);
-                int ld = nb * g.spatial();
-                for (int gi = 0; gi < g.groups(); gi++) {
-                    int group = gi;
-                    // outs [O/g, nb oh ow] = d out of the chunk's elements side by side
-                    Parallelism.forEach(nb, e -> {
-                        for (int o = 0; o < g.og(); o++) {
-                            d.storage.copyTo(d.offset + ((b0 + e) * g.o() + group * g.og() + o) * g.spatial(), ch.outs, o * ld + e * g.spatial(),
-                                    g.spatial());
-                        }
-                    });
-                    int wOff = w.offset + gi * g.og() * g.k();
-                    if (dx != null) {
-                        // d cols [k, nb oh ow] = W_g^T x d outs, placed back into d x
-                        w.storage.gemm(true, false, g.k(), ld, g.og(), wOff, g.k(), ch.outs, 0, ld, ch.cols, 0, ld);
-                        Parallelism.forEach(nb, e -> col2im(ch.cols, e * g.spatial(), ld, g, b0 + e, group, dx.storage));
-                    }
-                    ch.patches(x, b0, nb, gi);
-                    // d W_g += d outs [O/g, nb oh ow] x cols^T
-                    ch.outs.gemm(false, true, g.og(), g.k(), ld, 0, ld, ch.cols, 0, ld, 1, dw.storage, gi * g.og() * g.k(), g.k());
+            ch.forEach((b0, nb, gi) -> {
+                ch.gatherOuts(d, b0, nb, gi);
+                if (dx != null) {
+                    ch.weightTransposedTimesOuts(w, gi, nb);
+                    ch.foldBack(dx, b0, nb, gi);
                 }
-            }
+                ch.patches(x, b0, nb, gi);
+                ch.addOutsTimesColsTransposed(dw, gi, nb);
+            });
             Tensor[] grads = new Tensor[hasBias ? 3 : 2];
             grads[0] = dx;
             grads[1] = dw;
@@ -183,15 +149,18 @@ final class Convolution {
     static final long MAX_ELEMENTS = Long.getLong("vecgrad.conv.maxElements", 1 << 20);
 
     /**
-     * conv2d's working set: the batch taken a few elements at a time, their patch matrices side
-     * by side in one cols [k, images oh ow] and their outputs (or output gradients) in one outs
-     * [O/g, images oh ow], so that each GEMM has at least {@link #COLUMNS} columns where the
-     * batch allows. One 14x14 element alone gave GEMMs of 196 columns: on the AMD EPYC Zen 5,
-     * one thread, 64x196x288 forward ran at 118 GFLOP/s, the input gradient's 288x196x64 at 76
-     * and the weight gradient's 64x288x196 at 111; with eight elements side by side (1568
-     * columns) 157, 151 and 155. The chunk size depends on the geometry alone, never on the
-     * thread count, so the sums (d W's over the batch) have one order. Extra memory: cols and
-     * outs, at most about {@link #MAX_ELEMENTS} values each unless a single element needs more.
+     * The working set of a convolution of geometry g (conv2d, or the one a transposed
+     * convolution transposes): the batch taken a few elements at a time, their patch matrices
+     * side by side in one cols [k, images oh ow] and their outputs (or output gradients) in one
+     * outs [O/g, images oh ow], so that each GEMM has at least {@link #COLUMNS} columns where the
+     * batch allows and the kernel threads share it. One 14x14 element alone gave GEMMs of 196
+     * columns: on the AMD EPYC Zen 5, one thread, 64x196x288 forward ran at 118 GFLOP/s, the input
+     * gradient's 288x196x64 at 76 and the weight gradient's 64x288x196 at 111; with eight
+     * elements side by side (1568 columns) 157, 151 and 155 (each GEMM alone in a fresh JVM). The
+     * chunk size depends on the geometry alone, never on the thread count, and chunks go in
+     * order, so the sums over the batch (the weight gradient's) have one order. Extra memory:
+     * cols and outs, at most about {@link #MAX_ELEMENTS} values each unless one element needs more.
+     * In each method, {@code nb} elements from {@code b0}, group {@code gi}, {@code ld = nb oh ow}.
      */
     private static final class Chunks {
         final Geometry g;
@@ -209,10 +178,75 @@ final class Convolution {
             outs = like.zeros(g.og() * images * s);
         }
 
-        /** cols = the patch matrices of elements [b0, b0 + nb), group gi, side by side (elements on the kernel threads). */
+        interface Step {
+            void run(int b0, int nb, int gi);
+        }
+
+        /** Every chunk and group, in order. */
+        void forEach(Step step) {
+            for (int b0 = 0; b0 < g.n(); b0 += images) {
+                for (int gi = 0; gi < g.groups(); gi++) {
+                    step.run(b0, Math.min(images, g.n() - b0), gi);
+                }
+            }
+        }
+
+        /** cols = the patch matrices of the elements of x (NCHW, g's input) side by side (elements on the kernel threads). */
         void patches(Tensor x, int b0, int nb, int gi) {
             int ld = nb * g.spatial();
             Parallelism.forEach(nb, e -> im2col(x.storage, x.offset, g, b0 + e, gi, cols, e * g.spatial(), ld));
+        }
+
+        /** dx (NCHW, g's input) += cols folded back, each element's patches into its own planes. */
+        void foldBack(Tensor dx, int b0, int nb, int gi) {
+            int ld = nb * g.spatial();
+            Parallelism.forEach(nb, e -> col2im(cols, e * g.spatial(), ld, g, b0 + e, gi, dx.storage));
+        }
+
+        /** outs = the group's channels of t (NCHW, g's output) side by side. */
+        void gatherOuts(Tensor t, int b0, int nb, int gi) {
+            int ld = nb * g.spatial();
+            Parallelism.forEach(nb, e -> {
+                for (int o = 0; o < g.og(); o++) {
+                    t.storage.copyTo(t.offset + ((b0 + e) * g.o() + gi * g.og() + o) * g.spatial(), outs, o * ld + e * g.spatial(),
+                            g.spatial());
+                }
+            });
+        }
+
+        /** The group's channels of out (NCHW, g's output) = outs, plus the channel's bias when there is one. */
+        void scatterOuts(Tensor out, Tensor bias, int b0, int nb, int gi) {
+            int ld = nb * g.spatial();
+            Parallelism.forEach(nb, e -> {
+                for (int o = 0; o < g.og(); o++) {
+                    int oc = gi * g.og() + o;
+                    int to = ((b0 + e) * g.o() + oc) * g.spatial();
+                    int from = o * ld + e * g.spatial();
+                    if (bias == null) {
+                        outs.copyTo(from, out.storage, to, g.spatial());
+                    } else {
+                        outs.map(Storage.Unary.ADD_SCALAR, bias.storage.get(bias.offset + oc), 0, from, out.storage, to, g.spatial());
+                    }
+                }
+            });
+        }
+
+        /** outs [O/g, ld] = W_g [O/g, k] x cols [k, ld]. */
+        void weightTimesCols(Tensor w, int gi, int nb) {
+            int ld = nb * g.spatial();
+            w.storage.gemm(false, false, g.og(), ld, g.k(), w.offset + gi * g.og() * g.k(), g.k(), cols, 0, ld, outs, 0, ld);
+        }
+
+        /** cols [k, ld] = W_g^T [k, O/g] x outs [O/g, ld]. */
+        void weightTransposedTimesOuts(Tensor w, int gi, int nb) {
+            int ld = nb * g.spatial();
+            w.storage.gemm(true, false, g.k(), ld, g.og(), w.offset + gi * g.og() * g.k(), g.k(), outs, 0, ld, cols, 0, ld);
+        }
+
+        /** dW_g [O/g, k] += outs [O/g, ld] x cols^T. */
+        void addOutsTimesColsTransposed(Tensor dw, int gi, int nb) {
+            int ld = nb * g.spatial();
+            outs.gemm(false, true, g.og(), g.k(), ld, 0, ld, cols, 0, ld, 1, dw.storage, dw.offset + gi * g.og() * g.k(), g.k());
         }
     }
 
@@ -259,20 +293,19 @@ final class Convolution {
         }
         boolean hasBias = bias != null;
         Tensor[] inputs = hasBias ? new Tensor[] {input, weight, bias} : new Tensor[] {input, weight};
+        // the roles of conv2d's backward: its forward folds W^T x back (col2im), its input gradient is conv2d of d out, and
+        // its weight gradient is conv2d's with x in place of the output gradient
         return Autograd.apply("convTranspose2d", (ctx, in) -> {
             Tensor xc = in[0].contiguous();
             Tensor wc = in[1].contiguous();
             ctx.saveForBackward(xc, wc);
             Tensor out = Tensor.emptyLike(xc, g.n(), g.c(), g.h(), g.w());
-            Storage cols = xc.storage.zeros(g.k() * g.spatial());
-            for (int b = 0; b < g.n(); b++) {
-                for (int gi = 0; gi < g.groups(); gi++) {
-                    int xOff = xc.offset + ((b * g.o()) + gi * g.og()) * g.spatial();
-                    wc.storage.gemm(true, false, g.k(), g.spatial(), g.og(), wc.offset + gi * g.og() * g.k(), g.k(), xc.storage, xOff,
-                            g.spatial(), 0, cols, 0, g.spatial());
-                    col2im(cols, 0, g.spatial(), g, b, gi, out.storage);
-                }
-            }
+            Chunks ch = new Chunks(g, xc.storage);
+            ch.forEach((b0, nb, gi) -> {
+                ch.gatherOuts(xc, b0, nb, gi);
+                ch.weightTransposedTimesOuts(wc, gi, nb);
+                ch.foldBack(out, b0, nb, gi);
+            });
             if (in.length > 2) {
                 Tensor bc = in[2].contiguous();
                 int plane = g.h() * g.w();
@@ -290,19 +323,14 @@ final class Convolution {
             Tensor d = dOut.contiguous();
             Tensor dx = Tensor.emptyLike(xc, xc.shape.clone());
             Tensor dw = Tensor.emptyLike(wc, wc.shape.clone());
-            Storage cols = xc.storage.zeros(g.k() * g.spatial());
-            for (int b = 0; b < g.n(); b++) {
-                for (int gi = 0; gi < g.groups(); gi++) {
-                    int xOff = ((b * g.o()) + gi * g.og()) * g.spatial();
-                    int wOff = gi * g.og() * g.k();
-                    im2col(d.storage, d.offset, g, b, gi, cols, 0, g.spatial());
-                    // d x = W_g [Cin/g, k] x patches of d out; d W_g += x [Cin/g, H W] x patches^T
-                    wc.storage.gemm(false, false, g.og(), g.spatial(), g.k(), wc.offset + wOff, g.k(), cols, 0, g.spatial(), 0,
-                            dx.storage, xOff, g.spatial());
-                    xc.storage.gemm(false, true, g.og(), g.k(), g.spatial(), xc.offset + xOff, g.spatial(), cols, 0, g.spatial(), 1,
-                            dw.storage, wOff, g.k());
-                }
-            }
+            Chunks ch = new Chunks(g, xc.storage);
+            ch.forEach((b0, nb, gi) -> {
+                ch.patches(d, b0, nb, gi);
+                ch.weightTimesCols(wc, gi, nb);
+                ch.scatterOuts(dx, null, b0, nb, gi);
+                ch.gatherOuts(xc, b0, nb, gi);
+                ch.addOutsTimesColsTransposed(dw, gi, nb);
+            });
             Tensor[] grads = new Tensor[hasBias ? 3 : 2];
             grads[0] = dx;
             grads[1] = dw;

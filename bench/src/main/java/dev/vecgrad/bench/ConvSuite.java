@@ -23,17 +23,42 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code vecgrad bench conv}: milliseconds per training step (batch 64, Adam) of the zoo's CNN and
- * per conv2d forward + backward on three shapes, vecgrad against PyTorch ({@code torch_cnn.py}),
- * fresh processes each round, same thread count; the cold first iteration apart.
+ * per convolution forward + backward (input and weight gradients) on the shapes of {@link #SHAPES},
+ * vecgrad against PyTorch ({@code torch_cnn.py}, given the same list), fresh processes each round,
+ * same thread count; the cold first iteration apart. Each layer's effective GFLOP/s (3 x 2 N O C
+ * kh kw oh ow over the median time) is also given as a share of the FMA probe run on as many
+ * threads in the same run. The default warm-up (60 iterations) lets the JIT finish: at 20, the
+ * CNN step was still at about twice its later time.
  */
 @Command(name = "conv", mixinStandardHelpOptions = true,
         description = {"CNN training step and conv2d forward+backward, vecgrad vs PyTorch, fresh",
                 "processes, same run and threads."})
 final class ConvSuite implements Callable<Integer> {
 
-    /** N, C, H, W, O, k, stride, padding. */
-    static final List<int[]> SHAPES = List.of(new int[] {64, 32, 14, 14, 64, 3, 1, 1}, new int[] {64, 1, 28, 28, 32, 3, 1, 1},
-            new int[] {32, 64, 16, 16, 64, 3, 2, 1});
+    /**
+     * op N,C,H,W,O,k,stride,padding: the CNN's two convolutions, a strided one, and a U-Net's (a
+     * 3x3 64->64 at 28x28, the up-sampling ConvTranspose2d 64->32 of kernel 2 and stride 2, a 1x1
+     * 128->64).
+     */
+    static final List<String> SHAPES = List.of("conv2d 64,32,14,14,64,3,1,1", "conv2d 64,1,28,28,32,3,1,1",
+            "conv2d 32,64,16,16,64,3,2,1", "conv2d 32,64,28,28,64,3,1,1", "conv_transpose2d 32,64,14,14,32,2,2,0",
+            "conv2d 32,128,28,28,64,1,1,0");
+
+    /** Floating-point operations of one forward + backward (input and weight gradients) of a {@link #SHAPES} entry. */
+    static double flops(String shape) {
+        int[] s = numbers(shape);
+        long out;
+        if (shape.startsWith("conv_transpose2d")) {
+            out = (long) s[0] * s[2] * s[3];   // the input positions: each meets the whole kernel
+        } else {
+            out = (long) s[0] * ((s[2] + 2 * s[7] - s[5]) / s[6] + 1) * ((s[3] + 2 * s[7] - s[5]) / s[6] + 1);
+        }
+        return 3.0 * 2 * out * s[1] * s[4] * s[5] * s[5];
+    }
+
+    static int[] numbers(String shape) {
+        return java.util.Arrays.stream(shape.substring(shape.indexOf(' ') + 1).split(",")).mapToInt(Integer::parseInt).toArray();
+    }
 
     @Option(names = "--threads", description = "threads for both (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();
@@ -41,8 +66,8 @@ final class ConvSuite implements Callable<Integer> {
     @Option(names = "--rounds", description = "fresh processes of each (default: 3)")
     int rounds = 3;
 
-    @Option(names = "--warmup", description = "untimed iterations per process (default: 20)")
-    int warmup = 20;
+    @Option(names = "--warmup", description = "untimed iterations per process (default: 60)")
+    int warmup = 60;
 
     @Option(names = "--iterations", description = "timed iterations per process (default: 20)")
     int iterations = 20;
@@ -61,6 +86,9 @@ final class ConvSuite implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "%d thread(s), %d round(s), %d warm-up + %d timed iterations per process%n", threads, rounds,
                 warmup, iterations);
+        Samples probe = FmaPeak.measure(threads, 5);
+        System.out.printf(Locale.ROOT, "FMA probe: %.0f GFLOP/s on %d thread(s), %s%n", probe.median(), threads,
+                dev.vecgrad.kernels.Backend.report().lines().filter(l -> l.startsWith("CPU:")).findFirst().orElse("CPU unknown"));
         Map<String, List<double[]>> ours = new LinkedHashMap<>();
         Map<String, List<double[]>> theirs = new LinkedHashMap<>();
         for (int r = 0; r < rounds; r++) {
@@ -75,7 +103,11 @@ final class ConvSuite implements Callable<Integer> {
         }
         for (String what : ours.keySet()) {
             Samples o = new Samples(ours.get(what).stream().mapToDouble(v -> v[1]).toArray());
-            String line = String.format(Locale.ROOT, "%-28s vecgrad %s ms (first %.0f)", what, o.format(), ours.get(what).get(0)[0]);
+            String line = String.format(Locale.ROOT, "%-38s vecgrad %s ms (first %.0f)", what, o.format(), ours.get(what).get(0)[0]);
+            if (!what.equals("cnn_step")) {
+                double gflops = flops(what) / o.median() / 1e6;
+                line += String.format(Locale.ROOT, " %.0f GFLOP/s = %.0f%% of the probe", gflops, 100 * gflops / probe.median());
+            }
             if (theirs.containsKey(what)) {
                 Samples t = new Samples(theirs.get(what).stream().mapToDouble(v -> v[1]).toArray());
                 double[] ratio = new double[rounds];
@@ -102,7 +134,7 @@ final class ConvSuite implements Callable<Integer> {
 
     private Map<String, double[]> pytorch(Peers.Torch torch) throws IOException, InterruptedException {
         return run(torch.command(threads, "--threads", Integer.toString(threads), "--warmup", Integer.toString(warmup), "--iterations",
-                Integer.toString(iterations)), "torch_cnn.py (" + torch.python() + ")");
+                Integer.toString(iterations), "--shapes", String.join(";", SHAPES)), "torch_cnn.py (" + torch.python() + ")");
     }
 
     /** what -> {first ms, median ms} from the child's JSON lines. */
@@ -144,16 +176,20 @@ final class ConvSuite implements Callable<Integer> {
                 opt.step();
                 return null;
             }, warmup, iterations), iterations);
-            for (int[] s : SHAPES) {
+            for (String shape : SHAPES) {
+                int[] s = numbers(shape);
+                boolean transposed = shape.startsWith("conv_transpose2d");
                 Tensor xi = Tensor.randn(rng, DType.F32, s[0], s[1], s[2], s[3]).requiresGrad(true);
-                Tensor wt = Tensor.randn(rng, DType.F32, s[4], s[1], s[5], s[5]).requiresGrad(true);
+                Tensor wt = (transposed ? Tensor.randn(rng, DType.F32, s[1], s[4], s[5], s[5])
+                        : Tensor.randn(rng, DType.F32, s[4], s[1], s[5], s[5])).requiresGrad(true);
                 int[] st = {s[6], s[6]};
                 int[] pd = {s[7], s[7]};
-                String name = "conv2d " + String.join(",", java.util.Arrays.stream(s).mapToObj(Integer::toString).toList());
-                print(name, time(() -> {
+                int[] one = {1, 1};
+                print(shape, time(() -> {
                     xi.zeroGrad();
                     wt.zeroGrad();
-                    Tensor.conv2d(xi, wt, null, st, pd, new int[] {1, 1}, 1).sum().backward();
+                    (transposed ? Tensor.convTranspose2d(xi, wt, null, st, pd, new int[] {0, 0}, one, 1)
+                            : Tensor.conv2d(xi, wt, null, st, pd, one, 1)).sum().backward();
                     return null;
                 }, warmup, iterations), iterations);
             }

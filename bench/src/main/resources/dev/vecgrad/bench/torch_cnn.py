@@ -2,7 +2,8 @@
 """PyTorch's side of `vecgrad bench conv`: one training step (forward, cross-entropy, backward, Adam) of the
 zoo's LeNet-like CNN (conv 1->32 3x3 pad 1, relu, maxpool 2, conv 32->64, relu, maxpool 2, linear 3136->128,
 relu, linear 128->10) on a batch of 64 28x28 images, timed per iteration after a warm-up; and conv2d
-forward+backward alone for the shapes given. Prints JSON lines. Thread variables are set by the caller."""
+forward+backward alone (conv2d or conv_transpose2d, input and weight gradients) for the shapes given as
+"op N,C,H,W,O,k,stride,padding" separated by ";" (vecgrad's ConvSuite.SHAPES). Prints JSON lines. Thread variables are set by the caller."""
 import argparse
 import json
 import time
@@ -15,6 +16,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--threads", type=int, default=1)
 ap.add_argument("--warmup", type=int, default=10)
 ap.add_argument("--iterations", type=int, default=20)
+ap.add_argument("--shapes", default="conv2d 64,32,14,14,64,3,1,1")
 a = ap.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(0)
@@ -44,13 +46,20 @@ def train_step():
 
 first, times = timed(train_step)
 print(json.dumps({"what": "cnn_step", "first_ms": first, "times_ms": times}))
-for spec in ["64,32,14,14,64,3,1,1", "64,1,28,28,32,3,1,1", "32,64,16,16,64,3,2,1"]:
-    n, c, h, w, o, k, s, p = (int(v) for v in spec.split(","))
+for spec in a.shapes.split(";"):
+    op, dims = spec.split(" ")
+    n, c, h, w, o, k, s, p = (int(v) for v in dims.split(","))
     xi = torch.randn(n, c, h, w, requires_grad=True)
-    wt = torch.randn(o, c, k, k, requires_grad=True)
+    if op == "conv_transpose2d":
+        wt = torch.randn(c, o, k, k, requires_grad=True)
 
-    def conv_step():
-        F.conv2d(xi, wt, stride=s, padding=p).sum().backward()
+        def conv_step():
+            F.conv_transpose2d(xi, wt, stride=s, padding=p).sum().backward()
+    else:
+        wt = torch.randn(o, c, k, k, requires_grad=True)
+
+        def conv_step():
+            F.conv2d(xi, wt, stride=s, padding=p).sum().backward()
 
     first, times = timed(conv_step)
-    print(json.dumps({"what": "conv2d " + spec, "first_ms": first, "times_ms": times}))
+    print(json.dumps({"what": spec, "first_ms": first, "times_ms": times}))
