@@ -6,9 +6,12 @@ conversion). Writing also updates its lines in kernels/gen/checksums.txt; --chec
 and exits 1 when a file is stale.
 
 A micro-kernel multiplies an h-row sliver of U by a w-vector-wide sliver of V over kc steps,
-keeping the h x w accumulators in registers, then updates an h x (w * VL) block of C:
-C = fma(acc, alpha, beta * C), or alpha * acc without reading C when beta is 0. Edge tiles pass a scratch tile as C
-(alpha 1, beta 0) and the driver copies the valid part out with the same arithmetic. Java cannot index registers, so every register shape is its own method;
+keeping the h x w accumulators in registers, and writes an h x (w * VL) block of C: each
+accumulator starts from C (fromC) or from 0 without reading C, takes one FMA per step, and is
+stored. The driver starts from C after the first KC block (the chain goes on) and for beta 1,
+and applies alpha and other betas in passes of its own: every element of C is one FMA chain over
+p = 0 .. k-1, whatever KC, MC, NC and the vector width. Edge tiles run on a scratch tile holding
+the valid part of C, copied back after. Java cannot index registers, so every register shape is its own method;
 this script writes them. Run it from the repository root after changing it:
 
     python3 kernels/gen/microkernels.py
@@ -45,9 +48,16 @@ def kernel(t, layout, h, w):
     out = []
     out.append(f"    /** {h} rows x {w} vector{'s' if w > 1 else ''}, U in the {layout} layout. */")
     out.append(f"    static void {name}(int kc, {prim}[] u, int ui, {'int us, ' if layout == 'SLIVER' else ''}{prim}[] v, int vi, int vs,")
-    out.append(f"            {prim}[] c, int ci, int ldc, {prim} alpha, {prim} beta) {{")
+    out.append(f"            {prim}[] c, int ci, int ldc, boolean fromC) {{")
+    # each element's chain goes on from C (fromC), or starts from 0 without reading C (which may hold NaN then): every
+    # element is one FMA chain over p = 0 .. k-1 whatever the block sizes. No multiplies by alpha or beta here: with them
+    # (32 more vector calls inlined before the loop) C2 left the loop's vector calls out of line, at 5 GFLOP/s
+    out.append(f"        {prim}[] from = fromC ? c : ZEROS;")
+    out.append("        int fi = fromC ? ci : 0;")
+    out.append("        int fl = fromC ? ldc : 0;")
     for r in range(h):
-        out.append("        " + " ".join(f"{vec} c{r}_{j} = {vec}.zero(S);" for j in range(w)))
+        row = "fi" if r == 0 else f"fi + {r} * fl" if r > 1 else "fi + fl"
+        out.append("        " + " ".join(f"{vec} c{r}_{j} = {vec}.fromArray(S, from, {row}{col_off(j)});" for j in range(w)))
     out.append("        for (int p = 0; p < kc; p++) {")
     out.append(f"            {ustep}")
     out.append("            int vp = vi + p * vs;")
@@ -58,19 +68,9 @@ def kernel(t, layout, h, w):
         out.append(f"            {'' if r else vec + ' '}a = {vec}.broadcast(S, {uaddr(r)});")
         out.append("            " + " ".join(f"c{r}_{j} = madd(a, b{j}, c{r}_{j});" for j in range(w)))
     out.append("        }")
-    out.append(f"        {vec} al = {vec}.broadcast(S, alpha);")
-    out.append("        if (beta == 0) {")
     for r in range(h):
         row = "ci" if r == 0 else f"ci + {r} * ldc" if r > 1 else "ci + ldc"
-        out.append("            " + " ".join(f"c{r}_{j}.mul(al).intoArray(c, {row}{col_off(j)});" for j in range(w)))
-    out.append("        } else {")
-    out.append(f"            {vec} be = {vec}.broadcast(S, beta);")
-    for r in range(h):
-        row = "ci" if r == 0 else f"ci + {r} * ldc" if r > 1 else "ci + ldc"
-        for j in range(w):
-            idx = f"{row}{col_off(j)}"
-            out.append(f"            c{r}_{j}.fma(al, {vec}.fromArray(S, c, {idx}).mul(be)).intoArray(c, {idx});")
-    out.append("        }")
+        out.append("        " + " ".join(f"c{r}_{j}.intoArray(c, {row}{col_off(j)});" for j in range(w)))
     out.append("    }")
     return "\n".join(out)
 
@@ -83,17 +83,17 @@ def dispatch(t, layout):
     prim = t["prim"]
     out = [f"    /** Runs the {layout} kernel of height {{@code h}} and width {{@code w}} vectors. */",
            f"    static void {layout.lower()}(int h, int w, int kc, {prim}[] u, int ui, {'int us, ' if layout == 'SLIVER' else ''}{prim}[] v, int vi, int vs,",
-           f"            {prim}[] c, int ci, int ldc, {prim} alpha, {prim} beta) {{",
+           f"            {prim}[] c, int ci, int ldc, boolean fromC) {{",
            "        if (w == 2) {",
            "            switch (h) {"]
     for h in HEIGHTS[layout]:
-        out.append(f"                case {h} -> {layout.lower()}{h}x2(kc, u, ui, {'us, ' if layout == 'SLIVER' else ''}v, vi, vs, c, ci, ldc, alpha, beta);")
+        out.append(f"                case {h} -> {layout.lower()}{h}x2(kc, u, ui, {'us, ' if layout == 'SLIVER' else ''}v, vi, vs, c, ci, ldc, fromC);")
     out.append('                default -> throw new IllegalArgumentException("no kernel of height " + h);')
     out.append("            }")
     out.append("        } else {")
     out.append("            switch (h) {")
     for h in HEIGHTS[layout]:
-        out.append(f"                case {h} -> {layout.lower()}{h}x1(kc, u, ui, {'us, ' if layout == 'SLIVER' else ''}v, vi, vs, c, ci, ldc, alpha, beta);")
+        out.append(f"                case {h} -> {layout.lower()}{h}x1(kc, u, ui, {'us, ' if layout == 'SLIVER' else ''}v, vi, vs, c, ci, ldc, fromC);")
     out.append('                default -> throw new IllegalArgumentException("no kernel of height " + h);')
     out.append("            }")
     out.append("        }")
@@ -229,6 +229,8 @@ final class {t["cls"]} {{
     static final int VL = S.length();
     /** Row stride of U in the ROWS layout: a constant, so row offsets fold into addresses. */
     static final int KC = {t["blocking"]}.kc();
+    /** What the accumulators start from when beta is 0: a tile row of zeros (rows 0 apart). */
+    private static final {t["prim"]}[] ZEROS = new {t["prim"]}[2 * VL];
     private static final boolean FMA = GemmBlocking.HARDWARE_FMA;
 
     private {t["cls"]}() {{}}

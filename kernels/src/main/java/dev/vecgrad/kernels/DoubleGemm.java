@@ -107,16 +107,13 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
     static void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
                       double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                       double beta, double[] c, int cOff, int ldc, boolean mayTranspose) {
-        // Bitwise the direct loop's result: with beta 0, alpha goes to the inner product, which then
-        // rounds every KC block exactly as the direct loop does; otherwise only one KC block, whose
-        // alpha and beta the store applies as the kernels would.
-        if (mayTranspose && (beta == 0.0 || k <= KC) && INSTANCE.transposesProduct(transA, transB, m, n, k)) {
+        // Bitwise the direct loop's result when beta is 0: each element of C^T is the same chain, alpha at its end
+        if (mayTranspose && beta == 0.0 && INSTANCE.transposesProduct(transA, transB, m, n, k)) {
             // C^T = op(B)^T op(A)^T: op(B)^T is B read the other way round, and so is op(A)^T
             Workspace ws = INSTANCE.workspaces.get();
             double[] t = ws.transposedC(roundUp(n, VL) * m);
-            double inner = beta == 0.0 ? alpha : 1.0;
-            INSTANCE.run(new Problem(n, m, k, inner, b, bOff, ldb, transB, a, aOff, lda, transA, 0, t, 0, m));
-            storeTransposed(ws, t, m, n, c, cOff, ldc, beta == 0.0 ? 1.0 : alpha, beta);
+            INSTANCE.run(new Problem(n, m, k, alpha, b, bOff, ldb, transB, a, aOff, lda, transA, 0, t, 0, m));
+            storeTransposed(ws, t, m, n, c, cOff, ldc);
             return;
         }
         INSTANCE.run(new Problem(m, n, k, alpha, a, aOff, lda, !transA, b, bOff, ldb, !transB, beta, c, cOff, ldc));
@@ -127,7 +124,7 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
      * a multiple of VL allocated), VL x VL blocks at a time: transposed in registers where the
      * block is whole, copied element by element at the edge of m.
      */
-    private static void storeTransposed(Workspace ws, double[] t, int m, int n, double[] c, int cOff, int ldc, double alpha, double beta) {
+    private static void storeTransposed(Workspace ws, double[] t, int m, int n, double[] c, int cOff, int ldc) {
         double[] sq = ws.square;
         for (int i = 0; i < m; i += VL) {
             int rows = Math.min(VL, m - i);
@@ -142,7 +139,7 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
                         }
                     }
                 }
-                storeTile(sq, VL, rows, cols, c, cOff + i * ldc + j, ldc, alpha, beta);
+                storeTile(sq, VL, rows, cols, c, cOff + i * ldc + j, ldc);
             }
         }
     }
@@ -358,8 +355,7 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
         double[] u = ws.u;
         double[] t = ws.tile;
         double[] c = (double[]) pr.c();
-        double alpha = (double) pr.alpha();
-        double betaF = (double) beta;
+        boolean fromC = beta != 0;   // the caller's beta on the first KC block, 1 after it
         int ldc = pr.ldc();
         boolean rowsLayout = pr.rowsLayout();
         int mr = rowsLayout ? MR : MRS;
@@ -380,10 +376,14 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
                 int ui = uIn ? pr.uOff() + pc * pr.ldu() + ic + ir : rowsLayout ? ir * KC : ir * kc;
                 int us = uIn ? pr.ldu() : h;
                 if (rows == h && cols == w * VL) {
-                    kernel(rowsLayout, h, w, kc, uu, ui, us, v, vi, vs, c, cBase + ir * ldc, ldc, alpha, betaF);
+                    kernel(rowsLayout, h, w, kc, uu, ui, us, v, vi, vs, c, cBase + ir * ldc, ldc, fromC);
                 } else {
-                    kernel(rowsLayout, h, w, kc, uu, ui, us, v, vi, vs, t, 0, w * VL, 1.0, 0.0);
-                    storeTile(t, w * VL, rows, cols, c, cBase + ir * ldc, ldc, alpha, betaF);
+                    // an edge tile: the valid part of C in a scratch tile, the kernel on it, and back
+                    if (fromC) {
+                        loadTile(c, cBase + ir * ldc, ldc, rows, cols, t, w * VL);
+                    }
+                    kernel(rowsLayout, h, w, kc, uu, ui, us, v, vi, vs, t, 0, w * VL, fromC);
+                    storeTile(t, w * VL, rows, cols, c, cBase + ir * ldc, ldc);
                 }
             }
             vOff += kc * w * VL;
@@ -391,31 +391,55 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
     }
 
     private static void kernel(boolean rowsLayout, int h, int w, int kc, double[] u, int ui, int us, double[] v, int vi, int vs,
-                               double[] c, int ci, int ldc, double alpha, double beta) {
+                               double[] c, int ci, int ldc, boolean fromC) {
         if (rowsLayout) {
-            DoubleMicroKernels.rows(h, w, kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+            DoubleMicroKernels.rows(h, w, kc, u, ui, v, vi, vs, c, ci, ldc, fromC);
         } else {
-            DoubleMicroKernels.sliver(h, w, kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
+            DoubleMicroKernels.sliver(h, w, kc, u, ui, us, v, vi, vs, c, ci, ldc, fromC);
         }
     }
 
-    /**
-     * C[r][j] = fma(t[r][j], alpha, beta * C[r][j]), or alpha * t[r][j] without reading C when
-     * beta is 0, for the valid part of an edge tile: exactly what the kernels do to a full
-     * tile, so edges round like the rest.
-     */
-    static void storeTile(double[] t, int tw, int rows, int cols, double[] c, int ci, int ldc, double alpha, double beta) {
-        DoubleVector av = DoubleVector.broadcast(S, alpha);
-        DoubleVector bv = DoubleVector.broadcast(S, beta);
-        for (int r = 0; r < rows; r++) {
-            int co = ci + r * ldc;
-            int to = r * tw;
-            for (int j = 0; j < cols; j += VL) {
-                VectorMask<Double> lanes = S.indexInRange(j, cols);
-                DoubleVector acc = DoubleVector.fromArray(S, t, to + j);
-                DoubleVector out = beta == 0.0 ? acc.mul(av) : acc.fma(av, DoubleVector.fromArray(S, c, co + j, lanes).mul(bv));
-                out.intoArray(c, co + j, lanes);
+    @Override
+    Object scratch(int n) {
+        return new double[n];
+    }
+
+    @Override
+    void combine(Object product, Problem pr) {
+        double[] t = (double[]) product;
+        double[] c = (double[]) pr.c();
+        double alpha = (double) pr.alpha();
+        double beta = (double) pr.beta();
+        for (int i = 0; i < pr.m(); i++) {
+            for (int j = 0; j < pr.n(); j++) {
+                int at = pr.cOff() + i * pr.ldc() + j;
+                c[at] = Math.fma(t[i * pr.n() + j], alpha, beta * c[at]);
             }
+        }
+    }
+
+    @Override
+    void scale(Problem pr, double factor) {
+        double[] c = (double[]) pr.c();
+        double f = (double) factor;
+        for (int i = 0; i < pr.m(); i++) {
+            for (int j = 0, at = pr.cOff() + i * pr.ldc(); j < pr.n(); j++, at++) {
+                c[at] *= f;
+            }
+        }
+    }
+
+    /** t[r][j] = C[r][j] for the valid part of an edge tile (rows x cols of C into a tile tw wide). */
+    static void loadTile(double[] c, int ci, int ldc, int rows, int cols, double[] t, int tw) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(c, ci + r * ldc, t, r * tw, cols);
+        }
+    }
+
+    /** C[r][j] = t[r][j] for the valid part of a tile t, tw wide (an edge tile's way back, a transposed block's). */
+    static void storeTile(double[] t, int tw, int rows, int cols, double[] c, int ci, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(t, r * tw, c, ci + r * ldc, cols);
         }
     }
 }

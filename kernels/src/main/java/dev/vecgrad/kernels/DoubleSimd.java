@@ -541,35 +541,123 @@ final class DoubleSimd implements DoubleKernels {
 
     // ---- reductions over one chunk; Reductions combines chunks in order ----
 
-    @Override
-    public double sum(double[] x, int xo, int n) {
-        DoubleVector a0 = DoubleVector.zero(S);
-        DoubleVector a1 = DoubleVector.zero(S);
-        int i = 0;
-        for (; i <= n - 2 * VL; i += 2 * VL) {
-            a0 = a0.add(DoubleVector.fromArray(S, x, xo + i));
-            a1 = a1.add(DoubleVector.fromArray(S, x, xo + i + VL));
+    /*
+     * Lane sums that give the same bits on any vector width: element i of a reduction goes to virtual lane i mod
+     * VIRTUAL (32 floats, 16 doubles: 1024 bits), each virtual lane summed in element order, and the virtual lanes are
+     * combined in one fixed tree (lane l meets lane l + d for d = VIRTUAL / 2, ..., 1). They live in NV = VIRTUAL / VL
+     * vectors: two at 512 bits (two chains, as the sums had before), four at 256, eight at 128. Before, the lanes were
+     * the hardware's, and a sum on an AVX2 machine differed from the same sum on an AVX-512 one.
+     */
+    private static final int VIRTUAL = 1024 / Double.SIZE;
+    private static final int NV = VIRTUAL / VL;
+
+    static {
+        if (NV < 2 || NV > 8) {
+            throw new IllegalStateException("lane sums need 2 to 8 vectors of " + VL + " lanes for " + VIRTUAL + " virtual lanes");
         }
-        for (; i < n; i += VL) {
-            a0 = a0.add(load(x, xo + i, S.indexInRange(i, n)));
+    }
+
+    /** a + the lanes of x[xo + i ..] that lie below n, lanes past n unchanged. */
+    private static DoubleVector addTail(DoubleVector a, double[] x, int xo, int i, int n) {
+        if (i >= n) {
+            return a;
+        }
+        VectorMask<Double> m = S.indexInRange(i, n);
+        return a.add(load(x, xo + i, m), m);
+    }
+
+    /** a + x y for the lanes of [i, n), lanes past n unchanged. */
+    private static DoubleVector fmaTail(DoubleVector a, double[] x, int xo, double[] y, int yo, int i, int n) {
+        if (i >= n) {
+            return a;
+        }
+        VectorMask<Double> m = S.indexInRange(i, n);
+        return a.blend(load(x, xo + i, m).fma(load(y, yo + i, m), a), m);
+    }
+
+    /** The virtual lanes' sum (a0 .. a7: vectors 0 .. NV - 1 of them), in the fixed tree. */
+    private static double combine(DoubleVector a0, DoubleVector a1, DoubleVector a2, DoubleVector a3, DoubleVector a4, DoubleVector a5,
+                                 DoubleVector a6, DoubleVector a7) {
+        if (NV == 8) {
+            a0 = a0.add(a4);
+            a1 = a1.add(a5);
+            a2 = a2.add(a6);
+            a3 = a3.add(a7);
+        }
+        if (NV >= 4) {
+            a0 = a0.add(a2);
+            a1 = a1.add(a3);
         }
         return sumLanes(a0.add(a1));
     }
 
     @Override
-    public double dot(double[] a, int ao, double[] b, int bo, int n) {
-        DoubleVector a0 = DoubleVector.zero(S);
-        DoubleVector a1 = DoubleVector.zero(S);
+    public double sum(double[] x, int xo, int n) {
+        DoubleVector z = DoubleVector.zero(S);
+        DoubleVector a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
         int i = 0;
-        for (; i <= n - 2 * VL; i += 2 * VL) {
+        for (; i <= n - VIRTUAL; i += VIRTUAL) {
+            int at = xo + i;
+            a0 = a0.add(DoubleVector.fromArray(S, x, at));
+            a1 = a1.add(DoubleVector.fromArray(S, x, at + VL));
+            if (NV >= 4) {
+                a2 = a2.add(DoubleVector.fromArray(S, x, at + 2 * VL));
+                a3 = a3.add(DoubleVector.fromArray(S, x, at + 3 * VL));
+            }
+            if (NV == 8) {
+                a4 = a4.add(DoubleVector.fromArray(S, x, at + 4 * VL));
+                a5 = a5.add(DoubleVector.fromArray(S, x, at + 5 * VL));
+                a6 = a6.add(DoubleVector.fromArray(S, x, at + 6 * VL));
+                a7 = a7.add(DoubleVector.fromArray(S, x, at + 7 * VL));
+            }
+        }
+        a0 = addTail(a0, x, xo, i, n);
+        a1 = addTail(a1, x, xo, i + VL, n);
+        if (NV >= 4) {
+            a2 = addTail(a2, x, xo, i + 2 * VL, n);
+            a3 = addTail(a3, x, xo, i + 3 * VL, n);
+        }
+        if (NV == 8) {
+            a4 = addTail(a4, x, xo, i + 4 * VL, n);
+            a5 = addTail(a5, x, xo, i + 5 * VL, n);
+            a6 = addTail(a6, x, xo, i + 6 * VL, n);
+            a7 = addTail(a7, x, xo, i + 7 * VL, n);
+        }
+        return combine(a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+
+    @Override
+    public double dot(double[] a, int ao, double[] b, int bo, int n) {
+        DoubleVector z = DoubleVector.zero(S);
+        DoubleVector a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
+        int i = 0;
+        for (; i <= n - VIRTUAL; i += VIRTUAL) {
             a0 = DoubleVector.fromArray(S, a, ao + i).fma(DoubleVector.fromArray(S, b, bo + i), a0);
             a1 = DoubleVector.fromArray(S, a, ao + i + VL).fma(DoubleVector.fromArray(S, b, bo + i + VL), a1);
+            if (NV >= 4) {
+                a2 = DoubleVector.fromArray(S, a, ao + i + 2 * VL).fma(DoubleVector.fromArray(S, b, bo + i + 2 * VL), a2);
+                a3 = DoubleVector.fromArray(S, a, ao + i + 3 * VL).fma(DoubleVector.fromArray(S, b, bo + i + 3 * VL), a3);
+            }
+            if (NV == 8) {
+                a4 = DoubleVector.fromArray(S, a, ao + i + 4 * VL).fma(DoubleVector.fromArray(S, b, bo + i + 4 * VL), a4);
+                a5 = DoubleVector.fromArray(S, a, ao + i + 5 * VL).fma(DoubleVector.fromArray(S, b, bo + i + 5 * VL), a5);
+                a6 = DoubleVector.fromArray(S, a, ao + i + 6 * VL).fma(DoubleVector.fromArray(S, b, bo + i + 6 * VL), a6);
+                a7 = DoubleVector.fromArray(S, a, ao + i + 7 * VL).fma(DoubleVector.fromArray(S, b, bo + i + 7 * VL), a7);
+            }
         }
-        for (; i < n; i += VL) {
-            VectorMask<Double> m = S.indexInRange(i, n);
-            a0 = load(a, ao + i, m).fma(load(b, bo + i, m), a0);
+        a0 = fmaTail(a0, a, ao, b, bo, i, n);
+        a1 = fmaTail(a1, a, ao, b, bo, i + VL, n);
+        if (NV >= 4) {
+            a2 = fmaTail(a2, a, ao, b, bo, i + 2 * VL, n);
+            a3 = fmaTail(a3, a, ao, b, bo, i + 3 * VL, n);
         }
-        return sumLanes(a0.add(a1));
+        if (NV == 8) {
+            a4 = fmaTail(a4, a, ao, b, bo, i + 4 * VL, n);
+            a5 = fmaTail(a5, a, ao, b, bo, i + 5 * VL, n);
+            a6 = fmaTail(a6, a, ao, b, bo, i + 6 * VL, n);
+            a7 = fmaTail(a7, a, ao, b, bo, i + 7 * VL, n);
+        }
+        return combine(a0, a1, a2, a3, a4, a5, a6, a7);
     }
 
     /** Largest element, NaN when any is NaN, -infinity for n = 0. */
@@ -618,16 +706,13 @@ final class DoubleSimd implements DoubleKernels {
             int xr = xo + r * cols;
             int or = oo + r * cols;
             double mx = max(x, xr, cols);
-            DoubleVector sum = DoubleVector.zero(S);
             for (int j = 0; j < cols; j += VL) {
                 VectorMask<Double> m = S.indexInRange(j, cols);
-                DoubleVector e = exp(load(x, xr + j, m).sub(mx));
-                sum = sum.add(e, m);
-                if (!log) {
-                    e.intoArray(out, or + j, m);
-                }
+                exp(load(x, xr + j, m).sub(mx)).intoArray(out, or + j, m);
             }
-            double total = sumLanes(sum);
+            // summed in the virtual lanes of sum(), the same bits on any vector width; the exps in out are overwritten after
+            // (out never overlaps x: the callers give a new tensor)
+            double total = (double) sum(out, or, cols);
             if (log) {
                 // (x - max) first: exact for the large entries, then the small log(sum)
                 double logTotal = (double) Math.log(total);

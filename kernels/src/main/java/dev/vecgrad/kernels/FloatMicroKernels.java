@@ -18,6 +18,8 @@ final class FloatMicroKernels {
     static final int VL = S.length();
     /** Row stride of U in the ROWS layout: a constant, so row offsets fold into addresses. */
     static final int KC = GemmBlocking.FLOAT.kc();
+    /** What the accumulators start from when beta is 0: a tile row of zeros (rows 0 apart). */
+    private static final float[] ZEROS = new float[2 * VL];
     private static final boolean FMA = GemmBlocking.HARDWARE_FMA;
 
     private FloatMicroKernels() {}
@@ -475,21 +477,21 @@ final class FloatMicroKernels {
 
     /** Runs the ROWS kernel of height {@code h} and width {@code w} vectors. */
     static void rows(int h, int w, int kc, float[] u, int ui, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
+            float[] c, int ci, int ldc, boolean fromC) {
         if (w == 2) {
             switch (h) {
-                case 8 -> rows8x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 6 -> rows6x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 4 -> rows4x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 2 -> rows2x2(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 8 -> rows8x2(kc, u, ui, v, vi, vs, c, ci, ldc, fromC);
+                case 6 -> rows6x2(kc, u, ui, v, vi, vs, c, ci, ldc, fromC);
+                case 4 -> rows4x2(kc, u, ui, v, vi, vs, c, ci, ldc, fromC);
+                case 2 -> rows2x2(kc, u, ui, v, vi, vs, c, ci, ldc, fromC);
                 default -> throw new IllegalArgumentException("no kernel of height " + h);
             }
         } else {
             switch (h) {
-                case 8 -> rows8x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 6 -> rows6x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 4 -> rows4x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 2 -> rows2x1(kc, u, ui, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 8 -> rows8x1(kc, u, ui, v, vi, vs, c, ci, ldc, fromC);
+                case 6 -> rows6x1(kc, u, ui, v, vi, vs, c, ci, ldc, fromC);
+                case 4 -> rows4x1(kc, u, ui, v, vi, vs, c, ci, ldc, fromC);
+                case 2 -> rows2x1(kc, u, ui, v, vi, vs, c, ci, ldc, fromC);
                 default -> throw new IllegalArgumentException("no kernel of height " + h);
             }
         }
@@ -497,15 +499,18 @@ final class FloatMicroKernels {
 
     /** 8 rows x 2 vectors, U in the ROWS layout. */
     static void rows8x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S); FloatVector c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S); FloatVector c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S); FloatVector c5_1 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S); FloatVector c6_1 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S); FloatVector c7_1 = FloatVector.zero(S);
+            float[] c, int ci, int ldc, boolean fromC) {
+        float[] from = fromC ? c : ZEROS;
+        int fi = fromC ? ci : 0;
+        int fl = fromC ? ldc : 0;
+        FloatVector c0_0 = FloatVector.fromArray(S, from, fi); FloatVector c0_1 = FloatVector.fromArray(S, from, fi + VL);
+        FloatVector c1_0 = FloatVector.fromArray(S, from, fi + fl); FloatVector c1_1 = FloatVector.fromArray(S, from, fi + fl + VL);
+        FloatVector c2_0 = FloatVector.fromArray(S, from, fi + 2 * fl); FloatVector c2_1 = FloatVector.fromArray(S, from, fi + 2 * fl + VL);
+        FloatVector c3_0 = FloatVector.fromArray(S, from, fi + 3 * fl); FloatVector c3_1 = FloatVector.fromArray(S, from, fi + 3 * fl + VL);
+        FloatVector c4_0 = FloatVector.fromArray(S, from, fi + 4 * fl); FloatVector c4_1 = FloatVector.fromArray(S, from, fi + 4 * fl + VL);
+        FloatVector c5_0 = FloatVector.fromArray(S, from, fi + 5 * fl); FloatVector c5_1 = FloatVector.fromArray(S, from, fi + 5 * fl + VL);
+        FloatVector c6_0 = FloatVector.fromArray(S, from, fi + 6 * fl); FloatVector c6_1 = FloatVector.fromArray(S, from, fi + 6 * fl + VL);
+        FloatVector c7_0 = FloatVector.fromArray(S, from, fi + 7 * fl); FloatVector c7_1 = FloatVector.fromArray(S, from, fi + 7 * fl + VL);
         for (int p = 0; p < kc; p++) {
             int up = ui + p;
             int vp = vi + p * vs;
@@ -528,48 +533,30 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 7 * KC]);
             c7_0 = madd(a, b0, c7_0); c7_1 = madd(a, b1, c7_1);
         }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
-            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
-            c2_0.mul(al).intoArray(c, ci + 2 * ldc); c2_1.mul(al).intoArray(c, ci + 2 * ldc + VL);
-            c3_0.mul(al).intoArray(c, ci + 3 * ldc); c3_1.mul(al).intoArray(c, ci + 3 * ldc + VL);
-            c4_0.mul(al).intoArray(c, ci + 4 * ldc); c4_1.mul(al).intoArray(c, ci + 4 * ldc + VL);
-            c5_0.mul(al).intoArray(c, ci + 5 * ldc); c5_1.mul(al).intoArray(c, ci + 5 * ldc + VL);
-            c6_0.mul(al).intoArray(c, ci + 6 * ldc); c6_1.mul(al).intoArray(c, ci + 6 * ldc + VL);
-            c7_0.mul(al).intoArray(c, ci + 7 * ldc); c7_1.mul(al).intoArray(c, ci + 7 * ldc + VL);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
-            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
-            c2_1.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + VL).mul(be)).intoArray(c, ci + 2 * ldc + VL);
-            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
-            c3_1.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + VL).mul(be)).intoArray(c, ci + 3 * ldc + VL);
-            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
-            c4_1.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc + VL).mul(be)).intoArray(c, ci + 4 * ldc + VL);
-            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
-            c5_1.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc + VL).mul(be)).intoArray(c, ci + 5 * ldc + VL);
-            c6_0.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc).mul(be)).intoArray(c, ci + 6 * ldc);
-            c6_1.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc + VL).mul(be)).intoArray(c, ci + 6 * ldc + VL);
-            c7_0.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(be)).intoArray(c, ci + 7 * ldc);
-            c7_1.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc + VL).mul(be)).intoArray(c, ci + 7 * ldc + VL);
-        }
+        c0_0.intoArray(c, ci); c0_1.intoArray(c, ci + VL);
+        c1_0.intoArray(c, ci + ldc); c1_1.intoArray(c, ci + ldc + VL);
+        c2_0.intoArray(c, ci + 2 * ldc); c2_1.intoArray(c, ci + 2 * ldc + VL);
+        c3_0.intoArray(c, ci + 3 * ldc); c3_1.intoArray(c, ci + 3 * ldc + VL);
+        c4_0.intoArray(c, ci + 4 * ldc); c4_1.intoArray(c, ci + 4 * ldc + VL);
+        c5_0.intoArray(c, ci + 5 * ldc); c5_1.intoArray(c, ci + 5 * ldc + VL);
+        c6_0.intoArray(c, ci + 6 * ldc); c6_1.intoArray(c, ci + 6 * ldc + VL);
+        c7_0.intoArray(c, ci + 7 * ldc); c7_1.intoArray(c, ci + 7 * ldc + VL);
     }
 
     /** 8 rows x 1 vector, U in the ROWS layout. */
     static void rows8x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S);
+            float[] c, int ci, int ldc, boolean fromC) {
+        float[] from = fromC ? c : ZEROS;
+        int fi = fromC ? ci : 0;
+        int fl = fromC ? ldc : 0;
+        FloatVector c0_0 = FloatVector.fromArray(S, from, fi);
+        FloatVector c1_0 = FloatVector.fromArray(S, from, fi + fl);
+        FloatVector c2_0 = FloatVector.fromArray(S, from, fi + 2 * fl);
+        FloatVector c3_0 = FloatVector.fromArray(S, from, fi + 3 * fl);
+        FloatVector c4_0 = FloatVector.fromArray(S, from, fi + 4 * fl);
+        FloatVector c5_0 = FloatVector.fromArray(S, from, fi + 5 * fl);
+        FloatVector c6_0 = FloatVector.fromArray(S, from, fi + 6 * fl);
+        FloatVector c7_0 = FloatVector.fromArray(S, from, fi + 7 * fl);
         for (int p = 0; p < kc; p++) {
             int up = ui + p;
             int vp = vi + p * vs;
@@ -591,38 +578,28 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 7 * KC]);
             c7_0 = madd(a, b0, c7_0);
         }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci);
-            c1_0.mul(al).intoArray(c, ci + ldc);
-            c2_0.mul(al).intoArray(c, ci + 2 * ldc);
-            c3_0.mul(al).intoArray(c, ci + 3 * ldc);
-            c4_0.mul(al).intoArray(c, ci + 4 * ldc);
-            c5_0.mul(al).intoArray(c, ci + 5 * ldc);
-            c6_0.mul(al).intoArray(c, ci + 6 * ldc);
-            c7_0.mul(al).intoArray(c, ci + 7 * ldc);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
-            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
-            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
-            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
-            c6_0.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc).mul(be)).intoArray(c, ci + 6 * ldc);
-            c7_0.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(be)).intoArray(c, ci + 7 * ldc);
-        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + ldc);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c6_0.intoArray(c, ci + 6 * ldc);
+        c7_0.intoArray(c, ci + 7 * ldc);
     }
 
     /** 6 rows x 2 vectors, U in the ROWS layout. */
     static void rows6x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S); FloatVector c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S); FloatVector c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S); FloatVector c5_1 = FloatVector.zero(S);
+            float[] c, int ci, int ldc, boolean fromC) {
+        float[] from = fromC ? c : ZEROS;
+        int fi = fromC ? ci : 0;
+        int fl = fromC ? ldc : 0;
+        FloatVector c0_0 = FloatVector.fromArray(S, from, fi); FloatVector c0_1 = FloatVector.fromArray(S, from, fi + VL);
+        FloatVector c1_0 = FloatVector.fromArray(S, from, fi + fl); FloatVector c1_1 = FloatVector.fromArray(S, from, fi + fl + VL);
+        FloatVector c2_0 = FloatVector.fromArray(S, from, fi + 2 * fl); FloatVector c2_1 = FloatVector.fromArray(S, from, fi + 2 * fl + VL);
+        FloatVector c3_0 = FloatVector.fromArray(S, from, fi + 3 * fl); FloatVector c3_1 = FloatVector.fromArray(S, from, fi + 3 * fl + VL);
+        FloatVector c4_0 = FloatVector.fromArray(S, from, fi + 4 * fl); FloatVector c4_1 = FloatVector.fromArray(S, from, fi + 4 * fl + VL);
+        FloatVector c5_0 = FloatVector.fromArray(S, from, fi + 5 * fl); FloatVector c5_1 = FloatVector.fromArray(S, from, fi + 5 * fl + VL);
         for (int p = 0; p < kc; p++) {
             int up = ui + p;
             int vp = vi + p * vs;
@@ -641,40 +618,26 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 5 * KC]);
             c5_0 = madd(a, b0, c5_0); c5_1 = madd(a, b1, c5_1);
         }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
-            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
-            c2_0.mul(al).intoArray(c, ci + 2 * ldc); c2_1.mul(al).intoArray(c, ci + 2 * ldc + VL);
-            c3_0.mul(al).intoArray(c, ci + 3 * ldc); c3_1.mul(al).intoArray(c, ci + 3 * ldc + VL);
-            c4_0.mul(al).intoArray(c, ci + 4 * ldc); c4_1.mul(al).intoArray(c, ci + 4 * ldc + VL);
-            c5_0.mul(al).intoArray(c, ci + 5 * ldc); c5_1.mul(al).intoArray(c, ci + 5 * ldc + VL);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
-            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
-            c2_1.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + VL).mul(be)).intoArray(c, ci + 2 * ldc + VL);
-            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
-            c3_1.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + VL).mul(be)).intoArray(c, ci + 3 * ldc + VL);
-            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
-            c4_1.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc + VL).mul(be)).intoArray(c, ci + 4 * ldc + VL);
-            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
-            c5_1.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc + VL).mul(be)).intoArray(c, ci + 5 * ldc + VL);
-        }
+        c0_0.intoArray(c, ci); c0_1.intoArray(c, ci + VL);
+        c1_0.intoArray(c, ci + ldc); c1_1.intoArray(c, ci + ldc + VL);
+        c2_0.intoArray(c, ci + 2 * ldc); c2_1.intoArray(c, ci + 2 * ldc + VL);
+        c3_0.intoArray(c, ci + 3 * ldc); c3_1.intoArray(c, ci + 3 * ldc + VL);
+        c4_0.intoArray(c, ci + 4 * ldc); c4_1.intoArray(c, ci + 4 * ldc + VL);
+        c5_0.intoArray(c, ci + 5 * ldc); c5_1.intoArray(c, ci + 5 * ldc + VL);
     }
 
     /** 6 rows x 1 vector, U in the ROWS layout. */
     static void rows6x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S);
+            float[] c, int ci, int ldc, boolean fromC) {
+        float[] from = fromC ? c : ZEROS;
+        int fi = fromC ? ci : 0;
+        int fl = fromC ? ldc : 0;
+        FloatVector c0_0 = FloatVector.fromArray(S, from, fi);
+        FloatVector c1_0 = FloatVector.fromArray(S, from, fi + fl);
+        FloatVector c2_0 = FloatVector.fromArray(S, from, fi + 2 * fl);
+        FloatVector c3_0 = FloatVector.fromArray(S, from, fi + 3 * fl);
+        FloatVector c4_0 = FloatVector.fromArray(S, from, fi + 4 * fl);
+        FloatVector c5_0 = FloatVector.fromArray(S, from, fi + 5 * fl);
         for (int p = 0; p < kc; p++) {
             int up = ui + p;
             int vp = vi + p * vs;
@@ -692,32 +655,24 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 5 * KC]);
             c5_0 = madd(a, b0, c5_0);
         }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci);
-            c1_0.mul(al).intoArray(c, ci + ldc);
-            c2_0.mul(al).intoArray(c, ci + 2 * ldc);
-            c3_0.mul(al).intoArray(c, ci + 3 * ldc);
-            c4_0.mul(al).intoArray(c, ci + 4 * ldc);
-            c5_0.mul(al).intoArray(c, ci + 5 * ldc);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
-            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
-            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
-            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
-        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + ldc);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c5_0.intoArray(c, ci + 5 * ldc);
     }
 
     /** 4 rows x 2 vectors, U in the ROWS layout. */
     static void rows4x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S); FloatVector c3_1 = FloatVector.zero(S);
+            float[] c, int ci, int ldc, boolean fromC) {
+        float[] from = fromC ? c : ZEROS;
+        int fi = fromC ? ci : 0;
+        int fl = fromC ? ldc : 0;
+        FloatVector c0_0 = FloatVector.fromArray(S, from, fi); FloatVector c0_1 = FloatVector.fromArray(S, from, fi + VL);
+        FloatVector c1_0 = FloatVector.fromArray(S, from, fi + fl); FloatVector c1_1 = FloatVector.fromArray(S, from, fi + fl + VL);
+        FloatVector c2_0 = FloatVector.fromArray(S, from, fi + 2 * fl); FloatVector c2_1 = FloatVector.fromArray(S, from, fi + 2 * fl + VL);
+        FloatVector c3_0 = FloatVector.fromArray(S, from, fi + 3 * fl); FloatVector c3_1 = FloatVector.fromArray(S, from, fi + 3 * fl + VL);
         for (int p = 0; p < kc; p++) {
             int up = ui + p;
             int vp = vi + p * vs;
@@ -732,32 +687,22 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 3 * KC]);
             c3_0 = madd(a, b0, c3_0); c3_1 = madd(a, b1, c3_1);
         }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
-            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
-            c2_0.mul(al).intoArray(c, ci + 2 * ldc); c2_1.mul(al).intoArray(c, ci + 2 * ldc + VL);
-            c3_0.mul(al).intoArray(c, ci + 3 * ldc); c3_1.mul(al).intoArray(c, ci + 3 * ldc + VL);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
-            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
-            c2_1.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + VL).mul(be)).intoArray(c, ci + 2 * ldc + VL);
-            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
-            c3_1.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + VL).mul(be)).intoArray(c, ci + 3 * ldc + VL);
-        }
+        c0_0.intoArray(c, ci); c0_1.intoArray(c, ci + VL);
+        c1_0.intoArray(c, ci + ldc); c1_1.intoArray(c, ci + ldc + VL);
+        c2_0.intoArray(c, ci + 2 * ldc); c2_1.intoArray(c, ci + 2 * ldc + VL);
+        c3_0.intoArray(c, ci + 3 * ldc); c3_1.intoArray(c, ci + 3 * ldc + VL);
     }
 
     /** 4 rows x 1 vector, U in the ROWS layout. */
     static void rows4x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S);
+            float[] c, int ci, int ldc, boolean fromC) {
+        float[] from = fromC ? c : ZEROS;
+        int fi = fromC ? ci : 0;
+        int fl = fromC ? ldc : 0;
+        FloatVector c0_0 = FloatVector.fromArray(S, from, fi);
+        FloatVector c1_0 = FloatVector.fromArray(S, from, fi + fl);
+        FloatVector c2_0 = FloatVector.fromArray(S, from, fi + 2 * fl);
+        FloatVector c3_0 = FloatVector.fromArray(S, from, fi + 3 * fl);
         for (int p = 0; p < kc; p++) {
             int up = ui + p;
             int vp = vi + p * vs;
@@ -771,26 +716,20 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 3 * KC]);
             c3_0 = madd(a, b0, c3_0);
         }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci);
-            c1_0.mul(al).intoArray(c, ci + ldc);
-            c2_0.mul(al).intoArray(c, ci + 2 * ldc);
-            c3_0.mul(al).intoArray(c, ci + 3 * ldc);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
-            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
-        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + ldc);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c3_0.intoArray(c, ci + 3 * ldc);
     }
 
     /** 2 rows x 2 vectors, U in the ROWS layout. */
     static void rows2x2(int kc, float[] u, int ui, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
+            float[] c, int ci, int ldc, boolean fromC) {
+        float[] from = fromC ? c : ZEROS;
+        int fi = fromC ? ci : 0;
+        int fl = fromC ? ldc : 0;
+        FloatVector c0_0 = FloatVector.fromArray(S, from, fi); FloatVector c0_1 = FloatVector.fromArray(S, from, fi + VL);
+        FloatVector c1_0 = FloatVector.fromArray(S, from, fi + fl); FloatVector c1_1 = FloatVector.fromArray(S, from, fi + fl + VL);
         for (int p = 0; p < kc; p++) {
             int up = ui + p;
             int vp = vi + p * vs;
@@ -801,24 +740,18 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + KC]);
             c1_0 = madd(a, b0, c1_0); c1_1 = madd(a, b1, c1_1);
         }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
-            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
-        }
+        c0_0.intoArray(c, ci); c0_1.intoArray(c, ci + VL);
+        c1_0.intoArray(c, ci + ldc); c1_1.intoArray(c, ci + ldc + VL);
     }
 
     /** 2 rows x 1 vector, U in the ROWS layout. */
     static void rows2x1(int kc, float[] u, int ui, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S);
+            float[] c, int ci, int ldc, boolean fromC) {
+        float[] from = fromC ? c : ZEROS;
+        int fi = fromC ? ci : 0;
+        int fl = fromC ? ldc : 0;
+        FloatVector c0_0 = FloatVector.fromArray(S, from, fi);
+        FloatVector c1_0 = FloatVector.fromArray(S, from, fi + fl);
         for (int p = 0; p < kc; p++) {
             int up = ui + p;
             int vp = vi + p * vs;
@@ -828,34 +761,27 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + KC]);
             c1_0 = madd(a, b0, c1_0);
         }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci);
-            c1_0.mul(al).intoArray(c, ci + ldc);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + ldc);
     }
 
     /** Runs the SLIVER kernel of height {@code h} and width {@code w} vectors. */
     static void sliver(int h, int w, int kc, float[] u, int ui, int us, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
+            float[] c, int ci, int ldc, boolean fromC) {
         if (w == 2) {
             switch (h) {
-                case 8 -> sliver8x2(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 6 -> sliver6x2(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 4 -> sliver4x2(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 2 -> sliver2x2(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 8 -> sliver8x2(kc, u, ui, us, v, vi, vs, c, ci, ldc, fromC);
+                case 6 -> sliver6x2(kc, u, ui, us, v, vi, vs, c, ci, ldc, fromC);
+                case 4 -> sliver4x2(kc, u, ui, us, v, vi, vs, c, ci, ldc, fromC);
+                case 2 -> sliver2x2(kc, u, ui, us, v, vi, vs, c, ci, ldc, fromC);
                 default -> throw new IllegalArgumentException("no kernel of height " + h);
             }
         } else {
             switch (h) {
-                case 8 -> sliver8x1(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 6 -> sliver6x1(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 4 -> sliver4x1(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
-                case 2 -> sliver2x1(kc, u, ui, us, v, vi, vs, c, ci, ldc, alpha, beta);
+                case 8 -> sliver8x1(kc, u, ui, us, v, vi, vs, c, ci, ldc, fromC);
+                case 6 -> sliver6x1(kc, u, ui, us, v, vi, vs, c, ci, ldc, fromC);
+                case 4 -> sliver4x1(kc, u, ui, us, v, vi, vs, c, ci, ldc, fromC);
+                case 2 -> sliver2x1(kc, u, ui, us, v, vi, vs, c, ci, ldc, fromC);
                 default -> throw new IllegalArgumentException("no kernel of height " + h);
             }
         }
@@ -863,15 +789,18 @@ final class FloatMicroKernels {
 
     /** 8 rows x 2 vectors, U in the SLIVER layout. */
     static void sliver8x2(int kc, float[] u, int ui, int us, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S); FloatVector c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S); FloatVector c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S); FloatVector c5_1 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S); FloatVector c6_1 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S); FloatVector c7_1 = FloatVector.zero(S);
+            float[] c, int ci, int ldc, boolean fromC) {
+        float[] from = fromC ? c : ZEROS;
+        int fi = fromC ? ci : 0;
+        int fl = fromC ? ldc : 0;
+        FloatVector c0_0 = FloatVector.fromArray(S, from, fi); FloatVector c0_1 = FloatVector.fromArray(S, from, fi + VL);
+        FloatVector c1_0 = FloatVector.fromArray(S, from, fi + fl); FloatVector c1_1 = FloatVector.fromArray(S, from, fi + fl + VL);
+        FloatVector c2_0 = FloatVector.fromArray(S, from, fi + 2 * fl); FloatVector c2_1 = FloatVector.fromArray(S, from, fi + 2 * fl + VL);
+        FloatVector c3_0 = FloatVector.fromArray(S, from, fi + 3 * fl); FloatVector c3_1 = FloatVector.fromArray(S, from, fi + 3 * fl + VL);
+        FloatVector c4_0 = FloatVector.fromArray(S, from, fi + 4 * fl); FloatVector c4_1 = FloatVector.fromArray(S, from, fi + 4 * fl + VL);
+        FloatVector c5_0 = FloatVector.fromArray(S, from, fi + 5 * fl); FloatVector c5_1 = FloatVector.fromArray(S, from, fi + 5 * fl + VL);
+        FloatVector c6_0 = FloatVector.fromArray(S, from, fi + 6 * fl); FloatVector c6_1 = FloatVector.fromArray(S, from, fi + 6 * fl + VL);
+        FloatVector c7_0 = FloatVector.fromArray(S, from, fi + 7 * fl); FloatVector c7_1 = FloatVector.fromArray(S, from, fi + 7 * fl + VL);
         for (int p = 0; p < kc; p++) {
             int up = ui + p * us;
             int vp = vi + p * vs;
@@ -894,48 +823,30 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 7]);
             c7_0 = madd(a, b0, c7_0); c7_1 = madd(a, b1, c7_1);
         }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
-            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
-            c2_0.mul(al).intoArray(c, ci + 2 * ldc); c2_1.mul(al).intoArray(c, ci + 2 * ldc + VL);
-            c3_0.mul(al).intoArray(c, ci + 3 * ldc); c3_1.mul(al).intoArray(c, ci + 3 * ldc + VL);
-            c4_0.mul(al).intoArray(c, ci + 4 * ldc); c4_1.mul(al).intoArray(c, ci + 4 * ldc + VL);
-            c5_0.mul(al).intoArray(c, ci + 5 * ldc); c5_1.mul(al).intoArray(c, ci + 5 * ldc + VL);
-            c6_0.mul(al).intoArray(c, ci + 6 * ldc); c6_1.mul(al).intoArray(c, ci + 6 * ldc + VL);
-            c7_0.mul(al).intoArray(c, ci + 7 * ldc); c7_1.mul(al).intoArray(c, ci + 7 * ldc + VL);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
-            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
-            c2_1.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + VL).mul(be)).intoArray(c, ci + 2 * ldc + VL);
-            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
-            c3_1.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + VL).mul(be)).intoArray(c, ci + 3 * ldc + VL);
-            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
-            c4_1.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc + VL).mul(be)).intoArray(c, ci + 4 * ldc + VL);
-            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
-            c5_1.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc + VL).mul(be)).intoArray(c, ci + 5 * ldc + VL);
-            c6_0.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc).mul(be)).intoArray(c, ci + 6 * ldc);
-            c6_1.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc + VL).mul(be)).intoArray(c, ci + 6 * ldc + VL);
-            c7_0.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(be)).intoArray(c, ci + 7 * ldc);
-            c7_1.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc + VL).mul(be)).intoArray(c, ci + 7 * ldc + VL);
-        }
+        c0_0.intoArray(c, ci); c0_1.intoArray(c, ci + VL);
+        c1_0.intoArray(c, ci + ldc); c1_1.intoArray(c, ci + ldc + VL);
+        c2_0.intoArray(c, ci + 2 * ldc); c2_1.intoArray(c, ci + 2 * ldc + VL);
+        c3_0.intoArray(c, ci + 3 * ldc); c3_1.intoArray(c, ci + 3 * ldc + VL);
+        c4_0.intoArray(c, ci + 4 * ldc); c4_1.intoArray(c, ci + 4 * ldc + VL);
+        c5_0.intoArray(c, ci + 5 * ldc); c5_1.intoArray(c, ci + 5 * ldc + VL);
+        c6_0.intoArray(c, ci + 6 * ldc); c6_1.intoArray(c, ci + 6 * ldc + VL);
+        c7_0.intoArray(c, ci + 7 * ldc); c7_1.intoArray(c, ci + 7 * ldc + VL);
     }
 
     /** 8 rows x 1 vector, U in the SLIVER layout. */
     static void sliver8x1(int kc, float[] u, int ui, int us, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S);
-        FloatVector c6_0 = FloatVector.zero(S);
-        FloatVector c7_0 = FloatVector.zero(S);
+            float[] c, int ci, int ldc, boolean fromC) {
+        float[] from = fromC ? c : ZEROS;
+        int fi = fromC ? ci : 0;
+        int fl = fromC ? ldc : 0;
+        FloatVector c0_0 = FloatVector.fromArray(S, from, fi);
+        FloatVector c1_0 = FloatVector.fromArray(S, from, fi + fl);
+        FloatVector c2_0 = FloatVector.fromArray(S, from, fi + 2 * fl);
+        FloatVector c3_0 = FloatVector.fromArray(S, from, fi + 3 * fl);
+        FloatVector c4_0 = FloatVector.fromArray(S, from, fi + 4 * fl);
+        FloatVector c5_0 = FloatVector.fromArray(S, from, fi + 5 * fl);
+        FloatVector c6_0 = FloatVector.fromArray(S, from, fi + 6 * fl);
+        FloatVector c7_0 = FloatVector.fromArray(S, from, fi + 7 * fl);
         for (int p = 0; p < kc; p++) {
             int up = ui + p * us;
             int vp = vi + p * vs;
@@ -957,38 +868,28 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 7]);
             c7_0 = madd(a, b0, c7_0);
         }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci);
-            c1_0.mul(al).intoArray(c, ci + ldc);
-            c2_0.mul(al).intoArray(c, ci + 2 * ldc);
-            c3_0.mul(al).intoArray(c, ci + 3 * ldc);
-            c4_0.mul(al).intoArray(c, ci + 4 * ldc);
-            c5_0.mul(al).intoArray(c, ci + 5 * ldc);
-            c6_0.mul(al).intoArray(c, ci + 6 * ldc);
-            c7_0.mul(al).intoArray(c, ci + 7 * ldc);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
-            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
-            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
-            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
-            c6_0.fma(al, FloatVector.fromArray(S, c, ci + 6 * ldc).mul(be)).intoArray(c, ci + 6 * ldc);
-            c7_0.fma(al, FloatVector.fromArray(S, c, ci + 7 * ldc).mul(be)).intoArray(c, ci + 7 * ldc);
-        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + ldc);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c5_0.intoArray(c, ci + 5 * ldc);
+        c6_0.intoArray(c, ci + 6 * ldc);
+        c7_0.intoArray(c, ci + 7 * ldc);
     }
 
     /** 6 rows x 2 vectors, U in the SLIVER layout. */
     static void sliver6x2(int kc, float[] u, int ui, int us, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S); FloatVector c3_1 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S); FloatVector c4_1 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S); FloatVector c5_1 = FloatVector.zero(S);
+            float[] c, int ci, int ldc, boolean fromC) {
+        float[] from = fromC ? c : ZEROS;
+        int fi = fromC ? ci : 0;
+        int fl = fromC ? ldc : 0;
+        FloatVector c0_0 = FloatVector.fromArray(S, from, fi); FloatVector c0_1 = FloatVector.fromArray(S, from, fi + VL);
+        FloatVector c1_0 = FloatVector.fromArray(S, from, fi + fl); FloatVector c1_1 = FloatVector.fromArray(S, from, fi + fl + VL);
+        FloatVector c2_0 = FloatVector.fromArray(S, from, fi + 2 * fl); FloatVector c2_1 = FloatVector.fromArray(S, from, fi + 2 * fl + VL);
+        FloatVector c3_0 = FloatVector.fromArray(S, from, fi + 3 * fl); FloatVector c3_1 = FloatVector.fromArray(S, from, fi + 3 * fl + VL);
+        FloatVector c4_0 = FloatVector.fromArray(S, from, fi + 4 * fl); FloatVector c4_1 = FloatVector.fromArray(S, from, fi + 4 * fl + VL);
+        FloatVector c5_0 = FloatVector.fromArray(S, from, fi + 5 * fl); FloatVector c5_1 = FloatVector.fromArray(S, from, fi + 5 * fl + VL);
         for (int p = 0; p < kc; p++) {
             int up = ui + p * us;
             int vp = vi + p * vs;
@@ -1007,40 +908,26 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 5]);
             c5_0 = madd(a, b0, c5_0); c5_1 = madd(a, b1, c5_1);
         }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
-            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
-            c2_0.mul(al).intoArray(c, ci + 2 * ldc); c2_1.mul(al).intoArray(c, ci + 2 * ldc + VL);
-            c3_0.mul(al).intoArray(c, ci + 3 * ldc); c3_1.mul(al).intoArray(c, ci + 3 * ldc + VL);
-            c4_0.mul(al).intoArray(c, ci + 4 * ldc); c4_1.mul(al).intoArray(c, ci + 4 * ldc + VL);
-            c5_0.mul(al).intoArray(c, ci + 5 * ldc); c5_1.mul(al).intoArray(c, ci + 5 * ldc + VL);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
-            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
-            c2_1.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + VL).mul(be)).intoArray(c, ci + 2 * ldc + VL);
-            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
-            c3_1.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + VL).mul(be)).intoArray(c, ci + 3 * ldc + VL);
-            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
-            c4_1.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc + VL).mul(be)).intoArray(c, ci + 4 * ldc + VL);
-            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
-            c5_1.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc + VL).mul(be)).intoArray(c, ci + 5 * ldc + VL);
-        }
+        c0_0.intoArray(c, ci); c0_1.intoArray(c, ci + VL);
+        c1_0.intoArray(c, ci + ldc); c1_1.intoArray(c, ci + ldc + VL);
+        c2_0.intoArray(c, ci + 2 * ldc); c2_1.intoArray(c, ci + 2 * ldc + VL);
+        c3_0.intoArray(c, ci + 3 * ldc); c3_1.intoArray(c, ci + 3 * ldc + VL);
+        c4_0.intoArray(c, ci + 4 * ldc); c4_1.intoArray(c, ci + 4 * ldc + VL);
+        c5_0.intoArray(c, ci + 5 * ldc); c5_1.intoArray(c, ci + 5 * ldc + VL);
     }
 
     /** 6 rows x 1 vector, U in the SLIVER layout. */
     static void sliver6x1(int kc, float[] u, int ui, int us, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S);
-        FloatVector c4_0 = FloatVector.zero(S);
-        FloatVector c5_0 = FloatVector.zero(S);
+            float[] c, int ci, int ldc, boolean fromC) {
+        float[] from = fromC ? c : ZEROS;
+        int fi = fromC ? ci : 0;
+        int fl = fromC ? ldc : 0;
+        FloatVector c0_0 = FloatVector.fromArray(S, from, fi);
+        FloatVector c1_0 = FloatVector.fromArray(S, from, fi + fl);
+        FloatVector c2_0 = FloatVector.fromArray(S, from, fi + 2 * fl);
+        FloatVector c3_0 = FloatVector.fromArray(S, from, fi + 3 * fl);
+        FloatVector c4_0 = FloatVector.fromArray(S, from, fi + 4 * fl);
+        FloatVector c5_0 = FloatVector.fromArray(S, from, fi + 5 * fl);
         for (int p = 0; p < kc; p++) {
             int up = ui + p * us;
             int vp = vi + p * vs;
@@ -1058,32 +945,24 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 5]);
             c5_0 = madd(a, b0, c5_0);
         }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci);
-            c1_0.mul(al).intoArray(c, ci + ldc);
-            c2_0.mul(al).intoArray(c, ci + 2 * ldc);
-            c3_0.mul(al).intoArray(c, ci + 3 * ldc);
-            c4_0.mul(al).intoArray(c, ci + 4 * ldc);
-            c5_0.mul(al).intoArray(c, ci + 5 * ldc);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
-            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
-            c4_0.fma(al, FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be)).intoArray(c, ci + 4 * ldc);
-            c5_0.fma(al, FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be)).intoArray(c, ci + 5 * ldc);
-        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + ldc);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c3_0.intoArray(c, ci + 3 * ldc);
+        c4_0.intoArray(c, ci + 4 * ldc);
+        c5_0.intoArray(c, ci + 5 * ldc);
     }
 
     /** 4 rows x 2 vectors, U in the SLIVER layout. */
     static void sliver4x2(int kc, float[] u, int ui, int us, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S); FloatVector c3_1 = FloatVector.zero(S);
+            float[] c, int ci, int ldc, boolean fromC) {
+        float[] from = fromC ? c : ZEROS;
+        int fi = fromC ? ci : 0;
+        int fl = fromC ? ldc : 0;
+        FloatVector c0_0 = FloatVector.fromArray(S, from, fi); FloatVector c0_1 = FloatVector.fromArray(S, from, fi + VL);
+        FloatVector c1_0 = FloatVector.fromArray(S, from, fi + fl); FloatVector c1_1 = FloatVector.fromArray(S, from, fi + fl + VL);
+        FloatVector c2_0 = FloatVector.fromArray(S, from, fi + 2 * fl); FloatVector c2_1 = FloatVector.fromArray(S, from, fi + 2 * fl + VL);
+        FloatVector c3_0 = FloatVector.fromArray(S, from, fi + 3 * fl); FloatVector c3_1 = FloatVector.fromArray(S, from, fi + 3 * fl + VL);
         for (int p = 0; p < kc; p++) {
             int up = ui + p * us;
             int vp = vi + p * vs;
@@ -1098,32 +977,22 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 3]);
             c3_0 = madd(a, b0, c3_0); c3_1 = madd(a, b1, c3_1);
         }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
-            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
-            c2_0.mul(al).intoArray(c, ci + 2 * ldc); c2_1.mul(al).intoArray(c, ci + 2 * ldc + VL);
-            c3_0.mul(al).intoArray(c, ci + 3 * ldc); c3_1.mul(al).intoArray(c, ci + 3 * ldc + VL);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
-            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
-            c2_1.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc + VL).mul(be)).intoArray(c, ci + 2 * ldc + VL);
-            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
-            c3_1.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc + VL).mul(be)).intoArray(c, ci + 3 * ldc + VL);
-        }
+        c0_0.intoArray(c, ci); c0_1.intoArray(c, ci + VL);
+        c1_0.intoArray(c, ci + ldc); c1_1.intoArray(c, ci + ldc + VL);
+        c2_0.intoArray(c, ci + 2 * ldc); c2_1.intoArray(c, ci + 2 * ldc + VL);
+        c3_0.intoArray(c, ci + 3 * ldc); c3_1.intoArray(c, ci + 3 * ldc + VL);
     }
 
     /** 4 rows x 1 vector, U in the SLIVER layout. */
     static void sliver4x1(int kc, float[] u, int ui, int us, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S);
+            float[] c, int ci, int ldc, boolean fromC) {
+        float[] from = fromC ? c : ZEROS;
+        int fi = fromC ? ci : 0;
+        int fl = fromC ? ldc : 0;
+        FloatVector c0_0 = FloatVector.fromArray(S, from, fi);
+        FloatVector c1_0 = FloatVector.fromArray(S, from, fi + fl);
+        FloatVector c2_0 = FloatVector.fromArray(S, from, fi + 2 * fl);
+        FloatVector c3_0 = FloatVector.fromArray(S, from, fi + 3 * fl);
         for (int p = 0; p < kc; p++) {
             int up = ui + p * us;
             int vp = vi + p * vs;
@@ -1137,26 +1006,20 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 3]);
             c3_0 = madd(a, b0, c3_0);
         }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci);
-            c1_0.mul(al).intoArray(c, ci + ldc);
-            c2_0.mul(al).intoArray(c, ci + 2 * ldc);
-            c3_0.mul(al).intoArray(c, ci + 3 * ldc);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-            c2_0.fma(al, FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be)).intoArray(c, ci + 2 * ldc);
-            c3_0.fma(al, FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be)).intoArray(c, ci + 3 * ldc);
-        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + ldc);
+        c2_0.intoArray(c, ci + 2 * ldc);
+        c3_0.intoArray(c, ci + 3 * ldc);
     }
 
     /** 2 rows x 2 vectors, U in the SLIVER layout. */
     static void sliver2x2(int kc, float[] u, int ui, int us, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
+            float[] c, int ci, int ldc, boolean fromC) {
+        float[] from = fromC ? c : ZEROS;
+        int fi = fromC ? ci : 0;
+        int fl = fromC ? ldc : 0;
+        FloatVector c0_0 = FloatVector.fromArray(S, from, fi); FloatVector c0_1 = FloatVector.fromArray(S, from, fi + VL);
+        FloatVector c1_0 = FloatVector.fromArray(S, from, fi + fl); FloatVector c1_1 = FloatVector.fromArray(S, from, fi + fl + VL);
         for (int p = 0; p < kc; p++) {
             int up = ui + p * us;
             int vp = vi + p * vs;
@@ -1167,24 +1030,18 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 1]);
             c1_0 = madd(a, b0, c1_0); c1_1 = madd(a, b1, c1_1);
         }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci); c0_1.mul(al).intoArray(c, ci + VL);
-            c1_0.mul(al).intoArray(c, ci + ldc); c1_1.mul(al).intoArray(c, ci + ldc + VL);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c0_1.fma(al, FloatVector.fromArray(S, c, ci + VL).mul(be)).intoArray(c, ci + VL);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-            c1_1.fma(al, FloatVector.fromArray(S, c, ci + ldc + VL).mul(be)).intoArray(c, ci + ldc + VL);
-        }
+        c0_0.intoArray(c, ci); c0_1.intoArray(c, ci + VL);
+        c1_0.intoArray(c, ci + ldc); c1_1.intoArray(c, ci + ldc + VL);
     }
 
     /** 2 rows x 1 vector, U in the SLIVER layout. */
     static void sliver2x1(int kc, float[] u, int ui, int us, float[] v, int vi, int vs,
-            float[] c, int ci, int ldc, float alpha, float beta) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S);
+            float[] c, int ci, int ldc, boolean fromC) {
+        float[] from = fromC ? c : ZEROS;
+        int fi = fromC ? ci : 0;
+        int fl = fromC ? ldc : 0;
+        FloatVector c0_0 = FloatVector.fromArray(S, from, fi);
+        FloatVector c1_0 = FloatVector.fromArray(S, from, fi + fl);
         for (int p = 0; p < kc; p++) {
             int up = ui + p * us;
             int vp = vi + p * vs;
@@ -1194,14 +1051,7 @@ final class FloatMicroKernels {
             a = FloatVector.broadcast(S, u[up + 1]);
             c1_0 = madd(a, b0, c1_0);
         }
-        FloatVector al = FloatVector.broadcast(S, alpha);
-        if (beta == 0) {
-            c0_0.mul(al).intoArray(c, ci);
-            c1_0.mul(al).intoArray(c, ci + ldc);
-        } else {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0_0.fma(al, FloatVector.fromArray(S, c, ci).mul(be)).intoArray(c, ci);
-            c1_0.fma(al, FloatVector.fromArray(S, c, ci + ldc).mul(be)).intoArray(c, ci + ldc);
-        }
+        c0_0.intoArray(c, ci);
+        c1_0.intoArray(c, ci + ldc);
     }
 }

@@ -21,10 +21,20 @@ package dev.vecgrad.kernels;
  *   for ic in [i0, i1) step mc          the mc x nc block of C stays in L2 ...
  *     for pc in [0, k) step KC          ... across all KC blocks; never split across threads
  *       pack U[ic:ic+mc, pc:pc+kc]
- *       for jr, ir: micro-kernel, then C tile = alpha * acc + beta * C  (beta = 1 after pc = 0)
+ *       for jr, ir: micro-kernel: acc = C (or 0 when beta is 0 and pc = 0), acc += U V over the
+ *                   block, C tile = acc</pre>
+ * with a pass C = beta C before for a beta other than 0 and 1, and C = alpha C after for an
+ * alpha other than 1 (alpha and beta both other: a scratch, see {@link #run}).
+ * <pre>
  * </pre>
  * BLIS runs pc outside ic, which re-reads all of C from memory once per KC block; on a
  * 1024^3 sgemm that write-back took a fifth of the time, so here ic is outside pc.
+ *
+ * <p>Every element of C is one FMA chain over p = 0 .. k-1, from beta C: the blocking (KC, MC,
+ * NC) and the vector width decide who computes an element and when, never the order of its sums,
+ * so results are the same bits for any block sizes and on any vector width (GemmBitsTest: KC 64
+ * and 400, MaxVectorSize 16, 32 and 64). Before, each KC block was summed from 0 and added to C,
+ * so a CPU whose caches gave another KC gave other bits.
  *
  * <p>Threads split C into column ranges (rows when C is too narrow), aligned to NR (MR); the
  * block sizes never depend on the thread count, so results are bitwise identical for any.
@@ -175,6 +185,26 @@ abstract class GemmDriver<W> {
 
     /** Computes the whole problem, on as many threads as pay off. */
     final void run(Problem pr) {
+        if (pr.alpha() != 1 && pr.beta() != 0) {
+            // alpha AB + beta C is not one chain from C: the product goes to a scratch first, then C = alpha t + beta C
+            // (vecgrad's own calls all pass alpha 1 and never come here)
+            Object t = scratch(pr.m() * pr.n());
+            run(new Problem(pr.m(), pr.n(), pr.k(), 1, pr.u(), pr.uOff(), pr.ldu(), pr.uRowMajor(), pr.rowsLayout(), pr.uDirect(),
+                    pr.v(), pr.vOff(), pr.ldv(), pr.vRowMajor(), pr.vDirect(), 0, t, 0, pr.n()));
+            combine(t, pr);
+            return;
+        }
+        if (pr.beta() != 0 && pr.beta() != 1) {
+            scale(pr, pr.beta());   // beta C, rounded once, is where the chains start
+        }
+        runChains(pr);
+        if (pr.alpha() != 1) {
+            scale(pr, pr.alpha());   // (beta is 0 here) alpha times each finished chain, rounded once
+        }
+    }
+
+    /** Every element of C = its chain from C (beta != 0) or from 0, over p = 0 .. k-1; alpha and beta's value aside. */
+    private void runChains(Problem pr) {
         int threads = Parallelism.threads();
         long flops = 2L * pr.m() * pr.n() * pr.k();
         if (threads == 1 || flops < PARALLEL_MIN_FLOPS) {
@@ -240,6 +270,15 @@ abstract class GemmDriver<W> {
     static int roundUp(int value, int multiple) {
         return (value + multiple - 1) / multiple * multiple;
     }
+
+    /** A new array of the element type, n long. */
+    abstract Object scratch(int n);
+
+    /** C = fma(t, alpha, beta C) for pr's C, t its product A B (m x n, row-major). */
+    abstract void combine(Object product, Problem pr);
+
+    /** C = factor C for pr's m x n C, each element rounded once. */
+    abstract void scale(Problem pr, double factor);
 
     /** This thread's workspace, grown to hold U blocks of {@code mc} rows and {@code vElements} of packed V. */
     abstract W workspace(int mc, int vElements);
