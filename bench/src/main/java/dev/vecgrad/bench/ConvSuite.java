@@ -56,6 +56,11 @@ final class ConvSuite implements Callable<Integer> {
         return 3.0 * 2 * out * s[1] * s[4] * s[5] * s[5];
     }
 
+    /** A shape's name for the tables: conv_transpose2d shortened to convT so that a row fits 80 columns. */
+    static String label(String what) {
+        return what.replace("conv_transpose2d", "convT");
+    }
+
     static int[] numbers(String shape) {
         return java.util.Arrays.stream(shape.substring(shape.indexOf(' ') + 1).split(",")).mapToInt(Integer::parseInt).toArray();
     }
@@ -87,8 +92,9 @@ final class ConvSuite implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%d thread(s), %d round(s), %d warm-up + %d timed iterations per process%n", threads, rounds,
                 warmup, iterations);
         Samples probe = FmaPeak.measure(threads, 5);
-        System.out.printf(Locale.ROOT, "FMA probe: %.0f GFLOP/s on %d thread(s), %s%n", probe.median(), threads,
-                dev.vecgrad.kernels.Backend.report().lines().filter(l -> l.startsWith("CPU:")).findFirst().orElse("CPU unknown"));
+        System.out.printf(Locale.ROOT, "FMA probe: %.0f GFLOP/s on %d thread(s); CPU %s%n", probe.median(), threads,
+                dev.vecgrad.kernels.Backend.report().lines().filter(l -> l.startsWith("CPU:")).findFirst()
+                        .map(l -> l.substring("CPU:".length()).strip()).orElse("unknown"));
         Map<String, List<double[]>> ours = new LinkedHashMap<>();
         Map<String, List<double[]>> theirs = new LinkedHashMap<>();
         for (int r = 0; r < rounds; r++) {
@@ -101,13 +107,13 @@ final class ConvSuite implements Callable<Integer> {
                 collect(theirs, pytorch(torch));
             }
         }
+        // two blocks that each fit an 80-column terminal: the times, then the ratio's range, the efficiency and the cold start
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-28s %-18s %-18s %s%n", "ms: median [range]", "vecgrad", "pytorch", "ratio");
+        Map<String, Samples> ratios = new LinkedHashMap<>();
         for (String what : ours.keySet()) {
             Samples o = new Samples(ours.get(what).stream().mapToDouble(v -> v[1]).toArray());
-            String line = String.format(Locale.ROOT, "%-38s vecgrad %s ms (first %.0f)", what, o.format(), ours.get(what).get(0)[0]);
-            if (!what.equals("cnn_step")) {
-                double gflops = flops(what) / o.median() / 1e6;
-                line += String.format(Locale.ROOT, " %.0f GFLOP/s = %.0f%% of the probe", gflops, 100 * gflops / probe.median());
-            }
+            String line = String.format(Locale.ROOT, "%-28s %-18s", label(what), o.format());
             if (theirs.containsKey(what)) {
                 Samples t = new Samples(theirs.get(what).stream().mapToDouble(v -> v[1]).toArray());
                 double[] ratio = new double[rounds];
@@ -115,11 +121,28 @@ final class ConvSuite implements Callable<Integer> {
                     ratio[i] = theirs.get(what).get(i)[1] / ours.get(what).get(i)[1];
                 }
                 Samples q = new Samples(ratio);
-                line += String.format(Locale.ROOT, ", pytorch %s ms, pytorch/vecgrad %.2fx [%.2f-%.2f]", t.format(), q.median(), q.min(),
-                        q.max());
+                ratios.put(what, q);
+                line += String.format(Locale.ROOT, " %-18s %.2fx", t.format(), q.median());
             }
             System.out.println(line);
         }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-28s %-13s %8s %7s %13s%n", "", "ratio range", "GFLOP/s", "probe", "first ms");
+        for (String what : ours.keySet()) {
+            Samples o = new Samples(ours.get(what).stream().mapToDouble(v -> v[1]).toArray());
+            Samples q = ratios.get(what);
+            String range = q == null ? "-" : String.format(Locale.ROOT, "[%.2f-%.2f]", q.min(), q.max());
+            String rate = "-";
+            String share = "-";
+            if (!what.equals("cnn_step")) {
+                double gflops = flops(what) / o.median() / 1e6;
+                rate = String.format(Locale.ROOT, "%.0f", gflops);
+                share = String.format(Locale.ROOT, "%.0f%%", 100 * gflops / probe.median());
+            }
+            System.out.printf(Locale.ROOT, "%-28s %-13s %8s %7s %13.0f%n", label(what), range, rate, share, ours.get(what).get(0)[0]);
+        }
+        System.out.println("ratio: pytorch's time / vecgrad's, per round; GFLOP/s: 3 x 2 N O C kh kw oh ow");
+        System.out.println("over vecgrad's median; first ms: vecgrad's first (cold) iteration, first round");
         return 0;
     }
 
