@@ -55,6 +55,10 @@ final class ImageSimd implements ImageKernels {
         return DoubleVector.fromArray(D, idx, 0);
     }
 
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+
     /** {0, s, 2s, ...}: lane l's input column offset at stride s, as a gather's index map. */
     private static int[] strided(int lanes, int s) {
         int[] map = new int[lanes];
@@ -252,13 +256,34 @@ final class ImageSimd implements ImageKernels {
                     // the last vector of the row first: its store runs on into the next row, whose first vector is stored later
                     for (int q0 = (ow - 1) / vl * vl; q0 >= 0; q0 -= vl) {
                         VectorMask<Float> take = lane.compare(VectorOperators.GE, first - q0).and(lane.compare(VectorOperators.LE, last - q0));
+                        VectorMask<Float> drop = take.not();
+                        // the output rows whose input row lies inside the image and whose loads and stores are whole: no tests
+                        int rLo = Math.max(0, ceilDiv(g.ph() - i * g.dh(), g.sh()));
+                        int rHi = Math.min(g.oh(), ceilDiv(g.h() + g.ph() - i * g.dh(), g.sh()));
+                        int base = plane + (rLo * g.sh() - g.ph() + i * g.dh()) * g.w() + jOff + q0;
+                        int step = g.sh() * g.w();
+                        while (rHi > rLo && (base + (rHi - 1 - rLo) * step + vl > x.length || block + (rHi - 1) * ow + q0 + vl > blockEnd)) {
+                            rHi--;
+                        }
+                        while (rLo < rHi && base < 0) {
+                            rLo++;
+                            base += step;
+                        }
+                        // rows in order: a store runs on into the next row, which must be written after it
                         for (int r = 0; r < g.oh(); r++) {
+                            if (r == rLo && rHi > rLo) {
+                                for (int from = base; r < rHi; r++, from += step) {
+                                    FloatVector.fromArray(F, x, from).blend(zero, drop).intoArray(cols, block + r * ow + q0);
+                                }
+                                r--;
+                                continue;
+                            }
                             int to = block + r * ow + q0;
                             int ih = r * g.sh() - g.ph() + i * g.dh();
                             FloatVector v = zero;
                             if (ih >= 0 && ih < g.h()) {
                                 int from = plane + ih * g.w() + jOff + q0;
-                                v = from >= 0 && from + vl <= x.length ? FloatVector.fromArray(F, x, from).blend(zero, take.not())
+                                v = from >= 0 && from + vl <= x.length ? FloatVector.fromArray(F, x, from).blend(zero, drop)
                                         : FloatVector.fromArray(F, x, from, take);
                             }
                             if (to + vl <= blockEnd) {
@@ -350,13 +375,34 @@ final class ImageSimd implements ImageKernels {
                     // the last vector of the row first: its store runs on into the next row, whose first vector is stored later
                     for (int q0 = (ow - 1) / vl * vl; q0 >= 0; q0 -= vl) {
                         VectorMask<Double> take = lane.compare(VectorOperators.GE, first - q0).and(lane.compare(VectorOperators.LE, last - q0));
+                        VectorMask<Double> drop = take.not();
+                        // the output rows whose input row lies inside the image and whose loads and stores are whole: no tests
+                        int rLo = Math.max(0, ceilDiv(g.ph() - i * g.dh(), g.sh()));
+                        int rHi = Math.min(g.oh(), ceilDiv(g.h() + g.ph() - i * g.dh(), g.sh()));
+                        int base = plane + (rLo * g.sh() - g.ph() + i * g.dh()) * g.w() + jOff + q0;
+                        int step = g.sh() * g.w();
+                        while (rHi > rLo && (base + (rHi - 1 - rLo) * step + vl > x.length || block + (rHi - 1) * ow + q0 + vl > blockEnd)) {
+                            rHi--;
+                        }
+                        while (rLo < rHi && base < 0) {
+                            rLo++;
+                            base += step;
+                        }
+                        // rows in order: a store runs on into the next row, which must be written after it
                         for (int r = 0; r < g.oh(); r++) {
+                            if (r == rLo && rHi > rLo) {
+                                for (int from = base; r < rHi; r++, from += step) {
+                                    DoubleVector.fromArray(D, x, from).blend(zero, drop).intoArray(cols, block + r * ow + q0);
+                                }
+                                r--;
+                                continue;
+                            }
                             int to = block + r * ow + q0;
                             int ih = r * g.sh() - g.ph() + i * g.dh();
                             DoubleVector v = zero;
                             if (ih >= 0 && ih < g.h()) {
                                 int from = plane + ih * g.w() + jOff + q0;
-                                v = from >= 0 && from + vl <= x.length ? DoubleVector.fromArray(D, x, from).blend(zero, take.not())
+                                v = from >= 0 && from + vl <= x.length ? DoubleVector.fromArray(D, x, from).blend(zero, drop)
                                         : DoubleVector.fromArray(D, x, from, take);
                             }
                             if (to + vl <= blockEnd) {
