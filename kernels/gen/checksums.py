@@ -29,9 +29,10 @@ GENERATORS = {
         [K + "Elementwise.java", K + "FloatKernels.java", K + "DoubleKernels.java", A + "Storage.java" + REGION,
          A + "ElementwiseDispatch.java"]),
     "kernels/gen/microkernels.py": (
-        ["kernels/gen/microkernels.py", K + "FloatGemm.java", K + "FloatSimd.java", K + "FloatScalar.java"],
+        ["kernels/gen/microkernels.py", K + "FloatGemm.java", K + "FloatSimd.java", K + "FloatScalar.java",
+         K + "FloatImageScalar.java", K + "FloatImageSimd.java"],
         [K + "FloatMicroKernels.java", K + "DoubleMicroKernels.java", K + "DoubleGemm.java", K + "DoubleSimd.java",
-         K + "DoubleScalar.java"]),
+         K + "DoubleScalar.java", K + "DoubleImageScalar.java", K + "DoubleImageSimd.java"]),
     "kernels/gen/exp_log_fit.py": (["kernels/gen/exp_log_fit.py"], [K + "ExpLogCoefficients.java"]),
     "kernels/gen/erfc_fit.py": (["kernels/gen/erfc_fit.py"], [K + "ErfcCoefficients.java"]),
     "autograd/gen/storage.py": (["autograd/gen/storage.py", A + "FloatStorage.java"], [A + "DoubleStorage.java"]),

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Generates FloatMicroKernels.java, DoubleMicroKernels.java, and the double twins of FloatGemm,
-FloatSimd and FloatScalar (DoubleGemm, DoubleSimd, DoubleScalar); a twin leaves out what lies
+FloatSimd, FloatScalar, FloatImageScalar and FloatImageSimd (DoubleGemm, DoubleSimd, DoubleScalar,
+DoubleImageScalar, DoubleImageSimd); a twin leaves out what lies
 between a "// ---- float only: ..." line and a "// ---- end float only ----" line (the byte
 conversion). Writing also updates its lines in kernels/gen/checksums.txt; --check writes nothing
 and exits 1 when a file is stale.
@@ -256,14 +257,17 @@ def float_literal_to_double(m):
     return digits if any(ch in digits for ch in ".eE") else digits + ".0"
 
 
-def float_to_double(java, source):
-    """The double twin of a float source file: the same code with the element type swapped."""
+def float_to_double(java, source, int_lanes_widen=True):
+    """The double twin of a float source file: the same code with the element type swapped. With
+    int_lanes_widen false, IntVector stays: the image kernels' int lanes are window positions,
+    as many as the element lanes, not the element's bits."""
     # kernels without a double twin (byte conversions), between these two comment lines
     java = re.sub(r"\n    // ---- float only: [^\n]*\n.*?    // ---- end float only ----\n", "", java, flags=re.S)
     java = re.sub(r"\bfloat\b", "double", java)
     java = java.replace("Float", "Double").replace("FLOAT", "DOUBLE").replace("sgemm", "dgemm")
     # the integer lanes of the same width: exponent and mantissa bits of exp and log
-    java = java.replace("IntVector", "LongVector").replace("reinterpretAsInts", "reinterpretAsLongs")
+    if int_lanes_widen:
+        java = java.replace("IntVector", "LongVector").replace("reinterpretAsInts", "reinterpretAsLongs")
     java = re.sub(r"\b(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)f\b", float_literal_to_double, java)
     java = re.sub(r" \* \{@code Double\w+\} is generated from this file by \{@code kernels/gen/microkernels.py\}.\n", "", java)
     java = re.sub(r" \{@code Double\w+\} is generated from this file by\n \* \{@code kernels/gen/microkernels.py\}.", "", java)
@@ -276,6 +280,8 @@ if __name__ == "__main__":
     files = {f"{t['cls']}.java": source(t) for t in TYPES.values()}
     for name in ("Gemm", "Simd", "Scalar"):
         files[f"Double{name}.java"] = float_to_double((root / f"Float{name}.java").read_text(), f"Float{name}.java")
+    for name in ("ImageScalar", "ImageSimd"):
+        files[f"Double{name}.java"] = float_to_double((root / f"Float{name}.java").read_text(), f"Float{name}.java", False)
     if "--check" in sys.argv:  # write nothing; exit 1 when a file is stale (GeneratedSourcesTest)
         stale = [f for f, text in files.items() if (root / f).read_text() != text]
         sys.exit(f"stale: {stale}: run python3 kernels/gen/microkernels.py" if stale else 0)

@@ -1,6 +1,6 @@
 package dev.vecgrad.kernels;
 
-/** The reference {@link ImageKernels}: {@link Pooling.Scalar} and {@link Patches.Scalar}. */
+/** The reference {@link ImageKernels}: {@link FloatImageScalar} and its generated double twin {@code DoubleImageScalar}. */
 final class ImageScalar implements ImageKernels {
 
     static final ImageScalar INSTANCE = new ImageScalar();
@@ -9,31 +9,31 @@ final class ImageScalar implements ImageKernels {
 
     @Override
     public void maxForward(Pooling.Windows win, float[] x, int xOff, int p0, int p1, float[] out, int outOff, int[] where) {
-        Pooling.Scalar.maxForward(win, x, xOff, p0, p1, out, outOff, where);
+        FloatImageScalar.maxForward(win, x, xOff, p0, p1, out, outOff, where);
     }
 
     @Override
     public void maxForward(Pooling.Windows win, double[] x, int xOff, int p0, int p1, double[] out, int outOff, int[] where) {
-        Pooling.Scalar.maxForward(win, x, xOff, p0, p1, out, outOff, where);
+        DoubleImageScalar.maxForward(win, x, xOff, p0, p1, out, outOff, where);
     }
 
     @Override
     public void im2col(Patches.Geometry g, float[] x, int xOff, float[] cols, int at, int ld) {
-        Patches.Scalar.im2col(g, x, xOff, cols, at, ld);
+        FloatImageScalar.im2col(g, x, xOff, cols, at, ld);
     }
 
     @Override
     public void im2col(Patches.Geometry g, double[] x, int xOff, double[] cols, int at, int ld) {
-        Patches.Scalar.im2col(g, x, xOff, cols, at, ld);
+        DoubleImageScalar.im2col(g, x, xOff, cols, at, ld);
     }
 
     @Override
     public void col2im(Patches.Geometry g, float[] dcols, int at, int ld, float[] dx, int dxOff) {
-        Patches.Scalar.col2im(g, dcols, at, ld, dx, dxOff);
+        FloatImageScalar.col2im(g, dcols, at, ld, dx, dxOff);
     }
 
     @Override
     public void col2im(Patches.Geometry g, double[] dcols, int at, int ld, double[] dx, int dxOff) {
-        Patches.Scalar.col2im(g, dcols, at, ld, dx, dxOff);
+        DoubleImageScalar.col2im(g, dcols, at, ld, dx, dxOff);
     }
 }

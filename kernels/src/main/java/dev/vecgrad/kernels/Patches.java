@@ -9,10 +9,11 @@ package dev.vecgrad.kernels;
  *
  * <p>{@code cols} is a block of a wider matrix: its column 0 is at {@code at}, its rows
  * {@code ld} apart, so that several images' patches sit side by side (see the autograd's
- * {@code Convolution}). The Vector API kernels ({@code ImageSimd}) handle stride and dilation
- * 1 a row of outputs at a time with masked loads and stores; other geometries, and the scalar
- * backend, run {@link Scalar}, the reference. Both add into x's gradient in the same order
- * (kernel cells, then output positions), so col2im gives the same bits either way.
+ * {@code Convolution}). The Vector API kernels ({@code ImageSimd}) handle stride 1 a row of
+ * outputs at a time with masked loads and stores; other geometries, and the scalar backend, run
+ * {@link FloatImageScalar}, the reference (and its generated double twin). Both add into x's
+ * gradient in the same order (kernel cells, then output positions), so col2im gives the same bits
+ * either way.
  */
 public final class Patches {
 
@@ -73,101 +74,5 @@ public final class Patches {
     /** As the float {@link #col2im}. */
     public static void col2im(Geometry g, double[] dcols, int at, int ld, double[] dx, int dxOff) {
         KERNELS.col2im(g, dcols, at, ld, dx, dxOff);
-    }
-
-    /** The reference: one run of output columns (those whose input lies inside the image) at a time. */
-    static final class Scalar {
-
-        private Scalar() {}
-
-        static void im2col(Geometry g, float[] x, int xOff, float[] cols, int at, int ld) {
-            int row = 0;
-            for (int c = 0; c < g.c(); c++) {
-                int plane = xOff + c * g.h() * g.w();
-                for (int i = 0; i < g.kh(); i++) {
-                    for (int j = 0; j < g.kw(); j++, row++) {
-                        int first = g.firstColumn(j);
-                        int last = g.lastColumn(j);
-                        int jOff = j * g.dw() - g.pw();
-                        for (int r = 0; r < g.oh(); r++) {
-                            int to = row * ld + at + r * g.ow();
-                            int ih = r * g.sh() - g.ph() + i * g.dh();
-                            for (int q = 0; q < g.ow(); q++) {
-                                cols[to + q] = ih >= 0 && ih < g.h() && q >= first && q <= last ? x[plane + ih * g.w() + q * g.sw() + jOff] : 0;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        static void im2col(Geometry g, double[] x, int xOff, double[] cols, int at, int ld) {
-            int row = 0;
-            for (int c = 0; c < g.c(); c++) {
-                int plane = xOff + c * g.h() * g.w();
-                for (int i = 0; i < g.kh(); i++) {
-                    for (int j = 0; j < g.kw(); j++, row++) {
-                        int first = g.firstColumn(j);
-                        int last = g.lastColumn(j);
-                        int jOff = j * g.dw() - g.pw();
-                        for (int r = 0; r < g.oh(); r++) {
-                            int to = row * ld + at + r * g.ow();
-                            int ih = r * g.sh() - g.ph() + i * g.dh();
-                            for (int q = 0; q < g.ow(); q++) {
-                                cols[to + q] = ih >= 0 && ih < g.h() && q >= first && q <= last ? x[plane + ih * g.w() + q * g.sw() + jOff] : 0;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        static void col2im(Geometry g, float[] dcols, int at, int ld, float[] dx, int dxOff) {
-            int row = 0;
-            for (int c = 0; c < g.c(); c++) {
-                int plane = dxOff + c * g.h() * g.w();
-                for (int i = 0; i < g.kh(); i++) {
-                    for (int j = 0; j < g.kw(); j++, row++) {
-                        int first = g.firstColumn(j);
-                        int last = g.lastColumn(j);
-                        int jOff = j * g.dw() - g.pw();
-                        for (int r = 0; r < g.oh(); r++) {
-                            int ih = r * g.sh() - g.ph() + i * g.dh();
-                            if (ih < 0 || ih >= g.h()) {
-                                continue;
-                            }
-                            int from = row * ld + at + r * g.ow();
-                            for (int q = first; q <= last; q++) {
-                                dx[plane + ih * g.w() + q * g.sw() + jOff] += dcols[from + q];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        static void col2im(Geometry g, double[] dcols, int at, int ld, double[] dx, int dxOff) {
-            int row = 0;
-            for (int c = 0; c < g.c(); c++) {
-                int plane = dxOff + c * g.h() * g.w();
-                for (int i = 0; i < g.kh(); i++) {
-                    for (int j = 0; j < g.kw(); j++, row++) {
-                        int first = g.firstColumn(j);
-                        int last = g.lastColumn(j);
-                        int jOff = j * g.dw() - g.pw();
-                        for (int r = 0; r < g.oh(); r++) {
-                            int ih = r * g.sh() - g.ph() + i * g.dh();
-                            if (ih < 0 || ih >= g.h()) {
-                                continue;
-                            }
-                            int from = row * ld + at + r * g.ow();
-                            for (int q = first; q <= last; q++) {
-                                dx[plane + ih * g.w() + q * g.sw() + jOff] += dcols[from + q];
-                            }
-                        }
-                    }
-                }
-            }
-        }
     }
 }

@@ -99,7 +99,7 @@ public final class Pooling {
      * For planes [p0, p1): out[o] = the maximum of each window, where[o] = its position as
      * {@code plane * planeIn + offset} (the plane counted from the first, p = 0). Plane p
      * starts at {@code xOff + p * planeIn} in x and {@code outOff + p * planeOut} in out and where.
-     * The Vector API kernel ({@code ImageSimd}) or {@link Scalar}, the reference, as {@link Backend} chose.
+     * The Vector API kernel ({@code ImageSimd}) or {@link ImageScalar}, the reference, as {@link Backend} chose.
      */
     public static void maxForward(Windows win, float[] x, int xOff, int p0, int p1, float[] out, int outOff, int[] where) {
         KERNELS.maxForward(win, x, xOff, p0, p1, out, outOff, where);
@@ -113,100 +113,26 @@ public final class Pooling {
     private static final ImageKernels KERNELS = Backend.image();
 
     /**
-     * The reference max pooling: one window after another through the offset table. Each
-     * window's comparisons form one dependent chain (a float max costs several cycles), so this
-     * runs at about 20 ns per window of four; {@code ImageSimd} takes a vector of windows at once.
-     */
-    static final class Scalar {
-
-        private Scalar() {}
-
-        static void maxForward(Windows win, float[] x, int xOff, int p0, int p1, float[] out, int outOff, int[] where) {
-            for (int p = p0; p < p1; p++) {
-                int in = xOff + p * win.planeIn;
-                int o0 = outOff + p * win.planeOut;
-                for (int o = 0; o < win.planeOut; o++) {
-                    int best = win.offsets[win.start[o]];
-                    float bv = x[in + best];
-                    for (int t = win.start[o] + 1; t < win.start[o + 1]; t++) {
-                        float v = x[in + win.offsets[t]];
-                        if (!(v <= bv) && bv == bv) {   // v > bv or v NaN, while bv is not NaN
-                            best = win.offsets[t];
-                            bv = v;
-                        }
-                    }
-                    out[o0 + o] = bv;
-                    where[o0 + o] = p * win.planeIn + best;
-                }
-            }
-        }
-
-        static void maxForward(Windows win, double[] x, int xOff, int p0, int p1, double[] out, int outOff, int[] where) {
-            for (int p = p0; p < p1; p++) {
-                int in = xOff + p * win.planeIn;
-                int o0 = outOff + p * win.planeOut;
-                for (int o = 0; o < win.planeOut; o++) {
-                    int best = win.offsets[win.start[o]];
-                    double bv = x[in + best];
-                    for (int t = win.start[o] + 1; t < win.start[o + 1]; t++) {
-                        double v = x[in + win.offsets[t]];
-                        if (!(v <= bv) && bv == bv) {   // v > bv or v NaN, while bv is not NaN
-                            best = win.offsets[t];
-                            bv = v;
-                        }
-                    }
-                    out[o0 + o] = bv;
-                    where[o0 + o] = p * win.planeIn + best;
-                }
-            }
-        }
-    }
-
-    /**
      * For planes [p0, p1): gx[where[o]] += g[o], outputs in order (overlapping windows add up).
      * g's plane p starts at {@code gOff + p * planeOut}, where's at {@code p * planeOut}.
      */
     public static void maxBackward(Windows win, float[] g, int gOff, int[] where, int p0, int p1, float[] gx) {
-        for (int o = p0 * win.planeOut; o < p1 * win.planeOut; o++) {
-            gx[where[o]] += g[gOff + o];
-        }
+        FloatImageScalar.maxBackward(win, g, gOff, where, p0, p1, gx);
     }
 
     /** As the float {@link #maxBackward}. */
     public static void maxBackward(Windows win, double[] g, int gOff, int[] where, int p0, int p1, double[] gx) {
-        for (int o = p0 * win.planeOut; o < p1 * win.planeOut; o++) {
-            gx[where[o]] += g[gOff + o];
-        }
+        DoubleImageScalar.maxBackward(win, g, gOff, where, p0, p1, gx);
     }
 
     /** For planes [p0, p1): out[o] = scale * the sum of window o (in double, in window order). */
     public static void avgForward(Windows win, double scale, float[] x, int xOff, int p0, int p1, float[] out, int outOff) {
-        for (int p = p0; p < p1; p++) {
-            int in = xOff + p * win.planeIn;
-            int o0 = outOff + p * win.planeOut;
-            for (int o = 0; o < win.planeOut; o++) {
-                double sum = 0;
-                for (int t = win.start[o]; t < win.start[o + 1]; t++) {
-                    sum += x[in + win.offsets[t]];
-                }
-                out[o0 + o] = (float) (sum * scale);
-            }
-        }
+        FloatImageScalar.avgForward(win, scale, x, xOff, p0, p1, out, outOff);
     }
 
     /** As the float {@link #avgForward}. */
     public static void avgForward(Windows win, double scale, double[] x, int xOff, int p0, int p1, double[] out, int outOff) {
-        for (int p = p0; p < p1; p++) {
-            int in = xOff + p * win.planeIn;
-            int o0 = outOff + p * win.planeOut;
-            for (int o = 0; o < win.planeOut; o++) {
-                double sum = 0;
-                for (int t = win.start[o]; t < win.start[o + 1]; t++) {
-                    sum += x[in + win.offsets[t]];
-                }
-                out[o0 + o] = sum * scale;
-            }
-        }
+        DoubleImageScalar.avgForward(win, scale, x, xOff, p0, p1, out, outOff);
     }
 
     /**
@@ -214,31 +140,11 @@ public final class Pooling {
      * rounded), outputs in order. gx's plane p starts at {@code p * planeIn}.
      */
     public static void avgBackward(Windows win, double scale, float[] g, int gOff, int p0, int p1, float[] gx) {
-        for (int p = p0; p < p1; p++) {
-            int in = p * win.planeIn;
-            int o0 = gOff + p * win.planeOut;
-            for (int o = 0; o < win.planeOut; o++) {
-                double v = g[o0 + o] * scale;
-                for (int t = win.start[o]; t < win.start[o + 1]; t++) {
-                    int at = in + win.offsets[t];
-                    gx[at] = (float) (gx[at] + v);
-                }
-            }
-        }
+        FloatImageScalar.avgBackward(win, scale, g, gOff, p0, p1, gx);
     }
 
     /** As the float {@link #avgBackward}. */
     public static void avgBackward(Windows win, double scale, double[] g, int gOff, int p0, int p1, double[] gx) {
-        for (int p = p0; p < p1; p++) {
-            int in = p * win.planeIn;
-            int o0 = gOff + p * win.planeOut;
-            for (int o = 0; o < win.planeOut; o++) {
-                double v = g[o0 + o] * scale;
-                for (int t = win.start[o]; t < win.start[o + 1]; t++) {
-                    int at = in + win.offsets[t];
-                    gx[at] += v;
-                }
-            }
-        }
+        DoubleImageScalar.avgBackward(win, scale, g, gOff, p0, p1, gx);
     }
 }
