@@ -43,6 +43,11 @@ final class Convolution {
             return oh * ow;
         }
 
+        /** A 1x1 kernel at stride 1 without padding: the patch matrix of an element is its input itself. */
+        boolean pointwise() {
+            return kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0;
+        }
+
         /** The geometry of {@code channels} channels of one element, for the patch kernels. */
         Patches.Geometry patches(int channels) {
             return new Patches.Geometry(channels, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
@@ -108,6 +113,10 @@ final class Convolution {
             ctx.saveForBackward(x, w);
             Tensor out = Tensor.emptyLike(x, g.n(), g.o(), g.oh(), g.ow());
             Tensor bc = in.length > 2 ? in[2].contiguous() : null;
+            if (g.pointwise()) {
+                Pointwise1x1.forward(g, x, w, bc, out);
+                return out;
+            }
             Chunks ch = new Chunks(g, x.storage);
             ch.forEach((b0, nb, gi) -> {
                 ch.patches(x, b0, nb, gi);
@@ -121,16 +130,20 @@ final class Convolution {
             Tensor d = dOut.contiguous();
             Tensor dx = ctx.needsInputGrad(0) ? Tensor.emptyLike(x, x.shape.clone()) : null;
             Tensor dw = Tensor.emptyLike(w, w.shape.clone());
-            Chunks ch = new Chunks(g, x.storage);
-            ch.forEach((b0, nb, gi) -> {
-                ch.gatherOuts(d, b0, nb, gi);
-                if (dx != null) {
-                    ch.weightTransposedTimesOuts(w, gi, nb);
-                    ch.foldBack(dx, b0, nb, gi);
-                }
-                ch.patches(x, b0, nb, gi);
-                ch.addOutsTimesColsTransposed(dw, gi, nb);
-            });
+            if (g.pointwise()) {
+                Pointwise1x1.backward(g, x, w, d, dx, dw);
+            } else {
+                Chunks ch = new Chunks(g, x.storage);
+                ch.forEach((b0, nb, gi) -> {
+                    ch.gatherOuts(d, b0, nb, gi);
+                    if (dx != null) {
+                        ch.weightTransposedTimesOuts(w, gi, nb);
+                        ch.foldBack(dx, b0, nb, gi);
+                    }
+                    ch.patches(x, b0, nb, gi);
+                    ch.addOutsTimesColsTransposed(dw, gi, nb);
+                });
+            }
             Tensor[] grads = new Tensor[hasBias ? 3 : 2];
             grads[0] = dx;
             grads[1] = dw;
@@ -140,6 +153,52 @@ final class Convolution {
             }
             return grads;
         }, inputs);
+    }
+
+    /**
+     * A 1x1 convolution at stride 1 without padding as plain GEMMs on the tensors, one element at
+     * a time: out[b] = W x[b], d x[b] = W^T d out[b], d W += d out[b] x[b]^T, with no patch matrix,
+     * copy or fold. Each element of the result is the same chain, in the same order, as through
+     * {@link Chunks} (GEMM chains go on from C across calls), so the bits are those of the general
+     * path.
+     */
+    private static final class Pointwise1x1 {
+
+        private Pointwise1x1() {}
+
+        static void forward(Geometry g, Tensor x, Tensor w, Tensor bias, Tensor out) {
+            int s = g.spatial();
+            for (int b = 0; b < g.n(); b++) {
+                for (int gi = 0; gi < g.groups(); gi++) {
+                    int xOff = x.offset + (b * g.c() + gi * g.cg()) * s;
+                    int oOff = (b * g.o() + gi * g.og()) * s;
+                    w.storage.gemm(false, false, g.og(), s, g.cg(), w.offset + gi * g.og() * g.cg(), g.cg(), x.storage, xOff, s, out.storage,
+                            oOff, s);
+                }
+                if (bias != null) {
+                    for (int o = 0; o < g.o(); o++) {
+                        int at = (b * g.o() + o) * s;
+                        out.storage.map(Storage.Unary.ADD_SCALAR, bias.storage.get(bias.offset + o), 0, at, out.storage, at, s);
+                    }
+                }
+            }
+        }
+
+        static void backward(Geometry g, Tensor x, Tensor w, Tensor d, Tensor dx, Tensor dw) {
+            int s = g.spatial();
+            for (int b = 0; b < g.n(); b++) {
+                for (int gi = 0; gi < g.groups(); gi++) {
+                    int xOff = (b * g.c() + gi * g.cg()) * s;
+                    int dOff = d.offset + (b * g.o() + gi * g.og()) * s;
+                    int wOff = gi * g.og() * g.cg();
+                    if (dx != null) {
+                        w.storage.gemm(true, false, g.cg(), s, g.og(), w.offset + wOff, g.cg(), d.storage, dOff, s, dx.storage, xOff, s);
+                    }
+                    d.storage.gemm(false, true, g.og(), g.cg(), s, dOff, s, x.storage, x.offset + xOff, s, 1, dw.storage, dw.offset + wOff,
+                            g.cg());
+                }
+            }
+        }
     }
 
     /** conv2d's GEMMs get at least this many columns (output positions) where the batch allows: see {@link Chunks}. */

@@ -1,6 +1,7 @@
 package dev.vecgrad.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vecgrad.kernels.Parallelism;
 import java.util.Random;
@@ -64,5 +65,53 @@ class ConvolutionThreadsTest {
         check(new int[] {5, 6, 40, 40}, new int[] {6, 12, 2, 2},
                 (x, w, b) -> Tensor.convTranspose2d(x, w, b, new int[] {2, 2}, new int[] {0, 0}, new int[] {0, 0}, new int[] {1, 1}, 1)
                         .avgPool2d(new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}));
+    }
+
+    @Test
+    void aPointwiseConvolutionGivesTheGeneralPathsBits() {
+        // a 1x1 kernel at stride 2 goes the general path (patches at every other cell); at stride 1 on those cells it goes
+        // the pointwise one (plain GEMMs on the tensors): output, weight and bias gradients, and the input gradient at the
+        // cells the kernel meets, are the same bits, with 2 groups, on 1 and 2 threads
+        for (int threads : new int[] {1, 2}) {
+            Parallelism.setThreads(threads);
+            Random rng = new Random(3);
+            int n = 3, c = 4, h = 9, w = 7, o = 6;
+            Tensor x = Tensor.randn(rng, DType.F32, n, c, h, w).requiresGrad(true);
+            Tensor wt = Tensor.randn(rng, DType.F32, o, c / 2, 1, 1).requiresGrad(true);
+            Tensor b = Tensor.randn(rng, DType.F32, o).requiresGrad(true);
+            int sh = (h + 1) / 2;
+            int sw = (w + 1) / 2;
+            float[] all = x.toFloatArray();
+            float[] sub = new float[n * c * sh * sw];
+            for (int p = 0; p < n * c; p++) {
+                for (int r = 0; r < sh; r++) {
+                    for (int q = 0; q < sw; q++) {
+                        sub[(p * sh + r) * sw + q] = all[(p * h + 2 * r) * w + 2 * q];
+                    }
+                }
+            }
+            Tensor xs = Tensor.of(sub, n, c, sh, sw).requiresGrad(true);
+            Tensor ws = Tensor.of(wt.toFloatArray(), o, c / 2, 1, 1).requiresGrad(true);
+            Tensor bs = Tensor.of(b.toFloatArray(), o).requiresGrad(true);
+            int[] one = {1, 1};
+            int[] none = {0, 0};
+            Tensor general = Tensor.conv2d(x, wt, b, new int[] {2, 2}, none, one, 2);
+            Tensor pointwise = Tensor.conv2d(xs, ws, bs, one, none, one, 2);
+            assertArrayEquals(general.toFloatArray(), pointwise.toFloatArray(), 0f, "output on " + threads + " threads");
+            Tensor r = Tensor.randn(rng, DType.F32, general.shape());
+            general.mul(r).sum().backward();
+            pointwise.mul(r).sum().backward();
+            assertArrayEquals(wt.grad().toFloatArray(), ws.grad().toFloatArray(), 0f, "d weight on " + threads + " threads");
+            assertArrayEquals(b.grad().toFloatArray(), bs.grad().toFloatArray(), 0f, "d bias on " + threads + " threads");
+            float[] dx = x.grad().toFloatArray();
+            float[] dxs = xs.grad().toFloatArray();
+            for (int p = 0; p < n * c; p++) {
+                for (int rr = 0; rr < sh; rr++) {
+                    for (int q = 0; q < sw; q++) {
+                        assertEquals(dx[(p * h + 2 * rr) * w + 2 * q], dxs[(p * sh + rr) * sw + q], 0f, "d input on " + threads + " threads");
+                    }
+                }
+            }
+        }
     }
 }
