@@ -12,8 +12,8 @@ accumulator starts from C (fromC) or from 0 without reading C, takes one FMA per
 stored. The driver starts from C after the first KC block (the chain goes on) and for beta 1,
 and applies alpha and other betas in passes of its own: every element of C is one FMA chain over
 p = 0 .. k-1, whatever KC, MC, NC and the vector width. Edge tiles run on a scratch tile holding
-the valid part of C, copied back after. Java cannot index registers, so every register shape is its own method;
-this script writes them. Run it from the repository root after changing it:
+the valid part of C, copied back after. Java cannot index registers, so every register shape is
+its own method; this script writes them. Run it from the repository root after changing it:
 
     python3 kernels/gen/microkernels.py
 
@@ -230,7 +230,7 @@ final class {t["cls"]} {{
     static final int VL = S.length();
     /** Row stride of U in the ROWS layout: a constant, so row offsets fold into addresses. */
     static final int KC = {t["blocking"]}.kc();
-    /** What the accumulators start from when beta is 0: a tile row of zeros (rows 0 apart). */
+    /** What the accumulators start from without fromC: a tile row of zeros (read with rows 0 apart). */
     private static final {t["prim"]}[] ZEROS = new {t["prim"]}[2 * VL];
     private static final boolean FMA = GemmBlocking.HARDWARE_FMA;
 

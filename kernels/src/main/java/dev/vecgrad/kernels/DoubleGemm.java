@@ -420,13 +420,7 @@ final class DoubleGemm extends GemmDriver<DoubleGemm.Workspace> {
 
     @Override
     void scale(Problem pr, double factor) {
-        double[] c = (double[]) pr.c();
-        double f = (double) factor;
-        for (int i = 0; i < pr.m(); i++) {
-            for (int j = 0, at = pr.cOff() + i * pr.ldc(); j < pr.n(); j++, at++) {
-                c[at] *= f;
-            }
-        }
+        Gemm.scale(pr.m(), pr.n(), (double) factor, (double[]) pr.c(), pr.cOff(), pr.ldc());
     }
 
     /** t[r][j] = C[r][j] for the valid part of an edge tile (rows x cols of C into a tile tw wide). */

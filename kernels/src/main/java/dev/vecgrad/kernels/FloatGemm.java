@@ -420,13 +420,7 @@ final class FloatGemm extends GemmDriver<FloatGemm.Workspace> {
 
     @Override
     void scale(Problem pr, double factor) {
-        float[] c = (float[]) pr.c();
-        float f = (float) factor;
-        for (int i = 0; i < pr.m(); i++) {
-            for (int j = 0, at = pr.cOff() + i * pr.ldc(); j < pr.n(); j++, at++) {
-                c[at] *= f;
-            }
-        }
+        Gemm.scale(pr.m(), pr.n(), (float) factor, (float[]) pr.c(), pr.cOff(), pr.ldc());
     }
 
     /** t[r][j] = C[r][j] for the valid part of an edge tile (rows x cols of C into a tile tw wide). */

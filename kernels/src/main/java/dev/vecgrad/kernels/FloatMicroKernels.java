@@ -18,7 +18,7 @@ final class FloatMicroKernels {
     static final int VL = S.length();
     /** Row stride of U in the ROWS layout: a constant, so row offsets fold into addresses. */
     static final int KC = GemmBlocking.FLOAT.kc();
-    /** What the accumulators start from when beta is 0: a tile row of zeros (rows 0 apart). */
+    /** What the accumulators start from without fromC: a tile row of zeros (read with rows 0 apart). */
     private static final float[] ZEROS = new float[2 * VL];
     private static final boolean FMA = GemmBlocking.HARDWARE_FMA;
 

@@ -90,7 +90,8 @@ public final class Gemm {
         impl.dgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
-    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+    /** C = beta C over m x n (0 when beta is 0, whatever C held): for k = 0 or alpha = 0, and the driver's alpha and beta passes. */
+    static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {
             int row = cOff + i * ldc;
             for (int j = row; j < row + n; j++) {
@@ -99,7 +100,8 @@ public final class Gemm {
         }
     }
 
-    private static void scale(int m, int n, double beta, double[] c, int cOff, int ldc) {
+    /** As the float {@link #scale}. */
+    static void scale(int m, int n, double beta, double[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {
             int row = cOff + i * ldc;
             for (int j = row; j < row + n; j++) {

@@ -22,11 +22,10 @@ package dev.vecgrad.kernels;
  *     for pc in [0, k) step KC          ... across all KC blocks; never split across threads
  *       pack U[ic:ic+mc, pc:pc+kc]
  *       for jr, ir: micro-kernel: acc = C (or 0 when beta is 0 and pc = 0), acc += U V over the
- *                   block, C tile = acc</pre>
+ *                   block, C tile = acc
+ * </pre>
  * with a pass C = beta C before for a beta other than 0 and 1, and C = alpha C after for an
  * alpha other than 1 (alpha and beta both other: a scratch, see {@link #run}).
- * <pre>
- * </pre>
  * BLIS runs pc outside ic, which re-reads all of C from memory once per KC block; on a
  * 1024^3 sgemm that write-back took a fifth of the time, so here ic is outside pc.
  *
@@ -277,7 +276,7 @@ abstract class GemmDriver<W> {
     /** C = fma(t, alpha, beta C) for pr's C, t its product A B (m x n, row-major). */
     abstract void combine(Object product, Problem pr);
 
-    /** C = factor C for pr's m x n C, each element rounded once. */
+    /** C = factor C for pr's m x n C, each element rounded once (factor is never 0 here). */
     abstract void scale(Problem pr, double factor);
 
     /** This thread's workspace, grown to hold U blocks of {@code mc} rows and {@code vElements} of packed V. */
