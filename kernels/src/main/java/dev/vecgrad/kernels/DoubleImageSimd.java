@@ -82,8 +82,11 @@ final class DoubleImageSimd {
         int vl = S.length();
         int[] map = strided(vl, win.sw);
         double[] spill = new double[vl];
-        IntVector lane = IntVector.zero(SI).addIndex(win.sw);
-        IntVector index = IntVector.zero(SI).addIndex(1);   // l * sw
+        IntVector lane = IntVector.zero(SI).addIndex(win.sw);   // l * sw
+        IntVector index = IntVector.zero(SI).addIndex(1);
+        // 2-wide windows at stride 2: two loads and two permutes, no gathers (lanes past the row's last window read the next
+        // row's cells, inside the array, and are never stored)
+        boolean pairs = win.kw == 2 && win.sw == 2 && win.pw == 0;
         for (int p = p0; p < p1; p++) {
             int in = xOff + p * win.planeIn;
             for (int i = 0; i < win.oh; i++) {
@@ -93,9 +96,6 @@ final class DoubleImageSimd {
                     DoubleVector max = DoubleVector.zero(S);
                     IntVector at = IntVector.zero(SI);
                     VectorMask<Double> have = S.maskAll(false);
-                    // 2-wide windows at stride 2: two loads and two permutes, no gathers (lanes past the row's last window read
-                    // the next row's cells, inside the array, and are never stored)
-                    boolean pairs = win.kw == 2 && win.sw == 2 && win.pw == 0;
                     for (int a = 0; a < win.kh; a++) {
                         int ih = i * win.sh - win.ph + a;
                         if (ih < 0 || ih >= win.h) {
@@ -212,7 +212,6 @@ final class DoubleImageSimd {
         }
     }
 
-
     /**
      * Stride and dilation 1, as {@link #im2col}: each row adds the patch values of its lanes in
      * {@code take} (0 elsewhere) to a whole vector of dx, stored back whole where it stays inside
@@ -241,6 +240,7 @@ final class DoubleImageSimd {
                     int blockEnd = block + g.oh() * ow;
                     for (int q0 = 0; q0 <= last; q0 += vl) {
                         VectorMask<Double> take = lane.compare(VectorOperators.GE, first - q0).and(lane.compare(VectorOperators.LE, last - q0));
+                        VectorMask<Double> drop = take.not();
                         // even rows, then odd ones: a row's load would otherwise overlap the previous row's store when w < vl, which
                         // the store buffer cannot forward (about 20 cycles each); each dx cell still gets one row's value per kernel cell
                         for (int rr = 0; rr < g.oh(); rr++) {
@@ -251,7 +251,7 @@ final class DoubleImageSimd {
                             }
                             int from = block + r * ow + q0;
                             int to = plane + ih * g.w() + jOff + q0;
-                            DoubleVector d = from + vl <= blockEnd ? DoubleVector.fromArray(S, dcols, from).blend(zero, take.not())
+                            DoubleVector d = from + vl <= blockEnd ? DoubleVector.fromArray(S, dcols, from).blend(zero, drop)
                                     : DoubleVector.fromArray(S, dcols, from, take);
                             if (to >= dxOff && to + vl <= end) {
                                 DoubleVector.fromArray(S, dx, to).add(d).intoArray(dx, to);

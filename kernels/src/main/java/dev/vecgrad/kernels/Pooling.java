@@ -32,17 +32,17 @@ public final class Pooling {
         final int[] start;
         final int[] offsets;
 
-        private Windows(int[] geometry, int[] start, int[] offsets) {
-            h = geometry[0];
-            w = geometry[1];
-            kh = geometry[2];
-            kw = geometry[3];
-            sh = geometry[4];
-            sw = geometry[5];
-            ph = geometry[6];
-            pw = geometry[7];
-            oh = geometry[8];
-            ow = geometry[9];
+        private Windows(int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow, int[] start, int[] offsets) {
+            this.h = h;
+            this.w = w;
+            this.kh = kh;
+            this.kw = kw;
+            this.sh = sh;
+            this.sw = sw;
+            this.ph = ph;
+            this.pw = pw;
+            this.oh = oh;
+            this.ow = ow;
             this.planeIn = h * w;
             this.planeOut = oh * ow;
             this.start = start;
@@ -92,7 +92,7 @@ public final class Pooling {
             }
         }
         start[oh * ow] = n;
-        return new Windows(new int[] {h, w, kh, kw, sh, sw, ph, pw, oh, ow}, start, offsets);
+        return new Windows(h, w, kh, kw, sh, sw, ph, pw, oh, ow, start, offsets);
     }
 
     /**
