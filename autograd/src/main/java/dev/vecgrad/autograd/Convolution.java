@@ -155,6 +155,21 @@ final class Convolution {
         }, inputs);
     }
 
+    /** out[b, c] += bias[c] over every plane of contiguous NCHW out, when there is a bias. */
+    private static void addChannelBias(Tensor out, Tensor bias) {
+        if (bias == null) {
+            return;
+        }
+        int channels = out.shape[1];
+        int plane = out.shape[2] * out.shape[3];
+        for (int b = 0; b < out.shape[0]; b++) {
+            for (int c = 0; c < channels; c++) {
+                int at = out.offset + (b * channels + c) * plane;
+                out.storage.map(Storage.Unary.ADD_SCALAR, bias.storage.get(bias.offset + c), 0, at, out.storage, at, plane);
+            }
+        }
+    }
+
     /**
      * A 1x1 convolution at stride 1 without padding as plain GEMMs on the tensors, one element at
      * a time: out[b] = W x[b], d x[b] = W^T d out[b], d W += d out[b] x[b]^T, with no patch matrix,
@@ -175,13 +190,8 @@ final class Convolution {
                     w.storage.gemm(false, false, g.og(), s, g.cg(), w.offset + gi * g.og() * g.cg(), g.cg(), x.storage, xOff, s, out.storage,
                             oOff, s);
                 }
-                if (bias != null) {
-                    for (int o = 0; o < g.o(); o++) {
-                        int at = (b * g.o() + o) * s;
-                        out.storage.map(Storage.Unary.ADD_SCALAR, bias.storage.get(bias.offset + o), 0, at, out.storage, at, s);
-                    }
-                }
             }
+            addChannelBias(out, bias);
         }
 
         static void backward(Geometry g, Tensor x, Tensor w, Tensor d, Tensor dx, Tensor dw) {
@@ -395,16 +405,7 @@ final class Convolution {
                 ch.weightTransposedTimesOuts(wc, gi, nb);
                 ch.foldBack(out, b0, nb, gi);
             });
-            if (in.length > 2) {
-                Tensor bc = in[2].contiguous();
-                int plane = g.h() * g.w();
-                for (int b = 0; b < g.n(); b++) {
-                    for (int c = 0; c < g.c(); c++) {
-                        int at = (b * g.c() + c) * plane;
-                        out.storage.map(Storage.Unary.ADD_SCALAR, bc.storage.get(bc.offset + c), 0, at, out.storage, at, plane);
-                    }
-                }
-            }
+            addChannelBias(out, in.length > 2 ? in[2].contiguous() : null);
             return out;
         }, (ctx, dOut) -> {
             Tensor xc = ctx.saved(0);
