@@ -92,9 +92,8 @@ final class ConvSuite implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%d thread(s), %d round(s), %d warm-up + %d timed iterations per process%n", threads, rounds,
                 warmup, iterations);
         Samples probe = FmaPeak.measure(threads, 5);
-        System.out.printf(Locale.ROOT, "FMA probe: %.0f GFLOP/s on %d thread(s); CPU %s%n", probe.median(), threads,
-                dev.vecgrad.kernels.Backend.report().lines().filter(l -> l.startsWith("CPU:")).findFirst()
-                        .map(l -> l.substring("CPU:".length()).strip()).orElse("unknown"));
+        System.out.printf(Locale.ROOT, "FMA probe: %.0f GFLOP/s on %d thread(s); CPU %s, %d logical cores%n", probe.median(), threads,
+                dev.vecgrad.kernels.CpuInfo.host().model(), Runtime.getRuntime().availableProcessors());
         Map<String, List<double[]>> ours = new LinkedHashMap<>();
         Map<String, List<double[]>> theirs = new LinkedHashMap<>();
         for (int r = 0; r < rounds; r++) {
@@ -110,9 +109,11 @@ final class ConvSuite implements Callable<Integer> {
         // two blocks that each fit an 80-column terminal: the times, then the ratio's range, the efficiency and the cold start
         System.out.println();
         System.out.printf(Locale.ROOT, "%-28s %-18s %-18s %s%n", "ms: median [range]", "vecgrad", "pytorch", "ratio");
+        Map<String, Samples> times = new LinkedHashMap<>();
         Map<String, Samples> ratios = new LinkedHashMap<>();
         for (String what : ours.keySet()) {
             Samples o = new Samples(ours.get(what).stream().mapToDouble(v -> v[1]).toArray());
+            times.put(what, o);
             String line = String.format(Locale.ROOT, "%-28s %-18s", label(what), o.format());
             if (theirs.containsKey(what)) {
                 Samples t = new Samples(theirs.get(what).stream().mapToDouble(v -> v[1]).toArray());
@@ -129,7 +130,7 @@ final class ConvSuite implements Callable<Integer> {
         System.out.println();
         System.out.printf(Locale.ROOT, "%-28s %-13s %8s %7s %13s%n", "", "ratio range", "GFLOP/s", "probe", "first ms");
         for (String what : ours.keySet()) {
-            Samples o = new Samples(ours.get(what).stream().mapToDouble(v -> v[1]).toArray());
+            Samples o = times.get(what);
             Samples q = ratios.get(what);
             String range = q == null ? "-" : String.format(Locale.ROOT, "[%.2f-%.2f]", q.min(), q.max());
             String rate = "-";
