@@ -2,6 +2,8 @@ package dev.vecgrad.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vecgrad.kernels.Parallelism;
 import java.util.Random;
@@ -32,8 +34,13 @@ class ConvolutionThreadsTest {
         Tensor x = Tensor.randn(rng, DType.F32, xShape).requiresGrad(true);
         Tensor w = Tensor.randn(rng, DType.F32, wShape).requiresGrad(true);
         Tensor b = Tensor.randn(rng, DType.F32, 12).requiresGrad(true);
+        return results(x, w, b, op, rng);
+    }
+
+    /** Output, then the gradients of input, weight and bias, of sum(op(x) * r) for a random r of rng. */
+    private static float[][] results(Tensor x, Tensor w, Tensor b, Op op, Random rng) {
         Tensor y = op.apply(x, w, b);
-        Tensor r = Tensor.randn(rng, DType.F32, y.shape());
+        Tensor r = Tensor.randn(rng, x.dtype(), y.shape());
         y.mul(r).sum().backward();
         return new float[][] {y.toFloatArray(), x.grad().toFloatArray(), w.grad().toFloatArray(), b.grad().toFloatArray()};
     }
@@ -112,6 +119,54 @@ class ConvolutionThreadsTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * A float32 3x3 convolution at stride 1 with 16 or more channels runs as Winograd's F(2x2, 3x3)
+     * (forward, input gradient as the convolution of the flipped weight, weight gradient): the
+     * same bits on 1, 2 and 3 threads, and within float32 rounding of the float64 direct route.
+     */
+    @Test
+    void winogradConvolutionRepeatsOnAnyThreadCountAndAgreesWithFloat64() {
+        int[] xShape = {3, 16, 13, 14};
+        int[] wShape = {20, 16, 3, 3};
+        int[] one = {1, 1};
+        Convolution.Geometry g = Convolution.geometry("conv2d", xShape, wShape, one, one, one, 1);
+        assertNotNull(Convolution.winograd(g, Tensor.zeros(DType.F32, 1).storage), "the Winograd route is taken");
+        assertNotNull(Convolution.winograd(g.transposed(), Tensor.zeros(DType.F32, 1).storage), "and for the input gradient");
+        Op op = (x, w, b) -> Tensor.conv2d(x, w, b, one, one, one, 1);
+        float[][][] byThreads = new float[3][][];
+        for (int threads = 1; threads <= 3; threads++) {
+            Parallelism.setThreads(threads);
+            Random rng = new Random(13);
+            byThreads[threads - 1] = results(Tensor.randn(rng, DType.F32, xShape).requiresGrad(true),
+                    Tensor.randn(rng, DType.F32, wShape).requiresGrad(true), Tensor.randn(rng, DType.F32, 20).requiresGrad(true), op,
+                    rng);
+        }
+        String[] what = {"output", "d input", "d weight", "d bias"};
+        for (int i = 0; i < what.length; i++) {
+            assertArrayEquals(byThreads[0][i], byThreads[1][i], 0f, what[i] + " on 2 threads");
+            assertArrayEquals(byThreads[0][i], byThreads[2][i], 0f, what[i] + " on 3 threads");
+        }
+        Random rng = new Random(13);
+        float[][] exact = results(Tensor.randn(rng, DType.F32, xShape).to(DType.F64).requiresGrad(true),
+                Tensor.randn(rng, DType.F32, wShape).to(DType.F64).requiresGrad(true),
+                Tensor.randn(rng, DType.F32, 20).to(DType.F64).requiresGrad(true), op, new Random(99));
+        // the float64 run draws r from a fresh generator: redo the float32 one with the same r
+        Parallelism.setThreads(1);
+        rng = new Random(13);
+        float[][] single = results(Tensor.randn(rng, DType.F32, xShape).requiresGrad(true),
+                Tensor.randn(rng, DType.F32, wShape).requiresGrad(true), Tensor.randn(rng, DType.F32, 20).requiresGrad(true), op,
+                new Random(99));
+        for (int i = 0; i < what.length; i++) {
+            double scale = 0;
+            double err = 0;
+            for (int j = 0; j < exact[i].length; j++) {
+                scale = Math.max(scale, Math.abs(exact[i][j]));
+                err = Math.max(err, Math.abs(single[i][j] - exact[i][j]));
+            }
+            assertTrue(err <= 2e-6 * scale, what[i] + ": " + err + " off at a scale of " + scale);
         }
     }
 }

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * GEMM results do not depend on the block sizes or on the vector width: {@link GemmFingerprint}
- * gives the same hash in fresh JVMs with other {@code vecgrad.gemm.kc/mc/nc} and with
+ * GEMM and Winograd results do not depend on the block sizes or on the vector width: {@link GemmFingerprint}
+ * gives the same hash in fresh JVMs with other {@code vecgrad.gemm.kc/mc/nc}, other Winograd
+ * blocks on two threads, and with
  * {@code -XX:MaxVectorSize} 16 and 32 (128- and 256-bit vectors, as an SSE or AVX2 machine would
  * run), as in this JVM's settings. Each element of C is one FMA chain over k in order (see
  * {@code GemmDriver}); before, every KC block was summed apart and added to C, so KC changed the
@@ -43,7 +44,8 @@ class GemmBitsTest {
         String base = fingerprint();
         assertEquals(64, base.length(), base);
         String[][] variants = {{"-Dvecgrad.gemm.kc=64", "-Dvecgrad.gemm.mc=24", "-Dvecgrad.gemm.nc=96"},
-                {"-Dvecgrad.gemm.kc=400", "-Dvecgrad.gemm.nc=4096"}, {"-XX:MaxVectorSize=32"}, {"-XX:MaxVectorSize=16"}};
+                {"-Dvecgrad.gemm.kc=400", "-Dvecgrad.gemm.nc=4096"}, {"-XX:MaxVectorSize=32"}, {"-XX:MaxVectorSize=16"},
+                {"-Dvecgrad.winograd.tiles=20", "-Dvecgrad.threads=2"}};
         for (String[] v : variants) {
             assertEquals(base, fingerprint(v), "GEMM bits differ with " + String.join(" ", v));
         }
