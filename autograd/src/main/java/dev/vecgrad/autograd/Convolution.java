@@ -182,7 +182,8 @@ final class Convolution {
     /**
      * The Winograd plan for a float32 3x3 convolution at stride 1 without dilation or groups,
      * padding 0 to 2, with at least {@link #WINOGRAD_MIN_CHANNELS} input and output channels and a
-     * workspace within {@link #MAX_ELEMENTS} per buffer; null otherwise (im2col and GEMM). Float64
+     * workspace (per thread) within 4 {@link #MAX_ELEMENTS} floats, 16 MiB (one image of about 180x180 at 64 + 64
+     * channels); null otherwise (im2col and GEMM). Float64
      * stays on the direct sums: it is the dtype of gradient checks and references, where the
      * transforms' extra rounding is not wanted.
      */
@@ -192,11 +193,8 @@ final class Convolution {
                 || g.o() < WINOGRAD_MIN_CHANNELS) {
             return null;
         }
-        long tiles = (long) ((g.oh() + 1) / 2) * ((g.ow() + 1) / 2);
-        if (16 * Math.max(g.c(), g.o()) * tiles > 4 * MAX_ELEMENTS) {
-            return null;
-        }
-        return new Winograd.Plan(g.n(), g.c(), g.h(), g.w(), g.o(), g.ph(), g.pw());
+        Winograd.Plan plan = new Winograd.Plan(g.n(), g.c(), g.h(), g.w(), g.o(), g.ph(), g.pw());
+        return plan.workspace() > 4 * MAX_ELEMENTS ? null : plan;
     }
 
     /** out = conv2d of contiguous x and w in geometry g, plus the bias when there is one. */
@@ -225,18 +223,17 @@ final class Convolution {
      * dx (zeros, g's input shape) = the input gradient of conv2d in geometry g for the output
      * gradient d: conv2d's backward, and conv_transpose2d's forward. At stride 1 it is itself a
      * convolution, of d with the weight transposed in its channels and turned by 180 degrees
-     * ({@link #flipped}), padded by {@code d (k - 1) - p} ({@link Geometry#transposed}): one GEMM
-     * of depth O/g kh kw per output position and a patch copy of d, where the general route takes
-     * a GEMM of depth O/g into a patch matrix of dx's size and folds it back (col2im), nine reads
-     * and writes of dx per 3x3 kernel. AMD EPYC Zen 5, one thread, 3x3 64 to 64 at 28x28, batch 32:
-     * the input gradient's GEMM ran at 131 GFLOP/s and the fold took 4.3 ms of the 45 ms layer;
-     * as a convolution its GEMM is the forward's shape (about 160). The sums of each dx cell run
-     * in another order than the fold's (one chain over o, a, b instead of kh kw chains over o,
-     * added), on every thread count and machine the same. Other strides take the general route.
+     * ({@link #flipped}), padded by {@code d (k - 1) - p} ({@link Geometry#transposed}); where that
+     * convolution takes the Winograd route, it runs so. Otherwise d cols = W^T d outs is folded
+     * back (col2im): as im2col and GEMM the flipped convolution measured no faster, and much
+     * slower with few input channels (the first layer's 1 channel: a GEMM of one row). AMD EPYC
+     * Zen 5, one thread, 3x3 64 to 64 at 28x28, batch 32: the fold took 4.3 ms of the 45 ms layer.
+     * The sums of each dx cell run in another order than the fold's (one chain over o, a, b instead
+     * of kh kw chains over o, added), on every thread count and machine the same.
      */
     private static void inputGradient(Geometry g, Tensor d, Tensor w, Tensor dx) {
         Geometry t = g.transposed();
-        if (t != null) {
+        if (t != null && winograd(t, d.storage) != null) {
             forward(t, d, flipped(g, w), null, dx);
             return;
         }

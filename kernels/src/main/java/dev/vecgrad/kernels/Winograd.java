@@ -21,14 +21,17 @@ import jdk.incubator.vector.VectorSpecies;
  * gradient with the flipped weight (autograd's business).
  *
  * <p>The batch goes a few whole images at a time (a block of about {@link #BLOCK_TILES} tiles) so
- * that V and M stay in the caches between the transforms and the GEMMs. The transforms run on
+ * that V and M stay in the caches between the transforms and the GEMMs. The forward pass gives
+ * each thread whole blocks; the weight gradient sums the tiles in {@link #GROUPS} groups of whole
+ * images, each in order, groups to threads, and adds the groups' sums in order. The transforms run on
  * the vector lanes over tiles: each image plane is copied into a zero-bordered one, from which
  * each of the 16 input positions of a vector of tiles is one gather (index maps made once per
  * geometry); outputs are scattered into a tile-sized plane and copied out. Every value is the
  * same expression as in the scalar reference ({@link #inputTilesScalar} and the others), so the
  * two agree bit for bit, and nothing depends on the vector width or the thread count: the
  * transforms are elementwise, the GEMMs are the same chains on any thread, and the weight
- * gradient's chain over the tiles continues block after block in order.
+ * gradient's chains over the tiles continue block after block, in order, within a fixed
+ * grouping of the images.
  *
  * <p>Accuracy: the transforms add and halve, so float32 results differ from the direct sums by
  * a few units in the last place of the summed magnitudes (WinogradTest bounds it against a
@@ -145,7 +148,7 @@ public final class Winograd {
             return 16 * o * c;
         }
 
-        /** Floats of working memory one forward or weight-gradient call allocates. */
+        /** Floats of working memory one weight-gradient call, or each thread of a forward call, allocates. */
         public long workspace() {
             return 16L * (c + o) * blockTiles();
         }
@@ -181,21 +184,24 @@ public final class Winograd {
 
     /** y [n, o, oh, ow] at yOff = the convolution of x [n, c, h, w] at xOff with the weight whose transform is u ({@link #weights}). */
     public static void forward(Plan p, float[] x, int xOff, float[] u, float[] y, int yOff) {
-        int bt = p.blockTiles();
-        float[] v = new float[16 * p.c * bt + VL];
-        float[] m = new float[16 * p.o * bt + VL];
-        for (int b0 = 0; b0 < p.n; b0 += p.images) {
-            int first = b0;
-            int ni = Math.min(p.images, p.n - b0);
-            int nt = ni * p.tiles;
-            split(p.c, (c0, c1) -> inputTiles(p, x, xOff, first, ni, c0, c1, v, nt));
-            split(16, (x0, x1) -> {
-                for (int xi = x0; xi < x1; xi++) {
+        int blocks = (p.n + p.images - 1) / p.images;
+        int parts = Math.min(blocks, Parallelism.threads());
+        // whole blocks to each thread (their outputs are apart): one hand-off a call instead of three a block, which on
+        // two threads left the 32 to 64 channel 14x14 layer (13 blocks of 5 images) no faster than on one
+        Parallelism.forEach(parts, part -> {
+            float[] v = new float[16 * p.c * p.blockTiles() + VL];
+            float[] m = new float[16 * p.o * p.blockTiles() + VL];
+            for (int block = part; block < blocks; block += parts) {
+                int b0 = block * p.images;
+                int ni = Math.min(p.images, p.n - b0);
+                int nt = ni * p.tiles;
+                inputTiles(p, x, xOff, b0, ni, 0, p.c, v, nt);
+                for (int xi = 0; xi < 16; xi++) {
                     Gemm.sgemm(false, false, p.o, nt, p.c, 1f, u, xi * p.o * p.c, p.c, v, xi * p.c * nt, nt, 0f, m, xi * p.o * nt, nt);
                 }
-            });
-            split(p.o, (o0, o1) -> outputTiles(p, m, nt, first, ni, o0, o1, y, yOff));
-        }
+                outputTiles(p, m, nt, b0, ni, 0, p.o, y, yOff);
+            }
+        });
     }
 
     /**
@@ -203,24 +209,45 @@ public final class Winograd {
      * gradient dy [n, o, oh, ow] at dyOff.
      */
     public static void weightGradient(Plan p, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
-        int bt = p.blockTiles();
-        float[] v = new float[16 * p.c * bt + VL];
-        float[] dm = new float[16 * p.o * bt + VL];
-        float[] du = new float[p.weightSize()];
-        for (int b0 = 0; b0 < p.n; b0 += p.images) {
-            int first = b0;
-            int ni = Math.min(p.images, p.n - b0);
-            int nt = ni * p.tiles;
-            split(p.c, (c0, c1) -> inputTiles(p, x, xOff, first, ni, c0, c1, v, nt));
-            split(p.o, (o0, o1) -> gradientTiles(p, dy, dyOff, first, ni, o0, o1, dm, nt));
-            split(16, (x0, x1) -> {
-                for (int xi = x0; xi < x1; xi++) {
-                    Gemm.sgemm(false, true, p.o, p.c, nt, 1f, dm, xi * p.o * nt, nt, v, xi * p.c * nt, nt, 1f, du, xi * p.o * p.c, p.c);
+        int groups = Math.min(p.n, GROUPS);
+        float[][] partial = new float[groups][];
+        int parts = Math.min(groups, Parallelism.threads());
+        Parallelism.forEach(parts, part -> {
+            float[] v = new float[16 * p.c * p.blockTiles() + VL];
+            float[] dm = new float[16 * p.o * p.blockTiles() + VL];
+            for (int group = part; group < groups; group += parts) {
+                float[] du = new float[p.weightSize()];
+                int end = (int) ((long) p.n * (group + 1) / groups);
+                for (int b0 = (int) ((long) p.n * group / groups); b0 < end; b0 += p.images) {
+                    int ni = Math.min(p.images, end - b0);
+                    int nt = ni * p.tiles;
+                    inputTiles(p, x, xOff, b0, ni, 0, p.c, v, nt);
+                    gradientTiles(p, dy, dyOff, b0, ni, 0, p.o, dm, nt);
+                    for (int xi = 0; xi < 16; xi++) {
+                        Gemm.sgemm(false, true, p.o, p.c, nt, 1f, dm, xi * p.o * nt, nt, v, xi * p.c * nt, nt, 1f, du, xi * p.o * p.c,
+                                p.c);
+                    }
                 }
-            });
+                partial[group] = du;
+            }
+        });
+        float[] du = partial[0];
+        for (int group = 1; group < groups; group++) {
+            float[] add = partial[group];
+            for (int i = 0; i < du.length; i++) {
+                du[i] += add[i];
+            }
         }
         weightsBack(p, du, dw, dwOff);
     }
+
+    /**
+     * The weight gradient sums its tiles in this many groups of whole images (fewer for a smaller
+     * batch), each one chain over its tiles in order, then adds the groups' sums in order: the
+     * groups spread over the threads without hand-offs inside them, and the bits depend on the
+     * batch alone, not on the thread count or the block size.
+     */
+    static final int GROUPS = 8;
 
     /** dw[o][c] += G^T du[o][c] G, in double, rounded once per element. */
     static void weightsBack(Plan p, float[] du, float[] dw, int dwOff) {
