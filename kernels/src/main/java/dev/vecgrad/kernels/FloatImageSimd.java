@@ -18,8 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * first NaN), so the results are the bits of {@link FloatImageScalar}; the windows' chains run
  * side by side instead of one after another.
  *
- * <p>im2col and col2im at stride 1 a row of outputs at a time, with masked loads and stores at
- * the edges; other geometries run the reference. The int lanes (window positions) are as many
+ * <p>im2col and col2im at column stride 1 or 2 (two loads and the even cells, spread back the
+ * same way) a row of outputs at a time, with masked loads and stores at the edges; other
+ * geometries (stride 3 on, dilated columns) run the reference. The int lanes (window positions) are as many
  * as the element lanes: {@code SI}.
  * {@code DoubleImageSimd} is generated from this file by {@code kernels/gen/microkernels.py}.
  */
@@ -37,7 +38,26 @@ final class FloatImageSimd {
     private static final FloatVector EVEN = pairIndices(0);
     private static final FloatVector ODD = pairIndices(1);
 
+    /** Lane c of [d0, z0, d1, z1, ...] from selectFrom(d, z): cells [0, VL) (low) and [VL, 2 VL) (high) of the spread. */
+    private static final FloatVector SPREAD_LOW = spreadIndices(0);
+    private static final FloatVector SPREAD_HIGH = spreadIndices(1);
+
     private FloatImageSimd() {}
+
+    private static FloatVector spreadIndices(int half) {
+        float[] idx = new float[S.length()];
+        for (int c = 0; c < idx.length; c++) {
+            int cell = half * idx.length + c;
+            idx[c] = cell / 2 + (cell % 2) * idx.length;
+        }
+        return FloatVector.fromArray(S, idx, 0);
+    }
+
+    /** x[from + l sw] in lane l, sw 1 or 2 (two loads and the even cells), from + sw VL within x. */
+    private static FloatVector strided(float[] x, int from, int sw) {
+        FloatVector v0 = FloatVector.fromArray(S, x, from);
+        return sw == 1 ? v0 : EVEN.selectFrom(v0, FloatVector.fromArray(S, x, from + S.length()));
+    }
 
     private static FloatVector pairIndices(int first) {
         float[] idx = new float[S.length()];
@@ -141,7 +161,7 @@ final class FloatImageSimd {
     }
 
     /**
-     * Stride and dilation 1: for each kernel cell and each vector of output columns, the lanes
+     * Column stride 1 or 2, dilation 1: for each kernel cell and each vector of output columns, the lanes
      * whose input lies inside the image ({@code take}) are the same on every output row, so the
      * mask is made once and every row is one load, one blend and one store. Loads and stores are
      * whole vectors where they stay inside the array and inside this image's block of cols (a
@@ -149,11 +169,14 @@ final class FloatImageSimd {
      * row go last to first); masked at the edges. Other geometries run the reference.
      */
     static void im2col(Patches.Geometry g, float[] x, int xOff, float[] cols, int at, int ld) {
-        if (g.sw() != 1 || g.dw() != 1) {
+        if (g.sw() > 2 || g.dw() != 1) {
             FloatImageScalar.im2col(g, x, xOff, cols, at, ld);
             return;
         }
         int vl = S.length();
+        int sw = g.sw();
+        int span = sw * vl;   // input cells under a vector of output columns
+        float[] spill = new float[vl];
         int ow = g.ow();
         FloatVector lane = FloatVector.zero(S).addIndex(1);
         FloatVector zero = FloatVector.zero(S);
@@ -174,9 +197,9 @@ final class FloatImageSimd {
                         // the output rows whose input row lies inside the image and whose loads and stores are whole: no tests
                         int rLo = Math.max(0, ceilDiv(g.ph() - i * g.dh(), g.sh()));
                         int rHi = Math.min(g.oh(), ceilDiv(g.h() + g.ph() - i * g.dh(), g.sh()));
-                        int base = plane + (rLo * g.sh() - g.ph() + i * g.dh()) * g.w() + jOff + q0;
+                        int base = plane + (rLo * g.sh() - g.ph() + i * g.dh()) * g.w() + jOff + q0 * sw;
                         int step = g.sh() * g.w();
-                        while (rHi > rLo && (base + (rHi - 1 - rLo) * step + vl > x.length || block + (rHi - 1) * ow + q0 + vl > blockEnd)) {
+                        while (rHi > rLo && (base + (rHi - 1 - rLo) * step + span > x.length || block + (rHi - 1) * ow + q0 + vl > blockEnd)) {
                             rHi--;
                         }
                         while (rLo < rHi && base < 0) {
@@ -187,7 +210,7 @@ final class FloatImageSimd {
                         for (int r = 0; r < g.oh(); r++) {
                             if (r == rLo && rHi > rLo) {
                                 for (int from = base; r < rHi; r++, from += step) {
-                                    FloatVector.fromArray(S, x, from).blend(zero, drop).intoArray(cols, block + r * ow + q0);
+                                    strided(x, from, sw).blend(zero, drop).intoArray(cols, block + r * ow + q0);
                                 }
                                 r--;
                                 continue;
@@ -196,9 +219,17 @@ final class FloatImageSimd {
                             int ih = r * g.sh() - g.ph() + i * g.dh();
                             FloatVector v = zero;
                             if (ih >= 0 && ih < g.h()) {
-                                int from = plane + ih * g.w() + jOff + q0;
-                                v = from >= 0 && from + vl <= x.length ? FloatVector.fromArray(S, x, from).blend(zero, drop)
-                                        : FloatVector.fromArray(S, x, from, take);
+                                int from = plane + ih * g.w() + jOff + q0 * sw;
+                                if (from >= 0 && from + span <= x.length) {
+                                    v = strided(x, from, sw).blend(zero, drop);
+                                } else if (sw == 1) {
+                                    v = FloatVector.fromArray(S, x, from, take);
+                                } else {
+                                    for (int l = 0; l < vl; l++) {
+                                        spill[l] = take.laneIsSet(l) ? x[from + l * sw] : 0;
+                                    }
+                                    v = FloatVector.fromArray(S, spill, 0);
+                                }
                             }
                             if (to + vl <= blockEnd) {
                                 v.intoArray(cols, to);
@@ -213,17 +244,18 @@ final class FloatImageSimd {
     }
 
     /**
-     * Stride and dilation 1, as {@link #im2col}: each row adds the patch values of its lanes in
+     * Column stride 1 or 2, dilation 1, as {@link #im2col}: each row adds the patch values of its lanes in
      * {@code take} (0 elsewhere) to a whole vector of dx, stored back whole where it stays inside
      * this image's channels (the lanes outside take store what they held), masked at the edges.
      * Every dx cell receives its additions in the reference's order.
      */
     static void col2im(Patches.Geometry g, float[] dcols, int at, int ld, float[] dx, int dxOff) {
-        if (g.sw() != 1 || g.dw() != 1) {
+        if (g.sw() > 2 || g.dw() != 1) {
             FloatImageScalar.col2im(g, dcols, at, ld, dx, dxOff);
             return;
         }
         int vl = S.length();
+        int sw = g.sw();
         int ow = g.ow();
         int end = dxOff + g.c() * g.h() * g.w();
         FloatVector lane = FloatVector.zero(S).addIndex(1);
@@ -250,10 +282,22 @@ final class FloatImageSimd {
                                 continue;
                             }
                             int from = block + r * ow + q0;
-                            int to = plane + ih * g.w() + jOff + q0;
+                            int to = plane + ih * g.w() + jOff + q0 * sw;
                             FloatVector d = from + vl <= blockEnd ? FloatVector.fromArray(S, dcols, from).blend(zero, drop)
                                     : FloatVector.fromArray(S, dcols, from, take);
-                            if (to >= dxOff && to + vl <= end) {
+                            if (sw == 2) {
+                                if (to >= dxOff && to + 2 * vl <= end) {
+                                    // the lanes spread to the even cells of two vectors of dx (0 added to the odd ones)
+                                    FloatVector.fromArray(S, dx, to).add(SPREAD_LOW.selectFrom(d, zero)).intoArray(dx, to);
+                                    FloatVector.fromArray(S, dx, to + vl).add(SPREAD_HIGH.selectFrom(d, zero)).intoArray(dx, to + vl);
+                                } else {
+                                    for (int l = 0; l < vl; l++) {
+                                        if (take.laneIsSet(l)) {
+                                            dx[to + 2 * l] += d.lane(l);
+                                        }
+                                    }
+                                }
+                            } else if (to >= dxOff && to + vl <= end) {
                                 FloatVector.fromArray(S, dx, to).add(d).intoArray(dx, to);
                             } else {
                                 FloatVector.fromArray(S, dx, to, take).add(d).intoArray(dx, to, take);
