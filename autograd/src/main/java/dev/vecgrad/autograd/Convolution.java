@@ -151,18 +151,7 @@ final class Convolution {
                 if (dx != null) {
                     inputGradient(g, d, w, dx);
                 }
-                Winograd.Plan plan = winograd(g, x.storage);
-                if (plan != null) {
-                    Winograd.weightGradient(plan, ((FloatStorage) x.storage).a, x.offset, ((FloatStorage) d.storage).a, d.offset,
-                            ((FloatStorage) dw.storage).a, dw.offset);
-                    return grads(dx, dw, hasBias ? d : null);
-                }
-                Chunks ch = new Chunks(g, x.storage);
-                ch.forEach((b0, nb, gi) -> {
-                    ch.gatherOuts(d, b0, nb, gi);
-                    ch.patches(x, b0, nb, gi);
-                    ch.addOutsTimesColsTransposed(dw, gi, nb);
-                });
+                weightGradient(g, x, d, dw);
             }
             return grads(dx, dw, hasBias ? d : null);
         }, inputs);
@@ -211,12 +200,53 @@ final class Convolution {
             addChannelBias(out, bias);
             return;
         }
-        Chunks ch = new Chunks(g, x.storage);
-        ch.forEach((b0, nb, gi) -> {
+        Chunks.each(g, x.storage, (ch, b0, nb, gi) -> {
             ch.patches(x, b0, nb, gi);
             ch.weightTimesCols(w, gi, nb);
             ch.scatterOuts(out, bias, b0, nb, gi);
         });
+    }
+
+    /**
+     * dw (zeros, g's weight shape) = the weight gradient of conv2d in geometry g for input x and
+     * output gradient d: Winograd's where {@link #winograd} takes it, else d outs cols^T summed over
+     * the chunks in {@link Chunks#GROUPS} fixed groups of consecutive chunks, each group in order
+     * into a buffer of its own (groups over the threads), the groups' sums added in order. The bits
+     * depend on the geometry alone, not on the thread count.
+     */
+    private static void weightGradient(Geometry g, Tensor x, Tensor d, Tensor dw) {
+        Winograd.Plan plan = winograd(g, x.storage);
+        if (plan != null) {
+            Winograd.weightGradient(plan, ((FloatStorage) x.storage).a, x.offset, ((FloatStorage) d.storage).a, d.offset,
+                    ((FloatStorage) dw.storage).a, dw.offset);
+            return;
+        }
+        int images = Chunks.images(g);
+        int chunks = (g.n() + images - 1) / images;
+        int groups = Math.min(chunks, Chunks.GROUPS);
+        Tensor[] partial = new Tensor[groups];
+        int parts = Math.min(groups, Parallelism.threads());
+        Parallelism.forEach(parts, t -> {
+            Chunks ch = new Chunks(g, x.storage);
+            for (int q = t; q < groups; q += parts) {
+                Tensor sum = groups == 1 ? dw : Tensor.emptyLike(dw, dw.shape.clone());
+                for (int k = chunks * q / groups; k < chunks * (q + 1) / groups; k++) {
+                    int b0 = k * images;
+                    int nb = Math.min(images, g.n() - b0);
+                    for (int gi = 0; gi < g.groups(); gi++) {
+                        ch.gatherOuts(d, b0, nb, gi);
+                        ch.patches(x, b0, nb, gi);
+                        ch.addOutsTimesColsTransposed(sum, gi, nb);
+                    }
+                }
+                partial[q] = sum;
+            }
+        });
+        if (groups > 1) {
+            for (Tensor sum : partial) {
+                sum.storage.axpy(1, sum.offset, dw.storage, dw.offset, dw.numel());
+            }
+        }
     }
 
     /**
@@ -237,8 +267,7 @@ final class Convolution {
             forward(t, d, flipped(g, w), null, dx);
             return;
         }
-        Chunks ch = new Chunks(g, dx.storage);
-        ch.forEach((b0, nb, gi) -> {
+        Chunks.each(g, dx.storage, (ch, b0, nb, gi) -> {
             ch.gatherOuts(d, b0, nb, gi);
             ch.weightTransposedTimesOuts(w, gi, nb);
             ch.foldBack(dx, b0, nb, gi);
@@ -351,24 +380,60 @@ final class Convolution {
         Chunks(Geometry g, Storage like) {
             this.g = g;
             int s = g.spatial();
+            images = images(g);
+            Storage[] kept = BUFFERS.get();
+            int slot = like.dtype() == DType.F32 ? 0 : 2;
+            cols = kept[slot] = buffer(kept[slot], like, g.k() * images * s);
+            outs = kept[slot + 1] = buffer(kept[slot + 1], like, g.og() * images * s);
+        }
+
+        /**
+         * Each thread's cols and outs, float32 then float64, kept from one call to the next: every
+         * step writes the part of them it reads (im2col every cell, the GEMMs with beta 0, the
+         * gathers), so they need no clearing. Allocated afresh, two threads' buffers of 2.4 MB for
+         * every pass of a layer made G1 collect about once a layer. At most about 2 {@link
+         * #MAX_ELEMENTS} values per thread and dtype stay allocated.
+         */
+        private static final ThreadLocal<Storage[]> BUFFERS = ThreadLocal.withInitial(() -> new Storage[4]);
+
+        private static Storage buffer(Storage kept, Storage like, int n) {
+            return kept != null && kept.length() >= n ? kept : like.zeros(n);
+        }
+
+        /** Batch elements per chunk: enough for {@link #COLUMNS} columns, within {@link #MAX_ELEMENTS}; geometry alone. */
+        static int images(Geometry g) {
+            int s = g.spatial();
             int byColumns = (COLUMNS + s - 1) / s;
             int byMemory = (int) Math.max(1, MAX_ELEMENTS / ((long) Math.max(g.k(), g.og()) * s));
-            images = Math.max(1, Math.min(g.n(), Math.min(byColumns, byMemory)));
-            cols = like.zeros(g.k() * images * s);
-            outs = like.zeros(g.og() * images * s);
+            return Math.max(1, Math.min(g.n(), Math.min(byColumns, byMemory)));
         }
+
+        /** The weight gradient's groups of chunks: see {@link Convolution#weightGradient}. */
+        static final int GROUPS = 8;
 
         interface Step {
-            void run(int b0, int nb, int gi);
+            void run(Chunks ch, int b0, int nb, int gi);
         }
 
-        /** Every chunk and group, in order. */
-        void forEach(Step step) {
-            for (int b0 = 0; b0 < g.n(); b0 += images) {
-                for (int gi = 0; gi < g.groups(); gi++) {
-                    step.run(b0, Math.min(images, g.n() - b0), gi);
+        /**
+         * Every chunk and group of g, for steps whose chunks write apart (a forward pass, a fold into
+         * dx): chunks t, t + parts, ... to each of the kernel threads, each thread with buffers of its
+         * own (one chunk's copies and GEMMs were too small to share two threads: the first layer's, 1
+         * to 32 channels at 28x28, ran no faster on two than on one).
+         */
+        static void each(Geometry g, Storage like, Step step) {
+            int images = images(g);
+            int chunks = (g.n() + images - 1) / images;
+            int parts = Math.min(chunks, Parallelism.threads());
+            Parallelism.forEach(parts, t -> {
+                Chunks ch = new Chunks(g, like);
+                for (int k = t; k < chunks; k += parts) {
+                    int b0 = k * images;
+                    for (int gi = 0; gi < g.groups(); gi++) {
+                        step.run(ch, b0, Math.min(images, g.n() - b0), gi);
+                    }
                 }
-            }
+            });
         }
 
         /**
@@ -383,8 +448,19 @@ final class Convolution {
             void run(int from, int to);
         }
 
-        /** body over [0, n) in at most PARTS ranges, on the kernel threads. */
-        static void split(int n, Range body) {
+        /**
+         * Below this many values copied a chunk's copy stays on the calling thread: the first layer's (1 input channel,
+         * 28x28, two elements a chunk: 14,112 patch values, 50,176 outputs) ran slower on two threads than on one, the
+         * hand-offs costing more than the copies (AMD EPYC Zen 5, 3x3 1 to 32 channels, batch 64: 5.3 ms against 4.0).
+         */
+        static final int PARALLEL_MIN_VALUES = 1 << 17;
+
+        /** body over [0, n) in at most PARTS ranges, on the kernel threads when there are at least {@code values} values to copy. */
+        static void split(int n, long values, Range body) {
+            if (values < PARALLEL_MIN_VALUES) {
+                body.run(0, n);
+                return;
+            }
             int parts = Math.min(n, PARTS);
             Parallelism.forEach(parts, t -> body.run(n * t / parts, n * (t + 1) / parts));
         }
@@ -392,7 +468,7 @@ final class Convolution {
         /** cols = the patch matrices of the elements of x (NCHW, g's input) side by side. */
         void patches(Tensor x, int b0, int nb, int gi) {
             int ld = nb * g.spatial();
-            split(g.cg(), (c0, c1) -> {
+            split(g.cg(), (long) g.k() * ld, (c0, c1) -> {
                 for (int e = 0; e < nb; e++) {
                     im2col(x.storage, x.offset, g, b0 + e, gi, c0, c1, cols, e * g.spatial(), ld);
                 }
@@ -402,7 +478,7 @@ final class Convolution {
         /** dx (NCHW, g's input) += cols folded back, each element's patches into its own planes. */
         void foldBack(Tensor dx, int b0, int nb, int gi) {
             int ld = nb * g.spatial();
-            split(g.cg(), (c0, c1) -> {
+            split(g.cg(), (long) g.k() * ld, (c0, c1) -> {
                 for (int e = 0; e < nb; e++) {
                     col2im(cols, e * g.spatial(), ld, g, b0 + e, gi, c0, c1, dx.storage);
                 }
@@ -412,7 +488,7 @@ final class Convolution {
         /** outs = the group's channels of t (NCHW, g's output) side by side. */
         void gatherOuts(Tensor t, int b0, int nb, int gi) {
             int ld = nb * g.spatial();
-            split(g.og(), (o0, o1) -> {
+            split(g.og(), (long) g.og() * ld, (o0, o1) -> {
                 for (int o = o0; o < o1; o++) {
                     for (int e = 0; e < nb; e++) {
                         t.storage.copyTo(t.offset + ((b0 + e) * g.o() + gi * g.og() + o) * g.spatial(), outs, o * ld + e * g.spatial(),
@@ -425,7 +501,7 @@ final class Convolution {
         /** The group's channels of out (NCHW, g's output) = outs, plus the channel's bias when there is one. */
         void scatterOuts(Tensor out, Tensor bias, int b0, int nb, int gi) {
             int ld = nb * g.spatial();
-            split(g.og(), (o0, o1) -> {
+            split(g.og(), (long) g.og() * ld, (o0, o1) -> {
                 for (int o = o0; o < o1; o++) {
                     int oc = gi * g.og() + o;
                     for (int e = 0; e < nb; e++) {
@@ -519,14 +595,10 @@ final class Convolution {
             Tensor d = dOut.contiguous();
             Tensor dx = Tensor.emptyLike(xc, xc.shape.clone());
             Tensor dw = Tensor.emptyLike(wc, wc.shape.clone());
-            Chunks ch = new Chunks(g, xc.storage);
-            ch.forEach((b0, nb, gi) -> {
-                ch.patches(d, b0, nb, gi);
-                ch.weightTimesCols(wc, gi, nb);
-                ch.scatterOuts(dx, null, b0, nb, gi);
-                ch.gatherOuts(xc, b0, nb, gi);
-                ch.addOutsTimesColsTransposed(dw, gi, nb);
-            });
+            // conv2d of d out with the same weight, and conv2d's weight gradient with d out as its input and x as its
+            // output gradient
+            forward(g, d, wc, null, dx);
+            weightGradient(g, d, xc, dw);
             return grads(dx, dw, hasBias ? d : null);
         }, inputs);
     }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * conv2d and convTranspose2d run a few batch elements at a time on the kernel threads and sum
  * the weight gradient over the chunks in a fixed order, pooling splits its planes over the
  * threads: outputs and every gradient are the same bits on 1, 2 and 3 threads, for batches of
- * one chunk (13x11 images: 25 elements a chunk) and of several (40x40: one element a chunk).
+ * one chunk (13x11 images: 25 elements a chunk) and of several (40x40 and 33x33: one element a
+ * chunk, 5 and 20 chunks), each thread with chunks and buffers of its own.
  */
 class ConvolutionThreadsTest {
 
@@ -63,6 +64,9 @@ class ConvolutionThreadsTest {
                 (x, w, b) -> Tensor.conv2d(x, w, b, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1}, 4));
         check(new int[] {5, 3, 40, 40}, new int[] {12, 3, 3, 3},
                 (x, w, b) -> Tensor.conv2d(x, w, b, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1).maxPool2d(2));
+        // 20 chunks of one element: the weight gradient's 8 groups hold several chunks each
+        check(new int[] {20, 3, 33, 33}, new int[] {12, 3, 3, 3},
+                (x, w, b) -> Tensor.conv2d(x, w, b, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1));
     }
 
     @Test

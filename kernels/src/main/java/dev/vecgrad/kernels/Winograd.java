@@ -189,8 +189,9 @@ public final class Winograd {
         // whole blocks to each thread (their outputs are apart): one hand-off a call instead of three a block, which on
         // two threads left the 32 to 64 channel 14x14 layer (13 blocks of 5 images) no faster than on one
         Parallelism.forEach(parts, part -> {
-            float[] v = new float[16 * p.c * p.blockTiles() + VL];
-            float[] m = new float[16 * p.o * p.blockTiles() + VL];
+            Buffers b = BUFFERS.get();
+            float[] v = b.v = grown(b.v, 16 * p.c * p.blockTiles() + VL);
+            float[] m = b.m = grown(b.m, 16 * p.o * p.blockTiles() + VL);
             for (int block = part; block < blocks; block += parts) {
                 int b0 = block * p.images;
                 int ni = Math.min(p.images, p.n - b0);
@@ -213,8 +214,9 @@ public final class Winograd {
         float[][] partial = new float[groups][];
         int parts = Math.min(groups, Parallelism.threads());
         Parallelism.forEach(parts, part -> {
-            float[] v = new float[16 * p.c * p.blockTiles() + VL];
-            float[] dm = new float[16 * p.o * p.blockTiles() + VL];
+            Buffers b = BUFFERS.get();
+            float[] v = b.v = grown(b.v, 16 * p.c * p.blockTiles() + VL);
+            float[] dm = b.m = grown(b.m, 16 * p.o * p.blockTiles() + VL);
             for (int group = part; group < groups; group += parts) {
                 float[] du = new float[p.weightSize()];
                 int end = (int) ((long) p.n * (group + 1) / groups);
@@ -277,6 +279,22 @@ public final class Winograd {
                 }
             }
         }
+    }
+
+    /**
+     * Each thread's V and M (or dM), kept from one call to the next: the transforms and the GEMMs
+     * (beta 0) write every value a block reads, so they need no clearing; allocated afresh they
+     * added a collection every few layers. At most {@link Plan#workspace()} floats per thread.
+     */
+    private static final class Buffers {
+        float[] v = new float[0];
+        float[] m = new float[0];
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    private static float[] grown(float[] a, int n) {
+        return a.length >= n ? a : new float[n];
     }
 
     private interface Range {
