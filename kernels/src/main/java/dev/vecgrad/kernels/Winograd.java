@@ -189,9 +189,9 @@ public final class Winograd {
         // whole blocks to each thread (their outputs are apart): one hand-off a call instead of three a block, which on
         // two threads left the 32 to 64 channel 14x14 layer (13 blocks of 5 images) no faster than on one
         Parallelism.forEach(parts, part -> {
-            Buffers b = BUFFERS.get();
-            float[] v = b.v = grown(b.v, 16 * p.c * p.blockTiles() + VL);
-            float[] m = b.m = grown(b.m, 16 * p.o * p.blockTiles() + VL);
+            Buffers b = buffers(p);
+            float[] v = b.v;
+            float[] m = b.m;
             for (int block = part; block < blocks; block += parts) {
                 int b0 = block * p.images;
                 int ni = Math.min(p.images, p.n - b0);
@@ -214,9 +214,9 @@ public final class Winograd {
         float[][] partial = new float[groups][];
         int parts = Math.min(groups, Parallelism.threads());
         Parallelism.forEach(parts, part -> {
-            Buffers b = BUFFERS.get();
-            float[] v = b.v = grown(b.v, 16 * p.c * p.blockTiles() + VL);
-            float[] dm = b.m = grown(b.m, 16 * p.o * p.blockTiles() + VL);
+            Buffers b = buffers(p);
+            float[] v = b.v;
+            float[] dm = b.m;
             for (int group = part; group < groups; group += parts) {
                 float[] du = new float[p.weightSize()];
                 int end = (int) ((long) p.n * (group + 1) / groups);
@@ -292,6 +292,14 @@ public final class Winograd {
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    /** This thread's buffers, grown to a block of p: V for its input channels, M for its output channels (a vector of slack each). */
+    private static Buffers buffers(Plan p) {
+        Buffers b = BUFFERS.get();
+        b.v = grown(b.v, 16 * p.c * p.blockTiles() + VL);
+        b.m = grown(b.m, 16 * p.o * p.blockTiles() + VL);
+        return b;
+    }
 
     private static float[] grown(float[] a, int n) {
         return a.length >= n ? a : new float[n];

@@ -35,6 +35,17 @@ class WinogradTest {
         return x;
     }
 
+    /** {y, dw}: the convolution of x with w through its transformed weight, and its weight gradient for dy (or for y when null). */
+    private static float[][] convolve(Winograd.Plan p, float[] x, float[] w, float[] dy) {
+        float[] tw = new float[p.weightSize()];
+        Winograd.weights(p, w, 0, tw);
+        float[] y = new float[p.n * p.o * p.oh * p.ow];
+        Winograd.forward(p, x, 0, tw, y, 0);
+        float[] dw = new float[w.length];
+        Winograd.weightGradient(p, x, 0, dy == null ? y : dy, 0, dw, 0);
+        return new float[][] {y, dw};
+    }
+
     @Test
     void vectorTransformsAreTheScalarOnesBitForBit() {
         Random rnd = new Random(3);
@@ -166,12 +177,9 @@ class WinogradTest {
             float[] x = random(rnd, p.n * p.c * p.h * p.w);
             float[] w = random(rnd, p.o * p.c * 9);
             float[] dy = random(rnd, p.n * p.o * p.oh * p.ow);
-            float[] tw = new float[p.weightSize()];
-            Winograd.weights(p, w, 0, tw);
-            float[] y = new float[p.n * p.o * p.oh * p.ow];
-            Winograd.forward(p, x, 0, tw, y, 0);
-            float[] dw = new float[w.length];
-            Winograd.weightGradient(p, x, 0, dy, 0, dw, 0);
+            float[][] got = convolve(p, x, w, dy);
+            float[] y = got[0];
+            float[] dw = got[1];
             double[][] ref = direct(p, x, w, dy);
             for (int i = 0; i < y.length; i++) {
                 double bound = 4 * u * ref[1][i] + Double.MIN_VALUE;
@@ -219,12 +227,9 @@ class WinogradTest {
                     for (int threads : new int[] {1, 2}) {
                         Parallelism.setThreads(threads);
                         Winograd.Plan p = plan(s, blockTiles);
-                        float[] tw = new float[p.weightSize()];
-                        Winograd.weights(p, w, 0, tw);
-                        float[] y = new float[p.n * p.o * p.oh * p.ow];
-                        Winograd.forward(p, x, 0, tw, y, 0);
-                        float[] dw = new float[w.length];
-                        Winograd.weightGradient(p, x, 0, y, 0, dw, 0);
+                        float[][] got = convolve(p, x, w, null);
+                        float[] y = got[0];
+                        float[] dw = got[1];
                         if (firstY == null) {
                             firstY = y;
                             firstDw = dw;
