@@ -126,7 +126,7 @@ class LauncherTest {
         for (String[] c : new String[][] {
             {"trian", "vecgrad: unknown command 'trian' (did you mean train or translate?); see ./vecgrad --help"},
             {"dmeo", "vecgrad: unknown command 'dmeo'; the commands are demo train predict translate deblur graph study"
-                + " ablate search test info bench build install; see ./vecgrad --help"}}) {
+                + " ablate search test info tune bench build install; see ./vecgrad --help"}}) {
             Process p = new ProcessBuilder("bash", "-c", "set -euo pipefail\n" + fn + "unknown_command " + c[0] + "\n").start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

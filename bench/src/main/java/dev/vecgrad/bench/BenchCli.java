@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 /** Entry point of the bench jar: {@code info}, {@code gemm}, {@code jmh}. The {@code ./vecgrad} launcher calls it. */
 @Command(name = "vecgrad bench", mixinStandardHelpOptions = true,
         subcommands = {BenchCli.Info.class, GemmSuite.class, ElementwiseSuite.class, TrainSuite.class, RnnSuite.class, ConvSuite.class,
-                BenchCli.Jmh.class},
+                BenchCli.Jmh.class, TuneCommand.class},
         description = "Benchmarks of vecgrad's kernels against the machine's peak and against OpenBLAS / PyTorch.")
 public final class BenchCli implements Runnable {
 

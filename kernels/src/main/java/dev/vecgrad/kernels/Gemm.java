@@ -24,6 +24,12 @@ public final class Gemm {
 
     private Gemm() {}
 
+    /** The float GEMM's block sizes in use, {kc, mc, nc} (see {@code TunedBlocks} for where they come from). */
+    public static int[] floatBlocks() {
+        GemmBlocking b = GemmBlocking.FLOAT;
+        return new int[] {b.kc(), b.mc(), b.nc()};
+    }
+
     /**
      * Single-precision GEMM.
      *

@@ -39,8 +39,11 @@ import jdk.incubator.vector.FloatVector;
  *   <li>{@code nc}: at most this many columns of V per panel, and at most {@code vBudget / k}:
  *       all of V's k x nc takes a quarter of the shared L3 (and no more than 16 MiB).
  * </ul>
- * The system properties {@code vecgrad.gemm.kc}, {@code vecgrad.gemm.mc} and
- * {@code vecgrad.gemm.nc} override the derived sizes, for tuning on a new CPU.
+ * Where the formulas miss, {@code ./vecgrad tune} measures: on the AMD EPYC Zen 5 (L1d 48 KiB,
+ * L2 1 MiB) KC 512 gave sgemm 2048 152-165 GFLOP/s on one core and KC 1024 165-178, against
+ * OpenBLAS's 180. Its result, kept per CPU ({@link TunedBlocks}), replaces the derived float
+ * sizes; the system properties {@code vecgrad.gemm.kc}, {@code vecgrad.gemm.mc} and
+ * {@code vecgrad.gemm.nc} override either. Results are the same bits for any block sizes.
  *
  * @param vl       vector length in elements
  * @param heights  ROWS micro-kernel heights, the main one (MR) first, then smaller ones for edges
@@ -57,8 +60,22 @@ record GemmBlocking(int vl, int[] heights, int[] sliverHeights, int nr, int kc, 
     /** Whether hardware FMA is used (see {@link CpuInfo#hardwareFma()}). */
     static final boolean HARDWARE_FMA = CpuInfo.hardwareFma();
 
-    static final GemmBlocking FLOAT = derive(FloatVector.SPECIES_PREFERRED.length(), Float.BYTES,
-            FloatVector.SPECIES_PREFERRED.vectorBitSize(), CpuInfo.host());
+    /** The float sizes: a system property's, else {@code ./vecgrad tune}'s for this CPU ({@link TunedBlocks}), else derived. */
+    static final GemmBlocking FLOAT;
+
+    /** Where {@link #FLOAT}'s KC, MC and NC come from, for {@code bench info}. */
+    static final String FLOAT_ORIGIN;
+
+    static {
+        int bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        java.nio.file.Path file = TunedBlocks.file();
+        int[] tuned = TunedBlocks.read(file, TunedBlocks.key(CpuInfo.host(), bits));
+        FLOAT = derive(FloatVector.SPECIES_PREFERRED.length(), Float.BYTES, bits, CpuInfo.host(), tuned);
+        boolean property = System.getProperty("vecgrad.gemm.kc") != null || System.getProperty("vecgrad.gemm.mc") != null
+                || System.getProperty("vecgrad.gemm.nc") != null;
+        FLOAT_ORIGIN = (property ? "system properties" : tuned != null ? "tuned (" + file + ")" : "derived from the caches")
+                + (property && tuned != null ? ", then tuned (" + file + ")" : "");
+    }
     static final GemmBlocking DOUBLE = derive(DoubleVector.SPECIES_PREFERRED.length(), Double.BYTES,
             DoubleVector.SPECIES_PREFERRED.vectorBitSize(), CpuInfo.host());
 
@@ -93,6 +110,11 @@ record GemmBlocking(int vl, int[] heights, int[] sliverHeights, int nr, int kc, 
     }
 
     static GemmBlocking derive(int vl, int elementBytes, int vectorBits, CpuInfo cpu) {
+        return derive(vl, elementBytes, vectorBits, cpu, null);
+    }
+
+    /** As above, with {kc, mc, nc} measured by {@code ./vecgrad tune} in place of the derived ones (null: none). */
+    static GemmBlocking derive(int vl, int elementBytes, int vectorBits, CpuInfo cpu, int[] tuned) {
         boolean wide = vectorRegisters(vectorBits) >= 32;
         int[] heights = wide ? new int[] {8, 4, 2} : new int[] {6, 4, 2};
         int[] sliverHeights = wide ? new int[] {8, 4, 2} : new int[] {4, 2};
@@ -104,6 +126,11 @@ record GemmBlocking(int vl, int[] heights, int[] sliverHeights, int nr, int kc, 
                 nr, 4096);
         int cBudget = (int) (cpu.l2Bytes() / (4L * elementBytes));
         int vBudget = (int) (Math.min(cpu.l3Bytes() / 4, 16L << 20) / elementBytes);
+        if (tuned != null) {
+            kc = Math.max(16, roundDown(tuned[0], 16));
+            mc = Math.max(mr, roundDown(tuned[1], mr));
+            nc = Math.max(nr, roundDown(tuned[2], nr));
+        }
         kc = override("vecgrad.gemm.kc", kc, 16);
         mc = override("vecgrad.gemm.mc", mc, mr);
         nc = override("vecgrad.gemm.nc", nc, nr);

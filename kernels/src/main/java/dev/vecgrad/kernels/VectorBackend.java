@@ -39,7 +39,7 @@ final class VectorBackend {
     static String blockingReport() {
         return "Lanes:    float x" + FloatVector.SPECIES_PREFERRED.length() + ", double x" + DoubleVector.SPECIES_PREFERRED.length()
                 + (GemmBlocking.HARDWARE_FMA ? "" : "; no hardware FMA: multiply + add") + "\n"
-                + "sgemm:    " + GemmBlocking.FLOAT + "\n"
+                + "sgemm:    " + GemmBlocking.FLOAT + "; KC, MC, NC " + GemmBlocking.FLOAT_ORIGIN + "\n"
                 + "dgemm:    " + GemmBlocking.DOUBLE + "\n";
     }
 }
