@@ -128,25 +128,32 @@ class ConvolutionThreadsTest {
 
     /**
      * A float32 3x3 convolution at stride 1 with 16 or more channels runs as Winograd's F(2x2, 3x3)
-     * (forward, input gradient as the convolution of the flipped weight, weight gradient): the
-     * same bits on 1, 2 and 3 threads, and within float32 rounding of the float64 direct route.
+     * (forward, input gradient as the convolution of the flipped weight, weight gradient), and so
+     * does a transposed one (its forward is that input gradient): the same bits on 1, 2 and 3
+     * threads, and within float32 rounding of the float64 direct route.
      */
     @Test
     void winogradConvolutionRepeatsOnAnyThreadCountAndAgreesWithFloat64() {
+        int[] one = {1, 1};
         int[] xShape = {3, 16, 13, 14};
         int[] wShape = {20, 16, 3, 3};
-        int[] one = {1, 1};
         Convolution.Geometry g = Convolution.geometry("conv2d", xShape, wShape, one, one, one, 1);
         assertNotNull(Convolution.winograd(g, Tensor.zeros(DType.F32, 1).storage), "the Winograd route is taken");
         assertNotNull(Convolution.winograd(g.transposed(), Tensor.zeros(DType.F32, 1).storage), "and for the input gradient");
-        Op op = (x, w, b) -> Tensor.conv2d(x, w, b, one, one, one, 1);
+        checkWinograd(xShape, wShape, 20, (x, w, b) -> Tensor.conv2d(x, w, b, one, one, one, 1));
+        // conv_transpose2d 20 -> 16 channels at stride 1: conv2d's geometry above, run the other way
+        checkWinograd(new int[] {3, 20, 13, 14}, new int[] {20, 16, 3, 3}, 16,
+                (x, w, b) -> Tensor.convTranspose2d(x, w, b, one, one, new int[] {0, 0}, one, 1));
+    }
+
+    private static void checkWinograd(int[] xShape, int[] wShape, int biasLength, Op op) {
         float[][][] byThreads = new float[3][][];
         for (int threads = 1; threads <= 3; threads++) {
             Parallelism.setThreads(threads);
             Random rng = new Random(13);
             byThreads[threads - 1] = results(Tensor.randn(rng, DType.F32, xShape).requiresGrad(true),
-                    Tensor.randn(rng, DType.F32, wShape).requiresGrad(true), Tensor.randn(rng, DType.F32, 20).requiresGrad(true), op,
-                    rng);
+                    Tensor.randn(rng, DType.F32, wShape).requiresGrad(true), Tensor.randn(rng, DType.F32, biasLength).requiresGrad(true),
+                    op, rng);
         }
         String[] what = {"output", "d input", "d weight", "d bias"};
         for (int i = 0; i < what.length; i++) {
@@ -156,13 +163,13 @@ class ConvolutionThreadsTest {
         Random rng = new Random(13);
         float[][] exact = results(Tensor.randn(rng, DType.F32, xShape).to(DType.F64).requiresGrad(true),
                 Tensor.randn(rng, DType.F32, wShape).to(DType.F64).requiresGrad(true),
-                Tensor.randn(rng, DType.F32, 20).to(DType.F64).requiresGrad(true), op, new Random(99));
+                Tensor.randn(rng, DType.F32, biasLength).to(DType.F64).requiresGrad(true), op, new Random(99));
         // the float64 run draws r from a fresh generator: redo the float32 one with the same r
         Parallelism.setThreads(1);
         rng = new Random(13);
         float[][] single = results(Tensor.randn(rng, DType.F32, xShape).requiresGrad(true),
-                Tensor.randn(rng, DType.F32, wShape).requiresGrad(true), Tensor.randn(rng, DType.F32, 20).requiresGrad(true), op,
-                new Random(99));
+                Tensor.randn(rng, DType.F32, wShape).requiresGrad(true), Tensor.randn(rng, DType.F32, biasLength).requiresGrad(true),
+                op, new Random(99));
         for (int i = 0; i < what.length; i++) {
             double scale = 0;
             double err = 0;
