@@ -82,7 +82,7 @@ final class TuneCommand implements Callable<Integer> {
         }
         String key = TunedBlocks.hostKey();
         System.out.println("CPU: " + key);
-        System.out.println("probe: sgemm NN 1024^3, 2048^3 and 64x1568x576 on one thread, a fresh JVM per candidate");
+        System.out.println("probe: sgemm 1024^3, 2048^3, 64x1568x576; one thread, a fresh JVM each");
         List<Candidate> all = new ArrayList<>();
         all.add(new Candidate(0, 0));
         for (int kc : KC) {
@@ -109,14 +109,14 @@ final class TuneCommand implements Callable<Integer> {
             best = derived;
         }
         System.out.println();
-        System.out.println("KC    MC    NC     1024   2048   conv   score (GFLOP/s, medians; score: geometric mean,");
-        System.out.println("                                              mean of the runs)");
+        System.out.println("GFLOP/s, medians; score: their geometric mean, averaged over the runs");
+        System.out.println("KC    MC    NC     1024   2048   conv   score");
         for (Candidate c : all.stream().sorted(Comparator.comparingDouble(Candidate::score).reversed()).toList()) {
             double[] g = c.runs.get(c.runs.size() - 1);
             System.out.printf(Locale.ROOT, "%-5d %-5d %-5d %6.1f %6.1f %6.1f %7.1f%s%n", c.used[0], c.used[1], c.used[2], g[0], g[1], g[2],
                     c.score(), (c == derived ? "  derived" : "") + (c == best ? "  <- kept" : "") + (c.runs.size() > 1 ? "  (2 runs)" : ""));
         }
-        System.out.printf(Locale.ROOT, "%.0f s; kept KC %d, MC %d, NC %d: %.1f against %.1f GFLOP/s for the derived sizes (%.2fx)%n",
+        System.out.printf(Locale.ROOT, "%.0f s; kept KC %d, MC %d, NC %d: %.1f against %.1f GFLOP/s derived (%.2fx)%n",
                 (System.nanoTime() - t0) / 1e9, best.used[0], best.used[1], best.used[2], best.score(), derived.score(),
                 best.score() / derived.score());
         if (dryRun) {
@@ -125,7 +125,8 @@ final class TuneCommand implements Callable<Integer> {
         }
         TunedBlocks.write(target, key, best.used[0], best.used[1], best.used[2], "vecgrad tune, " + LocalDate.now() + ": "
                 + String.format(Locale.ROOT, "%.1f GFLOP/s against %.1f derived", best.score(), derived.score()));
-        System.out.println("wrote " + target + " (later runs on this CPU use these sizes; -Dvecgrad.gemm.tuned=off ignores it)");
+        System.out.println("wrote " + target);
+        System.out.println("(later runs on this CPU use these sizes; -Dvecgrad.gemm.tuned=off ignores them)");
         return 0;
     }
 
