@@ -143,7 +143,8 @@ final class ConvSuite implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%-28s %-13s %8s %7s %13.0f%n", label(what), range, rate, share, ours.get(what).get(0)[0]);
         }
         System.out.println("ratio: pytorch's time / vecgrad's, per round; GFLOP/s: 3 x 2 N O C kh kw oh ow");
-        System.out.println("over vecgrad's median; first ms: vecgrad's first (cold) iteration, first round");
+        System.out.println("over vecgrad's median (direct convolution's count: Winograd's 3x3 layers do fewer");
+        System.out.println("multiplies); first ms: vecgrad's first (cold) iteration, first round");
         return 0;
     }
 
