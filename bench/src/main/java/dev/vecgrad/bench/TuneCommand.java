@@ -33,8 +33,8 @@ import picocli.CommandLine.Option;
                 "(results are the same bits with any sizes; only speed changes). About a minute."})
 final class TuneCommand implements Callable<Integer> {
 
-    @Option(names = "--file", description = "The tuning file (default: gemm-blocks.properties in $VECGRAD_CACHE, "
-            + "$XDG_CACHE_HOME/vecgrad or ~/.cache/vecgrad).")
+    @Option(names = "--file", description = {"The tuning file (default: gemm-blocks.properties",
+            "in $VECGRAD_CACHE, $XDG_CACHE_HOME/vecgrad or", "~/.cache/vecgrad, the first that is set)."})
     Path file;
 
     @Option(names = "--dry-run", description = "Measure and print, write nothing.")
