@@ -362,13 +362,15 @@ final class Convolution {
      * convolution transposes): the batch taken a few elements at a time, their patch matrices
      * side by side in one cols [k, images oh ow] and their outputs (or output gradients) in one
      * outs [O/g, images oh ow], so that each GEMM has at least {@link #COLUMNS} columns where the
-     * batch allows and the kernel threads share it. One 14x14 element alone gave GEMMs of 196
+     * batch allows. One 14x14 element alone gave GEMMs of 196
      * columns: on the AMD EPYC Zen 5, one thread, 64x196x288 forward ran at 118 GFLOP/s, the input
      * gradient's 288x196x64 at 76 and the weight gradient's 64x288x196 at 111; with eight
      * elements side by side (1568 columns) 157, 151 and 155 (each GEMM alone in a fresh JVM). The
-     * chunk size depends on the geometry alone, never on the thread count, and chunks go in
-     * order, so the sums over the batch (the weight gradient's) have one order. Extra memory:
-     * cols and outs, at most about {@link #MAX_ELEMENTS} values each unless one element needs more.
+     * chunk size depends on the geometry alone, never on the thread count; threads take whole
+     * chunks ({@link #each}), and the weight gradient's sum over the batch goes in fixed groups of
+     * chunks ({@link Convolution#weightGradient}), so it has one order. Extra memory: each
+     * thread's cols and outs, at most about {@link #MAX_ELEMENTS} values each unless one element
+     * needs more, kept between calls ({@link #BUFFERS}).
      * In each method, {@code nb} elements from {@code b0}, group {@code gi}, {@code ld = nb oh ow}.
      */
     private static final class Chunks {
