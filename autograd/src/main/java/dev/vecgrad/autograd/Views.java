@@ -47,6 +47,30 @@ final class Views {
             transposeBlocked(x, dst, at);
             return;
         }
+        // trailing broadcast dimensions (stride 0, as a per-channel [1, C, 1, 1] expanded to [N, C, H, W]) repeat one
+        // value: each run of them is one fill instead of a strided copy per row (a batch norm's broadcasts over
+        // [32, 64, 28, 28] took 2.3 ms each in 57,344 copies of 28 values)
+        int outer = rank;
+        int run = 1;
+        while (outer > 0 && x.strides[outer - 1] == 0) {
+            run *= x.shape[--outer];
+        }
+        if (outer < rank) {
+            int[] idx = new int[outer];
+            int pos = x.offset;
+            for (int out = 0; out < n; out += run) {
+                dst.fill(at + out, at + out + run, x.storage.get(pos));
+                for (int k = outer - 1; k >= 0; k--) {
+                    pos += x.strides[k];
+                    if (++idx[k] < x.shape[k]) {
+                        break;
+                    }
+                    pos -= x.strides[k] * x.shape[k];
+                    idx[k] = 0;
+                }
+            }
+            return;
+        }
         int inner = x.shape[rank - 1];
         int innerStride = x.strides[rank - 1];
         int[] idx = new int[rank];
