@@ -657,6 +657,67 @@ final class Convolution {
         }, input);
     }
 
+    /**
+     * Nearest-neighbour upsampling by an integer factor s (as {@code F.interpolate(mode="nearest",
+     * scale_factor=s)}): each input row spread to every s-th cell of its first output row, s times
+     * over, then copied to the s - 1 rows below; the gradient sums each s x s block, row by row of
+     * the block, then cell by cell. As an expand and a reshape it took 14 ms forward and backward
+     * for [32, 64, 14, 14] by 2 (AMD EPYC Zen 5, one thread): a strided copy every 2 values, and a
+     * general reduction back.
+     */
+    static Tensor upsampleNearest(Tensor input, int s) {
+        if (input.shape.length != 4 || s < 1) {
+            throw new IllegalArgumentException("upsampleNearest: expects [N, C, H, W] and a scale >= 1, got " + Shapes.str(input.shape)
+                    + " and " + s);
+        }
+        int planes = input.shape[0] * input.shape[1];
+        int h = input.shape[2];
+        int w = input.shape[3];
+        int oh = h * s;
+        int ow = w * s;
+        Tensor x = input.contiguous();
+        Tensor out = Tensor.emptyLike(x, input.shape[0], input.shape[1], oh, ow);
+        overRows(planes * h, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {   // input row r: plane r / h, row r % h; its output rows start at r s
+                int to = r * s * ow;
+                for (int b = 0; b < s; b++) {
+                    x.storage.copySpread(x.offset + r * w, out.storage, to + b, s, w);
+                }
+                for (int a = 1; a < s; a++) {
+                    out.storage.copyTo(to, out.storage, to + a * ow, ow);
+                }
+            }
+        });
+        int[] from = input.shape.clone();
+        // d upsampleNearest = d out summed over each s x s block
+        return Autograd.record("upsampleNearest", out, (ctx, g) -> {
+            Tensor gc = g.contiguous();
+            Tensor gx = Tensor.emptyLike(g, from.clone());
+            overRows(planes * h, (r0, r1) -> {
+                Storage row = gc.storage.zeros(w);
+                for (int r = r0; r < r1; r++) {
+                    for (int a = 0; a < s; a++) {
+                        for (int b = 0; b < s; b++) {
+                            gc.storage.copyStrided(gc.offset + (r * s + a) * ow + b, s, row, 0, w);
+                            row.axpy(1, 0, gx.storage, r * w, w);   // 1 x + y is exactly x + y
+                        }
+                    }
+                }
+            });
+            return new Tensor[] {gx};
+        }, input);
+    }
+
+    /** body over input rows [0, rows), split over the kernel threads when there are enough of them. */
+    private static void overRows(int rows, PlaneRange body) {
+        int parts = Math.min(rows / 64, Parallelism.threads());
+        if (parts <= 1) {
+            body.run(0, rows);
+            return;
+        }
+        Parallelism.forEach(parts, t -> body.run((int) ((long) rows * t / parts), (int) ((long) rows * (t + 1) / parts)));
+    }
+
     /** Max over kh x kw windows; the gradient goes to the first maximum of each window, as PyTorch. */
     static Tensor maxPool2d(Tensor input, int[] kernel, int[] stride, int[] padding) {
         int[] s = pool("maxPool2d", input, kernel, stride, padding);

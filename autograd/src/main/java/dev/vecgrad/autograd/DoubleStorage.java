@@ -69,6 +69,14 @@ final class DoubleStorage extends Storage {
     }
 
     @Override
+    void copySpread(int from, Storage dst, int to, int stride, int n) {
+        double[] d = ((DoubleStorage) dst).a;
+        for (int i = 0, p = to; i < n; i++, p += stride) {
+            d[p] = a[from + i];
+        }
+    }
+
+    @Override
     void addStrided(int from, Storage dst, int to, int stride, int n) {
         double[] d = ((DoubleStorage) dst).a;
         if (stride == 1) {

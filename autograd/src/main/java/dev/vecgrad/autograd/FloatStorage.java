@@ -68,6 +68,14 @@ final class FloatStorage extends Storage {
     }
 
     @Override
+    void copySpread(int from, Storage dst, int to, int stride, int n) {
+        float[] d = ((FloatStorage) dst).a;
+        for (int i = 0, p = to; i < n; i++, p += stride) {
+            d[p] = a[from + i];
+        }
+    }
+
+    @Override
     void addStrided(int from, Storage dst, int to, int stride, int n) {
         float[] d = ((FloatStorage) dst).a;
         if (stride == 1) {

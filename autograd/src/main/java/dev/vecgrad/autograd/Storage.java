@@ -72,6 +72,9 @@ abstract sealed class Storage permits FloatStorage, DoubleStorage {
     /** dst[to + i * stride] += this[from + i] for i < n, same dtype. */
     abstract void addStrided(int from, Storage dst, int to, int stride, int n);
 
+    /** dst[to + i * stride] = this[from + i] for i < n, same dtype. */
+    abstract void copySpread(int from, Storage dst, int to, int stride, int n);
+
     /** dst[to] += this[from]. */
     abstract void accumulate(int from, Storage dst, int to);
 

@@ -862,19 +862,15 @@ public final class Tensor {
 
     /**
      * Nearest-neighbour upsampling of [N, C, H, W] by an integer factor (as
-     * {@code F.interpolate(mode="nearest", scale_factor=s)}): every pixel becomes an s x s block.
-     * Built from expand and reshape, so its gradient sums each block.
+     * {@code F.interpolate(mode="nearest", scale_factor=s)}): every pixel becomes an s x s block,
+     * and the gradient sums each block.
      */
     public Tensor upsampleNearest(int scale) {
         if (shape.length != 4 || scale < 1) {
             throw new IllegalArgumentException("upsampleNearest: expects [N, C, H, W] and a scale >= 1, got " + Shapes.str(shape)
                     + " and " + scale);
         }
-        int n = shape[0];
-        int c = shape[1];
-        int h = shape[2];
-        int w = shape[3];
-        return reshape(n, c, h, 1, w, 1).expand(n, c, h, scale, w, scale).reshape(n, c, h * scale, w * scale);
+        return Convolution.upsampleNearest(this, scale);
     }
 
     /** Max over windows of [N, C, H, W] (as {@code F.max_pool2d}); the gradient goes to each window's first maximum. */

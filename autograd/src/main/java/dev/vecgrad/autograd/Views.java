@@ -55,7 +55,7 @@ final class Views {
         while (outer > 0 && x.strides[outer - 1] == 0) {
             run *= x.shape[--outer];
         }
-        if (outer < rank) {
+        if (run >= 8) {   // shorter runs: fewer calls as strided copies of whole rows
             int[] idx = new int[outer];
             int pos = x.offset;
             for (int out = 0; out < n; out += run) {
