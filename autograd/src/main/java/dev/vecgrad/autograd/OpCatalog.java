@@ -311,6 +311,11 @@ public final class OpCatalog {
                 "F.conv_transpose2d($0, $1, None, stride=(1, 2), padding=(0, 1), output_padding=(0, 1), groups=2, dilation=(2, 1))");
         add(c, "adaptive_avg_pool2d", "adaptiveAvgPool2d", Role.OTHER, List.of(in(2, 2, 7, 5)), x -> x[0].adaptiveAvgPool2d(3, 2),
                 "$0.adaptiveAvgPool2d(3, 2)", "F.adaptive_avg_pool2d($0, (3, 2))");
+        add(c, "batch_norm_training", "batchNorm", Role.OTHER, List.of(in(3, 4, 5, 2), in(4), in(4)),
+                x -> Tensor.batchNorm(x[0], Tensor.zeros(x[0].dtype(), 4), Tensor.ones(x[0].dtype(), 4), x[1], x[2], true, 0.1, 1e-5),
+                "Tensor.batchNorm($0, Tensor.zeros($0.dtype(), 4), Tensor.ones($0.dtype(), 4), $1, $2, true, 0.1, 1e-5)",
+                "F.batch_norm($0, torch.zeros(4, dtype=torch.float64), torch.ones(4, dtype=torch.float64), $1, $2, training=True, "
+                        + "momentum=0.1, eps=1e-5)");
         add(c, "upsample_nearest", "upsampleNearest", Role.OTHER, List.of(in(1, 2, 3, 2)), x -> x[0].upsampleNearest(2),
                 "$0.upsampleNearest(2)", "F.interpolate($0, scale_factor=2, mode='nearest')");
         add(c, "max_pool2d", "maxPool2d", Role.OTHER, List.of(in(2, 3, 6, 5)), x -> x[0].maxPool2d(2), "$0.maxPool2d(2)",

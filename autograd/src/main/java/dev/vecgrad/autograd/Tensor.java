@@ -861,6 +861,71 @@ public final class Tensor {
     }
 
     /**
+     * Batch normalization of [N, C, *] over every dimension but the channels (as {@code
+     * F.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)}).
+     * Training: normalized by the batch mean and biased variance, and runningMean, runningVar
+     * updated in place with momentum, the variance unbiased, as PyTorch does; otherwise the running
+     * statistics normalize. weight and bias are [C] (PyTorch's affine; not optional here). In
+     * training, inputs with dimensions past the channels ([N, C, H, W]: BatchNorm2d) run as one
+     * fused op; [N, C] (BatchNorm1d) keeps the composite of broadcast ops, whose results the
+     * README's ablation figures were made with.
+     */
+    public static Tensor batchNorm(Tensor input, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias, boolean training,
+            double momentum, double eps) {
+        if (input.shape.length < 2) {
+            throw new IllegalArgumentException("batchNorm: expects [N, C, *], got " + Shapes.str(input.shape));
+        }
+        int channels = input.shape[1];
+        for (Tensor t : new Tensor[] {runningMean, runningVar, weight, bias}) {
+            if (t.shape.length != 1 || t.shape[0] != channels) {
+                throw new IllegalArgumentException("batchNorm: weight, bias and running statistics must be [" + channels + "] for "
+                        + Shapes.str(input.shape) + ", got " + Shapes.str(t.shape));
+            }
+        }
+        int[] view = new int[input.shape.length];
+        java.util.Arrays.fill(view, 1);
+        view[1] = channels;
+        int[] dims = new int[input.shape.length - 1];
+        for (int i = 0, k = 0; i < input.shape.length; i++) {
+            if (i != 1) {
+                dims[k++] = i;
+            }
+        }
+        Tensor w = weight.reshape(view);
+        Tensor b = bias.reshape(view);
+        if (!training) {
+            return input.sub(runningMean.reshape(view)).div(runningVar.reshape(view).add(eps).sqrt()).mul(w).add(b);
+        }
+        int count = input.numel() / channels;
+        if (count < 2) {
+            throw new IllegalArgumentException("batchNorm: expected more than 1 value per channel when training, got "
+                    + Shapes.str(input.shape));
+        }
+        double[] m = new double[channels];
+        double[] v = new double[channels];
+        Tensor y;
+        if (input.shape.length > 2) {
+            y = Normalization.batchNormTraining(input, weight, bias, eps, m, v);
+        } else {
+            Tensor mean = input.mean(dims, true);
+            Tensor centered = input.sub(mean);
+            Tensor var = centered.mul(centered).mean(dims, true);
+            y = centered.div(var.add(eps).sqrt()).mul(w).add(b);
+            m = mean.toDoubleArray();
+            v = var.toDoubleArray();
+        }
+        double[] rm = runningMean.toDoubleArray();
+        double[] rv = runningVar.toDoubleArray();
+        for (int j = 0; j < channels; j++) {
+            rm[j] = (1 - momentum) * rm[j] + momentum * m[j];
+            rv[j] = (1 - momentum) * rv[j] + momentum * v[j] * count / (count - 1);
+        }
+        runningMean.copyFrom(Tensor.of(rm, channels));
+        runningVar.copyFrom(Tensor.of(rv, channels));
+        return y;
+    }
+
+    /**
      * Nearest-neighbour upsampling of [N, C, H, W] by an integer factor (as
      * {@code F.interpolate(mode="nearest", scale_factor=s)}): every pixel becomes an s x s block,
      * and the gradient sums each block.

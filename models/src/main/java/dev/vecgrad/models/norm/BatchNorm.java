@@ -29,33 +29,13 @@ public abstract class BatchNorm extends Module {
         runningVar = registerBuffer("running_var", Tensor.ones(dtype, channels));
     }
 
-    /** x normalized over {@code dims}, the per-channel tensors seen in shape {@code view} (1s but the channel axis). */
-    Tensor normalize(Tensor x, int[] dims, int... view) {
-        Tensor w = weight.reshape(view);
-        Tensor b = bias.reshape(view);
-        if (!isTraining()) {
-            return x.sub(runningMean.reshape(view)).div(runningVar.reshape(view).add(eps).sqrt()).mul(w).add(b);
-        }
-        int count = x.numel() / channels;
-        if (count < 2) {
+    /** x normalized over every dimension but the channels ({@link Tensor#batchNorm}), running statistics updated in training. */
+    Tensor normalize(Tensor x) {
+        if (isTraining() && x.numel() / channels < 2) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": expected more than 1 value per channel when training,"
                     + " got " + java.util.Arrays.toString(x.shape()));
         }
-        Tensor mean = x.mean(dims, true);
-        Tensor centered = x.sub(mean);
-        Tensor var = centered.mul(centered).mean(dims, true);
-        Tensor y = centered.div(var.add(eps).sqrt()).mul(w).add(b);
-        double[] m = mean.toDoubleArray();
-        double[] v = var.toDoubleArray();
-        double[] rm = runningMean.toDoubleArray();
-        double[] rv = runningVar.toDoubleArray();
-        for (int j = 0; j < channels; j++) {
-            rm[j] = (1 - momentum) * rm[j] + momentum * m[j];
-            rv[j] = (1 - momentum) * rv[j] + momentum * v[j] * count / (count - 1);
-        }
-        runningMean.copyFrom(Tensor.of(rm, channels));
-        runningVar.copyFrom(Tensor.of(rv, channels));
-        return y;
+        return Tensor.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps);
     }
 
     @Override

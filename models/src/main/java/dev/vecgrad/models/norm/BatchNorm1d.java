@@ -19,6 +19,6 @@ public final class BatchNorm1d extends BatchNorm {
             throw new IllegalArgumentException("BatchNorm1d(" + channels + "): expects [N, " + channels + "], got "
                     + java.util.Arrays.toString(x.shape()));
         }
-        return normalize(x, new int[] {0}, 1, channels);
+        return normalize(x);
     }
 }

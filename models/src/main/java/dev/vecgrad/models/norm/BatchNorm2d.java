@@ -19,6 +19,6 @@ public final class BatchNorm2d extends BatchNorm {
             throw new IllegalArgumentException("BatchNorm2d(" + channels + "): expects [N, " + channels + ", H, W], got "
                     + java.util.Arrays.toString(x.shape()));
         }
-        return normalize(x, new int[] {0, 2, 3}, 1, channels, 1, 1);
+        return normalize(x);
     }
 }
