@@ -150,14 +150,7 @@ final class Pointwise {
             } else {
                 cf.storage.map(Unary.ADD_SCALAR, op == Binary.SUB ? -s : s, 0, cf.offset + at, out.storage, at, run);
             }
-            for (int k = outer - 1; k >= 0; k--) {
-                pos += strides[k];
-                if (++idx[k] < shape[k]) {
-                    break;
-                }
-                pos -= strides[k] * shape[k];
-                idx[k] = 0;
-            }
+            pos = Views.next(idx, outer, shape, strides, pos);
         }
         return out;
     }

@@ -60,14 +60,7 @@ final class Views {
             int pos = x.offset;
             for (int out = 0; out < n; out += run) {
                 dst.fill(at + out, at + out + run, x.storage.get(pos));
-                for (int k = outer - 1; k >= 0; k--) {
-                    pos += x.strides[k];
-                    if (++idx[k] < x.shape[k]) {
-                        break;
-                    }
-                    pos -= x.strides[k] * x.shape[k];
-                    idx[k] = 0;
-                }
+                pos = next(idx, outer, x.shape, x.strides, pos);
             }
             return;
         }
@@ -81,15 +74,24 @@ final class Views {
             } else {
                 x.storage.copyStrided(pos, innerStride, dst, at + out, inner);
             }
-            for (int k = rank - 2; k >= 0; k--) {
-                pos += x.strides[k];
-                if (++idx[k] < x.shape[k]) {
-                    break;
-                }
-                pos -= x.strides[k] * x.shape[k];
-                idx[k] = 0;
-            }
+            pos = next(idx, rank - 1, x.shape, x.strides, pos);
         }
+    }
+
+    /**
+     * Steps the multi-index idx over dimensions [0, dims) of shape to the next position, last
+     * dimension fastest, and returns the storage offset pos moves to with those strides.
+     */
+    static int next(int[] idx, int dims, int[] shape, int[] strides, int pos) {
+        for (int k = dims - 1; k >= 0; k--) {
+            pos += strides[k];
+            if (++idx[k] < shape[k]) {
+                return pos;
+            }
+            pos -= strides[k] * shape[k];
+            idx[k] = 0;
+        }
+        return pos;
     }
 
     private static void transposeBlocked(Tensor x, Storage dst, int at) {
