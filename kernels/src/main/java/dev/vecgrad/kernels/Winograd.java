@@ -25,8 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  * each thread whole blocks; the weight gradient sums the tiles in {@link #GROUPS} groups of whole
  * images, each in order, groups to threads, and adds the groups' sums in order. The transforms run on
  * the vector lanes over tiles: each image plane is copied into a zero-bordered one, from which
- * each of the 16 input positions of a vector of tiles is one gather (index maps made once per
- * geometry); outputs are scattered into a tile-sized plane and copied out. Every value is the
+ * the 16 input positions of a vector of neighbouring tiles come by plain loads and even/odd
+ * selections; outputs are interleaved back into a tile-sized plane and copied out. Every value is the
  * same expression as in the scalar reference ({@link #inputTilesScalar} and the others), so the
  * two agree bit for bit, and nothing depends on the vector width or the thread count: the
  * transforms are elementwise, the GEMMs are the same chains on any thread, and the weight
@@ -68,12 +68,6 @@ public final class Winograd {
         final int wp;
         /** Images per block. */
         final int images;
-        /** Tiles per image rounded up to whole vectors: the row length of the index maps. */
-        final int stride;
-        /** in[(4 i + j) stride + t]: offset in the bordered plane of tile t's input (i, j); 0 past the last tile. */
-        final int[] in;
-        /** out[(2 a + b) stride + t]: offset of tile t's output (a, b) in a 2 th x 2 tw plane; 0 past the last tile. */
-        final int[] out;
         /**
          * Tile rows per vector in the vector transforms: 2 when a tile row fills at most half a vector (14x14 outputs
          * have 7 tiles a row), so that the second source of each selection is the next tile row; otherwise 1.
@@ -113,29 +107,22 @@ public final class Winograd {
             this.hp = 2 * th + 2;
             this.wp = 2 * tw + 2;
             this.images = Math.max(1, Math.min(n, blockTiles / tiles));
-            this.stride = (tiles + VL - 1) / VL * VL;
             this.rows = 2 * tw <= VL ? 2 : 1;
             this.half = rows == 2 ? tw : VL / 2;
             this.even = selection(half, 0);
             this.odd = selection(half, 1);
             this.low = interleaving(half, 0);
             this.high = interleaving(half, 1);
-            this.in = new int[16 * stride];
-            this.out = new int[4 * stride];
-            for (int t = 0; t < tiles; t++) {
-                int ty = t / tw;
-                int tx = t % tw;
-                for (int i = 0; i < 4; i++) {
-                    for (int j = 0; j < 4; j++) {
-                        in[(4 * i + j) * stride + t] = (2 * ty + i) * wp + 2 * tx + j;
-                    }
-                }
-                for (int a = 0; a < 2; a++) {
-                    for (int b = 0; b < 2; b++) {
-                        out[(2 * a + b) * stride + t] = (2 * ty + a) * 2 * tw + 2 * tx + b;
-                    }
-                }
-            }
+        }
+
+        /** Offset in the bordered input plane of input cell (i, j) of tile t. */
+        int inCell(int t, int i, int j) {
+            return (2 * (t / tw) + i) * wp + 2 * (t % tw) + j;
+        }
+
+        /** Offset in a 2 th x 2 tw plane of output cell (a, b) of tile t. */
+        int outCell(int t, int a, int b) {
+            return (2 * (t / tw) + a) * 2 * tw + 2 * (t % tw) + b;
         }
 
         /** Tiles of the largest block. */
@@ -305,16 +292,6 @@ public final class Winograd {
         return a.length >= n ? a : new float[n];
     }
 
-    private interface Range {
-        void run(int from, int to);
-    }
-
-    /** body over [0, n) in at most 8 ranges on the kernel threads; the ranges depend on n alone. */
-    private static void split(int n, Range body) {
-        int parts = Math.min(n, 8);
-        Parallelism.forEach(parts, t -> body.run(n * t / parts, n * (t + 1) / parts));
-    }
-
     // ------------------------------------------------------------------ the transforms, vector and scalar
 
     /** v[(xi C + c) nt + e tiles + t] = (B^T d B)[xi] of tile t of channel c of image b0 + e, for channels [c0, c1). */
@@ -355,15 +332,15 @@ public final class Winograd {
         float[] plane = new float[p.hp * p.wp];
         float[] d = new float[16];
         float[] r = new float[16];
+        int xiStride = p.c * nt;
         for (int c = c0; c < c1; c++) {
             for (int e = 0; e < ni; e++) {
                 place(x, xOff + ((b0 + e) * p.c + c) * p.h * p.w, p.h, p.w, plane, p.wp, p.ph, p.pw);
                 for (int t = 0; t < p.tiles; t++) {
                     for (int q = 0; q < 16; q++) {
-                        d[q] = plane[p.in[q * p.stride + t]];
+                        d[q] = plane[p.inCell(t, q / 4, q % 4)];
                     }
                     int to = c * nt + e * p.tiles + t;
-                    int xiStride = p.c * nt;
                     for (int i = 0; i < 4; i++) {   // d B, row by row
                         float a0 = d[4 * i];
                         float a1 = d[4 * i + 1];
@@ -402,8 +379,8 @@ public final class Winograd {
                         s[4 + l] = m1 - m2 - m3;
                     }
                     for (int a = 0; a < 2; a++) {   // (A^T M) A
-                        plane[p.out[(2 * a) * p.stride + t]] = s[4 * a] + s[4 * a + 1] + s[4 * a + 2];
-                        plane[p.out[(2 * a + 1) * p.stride + t]] = s[4 * a + 1] - s[4 * a + 2] - s[4 * a + 3];
+                        plane[p.outCell(t, a, 0)] = s[4 * a] + s[4 * a + 1] + s[4 * a + 2];
+                        plane[p.outCell(t, a, 1)] = s[4 * a + 1] - s[4 * a + 2] - s[4 * a + 3];
                     }
                 }
                 copyOut(p, plane, y, yOff + ((b0 + e) * p.o + o) * p.oh * p.ow);
@@ -427,8 +404,8 @@ public final class Winograd {
                 place(dy, dyOff + ((b0 + e) * p.o + o) * p.oh * p.ow, p.oh, p.ow, plane, 2 * p.tw, 0, 0);
                 for (int t = 0; t < p.tiles; t++) {
                     for (int b = 0; b < 2; b++) {   // A dy: 4 rows of 2
-                        float y0 = plane[p.out[b * p.stride + t]];
-                        float y1 = plane[p.out[(2 + b) * p.stride + t]];
+                        float y0 = plane[p.outCell(t, 0, b)];
+                        float y1 = plane[p.outCell(t, 1, b)];
                         z[b] = y0;
                         z[2 + b] = y0 + y1;
                         z[4 + b] = y0 - y1;
