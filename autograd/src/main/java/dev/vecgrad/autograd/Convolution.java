@@ -171,10 +171,10 @@ final class Convolution {
     /**
      * The Winograd plan for a float32 3x3 convolution at stride 1 without dilation or groups,
      * padding 0 to 2, with at least {@link #WINOGRAD_MIN_CHANNELS} input and output channels and a
-     * workspace (per thread) within 4 {@link #MAX_ELEMENTS} floats, 16 MiB (one image of about 180x180 at 64 + 64
-     * channels); null otherwise (im2col and GEMM). Float64
-     * stays on the direct sums: it is the dtype of gradient checks and references, where the
-     * transforms' extra rounding is not wanted.
+     * workspace (per thread) within 4 {@link #MAX_ELEMENTS} floats, 16 MiB (one image of about
+     * 180x180 at 64 + 64 channels); null otherwise (im2col and GEMM). Float64 stays on the direct
+     * sums: it is the dtype of gradient checks and references, where the transforms' extra
+     * rounding is not wanted.
      */
     static Winograd.Plan winograd(Geometry g, Storage s) {
         if (!WINOGRAD || !(s instanceof FloatStorage) || g.kh() != 3 || g.kw() != 3 || g.sh() != 1 || g.sw() != 1 || g.dh() != 1
@@ -194,10 +194,7 @@ final class Convolution {
         }
         Winograd.Plan plan = winograd(g, x.storage);
         if (plan != null) {
-            float[] u = new float[plan.weightSize()];
-            Winograd.weights(plan, ((FloatStorage) w.storage).a, w.offset, u);
-            Winograd.forward(plan, ((FloatStorage) x.storage).a, x.offset, u, ((FloatStorage) out.storage).a, out.offset);
-            addChannelBias(out, bias);
+            winogradForward(plan, x, w, bias, out);
             return;
         }
         Chunks.each(g, x.storage, (ch, b0, nb, gi) -> {
@@ -205,6 +202,14 @@ final class Convolution {
             ch.weightTimesCols(w, gi, nb);
             ch.scatterOuts(out, bias, b0, nb, gi);
         });
+    }
+
+    /** out = conv2d of contiguous float32 x and w by Winograd's plan, plus the bias when there is one. */
+    private static void winogradForward(Winograd.Plan plan, Tensor x, Tensor w, Tensor bias, Tensor out) {
+        float[] u = new float[plan.weightSize()];
+        Winograd.weights(plan, ((FloatStorage) w.storage).a, w.offset, u);
+        Winograd.forward(plan, ((FloatStorage) x.storage).a, x.offset, u, ((FloatStorage) out.storage).a, out.offset);
+        addChannelBias(out, bias);
     }
 
     /**
@@ -263,8 +268,9 @@ final class Convolution {
      */
     private static void inputGradient(Geometry g, Tensor d, Tensor w, Tensor dx) {
         Geometry t = g.transposed();
-        if (t != null && winograd(t, d.storage) != null) {
-            forward(t, d, flipped(g, w), null, dx);
+        Winograd.Plan plan = t == null ? null : winograd(t, d.storage);
+        if (plan != null) {
+            winogradForward(plan, d, flipped(g, w), null, dx);
             return;
         }
         Chunks.each(g, dx.storage, (ch, b0, nb, gi) -> {
