@@ -683,7 +683,8 @@ final class Convolution {
         int ow = w * s;
         Tensor x = input.contiguous();
         Tensor out = Tensor.emptyLike(x, input.shape[0], input.shape[1], oh, ow);
-        overRows(planes * h, (r0, r1) -> {
+        long cells = (long) planes * oh * ow;
+        Ranges.split(planes * h, cells, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {   // input row r: plane r / h, row r % h; its output rows start at r s
                 int to = r * s * ow;
                 for (int b = 0; b < s; b++) {
@@ -699,7 +700,7 @@ final class Convolution {
         return Autograd.record("upsampleNearest", out, (ctx, g) -> {
             Tensor gc = g.contiguous();
             Tensor gx = Tensor.emptyLike(g, from.clone());
-            overRows(planes * h, (r0, r1) -> {
+            Ranges.split(planes * h, cells, (r0, r1) -> {
                 Storage row = gc.storage.zeros(w);
                 for (int r = r0; r < r1; r++) {
                     for (int a = 0; a < s; a++) {
@@ -712,16 +713,6 @@ final class Convolution {
             });
             return new Tensor[] {gx};
         }, input);
-    }
-
-    /** body over input rows [0, rows), split over the kernel threads when there are enough of them. */
-    private static void overRows(int rows, PlaneRange body) {
-        int parts = Math.min(rows / 64, Parallelism.threads());
-        if (parts <= 1) {
-            body.run(0, rows);
-            return;
-        }
-        Parallelism.forEach(parts, t -> body.run((int) ((long) rows * t / parts), (int) ((long) rows * (t + 1) / parts)));
     }
 
     /** Max over kh x kw windows; the gradient goes to the first maximum of each window, as PyTorch. */
@@ -766,25 +757,9 @@ final class Convolution {
         return Pooling.windows(s[2], s[3], kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1], s[4], s[5]);
     }
 
-    /** A range of planes [p0, p1) of a pooling call. */
-    private interface PlaneRange {
-        void run(int p0, int p1);
-    }
-
-    /** Below this many window cells a pooling call stays on the calling thread: a hand-off costs more. */
-    private static final int PARALLEL_MIN_CELLS = 1 << 15;
-
-    /**
-     * Runs {@code body} over all planes, split into one range per kernel thread when the call is
-     * large enough; each plane's cells are the same bits whichever thread computes them.
-     */
-    private static void overPlanes(int planes, Pooling.Windows win, PlaneRange body) {
-        int parts = Math.min(planes, Parallelism.threads());
-        if (parts <= 1 || (long) planes * win.planeIn() < PARALLEL_MIN_CELLS) {
-            body.run(0, planes);
-            return;
-        }
-        Parallelism.forEach(parts, t -> body.run((int) ((long) planes * t / parts), (int) ((long) planes * (t + 1) / parts)));
+    /** Runs {@code body} over a pooling call's planes, over the kernel threads when the call is large enough. */
+    private static void overPlanes(int planes, Pooling.Windows win, Ranges.Body body) {
+        Ranges.split(planes, (long) planes * win.planeIn(), body);
     }
 
     /** {n, c, h, w, oh, ow} after checking a pooling call. */

@@ -1,6 +1,5 @@
 package dev.vecgrad.autograd;
 
-import dev.vecgrad.kernels.Parallelism;
 import dev.vecgrad.autograd.Storage.Binary;
 import dev.vecgrad.autograd.Storage.Unary;
 
@@ -32,7 +31,7 @@ final class Normalization {
             Tensor b = in[2].contiguous();
             ctx.saveForBackward(x, w);
             Tensor y = Tensor.emptyLike(x, x.shape.clone());
-            overChannels(channels, perChannel, (c0, c1) -> {
+            Ranges.split(channels, channels * perChannel, (c0, c1) -> {
                 for (int c = c0; c < c1; c++) {
                     double sum = 0;
                     for (int n = 0; n < outer; n++) {
@@ -67,7 +66,7 @@ final class Normalization {
             Tensor scratch = dx != null ? dx : Tensor.emptyLike(x, x.shape.clone());
             double[] dw = new double[channels];
             double[] db = new double[channels];
-            overChannels(channels, perChannel, (c0, c1) -> {
+            Ranges.split(channels, channels * perChannel, (c0, c1) -> {
                 for (int c = c0; c < c1; c++) {
                     double sumDy = 0;
                     double sumDyX = 0;
@@ -98,17 +97,4 @@ final class Normalization {
         }, input, weight, bias);
     }
 
-    private interface Range {
-        void run(int from, int to);
-    }
-
-    /** Channels [0, channels) in ranges over the kernel threads when there is enough work (each channel on one thread). */
-    private static void overChannels(int channels, long perChannel, Range body) {
-        int parts = (int) Math.min(channels, Math.min(Parallelism.threads(), channels * perChannel / (1 << 15)));
-        if (parts <= 1) {
-            body.run(0, channels);
-            return;
-        }
-        Parallelism.forEach(parts, t -> body.run(channels * t / parts, channels * (t + 1) / parts));
-    }
 }

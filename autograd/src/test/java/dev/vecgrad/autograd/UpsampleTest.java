@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * upsampleNearest on its own kernel: the output is the expand-and-reshape definition bit for
  * bit, the gradient each s x s block's sum (rows of the block in order, then cells), in both
- * dtypes, for scales 1 to 3, non-contiguous input, and on 1 and 2 threads (enough rows to split).
+ * dtypes, for scales 1 to 3, non-contiguous input, and on 1 and 2 threads (2 x 40 x 16 x 26
+ * cells: enough to split over the threads from scale 1 on).
  */
 class UpsampleTest {
 
@@ -29,8 +30,8 @@ class UpsampleTest {
                     Random rng = new Random(5);
                     int n = 2;
                     int c = 40;
-                    int h = 5;
-                    int w = 7;
+                    int h = 16;
+                    int w = 26;
                     Tensor x = Tensor.randn(rng, dtype, n, c, w, h).transpose(2, 3).requiresGrad(false);   // [n, c, h, w], strided
                     Tensor xl = x.contiguous().requiresGrad(true);
                     Tensor y = xl.upsampleNearest(s);
