@@ -15,9 +15,8 @@ import java.util.Properties;
  * for every CPU the user's home has seen: key {@code <cpu>.float}, value {@code kc,mc,nc}, the CPU
  * named by its model, data caches and vector width ({@link #key}). {@link GemmBlocking} takes them
  * instead of its cache-derived sizes when the file has this CPU (system properties still win).
- * The file is {@code gemm-blocks.properties} in {@code $VECGRAD_CACHE}, else {@code
- * $XDG_CACHE_HOME/vecgrad}, else {@code ~/.cache/vecgrad}; {@code VECGRAD_CACHE=off} or {@code
- * -Dvecgrad.gemm.tuned=off} ignores it, {@code -Dvecgrad.gemm.tuned=PATH} names another. Block
+ * The file is {@code gemm-blocks.properties} in {@link CacheFolder#root()}; {@code
+ * VECGRAD_CACHE=off} or {@code -Dvecgrad.gemm.tuned=off} ignores it, {@code -Dvecgrad.gemm.tuned=PATH} names another. Block
  * sizes never change results (every element of C is one FMA chain in k order: GemmBitsTest), only
  * speed, so a stale or foreign entry costs time at worst; an unreadable file or entry is ignored.
  */
@@ -43,16 +42,8 @@ public final class TunedBlocks {
         if (property != null && !property.isBlank()) {
             return property.trim().equalsIgnoreCase("off") ? null : Path.of(property.trim());
         }
-        String own = System.getenv("VECGRAD_CACHE");
-        if (own != null && !own.isBlank()) {
-            return own.trim().equalsIgnoreCase("off") ? null : Path.of(own.trim(), FILE_NAME);
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) {
-            return Path.of(xdg.trim(), "vecgrad", FILE_NAME);
-        }
-        String home = System.getProperty("user.home");
-        return home == null || home.isBlank() || home.equals("?") ? null : Path.of(home, ".cache", "vecgrad", FILE_NAME);
+        Path root = CacheFolder.root();
+        return root == null ? null : root.resolve(FILE_NAME);
     }
 
     /** {kc, mc, nc} for key in file, or null (no file, no entry, or an entry that is not three positive integers). */

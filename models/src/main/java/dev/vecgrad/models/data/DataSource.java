@@ -1,5 +1,6 @@
 package dev.vecgrad.models.data;
 
+import dev.vecgrad.kernels.CacheFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -58,21 +59,12 @@ public record DataSource(String name, Path dir, int samples, double noise, long 
 
     /**
      * Where inflated Fashion-MNIST files are kept between runs ({@link FashionMnist#load(Path,
-     * FashionMnist.Scaling, boolean, Path)}): {@code $VECGRAD_CACHE}, else
-     * {@code $XDG_CACHE_HOME/vecgrad}, else {@code ~/.cache/vecgrad}; null (none) when
-     * {@code VECGRAD_CACHE} is {@code off} or no home is known.
+     * FashionMnist.Scaling, boolean, Path)}): {@code fashion-mnist} in {@link CacheFolder#root()};
+     * null (none) when there is no such folder.
      */
     public static Path cacheDir() {
-        String own = System.getenv("VECGRAD_CACHE");
-        if (own != null && !own.isBlank()) {
-            return own.equals("off") ? null : Path.of(own, "fashion-mnist");
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && Path.of(xdg).isAbsolute()) {   // a relative one is to be ignored (XDG base directories)
-            return Path.of(xdg, "vecgrad", "fashion-mnist");
-        }
-        String home = System.getProperty("user.home");
-        return home == null || home.isBlank() || home.equals("?") ? null : Path.of(home, ".cache", "vecgrad", "fashion-mnist");
+        Path root = CacheFolder.root();
+        return root == null ? null : root.resolve("fashion-mnist");
     }
 
     /** The logic gates have four points: they are trained and tested on all of them, without a validation split. */
