@@ -158,33 +158,20 @@ final class TuneCommand implements Callable<Integer> {
         public static void main(String[] args) {
             Parallelism.setThreads(1);
             int[] b = Gemm.floatBlocks();
-            double g1 = gflops(1024, 1024, 1024, 15);
-            double g2 = gflops(2048, 2048, 2048, 4);
-            double g3 = gflops(64, 1568, 576, 40);
+            double g1 = gflops(1024, 1024, 1024, 7);
+            double g2 = gflops(2048, 2048, 2048, 5);
+            double g3 = gflops(64, 1568, 576, 7);
             System.out.printf(Locale.ROOT, "%d %d %d %.2f %.2f %.2f%n", b[0], b[1], b[2], g1, g2, g3);
         }
 
-        private static double gflops(int m, int n, int k, int reps) {
+        /** Median GFLOP/s of sgemm NN m x n x k: {@code samples} timed samples of at least 50 ms after 0.2 s of warm-up. */
+        private static double gflops(int m, int n, int k, int samples) {
             Random rnd = new Random(1);
-            float[] a = new float[m * k];
-            float[] bb = new float[k * n];
+            float[] a = GemmSuite.randomFloats(rnd, m * k);
+            float[] b = GemmSuite.randomFloats(rnd, k * n);
             float[] c = new float[m * n];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = (float) rnd.nextGaussian();
-            }
-            for (int i = 0; i < bb.length; i++) {
-                bb[i] = (float) rnd.nextGaussian();
-            }
-            double[] t = new double[reps];
-            for (int i = -3; i < reps; i++) {
-                long t0 = System.nanoTime();
-                Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, bb, 0, n, 0f, c, 0, n);
-                if (i >= 0) {
-                    t[i] = (System.nanoTime() - t0) / 1e9;
-                }
-            }
-            Arrays.sort(t);
-            return 2.0 * m * n * k / t[reps / 2] / 1e9;
+            return Timer.rates(() -> Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n), 2.0 * m * n * k / 1e9,
+                    samples, 0.2, 0.05).median();
         }
     }
 }
