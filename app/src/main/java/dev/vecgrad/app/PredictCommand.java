@@ -58,6 +58,10 @@ final class PredictCommand implements Callable<Integer> {
         SafeTensors.Contents contents = SafeTensors.load(checkpoint);
         Map<String, String> meta = contents.metadata();
         if ("deblurnet".equals(meta.get("vecgrad.model"))) {
+            throw new FileFormatException(checkpoint, "a checkpoint of deblur's earlier small network (deblurnet), which deblur no longer "
+                    + "trains; run ./vecgrad deblur again for a U-Net checkpoint");
+        }
+        if ("unet-deblur".equals(meta.get("vecgrad.model"))) {
             return DeblurCommand.predict(checkpoint, contents, dataDir != null ? dataDir : FashionMnist.SYSTEM_DIR, limit);
         }
         ModelSpec spec;

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -186,22 +187,34 @@ class GraphCommandTest {
         CliTest.Result bad = CliTest.run("deblur", "--train", "5");
         assertEquals(2, bad.code());
         assertEquals("vecgrad deblur: --train must be 100 to 60000", bad.err().strip());
+        for (String[] args : new String[][] {{"--noise", "-0.1"}, {"--noise", "NaN"}, {"--quick", "--train", "60000"},
+                {"--quick", "--epochs", "3", "--width", "32"}, {"--depth", "3"}, {"--batch", "0"}}) {
+            CliTest.Result r = CliTest.run(Stream.concat(Stream.of("deblur"), Arrays.stream(args)).toArray(String[]::new));
+            assertEquals(2, r.code(), Arrays.toString(args) + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+            assertTrue(r.err().startsWith("vecgrad deblur: --"), r.err());
+            assertEquals("", r.out(), "no work before the error");
+        }
+        assertTrue(CliTest.run("deblur", "--quick", "--train", "600").err().contains("drop --train or --quick"));
         Assumptions.assumeTrue(dev.vecgrad.models.data.FashionMnist.isPresent(dev.vecgrad.models.data.FashionMnist.SYSTEM_DIR),
                 "Fashion-MNIST is not installed: the deblur run was not exercised");
         Path out = dir.resolve("deblur");
-        CliTest.Result r = CliTest.run("deblur", "--train", "200", "--test", "20", "--epochs", "1", "--channels", "8", "--threads", "1",
-                "--no-install", "--out", out.toString());
+        CliTest.Result r = CliTest.run("deblur", "--quick", "--threads", "1", "--no-install", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         List<String> csv = Files.readAllLines(out.resolve("deblur.csv"));
-        assertEquals(6, csv.size(), "a header and five methods: " + csv);
+        assertEquals(7, csv.size(), "a header and six methods: " + csv);
         assertTrue(csv.get(4).startsWith("\"TV (given the kernel)\","), csv.toString());
-        assertTrue(csv.get(5).startsWith("\"network (blind)\","), csv.toString());
+        assertTrue(csv.get(5).startsWith("\"network (given the kernel)\","), csv.toString());
+        assertTrue(csv.get(6).startsWith("\"network (blind)\","), csv.toString());
         assertTrue(r.out().contains("the blind network "), "it says where the network stands: " + r.out());
+        assertTrue(r.out().contains("the network given the kernel "), "and where the one given the kernel stands: " + r.out());
+        assertTrue(r.out().matches("(?s).*blind network  epoch 1/1  train mse [0-9.]+  [0-9.]+ s  live heap [0-9]+ MiB.*"), r.out());
         assertTrue(csv.get(0).contains(",psnr_gaussian,ssim_gaussian,psnr_motion,ssim_motion,psnr_disc,ssim_disc,psnr_minus_network,ci_low,"
                 + "ci_high,network_wins"), csv.get(0));
         // every restoration, for anyone to recompute the table: the TV row's PSNR from the file
         var saved = dev.vecgrad.models.io.SafeTensors.load(out.resolve("restorations.safetensors"));
-        assertEquals(List.of("sharp", "blurred", "kernels", "wiener", "rl", "tv", "network"), List.copyOf(saved.tensors().keySet()));
+        assertEquals(List.of("sharp", "blurred", "kernels", "wiener", "rl", "tv", "network_nonblind", "network"),
+                List.copyOf(saved.tensors().keySet()));
         assertArrayEquals(new int[] {20, 9, 9}, saved.tensors().get("kernels").shape());
         float[] sharp = saved.tensors().get("sharp").toFloatArray();
         float[] tv = saved.tensors().get("tv").toFloatArray();
@@ -217,10 +230,13 @@ class GraphCommandTest {
         assertEquals(Double.parseDouble(csv.get(4).split(",")[1]), sum, 1e-3, "TV's PSNR recomputed from restorations.safetensors");
         assertTrue(Files.readString(out.resolve("deblur.json")).contains("\"Wiener (given the kernel)\": {\"psnr_db\": "));
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(Files.readAllBytes(out.resolve("grid.png")), 4));
-        CliTest.Result p = CliTest.run("predict", "--checkpoint", out.resolve("model.safetensors").toString(), "--limit", "20");
-        assertEquals(0, p.code(), p.err());
-        String network = csv.get(5).split(",")[1];
-        assertTrue(p.out().contains(String.format(java.util.Locale.ROOT, "-> %.2f dB", Double.parseDouble(network))),
-                "predict restores the same test images as deblur did: " + p.out() + " vs " + network);
+        // predict restores the same test images as deblur did, with either network
+        for (String[] model : new String[][] {{"model.safetensors", "6"}, {"model_nonblind.safetensors", "5"}}) {
+            CliTest.Result p = CliTest.run("predict", "--checkpoint", out.resolve(model[0]).toString(), "--limit", "20");
+            assertEquals(0, p.code(), p.err());
+            String network = csv.get(Integer.parseInt(model[1])).split(",")[1];
+            assertTrue(p.out().contains(String.format(java.util.Locale.ROOT, "-> %.2f dB", Double.parseDouble(network))),
+                    model[0] + ": " + p.out() + " vs " + network);
+        }
     }
 }

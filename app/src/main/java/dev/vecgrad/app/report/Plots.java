@@ -271,31 +271,38 @@ public final class Plots {
 
     /**
      * Grayscale images of {@code side x side} values in [0, 1] (clamped), each scaled
-     * {@code scale}x, in rows of cells under one row of column titles.
+     * {@code scale}x: one row per label (the label on its left), {@code columns} images side by
+     * side in each row ({@code rows.get(r)} holds them one after another).
      */
-    public static void imageGrid(String[] titles, List<double[][]> rows, int side, int scale, Path file) throws IOException {
+    public static void imageRows(String[] labels, List<double[]> rows, int columns, int side, int scale, Path file) throws IOException {
+        if (labels.length != rows.size()) {
+            throw new IllegalArgumentException("imageRows: " + labels.length + " labels for " + rows.size() + " rows");
+        }
         int cell = side * scale;
         int gap = 6;
-        int top = 24;
-        BufferedImage img = new BufferedImage(titles.length * (cell + gap) + gap, top + rows.size() * (cell + gap) + gap,
+        int left = 116;
+        BufferedImage img = new BufferedImage(left + columns * (cell + gap) + gap, rows.size() * (cell + gap) + gap,
                 BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, img.getWidth(), img.getHeight());
-            g.setColor(Color.BLACK);
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            for (int c = 0; c < titles.length; c++) {
-                g.drawString(titles[c], gap + c * (cell + gap) + 4, 16);
-            }
             for (int r = 0; r < rows.size(); r++) {
-                for (int c = 0; c < titles.length; c++) {
-                    double[] im = rows.get(r)[c];
+                int y0 = gap + r * (cell + gap);
+                g.setColor(Color.BLACK);
+                g.drawString(labels[r], 6, y0 + cell / 2 + 5);
+                double[] im = rows.get(r);
+                if (im.length != columns * side * side) {
+                    throw new IllegalArgumentException("imageRows: row " + r + " holds " + im.length + " values, not " + columns + " images of "
+                            + side + "x" + side);
+                }
+                for (int c = 0; c < columns; c++) {
                     for (int y = 0; y < side; y++) {
                         for (int x = 0; x < side; x++) {
-                            int v = (int) Math.round(255 * Math.max(0, Math.min(1, im[y * side + x])));
+                            int v = (int) Math.round(255 * Math.max(0, Math.min(1, im[(c * side + y) * side + x])));
                             g.setColor(new Color(v, v, v));
-                            g.fillRect(gap + c * (cell + gap) + x * scale, top + gap + r * (cell + gap) + y * scale, scale, scale);
+                            g.fillRect(left + c * (cell + gap) + x * scale, y0 + y * scale, scale, scale);
                         }
                     }
                 }
@@ -306,7 +313,6 @@ public final class Plots {
         writePng(img, file);
     }
 
-    /** img as a PNG at file, written atomically. */
     private static void writePng(BufferedImage img, Path file) throws IOException {
         AtomicFiles.write(file, out -> {
             if (!ImageIO.write(img, "png", out)) {
