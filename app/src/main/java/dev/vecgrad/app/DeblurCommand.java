@@ -8,6 +8,7 @@ import dev.vecgrad.app.report.Progress;
 import dev.vecgrad.autograd.Grad;
 import dev.vecgrad.autograd.Losses;
 import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.kernels.Parallelism;
 import dev.vecgrad.models.data.DataSource;
 import dev.vecgrad.models.data.Dataset;
 import dev.vecgrad.models.data.FashionMnist;
@@ -62,8 +63,12 @@ final class DeblurCommand implements Callable<Integer> {
     @Option(names = "--test", description = "Test images (default: " + Full.TEST + ").")
     Integer testCount;
 
-    @Option(names = "--epochs", description = "Epochs of each network (default: " + Full.EPOCHS + ").")
+    @Option(names = "--epochs", description = "Epochs of the blind network (default: " + Full.EPOCHS + ").")
     Integer epochs;
+
+    @Option(names = "--nonblind-epochs", description = "Epochs of the network given the kernel (default: " + Full.NONBLIND_EPOCHS
+            + ").")
+    Integer nonBlindEpochs;
 
     @Option(names = {"--width", "--channels"}, description = "The U-Nets' width: channels of the first level (default: " + Full.WIDTH
             + ").")
@@ -93,7 +98,8 @@ final class DeblurCommand implements Callable<Integer> {
     static final class Full {
         static final int TRAIN = 60_000;
         static final int TEST = 1000;
-        static final int EPOCHS = 4;
+        static final int EPOCHS = 6;
+        static final int NONBLIND_EPOCHS = 4;
         static final int WIDTH = 16;
         static final int TUNE = 100;
     }
@@ -103,6 +109,7 @@ final class DeblurCommand implements Callable<Integer> {
         static final int TRAIN = 500;
         static final int TEST = 20;
         static final int EPOCHS = 1;
+        static final int NONBLIND_EPOCHS = 1;
         static final int WIDTH = 8;
         static final int TUNE = 12;
     }
@@ -117,6 +124,7 @@ final class DeblurCommand implements Callable<Integer> {
         int train = trainCount != null ? trainCount : quick ? Quick.TRAIN : Full.TRAIN;
         int test = testCount != null ? testCount : quick ? Quick.TEST : Full.TEST;
         int epochCount = epochs != null ? epochs : quick ? Quick.EPOCHS : Full.EPOCHS;
+        int nonBlindEpochCount = nonBlindEpochs != null ? nonBlindEpochs : quick ? Quick.NONBLIND_EPOCHS : Full.NONBLIND_EPOCHS;
         int w = width != null ? width : quick ? Quick.WIDTH : Full.WIDTH;
         int tuneCount = Math.min(train, quick ? Quick.TUNE : Full.TUNE);
         common.applyThreads();
@@ -135,9 +143,9 @@ final class DeblurCommand implements Callable<Integer> {
         Tuned tuned = tune(tuneSet, tuneCount);
         System.out.printf(Locale.ROOT, "tuned on %d training images: Wiener nsr %.3g, Richardson-Lucy %d iterations, TV lambda %.3g%s%n",
                 tuneCount, tuned.nsr(), tuned.rlIterations(), tuned.lambda(), tuned.warning());
-        Training setup = new Training(data.train(), train, epochCount, w, depth, batch, lr, noise, tuned.nsr(), common.seed);
-        UNet blind = setup.run("blind network", false, Progress.auto());
-        UNet nonBlind = noNonBlind ? null : setup.run("network given the kernel", true, Progress.auto());
+        Training setup = new Training(data.train(), train, w, depth, batch, lr, noise, tuned.nsr(), common.seed);
+        UNet blind = setup.run("U-Net (blind)", false, epochCount, Progress.auto());
+        UNet nonBlind = noNonBlind ? null : setup.run("U-Net (kernel)", true, nonBlindEpochCount, Progress.auto());
         List<String> methods = new ArrayList<>(List.of("blurred input", "Wiener (given the kernel)", "Richardson-Lucy (given the kernel)",
                 "TV (given the kernel)"));
         List<String> names = new ArrayList<>(List.of("blurred", "wiener", "rl", "tv"));
@@ -236,6 +244,9 @@ final class DeblurCommand implements Callable<Integer> {
             if (epochs != null) {
                 full.add("--epochs");
             }
+            if (nonBlindEpochs != null) {
+                full.add("--nonblind-epochs");
+            }
             if (width != null) {
                 full.add("--width");
             }
@@ -246,6 +257,7 @@ final class DeblurCommand implements Callable<Integer> {
         return trainCount != null && (trainCount < 100 || trainCount > 60_000) ? "--train must be 100 to 60000"
                 : testCount != null && (testCount < 10 || testCount > 10_000) ? "--test must be 10 to 10000"
                 : epochs != null && (epochs < 1 || epochs > 1000) ? "--epochs must be 1 to 1000"
+                : nonBlindEpochs != null && (nonBlindEpochs < 1 || nonBlindEpochs > 1000) ? "--nonblind-epochs must be 1 to 1000"
                 : width != null && (width < 1 || width > 256) ? "--width must be 1 to 256"
                 : depth < 1 || depth > 2 ? "--depth must be 1 or 2 (the 28x28 images halve twice at most)"
                 : batch < 1 || batch > 1024 ? "--batch must be 1 to 1024"
@@ -267,10 +279,9 @@ final class DeblurCommand implements Callable<Integer> {
      * of the steps, cosine down after). The draws depend on the seed and the epoch alone, so both
      * networks see the same degraded images.
      */
-    record Training(Dataset images, int count, int epochs, int width, int depth, int batch, double lr, double noise, double nsr,
-                    long seed) {
+    record Training(Dataset images, int count, int width, int depth, int batch, double lr, double noise, double nsr, long seed) {
 
-        UNet run(String name, boolean givenKernel, Progress progress) {
+        UNet run(String name, boolean givenKernel, int epochs, Progress progress) {
             UNet net = new UNet(givenKernel ? 2 : 1, width, depth, new Random(seed));
             Optimizer opt = new Optimizers.Adam(net.parameters(), lr);
             int steps = count / batch;
@@ -290,23 +301,23 @@ final class DeblurCommand implements Callable<Integer> {
                 for (int s = 0; s < steps; s++) {
                     float[] x = new float[batch * channels * plane];
                     float[] y = new float[batch * plane];
+                    // the draws in order (a kernel, then its noise, image by image); the blurs and Wiener restorations split over
+                    // the kernel threads (--threads), in whole images: the same values on any thread count
+                    double[][] kernels = new double[batch][];
+                    double[][] noises = new double[batch][plane];
                     for (int j = 0; j < batch; j++) {
-                        int index = order.get(s * batch + j);
-                        double[] sharp = new double[plane];
+                        kernels[j] = Blur.random(rng);
                         for (int p = 0; p < plane; p++) {
-                            sharp[p] = images.feature(index, p);
+                            noises[j][p] = noise * rng.nextGaussian();
                         }
-                        double[] k = Blur.random(rng);
-                        double[] blurred = Blur.convolve(sharp, SIDE, k, false);
-                        for (int p = 0; p < plane; p++) {
-                            blurred[p] += noise * rng.nextGaussian();
-                        }
-                        copy(blurred, x, j * channels);
-                        if (givenKernel) {
-                            copy(Classical.wiener(blurred, SIDE, k, nsr), x, j * channels + 1);
-                        }
-                        copy(sharp, y, j);
                     }
+                    int first = s * batch;
+                    int parts = Math.min(batch, Parallelism.threads());
+                    Parallelism.forEach(parts, part -> {
+                        for (int j = batch * part / parts; j < batch * (part + 1) / parts; j++) {
+                            degrade(j, order.get(first + j), kernels[j], noises[j], givenKernel, x, y, channels);
+                        }
+                    });
                     opt.zeroGrad();
                     Tensor loss = Losses.mse(net.forward(Tensor.fromArray(x, batch, channels, SIDE, SIDE)),
                             Tensor.fromArray(y, batch, 1, SIDE, SIDE));
@@ -324,6 +335,27 @@ final class DeblurCommand implements Callable<Integer> {
             }
             net.eval();
             return net;
+        }
+
+        /**
+         * Slot j of the batch: x = image {@code index} blurred by k plus the drawn noise (and its Wiener restoration with k as
+         * the second channel when the network is given the kernel), y = the image.
+         */
+        private void degrade(int j, int index, double[] k, double[] drawn, boolean givenKernel, float[] x, float[] y, int channels) {
+            int plane = SIDE * SIDE;
+            double[] sharp = new double[plane];
+            for (int p = 0; p < plane; p++) {
+                sharp[p] = images.feature(index, p);
+            }
+            double[] blurred = Blur.convolve(sharp, SIDE, k, false);
+            for (int p = 0; p < plane; p++) {
+                blurred[p] += drawn[p];
+            }
+            copy(blurred, x, j * channels);
+            if (givenKernel) {
+                copy(Classical.wiener(blurred, SIDE, k, nsr), x, j * channels + 1);
+            }
+            copy(sharp, y, j);
         }
     }
 

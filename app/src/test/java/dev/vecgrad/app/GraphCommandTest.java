@@ -208,7 +208,7 @@ class GraphCommandTest {
         assertTrue(csv.get(6).startsWith("\"network (blind)\","), csv.toString());
         assertTrue(r.out().contains("the blind network "), "it says where the network stands: " + r.out());
         assertTrue(r.out().contains("the network given the kernel "), "and where the one given the kernel stands: " + r.out());
-        assertTrue(r.out().matches("(?s).*blind network  epoch 1/1  train mse [0-9.]+  [0-9.]+ s  live heap [0-9]+ MiB.*"), r.out());
+        assertTrue(r.out().matches("(?s).*U-Net \\(blind\\)  epoch 1/1  train mse [0-9.]+  [0-9.]+ s  live heap [0-9]+ MiB.*"), r.out());
         assertTrue(csv.get(0).contains(",psnr_gaussian,ssim_gaussian,psnr_motion,ssim_motion,psnr_disc,ssim_disc,psnr_minus_network,ci_low,"
                 + "ci_high,network_wins"), csv.get(0));
         // every restoration, for anyone to recompute the table: the TV row's PSNR from the file

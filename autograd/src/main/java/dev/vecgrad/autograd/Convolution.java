@@ -144,14 +144,17 @@ final class Convolution {
             Tensor w = ctx.saved(1);
             Tensor d = dOut.contiguous();
             Tensor dx = ctx.needsInputGrad(0) ? Tensor.emptyLike(x, x.shape.clone()) : null;
-            Tensor dw = Tensor.emptyLike(w, w.shape.clone());
+            // a frozen weight (requires_grad false: a fixed filter, a frozen layer) costs no weight gradient
+            Tensor dw = ctx.needsInputGrad(1) ? Tensor.emptyLike(w, w.shape.clone()) : null;
             if (g.pointwise()) {
                 Pointwise1x1.backward(g, x, w, d, dx, dw);
             } else {
                 if (dx != null) {
                     inputGradient(g, d, w, dx);
                 }
-                weightGradient(g, x, d, dw);
+                if (dw != null) {
+                    weightGradient(g, x, d, dw);
+                }
             }
             return grads(dx, dw, hasBias ? d : null);
         }, inputs);
@@ -350,8 +353,10 @@ final class Convolution {
                     if (dx != null) {
                         w.storage.gemm(true, false, g.cg(), s, g.og(), w.offset + wOff, g.cg(), d.storage, dOff, s, dx.storage, xOff, s);
                     }
-                    d.storage.gemm(false, true, g.og(), g.cg(), s, dOff, s, x.storage, x.offset + xOff, s, 1, dw.storage, dw.offset + wOff,
-                            g.cg());
+                    if (dw != null) {
+                        d.storage.gemm(false, true, g.og(), g.cg(), s, dOff, s, x.storage, x.offset + xOff, s, 1, dw.storage,
+                                dw.offset + wOff, g.cg());
+                    }
                 }
             }
         }
@@ -601,12 +606,16 @@ final class Convolution {
             Tensor xc = ctx.saved(0);
             Tensor wc = ctx.saved(1);
             Tensor d = dOut.contiguous();
-            Tensor dx = Tensor.emptyLike(xc, xc.shape.clone());
-            Tensor dw = Tensor.emptyLike(wc, wc.shape.clone());
+            Tensor dx = ctx.needsInputGrad(0) ? Tensor.emptyLike(xc, xc.shape.clone()) : null;
+            Tensor dw = ctx.needsInputGrad(1) ? Tensor.emptyLike(wc, wc.shape.clone()) : null;
             // conv2d of d out with the same weight, and conv2d's weight gradient with d out as its input and x as its
             // output gradient
-            forward(g, d, wc, null, dx);
-            weightGradient(g, d, xc, dw);
+            if (dx != null) {
+                forward(g, d, wc, null, dx);
+            }
+            if (dw != null) {
+                weightGradient(g, d, xc, dw);
+            }
             return grads(dx, dw, hasBias ? d : null);
         }, inputs);
     }

@@ -58,6 +58,38 @@ class ConvolutionThreadsTest {
     }
 
     @Test
+    void aFrozenWeightOrInputGetsNoGradientAndTheOtherTheSameBits() {
+        Random rng = new Random(5);
+        int[] one = {1, 1};
+        // im2col (stride 2), Winograd (3x3, 16 channels), 1x1, and the transposed convolution
+        int[][][] cases = {{{2, 3, 9, 9}, {4, 3, 3, 3}, {2, 2}}, {{2, 16, 8, 8}, {16, 16, 3, 3}, one}, {{2, 5, 6, 6}, {7, 5, 1, 1}, one}};
+        for (int[][] c : cases) {
+            Tensor x = Tensor.randn(rng, DType.F32, c[0]);
+            Tensor w = Tensor.randn(rng, DType.F32, c[1]);
+            int[] pad = c[1][2] == 3 ? one : new int[] {0, 0};
+            for (boolean transposed : new boolean[] {false, true}) {
+                Tensor xt = transposed ? Tensor.randn(rng, DType.F32, c[0][0], c[1][0], 5, 5) : x;
+                java.util.function.BiFunction<Tensor, Tensor, Tensor> op = transposed
+                        ? (a, b) -> Tensor.convTranspose2d(a, b, null, c[2], pad, new int[] {0, 0}, one, 1)
+                        : (a, b) -> Tensor.conv2d(a, b, null, c[2], pad, one, 1);
+                Tensor xa = xt.detach().requiresGrad(true);
+                Tensor wa = w.detach().requiresGrad(true);
+                op.apply(xa, wa).pow(2).sum().backward();
+                Tensor xb = xt.detach().requiresGrad(true);
+                Tensor wb = w.detach();
+                op.apply(xb, wb).pow(2).sum().backward();
+                assertEquals(null, wb.grad(), "a frozen weight gets no gradient");
+                assertArrayEquals(xa.grad().toFloatArray(), xb.grad().toFloatArray(), "the input's gradient alone, same bits");
+                Tensor xc = xt.detach();
+                Tensor wc = w.detach().requiresGrad(true);
+                op.apply(xc, wc).pow(2).sum().backward();
+                assertEquals(null, xc.grad());
+                assertArrayEquals(wa.grad().toFloatArray(), wc.grad().toFloatArray(), "the weight's gradient alone, same bits");
+            }
+        }
+    }
+
+    @Test
     void conv2dGivesTheSameBitsOnAnyThreadCount() {
         // 4 groups, stride 2 and padding; then stride 1 on 40x40 images, one element a chunk
         check(new int[] {7, 8, 13, 11}, new int[] {12, 2, 3, 3},
