@@ -39,6 +39,8 @@ class UNet(nn.Module):
         self.up = nn.ModuleList(nn.ConvTranspose2d(width << (l + 1), width << l, 2, stride=2) for l in reversed(range(depth)))
         self.dec = nn.ModuleList(block(2 * (width << l), width << l) for l in reversed(range(depth)))
         self.head = nn.Conv2d(width, 1, 1)
+        nn.init.zeros_(self.head.weight)  # as vecgrad's UNet: the network starts as the identity on its last input channel
+        nn.init.zeros_(self.head.bias)
         self.pool = nn.MaxPool2d(2)
 
     def forward(self, x):

@@ -443,7 +443,7 @@ final class DeblurCommand implements Callable<Integer> {
             for (String kind : Blur.KINDS) {
                 double kp = meanOf(psnr[m], kinds, kind);
                 double ks = meanOf(ssim[m], kinds, kind);
-                table.append(String.format(Locale.ROOT, " %8.2f", kp));
+                table.append(Double.isNaN(kp) ? String.format(Locale.ROOT, " %8s", "-") : String.format(Locale.ROOT, " %8.2f", kp));
                 csv.append(',').append(kp).append(',').append(ks);
                 json.append(", \"psnr_").append(kind).append("\": ").append(Json.number(kp)).append(", \"ssim_")
                         .append(kind).append("\": ").append(Json.number(ks));

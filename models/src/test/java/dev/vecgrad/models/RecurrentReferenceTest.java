@@ -11,8 +11,6 @@ import dev.vecgrad.models.rnn.RNN;
 import dev.vecgrad.models.rnn.RNNBase;
 import dev.vecgrad.models.rnn.RNNCell;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -141,17 +139,9 @@ class RecurrentReferenceTest {
     }
 
     private static List<Case> load() throws IOException {
-        String text;
-        try (InputStream s = RecurrentReferenceTest.class.getResourceAsStream("/rnn_reference.txt")) {
-            text = new String(s.readAllBytes(), StandardCharsets.UTF_8);
-        }
         List<Case> cases = new ArrayList<>();
         Case c = null;
-        for (String line : text.split("\n")) {
-            if (line.startsWith("#") || line.isBlank()) {
-                continue;
-            }
-            String[] parts = line.split(" ", 3);
+        for (String[] parts : ReferenceText.lines("/rnn_reference.txt")) {
             switch (parts[0]) {
                 case "case" -> {
                     c = new Case(parts[1], new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(),
@@ -159,27 +149,18 @@ class RecurrentReferenceTest {
                     cases.add(c);
                 }
                 case "config" -> {
-                    for (String kv : line.substring(7).split(" ")) {
+                    for (String kv : String.join(" ", Arrays.copyOfRange(parts, 1, parts.length)).split(" ")) {
                         String[] p = kv.split("=", 2);
                         c.config().put(p[0], p[1]);
                     }
                 }
-                case "param" -> c.params().put(parts[1], tensor(parts[2]));
-                case "in" -> c.inputs().put(parts[1], tensor(parts[2]));
-                case "out" -> c.outputs().put(parts[1], tensor(parts[2]));
-                case "grad" -> c.grads().put(parts[1], tensor(parts[2]));
-                default -> throw new IllegalStateException("rnn_reference.txt: " + line);
+                case "param" -> c.params().put(parts[1], ReferenceText.tensor(parts[2]));
+                case "in" -> c.inputs().put(parts[1], ReferenceText.tensor(parts[2]));
+                case "out" -> c.outputs().put(parts[1], ReferenceText.tensor(parts[2]));
+                case "grad" -> c.grads().put(parts[1], ReferenceText.tensor(parts[2]));
+                default -> throw new IllegalStateException("rnn_reference.txt: " + String.join(" ", parts));
             }
         }
         return cases;
-    }
-
-    private static Tensor tensor(String s) {
-        int close = s.indexOf(']');
-        String dims = s.substring(1, close).trim();
-        int[] shape = dims.isEmpty() ? new int[0] : Arrays.stream(dims.split(" ")).mapToInt(Integer::parseInt).toArray();
-        String v = s.substring(close + 1).trim();
-        double[] values = v.isEmpty() ? new double[0] : Arrays.stream(v.split(" ")).mapToDouble(Double::parseDouble).toArray();
-        return Tensor.of(values, shape);
     }
 }

@@ -2,9 +2,8 @@ package dev.vecgrad.models.zoo;
 
 import dev.vecgrad.autograd.DType;
 import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.models.ReferenceText;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -72,6 +71,20 @@ class UNetReferenceTest {
     }
 
     @Test
+    void startsAsTheIdentityOnItsLastInputChannel() {
+        // the head starts at zero (the one init that differs from PyTorch's): output = the last input channel, exactly
+        Random rng = new Random(2);
+        for (int channels : new int[] {1, 2}) {
+            UNet net = new UNet(channels, 4, 2, rng);
+            Tensor x = Tensor.randn(rng, DType.F32, 3, channels, 8, 12);
+            float[] want = x.slice(1, channels - 1, channels).contiguous().toFloatArray();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(want, net.forward(x).toFloatArray());
+            assertEquals(0, net.namedParameters().get("head.weight").abs().sum().item());
+            assertTrue(net.namedParameters().get("down.0.0.weight").abs().sum().item() > 0, "the other layers are drawn as PyTorch's");
+        }
+    }
+
+    @Test
     void refusesInputsItCannotTake() {
         UNet net = new UNet(1, 4, 2, new Random(0));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -95,37 +108,22 @@ class UNetReferenceTest {
     }
 
     private static List<Case> load() throws IOException {
-        String text;
-        try (InputStream s = UNetReferenceTest.class.getResourceAsStream("/unet_reference.txt")) {
-            text = new String(s.readAllBytes(), StandardCharsets.UTF_8);
-        }
         List<Case> cases = new ArrayList<>();
         Case c = null;
-        for (String line : text.split("\n")) {
-            if (line.startsWith("#") || line.isBlank()) {
-                continue;
-            }
-            String[] parts = line.split(" ", 3);
+        for (String[] parts : ReferenceText.lines("/unet_reference.txt")) {
             switch (parts[0]) {
                 case "case" -> cases.add(c = new Case(parts[1], new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>()));
                 case "config" -> {
-                    for (String kv : line.substring(7).split(" ")) {
+                    for (String kv : String.join(" ", Arrays.copyOfRange(parts, 1, parts.length)).split(" ")) {
                         String[] p = kv.split("=", 2);
                         c.config().put(p[0], p[1]);
                     }
                 }
-                case "param" -> c.params().put(parts[1], tensor(parts[2]));
-                case "in", "out", "grad", "buffer" -> c.tensors().put(parts[0] + " " + parts[1], tensor(parts[2]));
-                default -> throw new IllegalStateException("unet_reference.txt: " + line);
+                case "param" -> c.params().put(parts[1], ReferenceText.tensor(parts[2]));
+                case "in", "out", "grad", "buffer" -> c.tensors().put(parts[0] + " " + parts[1], ReferenceText.tensor(parts[2]));
+                default -> throw new IllegalStateException("unet_reference.txt: " + String.join(" ", parts));
             }
         }
         return cases;
-    }
-
-    private static Tensor tensor(String s) {
-        int close = s.indexOf(']');
-        int[] shape = Arrays.stream(s.substring(1, close).trim().split(" ")).mapToInt(Integer::parseInt).toArray();
-        double[] values = Arrays.stream(s.substring(close + 1).trim().split(" ")).mapToDouble(Double::parseDouble).toArray();
-        return Tensor.of(values, shape);
     }
 }
