@@ -67,6 +67,11 @@ public sealed class Context permits Node {
         return List.of(Arrays.copyOf(saved, savedCount));
     }
 
+    /** An uninitialised tensor shaped like {@code like} for input i's gradient, or null when input i needs none. */
+    Tensor gradientBuffer(int i, Tensor like) {
+        return needsInputGrad(i) ? Tensor.emptyLike(like, like.shape.clone()) : null;
+    }
+
     /** True when input i requires grad (and grad mode was on): backward may return null for the others. */
     public boolean needsInputGrad(int i) {
         if (needsInputGrad != null) {

@@ -143,9 +143,9 @@ final class Convolution {
             Tensor x = ctx.saved(0);
             Tensor w = ctx.saved(1);
             Tensor d = dOut.contiguous();
-            Tensor dx = ctx.needsInputGrad(0) ? Tensor.emptyLike(x, x.shape.clone()) : null;
+            Tensor dx = ctx.gradientBuffer(0, x);
             // a frozen weight (requires_grad false: a fixed filter, a frozen layer) costs no weight gradient
-            Tensor dw = ctx.needsInputGrad(1) ? Tensor.emptyLike(w, w.shape.clone()) : null;
+            Tensor dw = ctx.gradientBuffer(1, w);
             if (g.pointwise()) {
                 Pointwise1x1.backward(g, x, w, d, dx, dw);
             } else {
@@ -606,8 +606,8 @@ final class Convolution {
             Tensor xc = ctx.saved(0);
             Tensor wc = ctx.saved(1);
             Tensor d = dOut.contiguous();
-            Tensor dx = ctx.needsInputGrad(0) ? Tensor.emptyLike(xc, xc.shape.clone()) : null;
-            Tensor dw = ctx.needsInputGrad(1) ? Tensor.emptyLike(wc, wc.shape.clone()) : null;
+            Tensor dx = ctx.gradientBuffer(0, xc);
+            Tensor dw = ctx.gradientBuffer(1, wc);
             // conv2d of d out with the same weight, and conv2d's weight gradient with d out as its input and x as its
             // output gradient
             if (dx != null) {

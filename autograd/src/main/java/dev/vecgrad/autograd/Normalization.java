@@ -62,7 +62,7 @@ final class Normalization {
             Tensor x = ctx.saved(0);
             Tensor w = ctx.saved(1);
             Tensor dy = dOut.contiguous();
-            Tensor dx = ctx.needsInputGrad(0) ? Tensor.emptyLike(x, x.shape.clone()) : null;
+            Tensor dx = ctx.gradientBuffer(0, x);
             Tensor scratch = dx != null ? dx : Tensor.emptyLike(x, x.shape.clone());
             double[] dw = new double[channels];
             double[] db = new double[channels];
