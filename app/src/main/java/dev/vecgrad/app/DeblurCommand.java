@@ -146,26 +146,26 @@ final class DeblurCommand implements Callable<Integer> {
         Training setup = new Training(data.train(), train, w, depth, batch, lr, noise, tuned.nsr(), common.seed);
         UNet blind = setup.run("U-Net (blind)", false, epochCount, Progress.auto());
         UNet nonBlind = noNonBlind ? null : setup.run("U-Net (kernel)", true, nonBlindEpochCount, Progress.auto());
-        List<String> methods = new ArrayList<>(List.of("blurred input", "Wiener (given the kernel)", "Richardson-Lucy (given the kernel)",
-                "TV (given the kernel)"));
-        List<String> names = new ArrayList<>(List.of("blurred", "wiener", "rl", "tv"));
+        // the compared methods in the table's order, the blind network last
+        List<Method> methods = new ArrayList<>(List.of(new Method("blurred input", "blurred", "blurred"),
+                new Method("Wiener (given the kernel)", "wiener", "Wiener (kernel)"),
+                new Method("Richardson-Lucy (given the kernel)", "rl", "R-L (kernel)"), new Method("TV (given the kernel)", "tv", "TV (kernel)")));
         if (nonBlind != null) {
-            methods.add("network (given the kernel)");
-            names.add("network_nonblind");
+            methods.add(new Method("network (given the kernel)", "network_nonblind", "U-Net (kernel)"));
         }
-        methods.add("network (blind)");
-        names.add("network");
+        methods.add(new Method("network (blind)", "network", "U-Net (blind)"));
         int count = methods.size();
         double[][] psnr = new double[count][test];
         double[][] ssim = new double[count][test];
         float[][] outputs = new float[count][test * SIDE * SIDE];   // restorations.safetensors: every method's output
-        double[][] blindOut = restore(blind, testSet, tuned.nsr(), false);
-        double[][] nonBlindOut = nonBlind == null ? null : restore(nonBlind, testSet, tuned.nsr(), true);
+        double[][] wiener = wiener(testSet, tuned.nsr());   // a row of the table, and the second input of the network given the kernel
+        double[][] blindOut = restore(blind, testSet, null);
+        double[][] nonBlindOut = nonBlind == null ? null : restore(nonBlind, testSet, wiener);
         for (int i = 0; i < test; i++) {
             double[] sharp = testSet.sharp.get(i);
             double[] blurred = testSet.blurred.get(i);
             double[] k = testSet.kernels.get(i);
-            List<double[]> restored = new ArrayList<>(List.of(Quality.clip(blurred), Classical.wiener(blurred, SIDE, k, tuned.nsr()),
+            List<double[]> restored = new ArrayList<>(List.of(Quality.clip(blurred), wiener[i],
                     Classical.richardsonLucy(blurred, SIDE, k, tuned.rlIterations()),
                     Classical.totalVariation(blurred, SIDE, k, tuned.lambda(), TV_ITERATIONS)));
             if (nonBlindOut != null) {
@@ -178,7 +178,7 @@ final class DeblurCommand implements Callable<Integer> {
                 copy(restored.get(m), outputs[m], i);
             }
         }
-        String[] methodArray = methods.toArray(String[]::new);
+        String[] methodArray = methods.stream().map(Method::label).toArray(String[]::new);
         Report report = report(methodArray, psnr, ssim, testSet.kinds());
         System.out.println();
         System.out.print(report.table());
@@ -193,7 +193,7 @@ final class DeblurCommand implements Callable<Integer> {
             tensors.put("blurred", stack(testSet.blurred(), SIDE));
             tensors.put("kernels", stack(testSet.kernels(), Blur.K));
             for (int m = 1; m < count; m++) {
-                tensors.put(names.get(m), Tensor.fromArray(outputs[m], test, SIDE, SIDE));
+                tensors.put(methods.get(m).tensor(), Tensor.fromArray(outputs[m], test, SIDE, SIDE));
             }
             SafeTensors.save(staged.resolve("restorations.safetensors"), tensors, Map.of("vecgrad.noise",
                     Double.toString(noise), "vecgrad.seed", Long.toString(common.seed), "vecgrad.kinds", String.join("|", testSet.kinds()),
@@ -205,11 +205,7 @@ final class DeblurCommand implements Callable<Integer> {
                 Checkpoints.save(staged.resolve("model_nonblind.safetensors"), nonBlind, checkpointMeta(nonBlind, tuned.nsr()));
             }
             // a row per method (the sharp image last), a column per test image; each image scaled 3x
-            List<String> rowNames = new ArrayList<>(List.of("blurred", "Wiener (kernel)", "R-L (kernel)", "TV (kernel)"));
-            if (nonBlind != null) {
-                rowNames.add("U-Net (kernel)");
-            }
-            rowNames.add("U-Net (blind)");
+            List<String> rowNames = new ArrayList<>(methods.stream().map(Method::row).toList());
             rowNames.add("sharp");
             int shown = Math.min(8, test);
             List<double[]> rows = new ArrayList<>();
@@ -230,6 +226,9 @@ final class DeblurCommand implements Callable<Integer> {
                 (System.nanoTime() - start) / 1e9);
         return 0;
     }
+
+    /** A compared method: its name in the table, its tensor in restorations.safetensors, its row label in grid.png. */
+    private record Method(String label, String tensor, String row) {}
 
     /** The first bad option, as one line, or null: checked before any work. */
     String problem() {
@@ -369,11 +368,23 @@ final class DeblurCommand implements Callable<Integer> {
         return (java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20) + " MiB";
     }
 
-    /** A network's restorations of every test image (a Wiener restoration as the second channel when it is given the kernel), clipped to [0, 1]. */
-    private static double[][] restore(UNet net, Pairs set, double nsr, boolean givenKernel) {
+    /** The Wiener restoration (noise-to-signal ratio nsr) of every blurred image of the set, with its true kernel. */
+    private static double[][] wiener(Pairs set, double nsr) {
+        double[][] out = new double[set.blurred.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Classical.wiener(set.blurred.get(i), SIDE, set.kernels.get(i), nsr);
+        }
+        return out;
+    }
+
+    /**
+     * A network's restorations of every image of the set, clipped to [0, 1]; {@code second}, when
+     * given (the network given the kernel), is each image's second input channel.
+     */
+    private static double[][] restore(UNet net, Pairs set, double[][] second) {
         int n = set.blurred.size();
         int plane = SIDE * SIDE;
-        int channels = givenKernel ? 2 : 1;
+        int channels = second != null ? 2 : 1;
         double[][] out = new double[n][];
         int chunk = 100;
         try (var noGrad = Grad.disabled()) {
@@ -381,10 +392,9 @@ final class DeblurCommand implements Callable<Integer> {
                 int nb = Math.min(chunk, n - b0);
                 float[] x = new float[nb * channels * plane];
                 for (int j = 0; j < nb; j++) {
-                    double[] blurred = set.blurred.get(b0 + j);
-                    copy(blurred, x, j * channels);
-                    if (givenKernel) {
-                        copy(Classical.wiener(blurred, SIDE, set.kernels.get(b0 + j), nsr), x, j * channels + 1);
+                    copy(set.blurred.get(b0 + j), x, j * channels);
+                    if (second != null) {
+                        copy(second[b0 + j], x, j * channels + 1);
                     }
                 }
                 float[] y = net.forward(Tensor.fromArray(x, nb, channels, SIDE, SIDE)).toFloatArray();
@@ -626,7 +636,7 @@ final class DeblurCommand implements Callable<Integer> {
         net.eval();
         int n = Math.max(1, Math.min(limit, 10_000));
         Pairs test = pairs(DataSource.fashionMnist(dataDir, "t10k", FashionMnist.Scaling.UNIT), n, testKernels(seed), noise);
-        double[][] restored = restore(net, test, nsr, inChannels == 2);
+        double[][] restored = restore(net, test, inChannels == 2 ? wiener(test, nsr) : null);
         double[] sum = new double[4];
         System.out.println("checkpoint " + checkpoint + ": deblurring U-Net (" + (inChannels == 2 ? "given the kernel" : "blind")
                 + ", width " + width + "), " + n + " blurred test images (noise " + noise + ")");
