@@ -58,12 +58,14 @@ public final class SafeTensors {
 
     /**
      * Writes {@code tensors} (F32 or F64, any layout; saved contiguous) and {@code metadata}
-     * to {@code file} atomically.
+     * (in key order, whatever the map's order) to {@code file} atomically.
      */
     public static void save(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         if (metadata != null) {
-            metadata.forEach((k, v) -> {
+            // in key order: a Map.of iterates in an order that changes from one JVM to the next, which gave the same
+            // checkpoint other bytes in every run
+            new java.util.TreeMap<>(metadata).forEach((k, v) -> {
                 if (!k.startsWith(SHA256)) {
                     meta.put(k, v);
                 }

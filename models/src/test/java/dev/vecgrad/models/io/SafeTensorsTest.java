@@ -141,6 +141,23 @@ class SafeTensorsTest {
     }
 
     @Test
+    void theSameContentsGiveTheSameBytesWhateverTheMetadataMapsOrder() throws IOException {
+        Map<String, Tensor> tensors = Map.of("w", Tensor.fromArray(new float[] {1.5f, -2f}, 2));
+        LinkedHashMap<String, String> forward = new LinkedHashMap<>();
+        LinkedHashMap<String, String> backward = new LinkedHashMap<>();
+        for (int i = 0; i < 20; i++) {
+            forward.put("key" + i, "v" + i);
+            backward.put("key" + (19 - i), "v" + (19 - i));
+        }
+        Path a = dir.resolve("a.safetensors");
+        Path b = dir.resolve("b.safetensors");
+        SafeTensors.save(a, tensors, forward);
+        SafeTensors.save(b, tensors, backward);
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+        assertEquals(forward, SafeTensors.load(b).metadata());
+    }
+
+    @Test
     void aFailedWriteLeavesTheOldFileAndNoTemporaryFile() throws IOException {
         Path f = dir.resolve("keep.safetensors");
         SafeTensors.save(f, sample(), Map.of("v", "1"));
