@@ -61,18 +61,42 @@ final class Views {
             }
             return;
         }
-        int inner = x.shape[rank - 1];
+        // the trailing dimensions laid out contiguously are one run (a channel slice of [N, C, H, W], as cat's gradient
+        // takes: a copy a channel block instead of a call a row)
+        int dense = denseDims(x.shape, x.strides);
+        int outerDims = dense > 0 ? rank - dense : rank - 1;
+        int inner = dense > 0 ? run(x.shape, outerDims) : x.shape[rank - 1];
         int innerStride = x.strides[rank - 1];
         int[] idx = new int[rank];
         int pos = x.offset;
         for (int out = 0; out < n; out += inner) {
-            if (innerStride == 1) {
+            if (dense > 0) {
                 x.storage.copyTo(pos, dst, at + out, inner);
             } else {
                 x.storage.copyStrided(pos, innerStride, dst, at + out, inner);
             }
-            pos = next(idx, rank - 1, x.shape, x.strides, pos);
+            pos = next(idx, outerDims, x.shape, x.strides, pos);
         }
+    }
+
+    /** How many trailing dimensions of (shape, strides) are laid out contiguously, row-major: 0 when the last stride is not 1. */
+    static int denseDims(int[] shape, int[] strides) {
+        int dims = 0;
+        long expected = 1;
+        for (int k = shape.length - 1; k >= 0 && strides[k] == expected; k--) {
+            expected *= shape[k];
+            dims++;
+        }
+        return dims;
+    }
+
+    /** The product of shape[from..]. */
+    private static int run(int[] shape, int from) {
+        int r = 1;
+        for (int k = from; k < shape.length; k++) {
+            r *= shape[k];
+        }
+        return r;
     }
 
     /** The dimensions before the trailing ones of stride 0 (a broadcast's repeated tail); all when the last stride is not 0. */
@@ -339,16 +363,25 @@ final class Views {
         if (n == 0) {
             return;
         }
-        int inner = rank == 0 ? 1 : dst.shape[rank - 1];
+        if (rank == 0) {
+            c.storage.copyTo(c.offset, dst.storage, dst.offset, 1);
+            return;
+        }
+        // the trailing dimensions dst lays out contiguously are one run (cat along channels: a copy a channel block)
+        int dense = denseDims(dst.shape, dst.strides);
+        int outerDims = dense > 0 ? rank - dense : rank - 1;
+        int inner = dense > 0 ? run(dst.shape, outerDims) : dst.shape[rank - 1];
+        int[] idx = new int[rank];
+        int pd = dst.offset;
         for (int i = 0; i < n; i += inner) {
-            int pd = Shapes.position(i, dst.shape, dst.strides, dst.offset);
-            if (rank == 0 || dst.strides[rank - 1] == 1) {
+            if (dense > 0) {
                 c.storage.copyTo(c.offset + i, dst.storage, pd, inner);
             } else {
                 for (int j = 0; j < inner; j++) {
                     dst.storage.set(pd + j * dst.strides[rank - 1], c.storage.get(c.offset + i + j));
                 }
             }
+            pd = next(idx, outerDims, dst.shape, dst.strides, pd);
         }
     }
 

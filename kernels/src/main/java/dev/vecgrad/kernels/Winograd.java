@@ -106,7 +106,11 @@ public final class Winograd {
             this.tiles = th * tw;
             this.hp = 2 * th + 2;
             this.wp = 2 * tw + 2;
-            this.images = Math.max(1, Math.min(n, blockTiles / tiles));
+            // on several threads, at least 4 blocks a thread: the forward pass hands out whole blocks, and 7 blocks of 5
+            // images (14x14) or 2 of 16 (7x7) left one thread waiting for the other's last block (1.3-1.4 times one
+            // thread's speed on two). The bits do not depend on the block size (the GEMM chains run over the channels)
+            int spread = Parallelism.threads() > 1 ? (n + 4 * Parallelism.threads() - 1) / (4 * Parallelism.threads()) : n;
+            this.images = Math.max(1, Math.min(spread, Math.min(n, blockTiles / tiles)));
             this.rows = 2 * tw <= VL ? 2 : 1;
             this.half = rows == 2 ? tw : VL / 2;
             this.even = selection(half, 0);
@@ -143,8 +147,8 @@ public final class Winograd {
 
     /** u[(xi O + o) C + c] = (G w[o][c] G^T)[xi], w [O, C, 3, 3] at wOff, in double, rounded once. */
     public static void weights(Plan p, float[] w, int wOff, float[] u) {
-        double[] gw = new double[12];
-        for (int o = 0; o < p.o; o++) {
+        Parallelism.forEach(p.o, o -> {   // output channels apart: on the caller alone it was 4% of the caller's samples in a U-Net's step on two threads
+            double[] gw = new double[12];
             for (int c = 0; c < p.c; c++) {
                 int at = wOff + (o * p.c + c) * 9;
                 for (int j = 0; j < 3; j++) {   // G w: 4 rows of 3
@@ -166,29 +170,28 @@ public final class Winograd {
                     u[((4 * k + 3) * p.o + o) * p.c + c] = (float) g2;
                 }
             }
-        }
+        });
     }
 
     /** y [n, o, oh, ow] at yOff = the convolution of x [n, c, h, w] at xOff with the weight whose transform is u ({@link #weights}). */
     public static void forward(Plan p, float[] x, int xOff, float[] u, float[] y, int yOff) {
         int blocks = (p.n + p.images - 1) / p.images;
-        int parts = Math.min(blocks, Parallelism.threads());
-        // whole blocks to each thread (their outputs are apart): one hand-off a call instead of three a block, which on
-        // two threads left the 32 to 64 channel 14x14 layer (13 blocks of 5 images) no faster than on one
-        Parallelism.forEach(parts, part -> {
+        // one hand-off a call, the blocks claimed one at a time by whichever thread is free (their outputs are apart, so
+        // the bits do not depend on who runs which): three hand-offs a block left the 32 to 64 channel 14x14 layer (13
+        // blocks of 5 images) no faster on two threads than on one, and a fixed half of the blocks each kept the caller
+        // waiting whenever the helper started late (woken from park)
+        Parallelism.forEach(blocks, block -> {
             Buffers b = buffers(p);
             float[] v = b.v;
             float[] m = b.m;
-            for (int block = part; block < blocks; block += parts) {
-                int b0 = block * p.images;
-                int ni = Math.min(p.images, p.n - b0);
-                int nt = ni * p.tiles;
-                inputTiles(p, x, xOff, b0, ni, 0, p.c, v, nt);
-                for (int xi = 0; xi < 16; xi++) {
-                    Gemm.sgemm(false, false, p.o, nt, p.c, 1f, u, xi * p.o * p.c, p.c, v, xi * p.c * nt, nt, 0f, m, xi * p.o * nt, nt);
-                }
-                outputTiles(p, m, nt, b0, ni, 0, p.o, y, yOff);
+            int b0 = block * p.images;
+            int ni = Math.min(p.images, p.n - b0);
+            int nt = ni * p.tiles;
+            inputTiles(p, x, xOff, b0, ni, 0, p.c, v, nt);
+            for (int xi = 0; xi < 16; xi++) {
+                Gemm.sgemm(false, false, p.o, nt, p.c, 1f, u, xi * p.o * p.c, p.c, v, xi * p.c * nt, nt, 0f, m, xi * p.o * nt, nt);
             }
+            outputTiles(p, m, nt, b0, ni, 0, p.o, y, yOff);
         });
     }
 
@@ -199,26 +202,23 @@ public final class Winograd {
     public static void weightGradient(Plan p, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff) {
         int groups = Math.min(p.n, GROUPS);
         float[][] partial = new float[groups][];
-        int parts = Math.min(groups, Parallelism.threads());
-        Parallelism.forEach(parts, part -> {
+        Parallelism.forEach(groups, group -> {   // groups claimed one at a time, each summed into its own du
             Buffers b = buffers(p);
             float[] v = b.v;
             float[] dm = b.m;
-            for (int group = part; group < groups; group += parts) {
-                float[] du = new float[p.weightSize()];
-                int end = (int) ((long) p.n * (group + 1) / groups);
-                for (int b0 = (int) ((long) p.n * group / groups); b0 < end; b0 += p.images) {
-                    int ni = Math.min(p.images, end - b0);
-                    int nt = ni * p.tiles;
-                    inputTiles(p, x, xOff, b0, ni, 0, p.c, v, nt);
-                    gradientTiles(p, dy, dyOff, b0, ni, 0, p.o, dm, nt);
-                    for (int xi = 0; xi < 16; xi++) {
-                        Gemm.sgemm(false, true, p.o, p.c, nt, 1f, dm, xi * p.o * nt, nt, v, xi * p.c * nt, nt, 1f, du, xi * p.o * p.c,
-                                p.c);
-                    }
+            float[] du = new float[p.weightSize()];
+            int end = (int) ((long) p.n * (group + 1) / groups);
+            for (int b0 = (int) ((long) p.n * group / groups); b0 < end; b0 += p.images) {
+                int ni = Math.min(p.images, end - b0);
+                int nt = ni * p.tiles;
+                inputTiles(p, x, xOff, b0, ni, 0, p.c, v, nt);
+                gradientTiles(p, dy, dyOff, b0, ni, 0, p.o, dm, nt);
+                for (int xi = 0; xi < 16; xi++) {
+                    Gemm.sgemm(false, true, p.o, p.c, nt, 1f, dm, xi * p.o * nt, nt, v, xi * p.c * nt, nt, 1f, du, xi * p.o * p.c,
+                            p.c);
                 }
-                partial[group] = du;
             }
+            partial[group] = du;
         });
         float[] du = partial[0];
         for (int group = 1; group < groups; group++) {
@@ -240,9 +240,9 @@ public final class Winograd {
 
     /** dw[o][c] += G^T du[o][c] G, in double, rounded once per element. */
     static void weightsBack(Plan p, float[] du, float[] dw, int dwOff) {
-        double[] gd = new double[12];
         int oc = p.o * p.c;
-        for (int o = 0; o < p.o; o++) {
+        Parallelism.forEach(p.o, o -> {
+            double[] gd = new double[12];
             for (int c = 0; c < p.c; c++) {
                 int at = o * p.c + c;
                 for (int l = 0; l < 4; l++) {   // G^T dU: 3 rows of 4
@@ -265,7 +265,7 @@ public final class Winograd {
                     dw[to + 3 * i + 2] += (float) (0.5 * (d1 + d2) + d3);
                 }
             }
-        }
+        });
     }
 
     /**
