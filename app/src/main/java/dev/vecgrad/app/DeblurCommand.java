@@ -83,6 +83,10 @@ final class DeblurCommand implements Callable<Integer> {
     @Option(names = "--noise", defaultValue = "0.01", description = "Noise standard deviation, images in [0, 1] (default: ${DEFAULT-VALUE}).")
     double noise;
 
+    @Option(names = "--kernel-size", defaultValue = "" + Blur.K, description = "Side of the blur kernels, odd, at most the images' "
+            + SIDE + " (default: ${DEFAULT-VALUE}); their widths scale with it.")
+    int kernelSize;
+
     @Option(names = "--lr", defaultValue = "0.002", description = "Adam's peak learning rate, one-cycle schedule (default: ${DEFAULT-VALUE}).")
     double lr;
 
@@ -135,15 +139,15 @@ final class DeblurCommand implements Callable<Integer> {
         Path out = common.outDir(Path.of("runs", "deblur"));
         long start = System.nanoTime();
         FashionMnist.Splits data = DataSource.fashionMnist(dir, FashionMnist.Scaling.UNIT);
-        Pairs tuneSet = pairs(data.train(), tuneCount, new Random(common.seed), noise);
-        Pairs testSet = pairs(data.test(), test, testKernels(common.seed), noise);
-        System.out.printf(Locale.ROOT, "%d training images, blurred afresh every epoch (a new random kernel and noise for each), "
-                + "%d test images; noise sigma %.3f%n", train, test, noise);
+        Pairs tuneSet = pairs(data.train(), tuneCount, new Random(common.seed), noise, kernelSize);
+        Pairs testSet = pairs(data.test(), test, testKernels(common.seed), noise, kernelSize);
+        System.out.printf(Locale.ROOT, "%d training images, blurred afresh every epoch (a new random %dx%d kernel and noise for each), "
+                + "%d test images; noise sigma %.3f%n", train, kernelSize, kernelSize, test, noise);
         // every classical method's setting tuned on training images (never on the test set)
         Tuned tuned = tune(tuneSet, tuneCount);
         System.out.printf(Locale.ROOT, "tuned on %d training images: Wiener nsr %.3g, Richardson-Lucy %d iterations, TV lambda %.3g%s%n",
                 tuneCount, tuned.nsr(), tuned.rlIterations(), tuned.lambda(), tuned.warning());
-        Training setup = new Training(data.train(), train, w, depth, batch, lr, noise, tuned.nsr(), common.seed);
+        Training setup = new Training(data.train(), train, w, depth, batch, lr, noise, kernelSize, tuned.nsr(), common.seed);
         UNet blind = setup.run("U-Net (blind)", false, epochCount, Progress.auto());
         UNet nonBlind = noNonBlind ? null : setup.run("U-Net (kernel)", true, nonBlindEpochCount, Progress.auto());
         // the compared methods in the table's order, the blind network last
@@ -191,14 +195,14 @@ final class DeblurCommand implements Callable<Integer> {
             Map<String, Tensor> tensors = new java.util.LinkedHashMap<>();
             tensors.put("sharp", stack(testSet.sharp(), SIDE));
             tensors.put("blurred", stack(testSet.blurred(), SIDE));
-            tensors.put("kernels", stack(testSet.kernels(), Blur.K));
+            tensors.put("kernels", stack(testSet.kernels(), kernelSize));
             for (int m = 1; m < count; m++) {
                 tensors.put(methods.get(m).tensor(), Tensor.fromArray(outputs[m], test, SIDE, SIDE));
             }
             SafeTensors.save(staged.resolve("restorations.safetensors"), tensors, Map.of("vecgrad.noise",
                     Double.toString(noise), "vecgrad.seed", Long.toString(common.seed), "vecgrad.kinds", String.join("|", testSet.kinds()),
                     "vecgrad.wiener_nsr", Double.toString(tuned.nsr()), "vecgrad.rl_iterations", Integer.toString(tuned.rlIterations()),
-                    "vecgrad.tv_lambda", Double.toString(tuned.lambda()), "vecgrad.blurred_row",
+                    "vecgrad.tv_lambda", Double.toString(tuned.lambda()), "vecgrad.kernel_size", Integer.toString(kernelSize), "vecgrad.blurred_row",
                     "blurred is the input every method got, noise and all; the table's blurred-input row scores it clipped to [0, 1]"));
             Checkpoints.save(staged.resolve("model.safetensors"), blind, checkpointMeta(blind, tuned.nsr()));
             if (nonBlind != null) {
@@ -261,14 +265,18 @@ final class DeblurCommand implements Callable<Integer> {
                 : depth < 1 || depth > 2 ? "--depth must be 1 or 2 (the 28x28 images halve twice at most)"
                 : batch < 1 || batch > 1024 ? "--batch must be 1 to 1024"
                 : trainCount != null && batch > trainCount ? "--batch must not exceed --train"
-                : !(noise >= 0 && noise <= 0.5) ? "--noise must be 0 to 0.5" : !(lr > 0) || Double.isInfinite(lr) ? "--lr must be positive"
+                : !(noise >= 0 && noise <= 0.5) ? "--noise must be 0 to 0.5"
+                : kernelSize > SIDE ? "--kernel-size " + kernelSize + " is larger than the " + SIDE + "x" + SIDE + " images"
+                : kernelSize < 3 || kernelSize % 2 == 0 ? "--kernel-size must be odd (a kernel has a centre pixel) and at least 3, got " + kernelSize
+                : !(lr > 0) || Double.isInfinite(lr) ? "--lr must be positive"
                 : common.problem();
     }
 
     private Map<String, String> checkpointMeta(UNet net, double nsr) {
         return Map.of("vecgrad.model", "unet-deblur", "vecgrad.in_channels", Integer.toString(net.inChannels), "vecgrad.width",
                 Integer.toString(net.width), "vecgrad.depth", Integer.toString(net.depth), "vecgrad.noise", Double.toString(noise),
-                "vecgrad.seed", Long.toString(common.seed), "vecgrad.wiener_nsr", Double.toString(nsr));
+                "vecgrad.seed", Long.toString(common.seed), "vecgrad.wiener_nsr", Double.toString(nsr), "vecgrad.kernel_size",
+                Integer.toString(kernelSize));
     }
 
     /**
@@ -278,7 +286,8 @@ final class DeblurCommand implements Callable<Integer> {
      * of the steps, cosine down after). The draws depend on the seed and the epoch alone, so both
      * networks see the same degraded images.
      */
-    record Training(Dataset images, int count, int width, int depth, int batch, double lr, double noise, double nsr, long seed) {
+    record Training(Dataset images, int count, int width, int depth, int batch, double lr, double noise, int kernelSize, double nsr,
+            long seed) {
 
         UNet run(String name, boolean givenKernel, int epochs, Progress progress) {
             UNet net = new UNet(givenKernel ? 2 : 1, width, depth, new Random(seed));
@@ -305,7 +314,7 @@ final class DeblurCommand implements Callable<Integer> {
                     double[][] kernels = new double[batch][];
                     double[][] noises = new double[batch][plane];
                     for (int j = 0; j < batch; j++) {
-                        kernels[j] = Blur.random(rng);
+                        kernels[j] = Blur.random(rng, kernelSize);
                         for (int p = 0; p < plane; p++) {
                             noises[j][p] = noise * rng.nextGaussian();
                         }
@@ -588,12 +597,24 @@ final class DeblurCommand implements Callable<Integer> {
         return s.toString();
     }
 
-    /** "a beats (or does not beat) b: +x dB PSNR, +y SSIM" for methods i and j (beats: both means higher). */
+    /**
+     * "a beats b", "a ties with b" or "a does not beat b", with the mean differences in PSNR and
+     * SSIM and the paired 95% interval of the PSNR difference, for methods i and j. Beats: both
+     * means higher and the interval above zero; ties: the interval holds zero; does not beat:
+     * otherwise. (A mean 0.02 dB higher whose interval runs from -0.17 to +0.20 is a tie, not a win.)
+     */
     private static String compare(String a, String b, int i, int j, double[][] psnr, double[][] ssim) {
         double dp = mean(psnr[i]) - mean(psnr[j]);
         double ds = mean(ssim[i]) - mean(ssim[j]);
-        return String.format(Locale.ROOT, "%s %s %s:%n  %+.2f dB PSNR, %+.4f SSIM", a, dp > 0 && ds > 0 ? "beats" : "does not beat", b,
-                dp, ds);
+        int n = psnr[i].length;
+        double[] diff = new double[n];
+        for (int k = 0; k < n; k++) {
+            diff[k] = psnr[i][k] - psnr[j][k];
+        }
+        double half = n > 1 ? Stats.tQuantile975(n - 1) * Stats.of(diff).sd() / Math.sqrt(n) : Double.POSITIVE_INFINITY;
+        String verb = dp - half > 0 && ds > 0 ? "beats" : dp - half <= 0 && dp + half >= 0 ? "ties with" : "does not beat";
+        return String.format(Locale.ROOT, "%s %s %s:%n  %+.2f dB PSNR [95%% interval %+.2f, %+.2f], %+.4f SSIM", a, verb, b, dp, dp - half,
+                dp + half, ds);
     }
 
     /** The test images' kernels and noise: never those of training. */
@@ -616,6 +637,7 @@ final class DeblurCommand implements Callable<Integer> {
         double noise;
         long seed;
         double nsr;
+        int kernelSize;
         try {
             inChannels = Integer.parseInt(meta.getOrDefault("vecgrad.in_channels", "1"));
             width = Integer.parseInt(meta.getOrDefault("vecgrad.width", "16"));
@@ -623,23 +645,25 @@ final class DeblurCommand implements Callable<Integer> {
             noise = Double.parseDouble(meta.getOrDefault("vecgrad.noise", "0.01"));
             seed = Long.parseLong(meta.getOrDefault("vecgrad.seed", "0"));
             nsr = Double.parseDouble(meta.getOrDefault("vecgrad.wiener_nsr", "0.01"));
+            kernelSize = Integer.parseInt(meta.getOrDefault("vecgrad.kernel_size", "" + Blur.K));
         } catch (NumberFormatException e) {
             throw new dev.vecgrad.models.io.FileFormatException(checkpoint, "a deblur checkpoint's metadata is not a number: " + e.getMessage());
         }
         if (inChannels < 1 || inChannels > 2 || width < 1 || width > 256 || depth < 1 || depth > 2 || !(noise >= 0 && noise <= 0.5)
-                || !(nsr > 0)) {
+                || !(nsr > 0) || kernelSize < 3 || kernelSize > SIDE || kernelSize % 2 == 0) {
             throw new dev.vecgrad.models.io.FileFormatException(checkpoint, "a deblur checkpoint's metadata is out of range (in_channels "
-                    + inChannels + ", width " + width + ", depth " + depth + ", noise " + noise + ", wiener_nsr " + nsr + ")");
+                    + inChannels + ", width " + width + ", depth " + depth + ", noise " + noise + ", wiener_nsr " + nsr + ", kernel_size "
+                    + kernelSize + ")");
         }
         UNet net = new UNet(inChannels, width, depth, new Random(0));
         Checkpoints.apply(checkpoint, contents, net);
         net.eval();
         int n = Math.max(1, Math.min(limit, 10_000));
-        Pairs test = pairs(DataSource.fashionMnist(dataDir, "t10k", FashionMnist.Scaling.UNIT), n, testKernels(seed), noise);
+        Pairs test = pairs(DataSource.fashionMnist(dataDir, "t10k", FashionMnist.Scaling.UNIT), n, testKernels(seed), noise, kernelSize);
         double[][] restored = restore(net, test, inChannels == 2 ? wiener(test, nsr) : null);
         double[] sum = new double[4];
         System.out.println("checkpoint " + checkpoint + ": deblurring U-Net (" + (inChannels == 2 ? "given the kernel" : "blind")
-                + ", width " + width + "), " + n + " blurred test images (noise " + noise + ")");
+                + ", width " + width + "), " + n + " blurred test images (noise " + noise + ", " + kernelSize + "x" + kernelSize + " kernels)");
         for (int i = 0; i < n; i++) {
             double[] blurred = Quality.clip(test.blurred.get(i));
             double pb = Quality.psnr(blurred, test.sharp.get(i));
@@ -662,7 +686,7 @@ final class DeblurCommand implements Callable<Integer> {
     private record Pairs(List<double[]> sharp, List<double[]> blurred, List<double[]> kernels, List<String> kinds) {}
 
     /** The first n images of d, each blurred by a fresh random kernel, plus Gaussian noise. */
-    private static Pairs pairs(Dataset d, int n, Random rng, double noise) {
+    private static Pairs pairs(Dataset d, int n, Random rng, double noise, int kernelSize) {
         List<double[]> sharp = new ArrayList<>();
         List<double[]> blurred = new ArrayList<>();
         List<double[]> kernels = new ArrayList<>();
@@ -672,7 +696,7 @@ final class DeblurCommand implements Callable<Integer> {
             for (int j = 0; j < x.length; j++) {
                 x[j] = d.feature(i, j);
             }
-            Blur.Kernel drawn = Blur.randomKernel(rng);
+            Blur.Kernel drawn = Blur.randomKernel(rng, kernelSize);
             double[] k = drawn.weights();
             double[] y = Blur.convolve(x, SIDE, k, false);
             for (int j = 0; j < y.length; j++) {

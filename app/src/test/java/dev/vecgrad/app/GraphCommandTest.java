@@ -188,7 +188,8 @@ class GraphCommandTest {
         assertEquals(2, bad.code());
         assertEquals("vecgrad deblur: --train must be 100 to 60000", bad.err().strip());
         for (String[] args : new String[][] {{"--noise", "-0.1"}, {"--noise", "NaN"}, {"--quick", "--train", "60000"},
-                {"--quick", "--epochs", "3", "--width", "32"}, {"--depth", "3"}, {"--batch", "0"}}) {
+                {"--quick", "--epochs", "3", "--width", "32"}, {"--depth", "3"}, {"--batch", "0"}, {"--kernel-size", "29"},
+                {"--kernel-size", "8"}, {"--quick", "--kernel-size", "0"}}) {
             CliTest.Result r = CliTest.run(Stream.concat(Stream.of("deblur"), Arrays.stream(args)).toArray(String[]::new));
             assertEquals(2, r.code(), Arrays.toString(args) + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
@@ -196,6 +197,8 @@ class GraphCommandTest {
             assertEquals("", r.out(), "no work before the error");
         }
         assertTrue(CliTest.run("deblur", "--quick", "--train", "600").err().contains("drop --train or --quick"));
+        assertEquals("vecgrad deblur: --kernel-size 29 is larger than the 28x28 images",
+                CliTest.run("deblur", "--kernel-size", "29").err().strip());
         Assumptions.assumeTrue(dev.vecgrad.models.data.FashionMnist.isPresent(dev.vecgrad.models.data.FashionMnist.SYSTEM_DIR),
                 "Fashion-MNIST is not installed: the deblur run was not exercised");
         Path out = dir.resolve("deblur");

@@ -4,8 +4,11 @@ import java.util.Random;
 
 /**
  * Blur kernels of three kinds (Gaussian of random width, motion of random length and angle,
- * defocus disc of random radius), each K x K, non-negative, summing to 1, and blurring by
- * 'same'-size convolution with zeros outside the image (Fashion-MNIST's borders are black).
+ * defocus disc of random radius), each size x size (odd; {@link #K} by default), non-negative,
+ * summing to 1, and blurring by 'same'-size convolution with zeros outside the image (the
+ * zero-boundary model; Fashion-MNIST's objects do touch the border, which is why the classical
+ * methods of {@link Classical} model that boundary exactly). A kernel's size is read from its
+ * length (size squared).
  */
 public final class Blur {
 
@@ -13,9 +16,14 @@ public final class Blur {
 
     private Blur() {}
 
-    /** A kernel drawn from rng: one of the three kinds, its parameters uniform in their ranges. */
+    /** A K x K kernel drawn from rng: one of the three kinds, its parameters uniform in their ranges. */
     public static double[] random(Random rng) {
         return randomKernel(rng).weights();
+    }
+
+    /** As {@link #random(Random)}, size x size. */
+    public static double[] random(Random rng, int size) {
+        return randomKernel(rng, size).weights();
     }
 
     /** The three kinds of kernel, in the order {@link #randomKernel} draws them. */
@@ -26,13 +34,39 @@ public final class Blur {
 
     /** As {@link #random}, with the kind it drew (the same draws from rng). */
     public static Kernel randomKernel(Random rng) {
+        return randomKernel(rng, K);
+    }
+
+    /**
+     * As {@link #randomKernel(Random)}, size x size: the ranges of the widths scale with size / K
+     * (Gaussian sigma 0.8 to 2, motion length 3 to 9, disc radius 1 to 3.5 at 9 x 9), so at K the
+     * draws and kernels are those of K x K.
+     */
+    public static Kernel randomKernel(Random rng, int size) {
+        checkSize(size);
+        double scale = size / (double) K;
         int kind = rng.nextInt(3);
         double[] k = switch (kind) {
-            case 0 -> gaussian(0.8 + 1.2 * rng.nextDouble());
-            case 1 -> motion(3 + 6 * rng.nextDouble(), Math.PI * rng.nextDouble());
-            default -> disc(1 + 2.5 * rng.nextDouble());
+            case 0 -> gaussian(size, (0.8 + 1.2 * rng.nextDouble()) * scale);
+            case 1 -> motion(size, (3 + 6 * rng.nextDouble()) * scale, Math.PI * rng.nextDouble());
+            default -> disc(size, (1 + 2.5 * rng.nextDouble()) * scale);
         };
         return new Kernel(KINDS.get(kind), k);
+    }
+
+    /** The side of a square kernel of these weights: the square root of their count, which must be odd. */
+    public static int size(double[] k) {
+        int size = (int) Math.round(Math.sqrt(k.length));
+        if (size * size != k.length || size % 2 == 0) {
+            throw new IllegalArgumentException("a blur kernel is size x size with size odd, got " + k.length + " weights");
+        }
+        return size;
+    }
+
+    private static void checkSize(int size) {
+        if (size < 3 || size % 2 == 0) {   // at 1 the scaled disc can miss every sample point
+            throw new IllegalArgumentException("a random blur kernel's size must be odd and at least 3, got " + size);
+        }
     }
 
     public static double[] gaussian(double sigma) {
@@ -51,10 +85,15 @@ public final class Blur {
         return normalize(k);
     }
 
-    /** A line of the given length through the centre at angle theta, drawn with bilinear weights. */
+    /** A K x K line of the given length through the centre at angle theta, drawn with bilinear weights. */
     public static double[] motion(double length, double theta) {
-        double[] k = new double[K * K];
-        int c = K / 2;
+        return motion(K, length, theta);
+    }
+
+    /** As {@link #motion(double, double)}, size x size. */
+    static double[] motion(int size, double length, double theta) {
+        double[] k = new double[size * size];
+        int c = size / 2;
         int samples = 64;
         for (int s = 0; s <= samples; s++) {
             double t = (s / (double) samples - 0.5) * (length - 1);
@@ -64,20 +103,25 @@ public final class Blur {
             int x0 = (int) Math.floor(x);
             double fy = y - y0;
             double fx = x - x0;
-            add(k, y0, x0, (1 - fy) * (1 - fx));
-            add(k, y0 + 1, x0, fy * (1 - fx));
-            add(k, y0, x0 + 1, (1 - fy) * fx);
-            add(k, y0 + 1, x0 + 1, fy * fx);
+            add(k, size, y0, x0, (1 - fy) * (1 - fx));
+            add(k, size, y0 + 1, x0, fy * (1 - fx));
+            add(k, size, y0, x0 + 1, (1 - fy) * fx);
+            add(k, size, y0 + 1, x0 + 1, fy * fx);
         }
         return normalize(k);
     }
 
-    /** A uniform disc of the given radius (4 x 4 supersampled edges). */
+    /** A K x K uniform disc of the given radius (4 x 4 supersampled edges). */
     public static double[] disc(double radius) {
-        double[] k = new double[K * K];
-        int c = K / 2;
-        for (int i = 0; i < K; i++) {
-            for (int j = 0; j < K; j++) {
+        return disc(K, radius);
+    }
+
+    /** As {@link #disc(double)}, size x size. */
+    static double[] disc(int size, double radius) {
+        double[] k = new double[size * size];
+        int c = size / 2;
+        for (int i = 0; i < size; i++) {
+            for (int j = 0; j < size; j++) {
                 int inside = 0;
                 for (int a = 0; a < 4; a++) {
                     for (int b = 0; b < 4; b++) {
@@ -86,15 +130,15 @@ public final class Blur {
                         inside += y * y + x * x <= radius * radius ? 1 : 0;
                     }
                 }
-                k[i * K + j] = inside / 16.0;
+                k[i * size + j] = inside / 16.0;
             }
         }
         return normalize(k);
     }
 
-    private static void add(double[] k, int y, int x, double w) {
-        if (y >= 0 && y < K && x >= 0 && x < K) {
-            k[y * K + x] += w;
+    private static void add(double[] k, int size, int y, int x, double w) {
+        if (y >= 0 && y < size && x >= 0 && x < size) {
+            k[y * size + x] += w;
         }
     }
 
@@ -111,20 +155,21 @@ public final class Blur {
 
     /** image (side x side, row-major) convolved with kernel k ('same' size, zeros outside); transposed flips the kernel. */
     public static double[] convolve(double[] image, int side, double[] k, boolean transposed) {
+        int size = size(k);
         double[] out = new double[side * side];
-        int c = K / 2;
+        int c = size / 2;
         for (int y = 0; y < side; y++) {
             for (int x = 0; x < side; x++) {
                 double s = 0;
-                for (int i = 0; i < K; i++) {
+                for (int i = 0; i < size; i++) {
                     int yy = transposed ? y + i - c : y - i + c;
                     if (yy < 0 || yy >= side) {
                         continue;
                     }
-                    for (int j = 0; j < K; j++) {
+                    for (int j = 0; j < size; j++) {
                         int xx = transposed ? x + j - c : x - j + c;
                         if (xx >= 0 && xx < side) {
-                            s += k[i * K + j] * image[yy * side + xx];
+                            s += k[i * size + j] * image[yy * side + xx];
                         }
                     }
                 }

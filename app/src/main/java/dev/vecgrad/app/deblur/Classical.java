@@ -16,7 +16,7 @@ public final class Classical {
 
     /**
      * Wiener deconvolution in a padded domain: the blurred image is placed in a canvas
-     * {@link Blur#K} pixels wider on every side, zeros around it (the zero-boundary model: the
+     * the kernel's size wider on every side, zeros around it (the zero-boundary model: the
      * image is black outside, and the blur that spills past its edge is not observed), X =
      * conj(H) Y / (|H|^2 + nsr) is solved on that canvas with the kernel centred at the origin,
      * and the image's own window is cut out and clipped to [0, 1]. {@code nsr} is the
@@ -28,7 +28,8 @@ public final class Classical {
         if (!(nsr > 0)) {
             throw new IllegalArgumentException("Wiener: the noise-to-signal ratio must be > 0, got " + nsr);
         }
-        int pad = Blur.K;
+        int size = Blur.size(k);
+        int pad = size;
         int p = side + 2 * pad;
         double[] y = new double[2 * p * p];
         for (int r = 0; r < side; r++) {
@@ -37,10 +38,10 @@ public final class Classical {
             }
         }
         double[] h = new double[2 * p * p];
-        int centre = Blur.K / 2;
-        for (int i = 0; i < Blur.K; i++) {
-            for (int j = 0; j < Blur.K; j++) {
-                h[2 * (Math.floorMod(i - centre, p) * p + Math.floorMod(j - centre, p))] += k[i * Blur.K + j];
+        int centre = size / 2;
+        for (int i = 0; i < size; i++) {
+            for (int j = 0; j < size; j++) {
+                h[2 * (Math.floorMod(i - centre, p) * p + Math.floorMod(j - centre, p))] += k[i * size + j];
             }
         }
         DoubleFFT_2D fft = new DoubleFFT_2D(p, p);

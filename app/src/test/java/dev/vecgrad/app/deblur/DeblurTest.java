@@ -58,6 +58,57 @@ class DeblurTest {
         assertEquals(Arrays.toString(x), Arrays.toString(Blur.convolve(x, SIDE, identity, false)), "a delta kernel changes nothing");
     }
 
+    @Test
+    void kernelsOfOtherSizesScaleTheirWidthsAndNineIsTheDefault() {
+        Random a = new Random(3);
+        Random b = new Random(3);
+        for (int i = 0; i < 20; i++) {
+            assertArrayEquals(Blur.random(a), Blur.random(b, Blur.K), "size K draws the default kernels");
+        }
+        Random rng = new Random(4);
+        for (int size : new int[] {3, 5, 15, 27}) {
+            for (int i = 0; i < 12; i++) {
+                Blur.Kernel k = Blur.randomKernel(rng, size);
+                assertEquals(size * size, k.weights().length, k.kind());
+                assertEquals(size, Blur.size(k.weights()));
+                assertEquals(1, Arrays.stream(k.weights()).sum(), 1e-12, k.kind() + " " + size);
+                assertTrue(Arrays.stream(k.weights()).allMatch(v -> v >= 0), k.kind() + " " + size);
+            }
+        }
+        // a wider kernel spreads further: the mass outside the central 3x3 grows with the size (a Gaussian's sigma scales)
+        double[] small = Blur.gaussian(5, 1.0 * 5 / Blur.K);
+        double[] large = Blur.gaussian(15, 1.0 * 15 / Blur.K);
+        assertTrue(outsideCentre(large, 15) > outsideCentre(small, 5) + 0.3, outsideCentre(large, 15) + " vs " + outsideCentre(small, 5));
+        // every method takes the kernel's size from its length: given a 5x5 or a 15x15 kernel, each restores a
+        // border-touching image better than its blurred input
+        for (double[] k : List.of(Blur.disc(5, 2), Blur.gaussian(15, 2.5), Blur.motion(15, 13, 0.3))) {
+            double[] x = borderImage(rng);
+            double[] y = Blur.convolve(x, SIDE, k, false);
+            for (int i = 0; i < y.length; i++) {
+                y[i] += 0.01 * rng.nextGaussian();
+            }
+            double blurred = Quality.psnr(y, x);
+            int size = Blur.size(k);
+            assertTrue(Quality.psnr(Classical.wiener(y, SIDE, k, 3e-2), x) > blurred + 0.5, size + ": Wiener gains over " + blurred);
+            assertTrue(Quality.psnr(Classical.richardsonLucy(y, SIDE, k, 40), x) > blurred + 1, size + ": R-L gains over " + blurred);
+            assertTrue(Quality.psnr(Classical.totalVariation(y, SIDE, k, 0.0005, 200), x) > blurred + 1, size + ": TV gains over " + blurred);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Blur.size(new double[24]));
+        assertThrows(IllegalArgumentException.class, () -> Blur.randomKernel(rng, 4));
+        assertThrows(IllegalArgumentException.class, () -> Blur.randomKernel(rng, 1));
+    }
+
+    private static double outsideCentre(double[] k, int size) {
+        double inside = 0;
+        int c = size / 2;
+        for (int i = c - 1; i <= c + 1; i++) {
+            for (int j = c - 1; j <= c + 1; j++) {
+                inside += k[i * size + j];
+            }
+        }
+        return 1 - inside;
+    }
+
     /**
      * An image that touches the border, as Fashion-MNIST's do: a bright garment-like block that
      * runs off two edges, a ramp along the top rows, and a disc.
