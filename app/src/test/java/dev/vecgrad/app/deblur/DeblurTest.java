@@ -98,6 +98,38 @@ class DeblurTest {
         assertThrows(IllegalArgumentException.class, () -> Blur.randomKernel(rng, 1));
     }
 
+    @Test
+    void convolutionIsTheDirectSumWithZerosOutside() {
+        Random rng = new Random(6);
+        for (int size : new int[] {3, 9, 27}) {
+            double[] k = new double[size * size];
+            for (int i = 0; i < k.length; i++) {
+                k[i] = rng.nextDouble();
+            }
+            double[] x = image(rng);
+            for (boolean transposed : new boolean[] {false, true}) {
+                double[] expected = new double[SIDE * SIDE];
+                int c = size / 2;
+                for (int y = 0; y < SIDE; y++) {
+                    for (int q = 0; q < SIDE; q++) {
+                        double s = 0;
+                        for (int i = 0; i < size; i++) {
+                            for (int j = 0; j < size; j++) {
+                                int yy = transposed ? y + i - c : y - i + c;
+                                int xx = transposed ? q + j - c : q - j + c;
+                                if (yy >= 0 && yy < SIDE && xx >= 0 && xx < SIDE) {
+                                    s += k[i * size + j] * x[yy * SIDE + xx];
+                                }
+                            }
+                        }
+                        expected[y * SIDE + q] = s;
+                    }
+                }
+                assertArrayEquals(expected, Blur.convolve(x, SIDE, k, transposed), 0, size + (transposed ? " transposed" : ""));
+            }
+        }
+    }
+
     private static double outsideCentre(double[] k, int size) {
         double inside = 0;
         int c = size / 2;
