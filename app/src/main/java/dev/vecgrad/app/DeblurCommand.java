@@ -623,10 +623,10 @@ final class DeblurCommand implements Callable<Integer> {
     }
 
     /**
-     * "a beats b", "a ties with b" or "a does not beat b", with the mean differences in PSNR and
-     * SSIM and the paired 95% interval of the PSNR difference, for methods i and j. Beats: both
-     * means higher and the interval above zero; ties: the interval holds zero; does not beat:
-     * otherwise. (A mean 0.02 dB higher whose interval runs from -0.17 to +0.20 is a tie, not a win.)
+     * "a beats b" or "a does not beat b" (with "a tie in PSNR" when the interval holds zero), the
+     * mean differences in PSNR and SSIM and the paired 95% interval of the PSNR difference, for
+     * methods i and j. Beats: both means higher and the interval above zero. (A mean 0.02 dB
+     * higher whose interval runs from -0.17 to +0.20 is a tie, not a win.)
      */
     private static String compare(String a, String b, int i, int j, double[][] psnr, double[][] ssim) {
         double dp = mean(psnr[i]) - mean(psnr[j]);
@@ -637,9 +637,10 @@ final class DeblurCommand implements Callable<Integer> {
             diff[k] = psnr[i][k] - psnr[j][k];
         }
         double half = n > 1 ? Stats.tQuantile975(n - 1) * Stats.of(diff).sd() / Math.sqrt(n) : Double.POSITIVE_INFINITY;
-        String verb = dp - half > 0 && ds > 0 ? "beats" : dp - half <= 0 && dp + half >= 0 ? "ties with" : "does not beat";
-        return String.format(Locale.ROOT, "%s %s %s:%n  %+.2f dB PSNR [95%% interval %+.2f, %+.2f], %+.4f SSIM", a, verb, b, dp, dp - half,
-                dp + half, ds);
+        boolean beats = dp - half > 0 && ds > 0;
+        boolean tie = dp - half <= 0 && dp + half >= 0;
+        return String.format(Locale.ROOT, "%s %s %s%s:%n  %+.2f dB PSNR [95%% interval %+.2f, %+.2f], %+.4f SSIM", a,
+                beats ? "beats" : "does not beat", b, tie ? " (a tie in PSNR: the interval holds zero)" : "", dp, dp - half, dp + half, ds);
     }
 
     /** The test images' kernels and noise: never those of training. */
@@ -656,29 +657,30 @@ final class DeblurCommand implements Callable<Integer> {
     static int predict(Path checkpoint, SafeTensors.Contents contents, Path dataDir, int limit)
             throws java.io.IOException {
         Map<String, String> meta = contents.metadata();
-        int inChannels;
-        int width;
-        int depth;
-        double noise;
+        // each entry parsed with its name in the error and held to what deblur writes; the sizes checked against the
+        // values the file holds before the network is built
+        int inChannels = (int) entry(checkpoint, meta, "vecgrad.in_channels", "1", 1, 2, true);
+        int width = (int) entry(checkpoint, meta, "vecgrad.width", "16", 1, 256, true);
+        int depth = (int) entry(checkpoint, meta, "vecgrad.depth", "2", 1, 2, true);
+        double noise = entry(checkpoint, meta, "vecgrad.noise", "0.01", 0, 0.5, false);
         long seed;
-        double nsr;
-        int kernelSize;
         try {
-            inChannels = Integer.parseInt(meta.getOrDefault("vecgrad.in_channels", "1"));
-            width = Integer.parseInt(meta.getOrDefault("vecgrad.width", "16"));
-            depth = Integer.parseInt(meta.getOrDefault("vecgrad.depth", "2"));
-            noise = Double.parseDouble(meta.getOrDefault("vecgrad.noise", "0.01"));
-            seed = Long.parseLong(meta.getOrDefault("vecgrad.seed", "0"));
-            nsr = Double.parseDouble(meta.getOrDefault("vecgrad.wiener_nsr", "0.01"));
-            kernelSize = Integer.parseInt(meta.getOrDefault("vecgrad.kernel_size", "" + Blur.K));
+            seed = Long.parseLong(meta.getOrDefault("vecgrad.seed", "0").trim());
         } catch (NumberFormatException e) {
-            throw new dev.vecgrad.models.io.FileFormatException(checkpoint, "a deblur checkpoint's metadata is not a number: " + e.getMessage());
+            throw new dev.vecgrad.models.io.FileFormatException(checkpoint, "metadata vecgrad.seed is '" + meta.get("vecgrad.seed")
+                    + "', not a whole number");
         }
-        if (inChannels < 1 || inChannels > 2 || width < 1 || width > 256 || depth < 1 || depth > 2 || !(noise >= 0 && noise <= 0.5)
-                || !(nsr > 0) || kernelSize < 3 || kernelSize > SIDE || kernelSize % 2 == 0) {
-            throw new dev.vecgrad.models.io.FileFormatException(checkpoint, "a deblur checkpoint's metadata is out of range (in_channels "
-                    + inChannels + ", width " + width + ", depth " + depth + ", noise " + noise + ", wiener_nsr " + nsr + ", kernel_size "
-                    + kernelSize + ")");
+        double nsr = entry(checkpoint, meta, "vecgrad.wiener_nsr", "0.01", 1e-12, 1e6, false);
+        int kernelSize = (int) entry(checkpoint, meta, "vecgrad.kernel_size", "" + Blur.K, 3, SIDE, true);
+        if (kernelSize % 2 == 0) {
+            throw new dev.vecgrad.models.io.FileFormatException(checkpoint, "metadata vecgrad.kernel_size is " + kernelSize + ", not odd");
+        }
+        long stored = contents.tensors().values().stream().mapToLong(Tensor::numel).sum();
+        long needed = UNet.stateCount(inChannels, width, depth);
+        if (needed != stored) {
+            throw new dev.vecgrad.models.io.FileFormatException(checkpoint, "the metadata describes a U-Net (in_channels " + inChannels
+                    + ", width " + width + ", depth " + depth + ") of " + needed + " values, the tensors hold " + stored
+                    + ": metadata and weights disagree");
         }
         UNet net = new UNet(inChannels, width, depth, new Random(0));
         Checkpoints.apply(checkpoint, contents, net);
@@ -706,6 +708,30 @@ final class DeblurCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "mean over %d images: PSNR %.2f -> %.2f dB, SSIM %.4f -> %.4f%n", n, sum[0] / n, sum[1] / n,
                 sum[2] / n, sum[3] / n);
         return 0;
+    }
+
+    /**
+     * A number from a checkpoint's metadata (fallback when absent), within [min, max] and whole when asked: else one line
+     * naming the file, the entry and its value.
+     */
+    private static double entry(Path file, Map<String, String> meta, String key, String fallback, double min, double max, boolean whole)
+            throws dev.vecgrad.models.io.FileFormatException {
+        String text = meta.getOrDefault(key, fallback);
+        double v;
+        try {
+            v = whole ? Long.parseLong(text.trim()) : Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            v = Double.NaN;
+        }
+        if (!(v >= min && v <= max)) {
+            throw new dev.vecgrad.models.io.FileFormatException(file, "metadata " + key + " is '" + text + "', not a " + (whole ? "whole " : "")
+                    + "number from " + fmt(min) + " to " + fmt(max));
+        }
+        return v;
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     private record Pairs(List<double[]> sharp, List<double[]> blurred, List<double[]> kernels, List<String> kinds) {}

@@ -55,8 +55,16 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!split.equals("test") && !split.equals("train")) {   // before the checkpoint and the data are read
+            System.err.println("vecgrad predict: --split must be test or train, got '" + split + "'");
+            return 2;
+        }
         SafeTensors.Contents contents = SafeTensors.load(checkpoint);
         Map<String, String> meta = contents.metadata();
+        if ("seq2seq".equals(meta.get("vecgrad.model"))) {
+            throw new FileFormatException(checkpoint, "a seq2seq checkpoint, which translates text: ./vecgrad translate --checkpoint "
+                    + checkpoint + " TEXT");
+        }
         if ("deblurnet".equals(meta.get("vecgrad.model"))) {
             throw new FileFormatException(checkpoint, "a checkpoint of deblur's earlier small network (deblurnet), which deblur no longer "
                     + "trains; run ./vecgrad deblur again for a U-Net checkpoint");
@@ -103,7 +111,12 @@ final class PredictCommand implements Callable<Integer> {
             return 0;
         }
         Path dir = dataDir != null ? dataDir : FashionMnist.SYSTEM_DIR;
-        DataSource source = DataSource.fromMetadata(meta, dir);
+        DataSource source;
+        try {
+            source = DataSource.fromMetadata(meta, dir);
+        } catch (IllegalArgumentException e) {
+            throw new FileFormatException(checkpoint, e.getMessage());
+        }
         DataSource.Splits splits = source.load();
         Dataset data = switch (split) {
             case "test" -> splits.test();

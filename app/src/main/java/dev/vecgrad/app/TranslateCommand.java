@@ -1,5 +1,6 @@
 package dev.vecgrad.app;
 
+import dev.vecgrad.autograd.Tensor;
 import dev.vecgrad.models.io.Checkpoints;
 import dev.vecgrad.models.io.SafeTensors;
 import dev.vecgrad.models.zoo.Seq2Seq;
@@ -39,7 +40,9 @@ final class TranslateCommand implements Callable<Integer> {
         SafeTensors.Contents contents = SafeTensors.load(checkpoint);
         Seq2Seq model;
         try {
-            model = Seq2Seq.fromMetadata(contents.metadata());
+            // the sizes checked against the values the file holds before the model is built (a forged few-byte file could
+            // otherwise ask for gigabytes)
+            model = Seq2Seq.fromMetadata(contents.metadata(), contents.tensors().values().stream().mapToLong(Tensor::numel).sum());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(checkpoint + ": " + e.getMessage());
         }

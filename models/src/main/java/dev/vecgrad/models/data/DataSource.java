@@ -98,10 +98,40 @@ public record DataSource(String name, Path dir, int samples, double noise, long 
         if (name == null) {
             throw new IllegalArgumentException("the checkpoint does not say which dataset it was trained on; pass --dataset");
         }
-        return new DataSource(name, dir, Integer.parseInt(m.getOrDefault("vecgrad.dataset.samples", "1000")),
-                Double.parseDouble(m.getOrDefault("vecgrad.dataset.noise", "0.2")),
-                Long.parseLong(m.getOrDefault("vecgrad.dataset.seed", "0")));
+        // each entry parsed with its name in the error, and the sample count held to what train accepts: it decides
+        // how much the generator allocates
+        String samples = m.getOrDefault("vecgrad.dataset.samples", "1000");
+        String noise = m.getOrDefault("vecgrad.dataset.noise", "0.2");
+        String seed = m.getOrDefault("vecgrad.dataset.seed", "0");
+        int n;
+        double sigma;
+        long s;
+        try {
+            n = Integer.parseInt(samples.trim());
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 10 || n > MAX_SAMPLES) {
+            throw new IllegalArgumentException("vecgrad.dataset.samples '" + samples + "' is not a whole number from 10 to " + MAX_SAMPLES);
+        }
+        try {
+            sigma = Double.parseDouble(noise.trim());
+        } catch (NumberFormatException e) {
+            sigma = Double.NaN;
+        }
+        if (!(sigma >= 0) || Double.isInfinite(sigma)) {
+            throw new IllegalArgumentException("vecgrad.dataset.noise '" + noise + "' is not a finite number >= 0");
+        }
+        try {
+            s = Long.parseLong(seed.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("vecgrad.dataset.seed '" + seed + "' is not a whole number");
+        }
+        return new DataSource(name, dir, n, sigma, s);
     }
+
+    /** The most training samples a generated dataset may have (train's --samples bound). */
+    public static final int MAX_SAMPLES = 10_000_000;
 
     /** The error every command gives when {@code dir} has no Fashion-MNIST: the folder, and how to get the files. */
     public static java.nio.file.NoSuchFileException noFashionMnist(Path dir) {

@@ -276,14 +276,69 @@ public final class Seq2Seq extends Module {
 
     /** The model a checkpoint's metadata describes (weights not loaded). */
     public static Seq2Seq fromMetadata(Map<String, String> m) {
+        return fromMetadata(m, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #fromMetadata(Map)}, refused before anything is allocated when the sizes the
+     * metadata gives describe another number of parameters than {@code storedValues} (the values
+     * of the file's tensors, pass their count): forged sizes in a small file must not make the
+     * model ask for gigabytes.
+     *
+     * @throws IllegalArgumentException naming the entry that is missing or malformed, or the two counts
+     */
+    public static Seq2Seq fromMetadata(Map<String, String> m, long storedValues) {
         String sizes = m.get("vecgrad.seq2seq.sizes");
         if (!"seq2seq".equals(m.get("vecgrad.model")) || sizes == null || m.get("vecgrad.seq2seq.source") == null
                 || m.get("vecgrad.seq2seq.target") == null) {
             throw new IllegalArgumentException("the checkpoint is not a seq2seq model (its metadata lacks vecgrad.seq2seq.*)");
         }
-        int[] s = Arrays.stream(sizes.split(",")).mapToInt(Integer::parseInt).toArray();
-        return new Seq2Seq(new Vocabulary(m.get("vecgrad.seq2seq.source")), new Vocabulary(m.get("vecgrad.seq2seq.target")), s[0], s[1],
-                s[2], s[3], new Random(0));
+        String[] parts = sizes.split(",", -1);
+        int[] s = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                s[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                s[i] = 0;
+            }
+            if (s[i] < 1) {
+                s = null;
+                break;
+            }
+        }
+        if (s == null || s.length != 4) {
+            throw new IllegalArgumentException("vecgrad.seq2seq.sizes '" + sizes + "' is not four positive whole numbers (embedding, encoder "
+                    + "hidden, decoder hidden, attention)");
+        }
+        Vocabulary source = new Vocabulary(m.get("vecgrad.seq2seq.source"));
+        Vocabulary target = new Vocabulary(m.get("vecgrad.seq2seq.target"));
+        long count = stateCount(source.size(), target.size(), s[0], s[1], s[2], s[3]);
+        if (storedValues != Long.MAX_VALUE && count != storedValues) {
+            throw new IllegalArgumentException("vecgrad.seq2seq.sizes '" + sizes + "' describe "
+                    + (count == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(count)) + " parameters, the file's tensors hold "
+                    + storedValues + " values: metadata and weights disagree");
+        }
+        return new Seq2Seq(source, target, s[0], s[1], s[2], s[3], new Random(0));
+    }
+
+    /**
+     * The parameters of a Seq2Seq of these vocabulary sizes (specials included) and sizes, computed
+     * without building it; Long.MAX_VALUE when that overflows.
+     */
+    static long stateCount(long vs, long vt, long e, long he, long hd, long a) {
+        try {
+            long gru = 2 * (3 * he * e + 3 * he * he + 6 * he);   // bidirectional, one layer, both biases
+            long cell = 3 * hd * (e + 2 * he) + 3 * hd * hd + 6 * hd;
+            long[] terms = {Math.multiplyExact(vs, e), gru, 2 * he * hd + hd, Math.multiplyExact(vt, e), cell, hd * a, 2 * he * a, a,
+                    Math.multiplyExact(hd + 2 * he, vt) + vt};
+            long n = 0;
+            for (long t : terms) {
+                n = Math.addExact(n, t);
+            }
+            return n;
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
     }
 
     @Override

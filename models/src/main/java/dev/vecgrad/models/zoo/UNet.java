@@ -87,6 +87,37 @@ public final class UNet extends Module {
         Init.zeros(head.bias);
     }
 
+    /**
+     * The values of a UNet's state dict (parameters and BatchNorm2d's running statistics), computed
+     * without building it: a checkpoint's metadata gives the sizes, and a reader compares this with
+     * the values the file holds before allocating (forged sizes in a small file must not ask for
+     * gigabytes). The arguments are checked as the constructor checks them.
+     */
+    public static long stateCount(int inChannels, int width, int depth) {
+        if (inChannels < 1 || width < 1 || depth < 1 || depth > 6 || (long) width << depth > 4096) {
+            throw new IllegalArgumentException("UNet: needs inChannels >= 1, width >= 1 and depth 1 to 6 with width * 2^depth <= 4096, got "
+                    + inChannels + ", " + width + ", " + depth);
+        }
+        long n = 0;
+        long c = inChannels;
+        for (int l = 0; l < depth; l++) {
+            n += blockCount(c, (long) width << l);
+            c = (long) width << l;
+        }
+        n += blockCount(c, (long) width << depth);
+        for (int l = depth - 1; l >= 0; l--) {
+            long in = (long) width << (l + 1);
+            long out = (long) width << l;
+            n += in * out * 4 + out + blockCount(2 * out, out);   // ConvTranspose2d 2x2 with bias, then the decoder's block
+        }
+        return n + width + 1;   // the 1x1 head with bias
+    }
+
+    /** Two 3x3 convolutions without bias, each with a BatchNorm2d (weight, bias, running mean and variance). */
+    private static long blockCount(long in, long out) {
+        return 9 * in * out + 4 * out + 9 * out * out + 4 * out;
+    }
+
     /** conv 3x3 (padding 1, no bias), BatchNorm2d, ReLU, twice: in PyTorch, {@code nn.Sequential} indices 0 to 5. */
     private static Sequential block(int in, int out, DType dtype, Random rng) {
         int[] k3 = {3, 3};
