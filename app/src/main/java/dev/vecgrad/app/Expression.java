@@ -123,14 +123,36 @@ final class Expression {
         return new Expression(n, p.names);
     }
 
+    /** Deepest nesting of parentheses, calls and unary minus: the parser and the evaluation recurse once per level. */
+    static final int MAX_DEPTH = 100;
+
+    /** Most operations (operators and calls) in one expression: each is a node of the picture and a level of evaluation. */
+    static final int MAX_OPERATIONS = 500;
+
     /** Recursive descent over the text; pos is the next character. */
     private static final class Parser {
         final String text;
         int pos;
         final Set<String> names = new LinkedHashSet<>();
+        int depth;
+        int operations;
 
         Parser(String text) {
             this.text = text;
+        }
+
+        /** One more level of nesting, opened at this column, refused past {@link #MAX_DEPTH} (a stack overflow before). */
+        void enter(int column) {
+            if (++depth > MAX_DEPTH) {
+                throw new SyntaxError(column, "nested more than " + MAX_DEPTH + " levels deep");
+            }
+        }
+
+        /** One more operation, refused past {@link #MAX_OPERATIONS}. */
+        void operation() {
+            if (++operations > MAX_OPERATIONS) {
+                throw new SyntaxError(pos + 1, "more than " + MAX_OPERATIONS + " operations in one expression");
+            }
         }
 
         void skipSpace() {
@@ -153,8 +175,10 @@ final class Expression {
             Node n = product();
             while (true) {
                 if (eat('+')) {
+                    operation();
                     n = new Bin('+', n, product());
                 } else if (eat('-')) {
+                    operation();
                     n = new Bin('-', n, product());
                 } else {
                     return n;
@@ -167,8 +191,10 @@ final class Expression {
             Node n = unary();
             while (true) {
                 if (eat('*')) {
+                    operation();
                     n = new Bin('*', n, unary());
                 } else if (eat('/')) {
+                    operation();
                     n = new Bin('/', n, unary());
                 } else {
                     return n;
@@ -178,7 +204,14 @@ final class Expression {
 
         /** unary := '-' unary | power */
         Node unary() {
-            return eat('-') ? new Neg(unary()) : power();
+            if (!eat('-')) {
+                return power();
+            }
+            operation();
+            enter(pos);   // the '-' just eaten
+            Node n = new Neg(unary());
+            depth--;
+            return n;
         }
 
         /** power := atom ('^' exponent)?, the exponent a (signed) number or a parenthesized one */
@@ -187,6 +220,7 @@ final class Expression {
             if (!eat('^')) {
                 return base;
             }
+            operation();
             skipSpace();
             int at = pos;
             boolean parens = eat('(');
@@ -225,7 +259,10 @@ final class Expression {
                                 + ")");
                     }
                     pos++;
+                    operation();
+                    enter(start + 1);
                     Node arg = sum();
+                    depth--;
                     if (!eat(')')) {
                         throw new SyntaxError(pos + 1, "expected ')' to close " + word + "(");
                     }
@@ -240,7 +277,9 @@ final class Expression {
             if (c == '(') {
                 int open = pos;
                 pos++;
+                enter(open + 1);
                 Node n = sum();
+                depth--;
                 if (!eat(')')) {
                     throw new SyntaxError(pos + 1, "expected ')' to close the '(' at column " + (open + 1));
                 }

@@ -121,6 +121,20 @@ final class GraphCommand implements Callable<Integer> {
             if (mlp.length < 2 || java.util.Arrays.stream(mlp).anyMatch(n -> n < 1 || n > 65536)) {
                 throw new IllegalArgumentException("--mlp: give at least two widths from 1 to 65536, e.g. 784,128,64,10");
             }
+            // weights, their gradients and the step's activations, checked before allocating (20000,20000 asked for 5 GB)
+            long params = 0;
+            long activations = 0;
+            for (int i = 0; i + 1 < mlp.length; i++) {
+                params += (long) mlp[i] * mlp[i + 1] + mlp[i + 1];
+                activations += 64L * 3 * mlp[i + 1];
+            }
+            long bytes = 4 * (3 * params + activations + 64L * mlp[0]);   // weights, gradients, the initialisation's draws
+            long max = Runtime.getRuntime().maxMemory();
+            if (bytes > max * 0.8) {
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "--mlp %s needs about %.1f GB (%d parameters, "
+                        + "their gradients and initial draws), more than this JVM may use (%.1f GB; raise it with VECGRAD_JAVA_OPTS=-Xmx...)",
+                        String.join(",", java.util.Arrays.stream(mlp).mapToObj(Integer::toString).toList()), bytes / 1e9, params, max / 1e9));
+            }
             check(null, Map.of());
         } catch (IllegalArgumentException bad) {
             err.println("vecgrad graph: " + bad.getMessage());

@@ -93,6 +93,31 @@ class GraphCommandTest {
         assertFalse(Files.exists(dir.resolve("x.dot")), "nothing written");
     }
 
+    /** Expressions nested or chained past what the parser and the evaluation's recursion can hold: one line, no stack trace. */
+    @Test
+    void deepAndLongExpressionsAreRefusedInOneLine() {
+        String[][] cases = {
+            {"(".repeat(2000) + "w" + ")".repeat(2000), "column 101: nested more than 100 levels deep"},
+            {"relu(".repeat(5000) + "w" + ")".repeat(5000), "nested more than 100 levels deep"},
+            {"0 + " + "-".repeat(100_000) + "w", "nested more than 100 levels deep"},
+            {"w" + " + w".repeat(20_000), "more than 500 operations in one expression"},
+        };
+        for (String[] c : cases) {
+            CliTest.Result r = graph(c[0], "--set", "w=1", "--out", dir.resolve("deep.dot").toString());
+            assertEquals(2, r.code(), c[1] + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+            assertTrue(r.err().startsWith("vecgrad graph: column ") && r.err().strip().endsWith(c[1]), r.err());
+        }
+        // the limits themselves are fine
+        CliTest.Result ok = graph("(".repeat(100) + "w" + ")".repeat(100) + " + w".repeat(499), "--set", "w=1", "--out",
+                dir.resolve("ok.dot").toString());
+        assertEquals(0, ok.code(), ok.err());
+        CliTest.Result big = graph("--mlp", "40000,40000", "--out", dir.resolve("mlp.dot").toString());
+        assertEquals(2, big.code(), big.err());
+        assertTrue(big.err().startsWith("vecgrad graph: --mlp 40000,40000 needs about 19.2 GB"), big.err());
+        assertFalse(Files.exists(dir.resolve("mlp.dot")), "nothing written");
+    }
+
     private static String[] append(String[] a, String... more) {
         String[] out = Arrays.copyOf(a, a.length + more.length);
         System.arraycopy(more, 0, out, a.length, more.length);
