@@ -172,8 +172,10 @@ final class TrainingRun {
                 || "false".equalsIgnoreCase(System.getProperty("vecgrad.warmup"))) {
             return null;
         }
-        Dataset sample = JitWarmup.randomClassification(options.batchSize() * 8, FashionMnist.sampleShape(),
-                FashionMnist.CLASS_NAMES.size(), seed);
+        // 8 batches, each at most WARMUP_BATCH: the kernels compiled are the same, and a full batch (--batch-size 60000)
+        // made the warm-up allocate 3 GB (300000: an OutOfMemoryError; 2147483647: an overflow)
+        int batch = Math.min(options.batchSize(), WARMUP_BATCH);
+        Dataset sample = JitWarmup.randomClassification(batch * 8, FashionMnist.sampleShape(), FashionMnist.CLASS_NAMES.size(), seed);
         String lossName;
         ModelSpec spec;
         try {
@@ -184,8 +186,11 @@ final class TrainingRun {
         }
         return JitWarmup.start(() -> spec.build(new Random(seed)),
                 options.withLr(lrs[0])::makeOptimizer,
-                Choices.objective(lossName), sample, options.batchSize());
+                Choices.objective(lossName), sample, batch);
     }
+
+    /** The largest batch the warm-up trains on. */
+    static final int WARMUP_BATCH = 512;
 
     private int perceptron(Dataset train, Dataset test) throws IOException {
         if (lrs.length != 1) {
