@@ -103,6 +103,12 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The first option that makes no sense, as one line naming it and what it takes; null when all are fine. */
     String problem() {
+        if (lrs.length == 0) {   // "--lr ," parses to no rate: refused here, not reported as a divergence after the set-up
+            return "--lr needs at least one rate, e.g. --lr 0.003";
+        }
+        if (hidden.length == 0) {
+            return "--hidden needs at least one width, e.g. --hidden 128,64";
+        }
         for (double lr : lrs) {
             String p = toSpec(lr).problem();
             if (p != null || model.equals("seq2seq")) {

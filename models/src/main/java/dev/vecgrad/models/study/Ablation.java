@@ -70,6 +70,9 @@ public final class Ablation {
             }
             Variant v = new Variant(name + "=" + value, name, value);
             v.apply(baseline);   // an unknown option or a value that does not parse fails here, before any work
+            if (variants.stream().anyMatch(w -> w.name().equals(v.name()))) {   // it would train the same variant twice
+                throw new IllegalArgumentException("--vary " + name + ": '" + value + "' is given twice");
+            }
             variants.add(v);
         }
         return this;
@@ -120,6 +123,9 @@ public final class Ablation {
         }
         if (seeds < 1 || seeds > 100) {
             return "--seeds must be 1 to 100, got " + seeds;
+        }
+        if (lrs.length == 0) {
+            return "--lrs needs at least one rate, e.g. --lrs 0.001,0.003";
         }
         for (double lr : lrs) {
             if (!(lr > 0) || Double.isInfinite(lr)) {

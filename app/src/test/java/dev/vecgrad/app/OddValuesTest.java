@@ -1,0 +1,42 @@
+package dev.vecgrad.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Option values that parse to nothing or repeat themselves are refused in one line, before any folder is made. */
+class OddValuesTest {
+
+    @TempDir
+    Path dir;
+
+    private void refused(String expected, String... args) {
+        Path out = dir.resolve("out");
+        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--out";
+        all[args.length + 1] = out.toString();
+        CliTest.Result r = CliTest.run(all);
+        assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+        assertEquals(expected, r.err().strip(), String.join(" ", args));
+        assertEquals("", r.out(), "nothing done before the error");
+        assertFalse(Files.exists(out), "no folder made");
+    }
+
+    @Test
+    void emptyListsAreRefused() {
+        refused("vecgrad train: --lr needs at least one rate, e.g. --lr 0.003", "train", "--dataset", "moons", "--lr", ",");
+        refused("vecgrad train: --hidden needs at least one width, e.g. --hidden 128,64", "train", "--dataset", "moons", "--hidden", ",");
+        refused("vecgrad ablate: --lrs needs at least one rate, e.g. --lrs 0.001,0.003", "ablate", "--dataset", "moons", "--vary",
+                "activation=tanh", "--lrs", ",");
+    }
+
+    @Test
+    void aVariantGivenTwiceIsRefused() {
+        refused("vecgrad ablate: --vary activation: 'tanh' is given twice", "ablate", "--dataset", "moons", "--vary",
+                "activation=tanh,tanh");
+    }
+}
