@@ -128,11 +128,13 @@ final class GraphCommand implements Callable<Integer> {
                 params += (long) mlp[i] * mlp[i + 1] + mlp[i + 1];
                 activations += 64L * 3 * mlp[i + 1];
             }
-            long bytes = 4 * (3 * params + activations + 64L * mlp[0]);   // weights, gradients, the initialisation's draws
+            // at the initialisation's peak a parameter holds 24 bytes (its float, the double draws and their tensor, the
+            // converted copy), and 20000,20000 ran out of a 6 GB heap there
+            long bytes = 24 * params + 4 * (activations + 64L * mlp[0]);
             long max = Runtime.getRuntime().maxMemory();
             if (bytes > max * 0.8) {
                 throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "--mlp %s needs about %.1f GB (%d parameters, "
-                        + "their gradients and initial draws), more than this JVM may use (%.1f GB; raise it with VECGRAD_JAVA_OPTS=-Xmx...)",
+                        + "24 bytes each while they are initialised), more than this JVM may use (%.1f GB; raise it with VECGRAD_JAVA_OPTS=-Xmx...)",
                         String.join(",", java.util.Arrays.stream(mlp).mapToObj(Integer::toString).toList()), bytes / 1e9, params, max / 1e9));
             }
             check(null, Map.of());

@@ -114,7 +114,7 @@ class GraphCommandTest {
         assertEquals(0, ok.code(), ok.err());
         CliTest.Result big = graph("--mlp", "40000,40000", "--out", dir.resolve("mlp.dot").toString());
         assertEquals(2, big.code(), big.err());
-        assertTrue(big.err().startsWith("vecgrad graph: --mlp 40000,40000 needs about 19.2 GB"), big.err());
+        assertTrue(big.err().startsWith("vecgrad graph: --mlp 40000,40000 needs about 38.4 GB"), big.err());
         assertFalse(Files.exists(dir.resolve("mlp.dot")), "nothing written");
     }
 
