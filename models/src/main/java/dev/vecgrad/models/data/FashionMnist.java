@@ -51,6 +51,13 @@ public final class FashionMnist {
             "t10k-images-idx3-ubyte", 0xaf8d0264,
             "t10k-labels-idx1-ubyte", 0x0780b6fc);
 
+    /** The dimensions of each file's data, as its header gives them. */
+    static final Map<String, int[]> DIMS = Map.of(
+            "train-images-idx3-ubyte", new int[] {60_000, 28, 28},
+            "train-labels-idx1-ubyte", new int[] {60_000},
+            "t10k-images-idx3-ubyte", new int[] {10_000, 28, 28},
+            "t10k-labels-idx1-ubyte", new int[] {10_000});
+
     /** How pixel bytes 0..255 become inputs. */
     public enum Scaling {
         /** p / 255, in [0, 1] (torchvision's ToTensor). */
@@ -195,6 +202,18 @@ public final class FashionMnist {
      * file's content comes from, or goes to, {@code cacheDir} when it is not null.
      */
     private static Idx read(Path file, boolean verifyChecksum, Path cacheDir) throws IOException {
+        // sizes first, from the file's size and its header alone: a small gzip file announcing 2 GB was inflated (3 GB,
+        // 33 s) before its checksum refused it, and a sparse 3 GB raw file ended in an OutOfMemoryError
+        long size = Files.size(file);
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new FileFormatException(file, size + " bytes, more than the 2 GiB an IDX file this reader holds can be");
+        }
+        int[] announced = Idx.headerDims(file);
+        int[] dims = DIMS.get(stem(file));
+        if (verifyChecksum && announced != null && dims != null && !java.util.Arrays.equals(announced, dims)) {
+            throw new FileFormatException(file, "the header announces dimensions " + java.util.Arrays.toString(announced) + ", Fashion-MNIST's "
+                    + stem(file) + " has " + java.util.Arrays.toString(dims));
+        }
         Trailer trailer = cacheDir == null || !file.getFileName().toString().endsWith(".gz") ? null : Trailer.of(file);
         Path copy = trailer == null ? null : cachedCopy(file, trailer, cacheDir);
         if (copy != null && Files.isRegularFile(copy)) {

@@ -47,6 +47,36 @@ public record Idx(Path path, int type, int[] dims, byte[] data) {
         return parse(path, contents(path, Files.readAllBytes(path)));
     }
 
+    /**
+     * The dimensions an IDX file's header announces, read from its first bytes (inflated when it is
+     * gzip) without reading the rest; null when they are not a valid IDX header (the full read then
+     * reports what is wrong). Lets a reader that knows what the file must hold refuse a forged
+     * header before inflating or allocating what it announces.
+     */
+    static int[] headerDims(Path path) throws IOException {
+        try (InputStream file = Files.newInputStream(path); java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(file)) {
+            buffered.mark(2);
+            int b0 = buffered.read();
+            int b1 = buffered.read();
+            buffered.reset();
+            InputStream in = b0 == 0x1F && b1 == 0x8B ? new GZIPInputStream(buffered, 1 << 12) : buffered;
+            byte[] magicBytes = in.readNBytes(4);
+            if (magicBytes.length < 4 || !validMagic(ByteBuffer.wrap(magicBytes).getInt())) {
+                return null;
+            }
+            int rank = magicBytes[3] & 0xFF;
+            byte[] dims = in.readNBytes(4 * rank);
+            if (dims.length < 4 * rank) {
+                return null;
+            }
+            int[] out = new int[rank];
+            ByteBuffer.wrap(dims).asIntBuffer().get(out);
+            return out;
+        } catch (java.util.zip.ZipException | EOFException e) {
+            return null;
+        }
+    }
+
     /** An IDX file's content, {@code bytes} (the file's raw bytes) inflated when they are gzip. */
     static Idx parse(Path path, byte[] bytes) throws FileFormatException {
         if (bytes.length < 4) {

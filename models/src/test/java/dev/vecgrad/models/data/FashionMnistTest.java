@@ -115,6 +115,41 @@ class FashionMnistTest {
         assertEquals(1f, FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false, notAFolder).train().feature(0, 0));
     }
 
+    /**
+     * Files whose size or header cannot be Fashion-MNIST's are refused from the header and the
+     * file's size, before anything is inflated or read whole: a small gzip file announcing 2.1 GB
+     * was inflated (3 GB, 33 s) before its checksum refused it, and a sparse 3 GB raw file ended in
+     * an OutOfMemoryError.
+     */
+    @Test
+    void forgedSizesAreRefusedBeforeReading() throws IOException {
+        fake(12, 12, 9);
+        Path images = dir.resolve("train-images-idx3-ubyte.gz");
+        // 2.1 GB of pixels announced, 2.2 MB of random (incompressible) data behind them: a gzip file that size could hold
+        // the 2.1 GB, so only the expected dimensions tell
+        int forged = 2_700_000;
+        byte[] noise = new byte[2_200_000];
+        new java.util.Random(1).nextBytes(noise);
+        Files.write(images, IdxTest.gzip(IdxTest.idx(Idx.UBYTE, new int[] {forged, 28, 28}, noise)));
+        long before = used();
+        FileFormatException e = assertThrows(FileFormatException.class, () -> FashionMnist.load(dir, FashionMnist.Scaling.UNIT, true));
+        assertEquals(images + ": the header announces dimensions [2700000, 28, 28], Fashion-MNIST's train-images-idx3-ubyte has "
+                + "[60000, 28, 28]", e.getMessage());
+        assertTrue(used() - before < 256L << 20, "nothing inflated: " + ((used() - before) >> 20) + " MiB more in use");
+        Files.delete(images);
+        Path raw = dir.resolve("train-images-idx3-ubyte");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(raw.toFile(), "rw")) {
+            f.setLength(3L << 30);   // sparse: no disk used
+        }
+        e = assertThrows(FileFormatException.class, () -> FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false));
+        assertEquals(raw + ": 3221225472 bytes, more than the 2 GiB an IDX file this reader holds can be", e.getMessage());
+    }
+
+    private static long used() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
     @Test
     void theInstalledDatasetMatchesFashionMnistsChecksums() throws IOException {
         assumeTrue(FashionMnist.isPresent(FashionMnist.SYSTEM_DIR), "dataset-fashion-mnist is not installed");
