@@ -159,6 +159,19 @@ public final class SafeTensors {
      *         unsupported dtype, offsets that disagree with the shape or leave gaps or overlaps,
      *         a data section shorter or longer than the header says
      */
+    /** The header as text: the format requires UTF-8, and a malformed byte is refused (decoding replaced it silently). */
+    private static String utf8(Path file, byte[] bytes) throws FileFormatException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);   // decoded again to find where: it stops there
+            StandardCharsets.UTF_8.newDecoder().decode(in, java.nio.CharBuffer.allocate(bytes.length), true);
+            int at = in.position();
+            throw new FileFormatException(file, "the header is not valid UTF-8 (byte " + (8 + at) + " of the file), which safetensors requires");
+        }
+    }
+
     public static Contents load(Path file) throws IOException {
         long size = Files.size(file);
         if (size < 8) {
@@ -175,7 +188,7 @@ public final class SafeTensors {
                         + Long.toUnsignedString(headerLen) + " bytes, the file has " + (size - 8) + " after it");
             }
             byte[] headerBytes = in.readNBytes((int) headerLen);
-            Header h = header(file, new String(headerBytes, StandardCharsets.UTF_8));
+            Header h = header(file, utf8(file, headerBytes));
             long dataLen = size - 8 - headerLen;
             checkLayout(file, h.entries, dataLen);
             byte[] data = in.readNBytes((int) dataLen);

@@ -120,6 +120,13 @@ class SafeTensorsTest {
         assertFails(damaged("keys", withHeader(keys.append("}}").toString(), 0)), "invalid JSON header: more than 1000000 JSON tokens");
         assertFails(damaged("deep", withHeader("[".repeat(100_000) + "]".repeat(100_000), 0)),
                 "invalid JSON header: nested deeper than 256 levels");
+        // the format requires UTF-8: "café" written in Latin-1 (its 0xE9 is no UTF-8 sequence here) was read as "caf\uFFFD"
+        String json = "{\"__metadata__\":{\"k\":\"caf\u00e9\"}}";
+        byte[] header = json.getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer b = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).put(header);
+        assertFails(damaged("latin1", b.array()), "the header is not valid UTF-8 (byte " + (8 + json.indexOf('\u00e9')) + " of the file)");
+        byte[] latin = withHeader(json, 0);
+        assertEquals("caf\u00e9", SafeTensors.load(damaged("utf8", latin)).metadata().get("k"), "valid UTF-8 reads as it is");
     }
 
     private static final String SHA_W = "252b3318179cc24998f3670913d52d39085cf65b0dfa98fa523ffeab4b6683fe";
