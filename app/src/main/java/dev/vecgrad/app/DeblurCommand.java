@@ -639,8 +639,8 @@ final class DeblurCommand implements Callable<Integer> {
         double half = n > 1 ? Stats.tQuantile975(n - 1) * Stats.of(diff).sd() / Math.sqrt(n) : Double.POSITIVE_INFINITY;
         boolean beats = dp - half > 0 && ds > 0;
         boolean tie = dp - half <= 0 && dp + half >= 0;
-        return String.format(Locale.ROOT, "%s %s %s%s:%n  %+.2f dB PSNR [95%% interval %+.2f, %+.2f], %+.4f SSIM", a,
-                beats ? "beats" : "does not beat", b, tie ? " (a tie in PSNR: the interval holds zero)" : "", dp, dp - half, dp + half, ds);
+        return String.format(Locale.ROOT, "%s %s %s:%n  %+.2f dB PSNR [95%% interval %+.2f, %+.2f], %+.4f SSIM%s", a,
+                beats ? "beats" : "does not beat", b, dp, dp - half, dp + half, ds, tie ? "; a tie in PSNR" : "");
     }
 
     /** The test images' kernels and noise: never those of training. */

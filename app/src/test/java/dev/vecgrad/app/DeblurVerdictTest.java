@@ -13,8 +13,8 @@ class DeblurVerdictTest {
     @Test
     void aSmallMeanLeadInsideTheNoiseIsATie() {
         String v = DeblurCommand.verdict(METHODS, psnr(25.49, 25.51, 3.0), ssim(0.8718, 0.8726));
-        assertTrue(v.startsWith("the blind network does not beat TV, the best classical method given the kernel (a tie in PSNR: the "
-                + "interval holds zero):"), v);
+        assertTrue(v.startsWith("the blind network does not beat TV, the best classical method given the kernel:"), v);
+        assertTrue(v.endsWith(" SSIM; a tie in PSNR"), v);
         assertTrue(v.contains("+0.02 dB PSNR [95% interval -"), v);
     }
 
@@ -23,6 +23,7 @@ class DeblurVerdictTest {
         assertTrue(DeblurCommand.verdict(METHODS, psnr(24.0, 25.0, 1.0), ssim(0.85, 0.87)).startsWith("the blind network beats TV"));
         String worse = DeblurCommand.verdict(METHODS, psnr(25.0, 24.0, 1.0), ssim(0.87, 0.85));
         assertTrue(worse.startsWith("the blind network does not beat TV, the best classical method given the kernel:"), worse);
+        assertTrue(!worse.contains("tie"), worse);
         // higher PSNR but lower SSIM is no win
         assertTrue(DeblurCommand.verdict(METHODS, psnr(24.0, 25.0, 1.0), ssim(0.87, 0.85))
                 .startsWith("the blind network does not beat TV"));
