@@ -313,12 +313,19 @@ public final class Plots {
         writePng(img, file);
     }
 
+    /**
+     * Encodes in memory, then writes the bytes atomically: ImageIO writing to a file's stream kept
+     * its own cache file in the temporary folder, and a full disk gave "I/O error writing PNG
+     * file!" and a NullPointerException trace from its StreamCloser thread instead of one line
+     * naming the file.
+     */
     private static void writePng(BufferedImage img, Path file) throws IOException {
-        AtomicFiles.write(file, out -> {
-            if (!ImageIO.write(img, "png", out)) {
-                throw new IOException("no PNG writer in this JDK");
-            }
-        });
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        ImageIO.setUseCache(false);
+        if (!ImageIO.write(img, "png", png)) {
+            throw new IOException("no PNG writer in this JDK");
+        }
+        AtomicFiles.write(file, out -> png.writeTo(out));
     }
 
     private static XYChart chart(String title, String yTitle, boolean logY) {

@@ -53,6 +53,11 @@ public final class AtomicFiles {
             }
         } catch (IOException | RuntimeException | Error e) {
             Files.deleteIfExists(tmp);
+            if (e instanceof IOException io && !(e instanceof java.nio.file.FileSystemException)
+                    && !(e instanceof FileFormatException)) {
+                // a plain IOException ("No space left on device") names no file: say which one
+                throw new IOException("could not write " + abs + ": " + io.getMessage(), io);
+            }
             throw e;
         }
     }

@@ -18,6 +18,20 @@ class AtomicFilesTest {
     @TempDir
     Path dir;
 
+    /** A write that fails as a full disk does (a plain IOException) says which file, and leaves neither it nor a temporary. */
+    @Test
+    void aFailedWriteNamesTheFile() throws IOException {
+        Path target = dir.resolve("curves.png");
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
+            out.write(new byte[100]);
+            throw new IOException("No space left on device");
+        }));
+        assertEquals("could not write " + target.toAbsolutePath() + ": No space left on device", e.getMessage());
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList(), "nothing left behind");
+        }
+    }
+
     @Test
     void theFileGetsTheUmasksPermissionsNotPrivateOnes() throws IOException {
         Path f = dir.resolve("out.csv");
