@@ -120,12 +120,12 @@ def main():
     # schedulers attached to an optimizer: the rate (and the momentum OneCycleLR cycles) before each step
     sched = torch.optim.lr_scheduler
 
-    def attached(name, make_optimizer, make_scheduler, momentum=None, metrics=None):
+    def attached(name, make_optimizer, make_scheduler, momentum=None, metrics=None, steps=50):
         p = torch.zeros(1, requires_grad=True)
         opt = make_optimizer([p])
         s = make_scheduler(opt)
         lrs, moms = [], []
-        for i in range(50):
+        for i in range(steps):
             lrs.append(opt.param_groups[0]["lr"])
             if momentum:
                 moms.append(momentum(opt.param_groups[0]))
@@ -145,6 +145,9 @@ def main():
     attached("one_cycle_sgd", sgd, lambda o: sched.OneCycleLR(o, max_lr=0.1, total_steps=50), momentum=lambda g: g["momentum"])
     attached("one_cycle_adam", lambda p: torch.optim.Adam(p, lr=0.01), lambda o: sched.OneCycleLR(o, max_lr=0.01, total_steps=50),
              momentum=lambda g: g["betas"][0])
+    # a one-cycle of a single step (a run with one batch): PyTorch accepts it, the step at the cycle's end rate
+    attached("one_cycle_one_step", lambda p: torch.optim.Adam(p, lr=0.01), lambda o: sched.OneCycleLR(o, max_lr=0.01, total_steps=1),
+             momentum=lambda g: g["betas"][0], steps=1)
     accuracy = [0.5 + 0.04 * i if i < 8 else 0.82 + 0.001 * ((i * 3) % 4) for i in range(50)]
     lines.append("accuracy " + " ".join(repr(v) for v in accuracy))
     attached("plateau_max_abs", sgd, lambda o: sched.ReduceLROnPlateau(o, mode="max", factor=0.5, patience=2, threshold=0.01,

@@ -197,6 +197,8 @@ class OptimizerReferenceTest {
         attached("one_cycle_sgd", sgd(), o -> new LRSchedulers.OneCycleLR(o, 0.1, 50), true);
         attached("one_cycle_adam", Optimizers.of("adam", List.of(param()), Optimizers.options().lr(0.01)),
                 o -> new LRSchedulers.OneCycleLR(o, 0.01, 50), true);
+        attached("one_cycle_one_step", Optimizers.of("adam", List.of(param()), Optimizers.options().lr(0.01)),
+                o -> new LRSchedulers.OneCycleLR(o, 0.01, 1), true);
         Optimizer plateauOpt = sgd();
         LRSchedulers.ReduceLROnPlateau plateau = new LRSchedulers.ReduceLROnPlateau(plateauOpt, "max", 0.5, 2, 0.01, "abs", 1, 1e-3, 1e-8);
         double[] accuracy = lines.get("accuracy");
@@ -227,14 +229,15 @@ class OptimizerReferenceTest {
         LRSchedulers.LRScheduler s = make.apply(opt);
         double[] want = lines.get("attached " + name);
         double[] wantMomentum = lines.get("attached " + name + "_momentum");
-        for (int i = 0; i < 50; i++) {
+        int steps = want.length;
+        for (int i = 0; i < steps; i++) {
             assertEquals(want[i], opt.lr(), 1e-6 * Math.abs(want[i]), name + " rate before step " + i);
             if (momentum) {
                 assertEquals(wantMomentum[i], opt.momentum(), 1e-9, name + " momentum before step " + i);
             }
             setGrad(opt.paramGroups().get(0).params().get(0), new double[] {1});
             opt.step();
-            if (i < 49) {
+            if (i < steps - 1) {
                 s.step();
             }
         }

@@ -217,8 +217,10 @@ public final class LRSchedulers {
         public OneCycleLR(Optimizer optimizer, double maxLr, int totalSteps, double pctStart, double divFactor, double finalDivFactor,
                           boolean cycleMomentum, double baseMomentum, double maxMomentum) {
             super(optimizer);
-            if (totalSteps < 2 || !(pctStart > 0 && pctStart < 1)) {
-                throw new IllegalArgumentException("OneCycleLR: need total_steps >= 2 and 0 < pct_start < 1, got " + totalSteps + ", "
+            // one step is allowed, as PyTorch allows it: the cycle's only step runs at its end rate, max_lr / (div_factor *
+            // final_div_factor) (refusing it failed a one-batch run after its data had loaded)
+            if (totalSteps < 1 || !(pctStart > 0 && pctStart < 1)) {
+                throw new IllegalArgumentException("OneCycleLR: need total_steps >= 1 and 0 < pct_start < 1, got " + totalSteps + ", "
                         + pctStart);
             }
             this.totalSteps = totalSteps;
