@@ -276,7 +276,7 @@ final class AblateCommand implements Callable<Integer> {
                     : String.format(Locale.ROOT, p + " [" + p + ", " + p + "]", scale * r.diff()[0], scale * r.diff()[1], scale * r.diff()[2]);
             sb.append("| ").append(r.variant()).append(" | ").append(fmt(r.lr())).append(" | ")
                     .append(classification ? r.valAccuracy().format(100, "%.2f") : r.valLoss().format(1, "%.4f")).append(" | ")
-                    .append(classification ? r.testAccuracy().format(100, "%.2f") : "-").append(" | ")
+                    .append(classification ? r.testAccuracy().format(100, "%.2f") : r.testLoss().format(1, "%.4f")).append(" | ")
                     .append(r.trainLoss().format(1, "%.4f")).append(" | ").append(r.valLoss().format(1, "%.4f")).append(" | ")
                     .append(r.gap().format(1, "%.4f")).append(" | ").append(diff).append(" | ").append(r.diverged()).append('/')
                     .append(r.trials()).append(" | ").append(String.format(Locale.ROOT, "%.1f", r.seconds())).append(" |\n");
@@ -286,7 +286,8 @@ final class AblateCommand implements Callable<Integer> {
 
     static String csv(List<Ablation.Row> rows) {
         StringBuilder sb = new StringBuilder("variant,lr,val_accuracy_mean,val_accuracy_sd,test_accuracy_mean,test_accuracy_sd,"
-                + "train_loss_mean,val_loss_mean,gap_mean,diff_test_accuracy,diff_low,diff_high,diverged,trials,seconds\n");
+                + "train_loss_mean,val_loss_mean,gap_mean,diff_test_accuracy,diff_low,diff_high,diverged,trials,seconds,test_loss_mean,"
+                + "test_loss_sd\n");
         for (Ablation.Row r : rows) {
             double[] d = r.diff() == null ? new double[] {Double.NaN, Double.NaN, Double.NaN} : r.diff();
             sb.append('"').append(r.variant()).append("\",").append(r.lr());
@@ -294,7 +295,11 @@ final class AblateCommand implements Callable<Integer> {
                 r.trainLoss().mean(), r.valLoss().mean(), r.gap().mean(), d[0], d[1], d[2]}) {
                 sb.append(',').append(Double.isNaN(v) ? "" : Double.toString(v));
             }
-            sb.append(',').append(r.diverged()).append(',').append(r.trials()).append(',').append(r.seconds()).append('\n');
+            sb.append(',').append(r.diverged()).append(',').append(r.trials()).append(',').append(r.seconds());
+            for (double v : new double[] {r.testLoss().mean(), r.testLoss().sd()}) {
+                sb.append(',').append(Double.isNaN(v) ? "" : Double.toString(v));
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }

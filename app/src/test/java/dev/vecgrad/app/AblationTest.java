@@ -34,6 +34,27 @@ class AblationTest {
         return m;
     }
 
+    /** A regression study reports its test loss (its column showed '-' while the difference beside it was of test losses). */
+    @Test
+    void aRegressionStudyReportsItsTestLoss() throws Exception {
+        Path out = dir.resolve("reg");
+        CliTest.Result r = CliTest.run("ablate", "--model", "mlp", "--dataset", "linreg", "--samples", "200", "--hidden", "4", "--epochs", "2",
+                "--vary", "activation=tanh", "--lrs", "0.01", "--seeds", "2", "--jobs", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Map<String, List<Double>> testLosses = new TreeMap<>();
+        for (String line : Files.readAllLines(out.resolve("results.jsonl"))) {
+            Map<?, ?> m = (Map<?, ?>) dev.vecgrad.models.io.Json.parse(line);
+            testLosses.computeIfAbsent((String) m.get("variant"), k -> new ArrayList<>()).add(((Number) m.get("test_loss")).doubleValue());
+        }
+        String report = Files.readString(out.resolve("report").resolve("report.md"));
+        for (Map.Entry<String, List<Double>> e : testLosses.entrySet()) {
+            double mean = e.getValue().stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            String row = report.lines().filter(l -> l.startsWith("| " + e.getKey() + " |")).findFirst().orElseThrow();
+            String cell = row.split(" \\| ")[3];
+            assertEquals(mean, Double.parseDouble(cell.split(" ")[0]), 5e-5, e.getKey() + "'s test loss in: " + row);
+        }
+    }
+
     @Test
     void aKilledStudyResumesWithoutRerunningOrLosingTrialsAndParallelismChangesNothing() throws Exception {
         Path a = dir.resolve("a");

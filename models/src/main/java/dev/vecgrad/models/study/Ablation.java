@@ -196,7 +196,7 @@ public final class Ablation {
      * null for the baseline.
      */
     public record Row(String variant, double lr, Stats valAccuracy, Stats testAccuracy, Stats trainLoss, Stats valLoss, Stats gap,
-                      double[] diff, int diverged, int trials, double seconds, double[] meanCurve) {}
+                      double[] diff, int diverged, int trials, double seconds, double[] meanCurve, Stats testLoss) {}
 
     /**
      * Per variant: the learning rate whose seeds give the best mean validation accuracy (lowest
@@ -240,8 +240,8 @@ public final class Ablation {
             List<TrialResult> chosen = best;
             Stats test = Stats.of(chosen.stream().mapToDouble(r -> r.diverged() ? Double.NaN : r.testAccuracy()).toArray());
             // the difference to the baseline: in test accuracy, or in test loss for regression (which has no accuracy)
-            Stats compared = classification ? test
-                    : Stats.of(chosen.stream().mapToDouble(r -> r.diverged() ? Double.NaN : r.testLoss()).toArray());
+            Stats testLoss = Stats.of(chosen.stream().mapToDouble(r -> r.diverged() ? Double.NaN : r.testLoss()).toArray());
+            Stats compared = classification ? test : testLoss;
             int epochsMax = chosen.stream().mapToInt(r -> r.valCurve().length).max().orElse(0);
             double[] curve = new double[epochsMax];
             for (int e = 0; e < epochsMax; e++) {
@@ -256,7 +256,7 @@ public final class Ablation {
                     Stats.of(chosen.stream().mapToDouble(r -> r.diverged() ? Double.NaN : r.valLoss() - r.trainLoss()).toArray()),
                     base == null ? null : Stats.welch(compared, baseCompared),
                     (int) chosen.stream().filter(TrialResult::diverged).count(), chosen.size(),
-                    chosen.stream().mapToDouble(TrialResult::seconds).sum(), curve);
+                    chosen.stream().mapToDouble(TrialResult::seconds).sum(), curve, testLoss);
             if (base == null) {
                 base = row;
                 baseCompared = compared;
