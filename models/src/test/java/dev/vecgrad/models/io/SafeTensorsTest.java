@@ -173,7 +173,8 @@ class SafeTensorsTest {
             out.write(new byte[1000]);
             throw new IOException("disk full");
         }));
-        assertEquals("disk full", e.getMessage());
+        assertEquals("could not write " + f.toAbsolutePath() + ": disk full", e.getMessage(), "the file named, the cause kept");
+        assertEquals("disk full", e.getCause().getMessage());
         assertArrayEquals(before, Files.readAllBytes(f));
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(f), files.toList());
