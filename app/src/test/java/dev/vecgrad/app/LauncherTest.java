@@ -118,6 +118,27 @@ class LauncherTest {
         }
     }
 
+    /** --help asks the launcher's own commands for their help: test, build and install used to run (test ran the suite for 41 s). */
+    @Test
+    void helpOfTheLaunchersOwnCommandsPrintsInsteadOfRunning() throws Exception {
+        String script = Files.readString(LAUNCHER);
+        String fns = function(script, "wants_help") + function(script, "launcher_help");
+        for (String[] c : new String[][] {{"test", "--help"}, {"build", "-h"}, {"install", "--offline", "--help"}}) {
+            Run r = bash(List.of(), fns + "if wants_help " + String.join(" ", java.util.Arrays.copyOfRange(c, 1, c.length))
+                    + "; then launcher_help " + c[0] + "; else echo RAN; fi\n", Map.of());
+            assertEquals(0, r.status(), r.output());
+            assertTrue(r.output().startsWith("Usage: ./vecgrad " + c[0] + " [MAVEN OPTIONS]"), r.output());
+            assertTrue(r.output().lines().allMatch(l -> l.length() <= 80), "80 columns: " + r.output());
+        }
+        Run plain = bash(List.of(), fns + "if wants_help -Dtest=X; then echo HELP; else echo RAN; fi\n", Map.of());
+        assertEquals("RAN", plain.output(), "other options run the command");
+        // and the dispatch uses them for each of the three
+        for (String c : new String[] {"test)", "build)", "install)"}) {
+            int at = script.indexOf("\n  " + c);
+            assertTrue(at > 0 && script.substring(at, script.indexOf('\n', script.indexOf('\n', at + 1) + 1)).contains("wants_help"), c);
+        }
+    }
+
     @Test
     void anUnknownCommandIsOneLineWithTheNearestCommands() throws Exception {
         String script = Files.readString(LAUNCHER);
