@@ -34,6 +34,16 @@ class OddValuesTest {
                 "activation=tanh", "--lrs", ",");
     }
 
+    /** Without --dataset a model trains on data it takes: cnn failed on the default moons. */
+    @Test
+    void theDefaultDatasetFollowsTheModel() {
+        for (String[] c : new String[][] {{"cnn", "fashion-mnist"}, {"linreg", "linreg"}, {"mlp", "moons"}, {"perceptron", "moons"}}) {
+            assertEquals(c[1], TrainCommand.parse(java.util.List.of("--model", c[0])).toSpec(0.01).dataset(), c[0]);
+        }
+        assertEquals("xor", TrainCommand.parse(java.util.List.of("--model", "cnn", "--dataset", "xor", "--hidden", "4")).dataset,
+                "a given --dataset is kept");
+    }
+
     @Test
     void aVariantGivenTwiceIsRefused() {
         refused("vecgrad ablate: --vary activation: 'tanh' is given twice", "ablate", "--dataset", "moons", "--vary",
