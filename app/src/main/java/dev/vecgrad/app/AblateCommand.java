@@ -141,9 +141,9 @@ final class AblateCommand implements Callable<Integer> {
         int total = study.trials().size();
         int before = (int) study.trials().stream().filter(store::done).count();
         List<Ablation.Variant> variants = study.variants();
-        System.out.printf(Locale.ROOT, "ablation on %s: %d variants x %d rates x %d seeds = %d trials, %d done before, %d jobs; %s%n",
+        System.out.printf(Locale.ROOT, "ablation on %s: %d variants x %d rates x %d seeds = %d trials, %d done before, %s; %s%n",
                 spec.dataset(), variants.size(), study.lrs().length, seeds, total, before,
-                Math.min(parallel, Math.max(1, total - before)), dir);
+                TrainingRun.count(Math.min(parallel, Math.max(1, total - before)), "job"), dir);
         long t0 = System.nanoTime();
         List<Ablation.Row> rows = study.run(data.train(), data.test(), new LocalTrialRunner(parallel), store,
                 progress(before, total, System.out));

@@ -106,8 +106,8 @@ final class SearchCommand implements Callable<Integer> {
         DataSource.Splits data = opened.data();
         List<Trial> all = search.trials();
         int before = (int) all.stream().filter(store::done).count();
-        System.out.printf(Locale.ROOT, "%s search on %s: %d configurations x %d seeds = %d trials, %d done before, %d jobs; %s%n", mode,
-                spec.dataset(), all.size() / seeds, seeds, all.size(), before, parallel, dir);
+        System.out.printf(Locale.ROOT, "%s search on %s: %d configurations x %d seeds = %d trials, %d done before, %s; %s%n", mode,
+                spec.dataset(), all.size() / seeds, seeds, all.size(), before, TrainingRun.count(parallel, "job"), dir);
         long t0 = System.nanoTime();
         List<Search.Ranked> ranked = search.run(data.train(), data.test(), new LocalTrialRunner(parallel), store,
                 AblateCommand.progress(before, all.size(), System.out));

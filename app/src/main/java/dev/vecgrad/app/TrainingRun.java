@@ -213,7 +213,7 @@ final class TrainingRun {
                     + ",\"mistakes_per_epoch\":" + Arrays.toString(r.mistakesPerEpoch()).replace(" ", "")
                     + ",\"test_accuracy\":" + JsonLines.num(acc) + "}");
         } else {
-            out.println(title + ": perceptron rule on " + data.name() + ", lr " + lrs[0] + ", at most " + options.epochs() + " epochs");
+            out.println(title + ": perceptron rule on " + data.name() + ", lr " + lrs[0] + ", at most " + count(options.epochs(), "epoch"));
             out.println("mistakes per epoch: " + Arrays.toString(Arrays.copyOf(r.mistakesPerEpoch(), Math.min(20, r.epochs())))
                     + (r.epochs() > 20 ? " ..." : ""));
             out.println(r);
@@ -326,5 +326,10 @@ final class TrainingRun {
         StringBuilder sb = new StringBuilder("time:");
         phases.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.2f s,", k, v)));
         out.println(sb.substring(0, sb.length() - 1));
+    }
+
+    /** "1 job", "2 jobs": a count and its noun, plural when it is not 1. */
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

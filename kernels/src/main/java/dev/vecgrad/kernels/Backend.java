@@ -48,8 +48,9 @@ public final class Backend {
         StringBuilder sb = new StringBuilder();
         sb.append("JDK:      ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(Runtime.version()).append(" (").append(System.getProperty("java.home")).append(")\n");
-        sb.append("CPU:      ").append(cpu.model()).append(", ").append(Runtime.getRuntime().availableProcessors())
-                .append(" logical cores, ").append(System.getProperty("os.arch")).append('\n');
+        int cores = Runtime.getRuntime().availableProcessors();
+        sb.append("CPU:      ").append(cpu.model()).append(", ").append(cores)
+                .append(cores == 1 ? " logical core, " : " logical cores, ").append(System.getProperty("os.arch")).append('\n');
         sb.append("Caches:   ").append(cpu.cacheSummary()).append('\n');
         sb.append("Kernels:  ").append(summary().substring("kernels: ".length())).append('\n');
         if (CHOICE.vectorized) {
