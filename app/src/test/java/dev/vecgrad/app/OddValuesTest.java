@@ -45,6 +45,13 @@ class OddValuesTest {
     }
 
     @Test
+    void countsReadAsEnglish() {
+        assertEquals("1 job", TrainingRun.count(1, "job"));
+        assertEquals("2 jobs", TrainingRun.count(2, "job"));
+        assertEquals("0 epochs", TrainingRun.count(0, "epoch"));
+    }
+
+    @Test
     void aVariantGivenTwiceIsRefused() {
         refused("vecgrad ablate: --vary activation: 'tanh' is given twice", "ablate", "--dataset", "moons", "--vary",
                 "activation=tanh,tanh");
