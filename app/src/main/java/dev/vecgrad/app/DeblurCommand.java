@@ -261,6 +261,9 @@ final class DeblurCommand implements Callable<Integer> {
                 return "--quick sets the sizes itself; drop " + String.join(" and ", full) + " or --quick";
             }
         }
+        if (common.json) {   // accepted and ignored before: say so instead
+            return "--json: deblur prints no JSON lines; its results are in deblur.json and deblur.csv in the run's folder";
+        }
         return trainCount != null && (trainCount < 100 || trainCount > 60_000) ? "--train must be 100 to 60000"
                 : testCount != null && (testCount < 10 || testCount > 10_000) ? "--test must be 10 to 10000"
                 : epochs != null && (epochs < 1 || epochs > 1000) ? "--epochs must be 1 to 1000"

@@ -117,6 +117,9 @@ final class TrainCommand implements Callable<Integer> {
         if (dataset == null) {
             dataset = defaultDataset(model);
         }
+        if (model.equals("seq2seq") && common.json) {   // accepted and ignored before: say so instead
+            return "--json: --model seq2seq prints no JSON lines yet; its history is in the run's folder";
+        }
         if (lrs.length == 0) {   // "--lr ," parses to no rate: refused here, not reported as a divergence after the set-up
             return "--lr needs at least one rate, e.g. --lr 0.003";
         }

@@ -214,7 +214,7 @@ class GraphCommandTest {
         assertEquals("vecgrad deblur: --train must be 100 to 60000", bad.err().strip());
         for (String[] args : new String[][] {{"--noise", "-0.1"}, {"--noise", "NaN"}, {"--quick", "--train", "60000"},
                 {"--quick", "--epochs", "3", "--width", "32"}, {"--depth", "3"}, {"--batch", "0"}, {"--kernel-size", "29"},
-                {"--kernel-size", "8"}, {"--quick", "--kernel-size", "0"}}) {
+                {"--kernel-size", "8"}, {"--quick", "--kernel-size", "0"}, {"--quick", "--json"}}) {
             CliTest.Result r = CliTest.run(Stream.concat(Stream.of("deblur"), Arrays.stream(args)).toArray(String[]::new));
             assertEquals(2, r.code(), Arrays.toString(args) + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());

@@ -45,6 +45,12 @@ class OddValuesTest {
     }
 
     @Test
+    void jsonIsRefusedWhereNoJsonIsPrinted() {
+        refused("vecgrad train: --json: --model seq2seq prints no JSON lines yet; its history is in the run's folder", "train", "--model",
+                "seq2seq", "--json");
+    }
+
+    @Test
     void countsReadAsEnglish() {
         assertEquals("1 job", TrainingRun.count(1, "job"));
         assertEquals("2 jobs", TrainingRun.count(2, "job"));
