@@ -151,14 +151,6 @@ public final class SafeTensors {
 
     private record Entry(String name, DType dtype, int[] shape, long begin, long end) {}
 
-    /**
-     * Reads a safetensors file.
-     *
-     * @throws FileFormatException naming the file and the problem: too short, a header length
-     *         beyond the file, invalid JSON, an entry without dtype / shape / data_offsets, an
-     *         unsupported dtype, offsets that disagree with the shape or leave gaps or overlaps,
-     *         a data section shorter or longer than the header says
-     */
     /** The header as text: the format requires UTF-8, and a malformed byte is refused (decoding replaced it silently). */
     private static String utf8(Path file, byte[] bytes) throws FileFormatException {
         try {
@@ -172,6 +164,14 @@ public final class SafeTensors {
         }
     }
 
+    /**
+     * Reads a safetensors file.
+     *
+     * @throws FileFormatException naming the file and the problem: too short, a header length
+     *         beyond the file, invalid JSON, an entry without dtype / shape / data_offsets, an
+     *         unsupported dtype, offsets that disagree with the shape or leave gaps or overlaps,
+     *         a data section shorter or longer than the header says
+     */
     public static Contents load(Path file) throws IOException {
         long size = Files.size(file);
         if (size < 8) {
