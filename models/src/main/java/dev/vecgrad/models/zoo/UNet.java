@@ -52,10 +52,7 @@ public final class UNet extends Module {
     }
 
     public UNet(int inChannels, int width, int depth, DType dtype, Random rng) {
-        if (inChannels < 1 || width < 1 || depth < 1 || depth > 6 || (long) width << depth > 4096) {
-            throw new IllegalArgumentException("UNet: needs inChannels >= 1, width >= 1 and depth 1 to 6 with width * 2^depth <= 4096, got "
-                    + inChannels + ", " + width + ", " + depth);
-        }
+        checkSizes(inChannels, width, depth);
         this.inChannels = inChannels;
         this.width = width;
         this.depth = depth;
@@ -94,10 +91,7 @@ public final class UNet extends Module {
      * gigabytes). The arguments are checked as the constructor checks them.
      */
     public static long stateCount(int inChannels, int width, int depth) {
-        if (inChannels < 1 || width < 1 || depth < 1 || depth > 6 || (long) width << depth > 4096) {
-            throw new IllegalArgumentException("UNet: needs inChannels >= 1, width >= 1 and depth 1 to 6 with width * 2^depth <= 4096, got "
-                    + inChannels + ", " + width + ", " + depth);
-        }
+        checkSizes(inChannels, width, depth);
         long n = 0;
         long c = inChannels;
         for (int l = 0; l < depth; l++) {
@@ -111,6 +105,13 @@ public final class UNet extends Module {
             n += in * out * 4 + out + blockCount(2 * out, out);   // ConvTranspose2d 2x2 with bias, then the decoder's block
         }
         return n + width + 1;   // the 1x1 head with bias
+    }
+
+    private static void checkSizes(int inChannels, int width, int depth) {
+        if (inChannels < 1 || width < 1 || depth < 1 || depth > 6 || (long) width << depth > 4096) {
+            throw new IllegalArgumentException("UNet: needs inChannels >= 1, width >= 1 and depth 1 to 6 with width * 2^depth <= 4096, got "
+                    + inChannels + ", " + width + ", " + depth);
+        }
     }
 
     /** Two 3x3 convolutions without bias, each with a BatchNorm2d (weight, bias, running mean and variance). */
