@@ -34,6 +34,7 @@ public final class Plots {
         if (System.getProperty("sun.font.layout.ffm") == null) {
             System.setProperty("sun.font.layout.ffm", "false");
         }
+        ImageIO.setUseCache(false);   // PNGs are encoded in memory (writePng): no cache file of ImageIO's own
     }
 
     /**
@@ -321,7 +322,6 @@ public final class Plots {
      */
     private static void writePng(BufferedImage img, Path file) throws IOException {
         java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
-        ImageIO.setUseCache(false);
         if (!ImageIO.write(img, "png", png)) {
             throw new IOException("no PNG writer in this JDK");
         }
