@@ -205,12 +205,12 @@ public final class FashionMnist {
         // sizes first, from the file's size and its header alone: a small gzip file announcing 2 GB was inflated (3 GB,
         // 33 s) before its checksum refused it, and a sparse 3 GB raw file ended in an OutOfMemoryError
         long size = Files.size(file);
-        if (size > Integer.MAX_VALUE - 8) {
+        if (size > Idx.MAX_ARRAY) {
             throw new FileFormatException(file, size + " bytes, more than the 2 GiB an IDX file this reader holds can be");
         }
-        int[] announced = Idx.headerDims(file);
         int[] dims = DIMS.get(stem(file));
-        if (verifyChecksum && announced != null && dims != null && !java.util.Arrays.equals(announced, dims)) {
+        int[] announced = verifyChecksum && dims != null ? Idx.headerDims(file) : null;   // only what the checksums would refuse
+        if (announced != null && !java.util.Arrays.equals(announced, dims)) {
             throw new FileFormatException(file, "the header announces dimensions " + java.util.Arrays.toString(announced) + ", Fashion-MNIST's "
                     + stem(file) + " has " + java.util.Arrays.toString(dims));
         }

@@ -60,21 +60,31 @@ public record Idx(Path path, int type, int[] dims, byte[] data) {
             int b1 = buffered.read();
             buffered.reset();
             InputStream in = b0 == 0x1F && b1 == 0x8B ? new GZIPInputStream(buffered, 1 << 12) : buffered;
-            byte[] magicBytes = in.readNBytes(4);
-            if (magicBytes.length < 4 || !validMagic(ByteBuffer.wrap(magicBytes).getInt())) {
+            byte[] header = readHeader(in);
+            if (header.length < 4 || !validMagic(ByteBuffer.wrap(header).getInt()) || header.length < 4 + 4 * (header[3] & 0xFF)) {
                 return null;
             }
-            int rank = magicBytes[3] & 0xFF;
-            byte[] dims = in.readNBytes(4 * rank);
-            if (dims.length < 4 * rank) {
-                return null;
-            }
-            int[] out = new int[rank];
-            ByteBuffer.wrap(dims).asIntBuffer().get(out);
+            int[] out = new int[header[3] & 0xFF];
+            ByteBuffer.wrap(header, 4, 4 * out.length).asIntBuffer().get(out);
             return out;
         } catch (java.util.zip.ZipException | EOFException e) {
             return null;
         }
+    }
+
+    /**
+     * The header read from {@code in}: the magic number and, when it is valid, the dimensions it
+     * announces; shorter when the stream ends first (the magic bytes alone when they are not IDX's).
+     */
+    private static byte[] readHeader(InputStream in) throws IOException {
+        byte[] magicBytes = in.readNBytes(4);
+        if (magicBytes.length < 4 || !validMagic(ByteBuffer.wrap(magicBytes).getInt())) {
+            return magicBytes;
+        }
+        int rank = magicBytes[3] & 0xFF;
+        byte[] header = Arrays.copyOf(magicBytes, 4 + 4 * rank);
+        int got = in.readNBytes(header, 4, 4 * rank);
+        return got < 4 * rank ? Arrays.copyOf(header, 4 + got) : header;
     }
 
     /** An IDX file's content, {@code bytes} (the file's raw bytes) inflated when they are gzip. */
@@ -119,7 +129,7 @@ public record Idx(Path path, int type, int[] dims, byte[] data) {
     static final long MAX_INFLATION = 1032;
 
     /** The largest Java byte array. */
-    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     /** Extra bytes after the data that are counted before giving up (the count is then a lower bound). */
     private static final long MAX_TRAILING_COUNT = 64L << 20;
@@ -160,16 +170,11 @@ public record Idx(Path path, int type, int[] dims, byte[] data) {
             return raw;
         }
         try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(raw), 1 << 16)) {
-            byte[] magicBytes = in.readNBytes(4);
-            int magic = magicBytes.length < 4 ? 0 : ByteBuffer.wrap(magicBytes).getInt();
-            if (magicBytes.length < 4 || !validMagic(magic)) {
-                return magicBytes;
-            }
+            byte[] header = readHeader(in);
+            int magic = header.length < 4 ? 0 : ByteBuffer.wrap(header).getInt();
             int rank = magic & 0xFF;
-            byte[] header = Arrays.copyOf(magicBytes, 4 + 4 * rank);
-            int got = in.readNBytes(header, 4, 4 * rank);
-            if (got < 4 * rank) {
-                return Arrays.copyOf(header, 4 + got);
+            if (header.length < 4 || !validMagic(magic) || header.length < 4 + 4 * rank) {
+                return header;   // too short or not IDX: parse reports it
             }
             int type = (magic >>> 8) & 0xFF;
             int[] dims = new int[rank];
@@ -180,7 +185,7 @@ public record Idx(Path path, int type, int[] dims, byte[] data) {
                         + " bytes of data), more than a " + raw.length + "-byte gzip file can hold: truncated or forged");
             }
             byte[] out = Arrays.copyOf(header, header.length + (int) data);
-            got = in.readNBytes(out, header.length, (int) data);
+            int got = in.readNBytes(out, header.length, (int) data);
             if (got < data) {
                 return Arrays.copyOf(out, header.length + got);
             }
