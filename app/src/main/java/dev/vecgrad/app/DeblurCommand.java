@@ -560,23 +560,9 @@ final class DeblurCommand implements Callable<Integer> {
                 }
             }
         });
-        double[] wienerPsnr = new double[NSR_GRID.length];
-        double[] rlPsnr = new double[RL_GRID.length];
-        double[] tvPsnr = new double[LAMBDA_GRID.length];
-        for (int i = 0; i < n; i++) {
-            for (int g = 0; g < NSR_GRID.length; g++) {
-                wienerPsnr[g] += wienerEach[i][g];
-            }
-            for (int g = 0; g < RL_GRID.length; g++) {
-                rlPsnr[g] += rlEach[i][g];
-            }
-            for (int g = 0; g < LAMBDA_GRID.length; g++) {
-                tvPsnr[g] += tvEach[i][g];
-            }
-        }
-        int w = best(wienerPsnr);
-        int r = best(rlPsnr);
-        int t = best(tvPsnr);
+        int w = best(columnSums(wienerEach, NSR_GRID.length));
+        int r = best(columnSums(rlEach, RL_GRID.length));
+        int t = best(columnSums(tvEach, LAMBDA_GRID.length));
         List<String> atEdge = new ArrayList<>();
         if (w == 0 || w == NSR_GRID.length - 1) {
             atEdge.add("Wiener's nsr");
@@ -589,6 +575,17 @@ final class DeblurCommand implements Callable<Integer> {
         }
         return new Tuned(NSR_GRID[w], RL_GRID[r], LAMBDA_GRID[t],
                 atEdge.isEmpty() ? "" : " (at the end of its grid: " + String.join(", ", atEdge) + ")");
+    }
+
+    /** The sum of each of the rows' columns, added in row order. */
+    private static double[] columnSums(double[][] rows, int columns) {
+        double[] sums = new double[columns];
+        for (double[] row : rows) {
+            for (int g = 0; g < sums.length; g++) {
+                sums[g] += row[g];
+            }
+        }
+        return sums;
     }
 
     private static int best(double[] scores) {
