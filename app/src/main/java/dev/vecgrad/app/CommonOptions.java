@@ -44,11 +44,14 @@ final class CommonOptions {
             return "--threads must be 1 to " + MAX_THREADS + ", got " + threads;
         }
         if (out != null) {
+            if (out.toString().isBlank()) {
+                return "--out is empty: name a folder (. for the current one)";
+            }
             if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
                 return "--out " + out + " is a file, not a folder";
             }
             if (!overwrite && holdsFiles(out)) {
-                return "--out " + out + " already holds an earlier run's files: pass --overwrite to replace them, or choose another folder";
+                return "--out " + out + " already holds files: pass --overwrite to write the run's files into it (replacing those of the same names), or choose another folder";
             }
             for (java.nio.file.Path p = out.toAbsolutePath(); p != null; p = p.getParent()) {
                 if (java.nio.file.Files.exists(p)) {
@@ -63,19 +66,13 @@ final class CommonOptions {
     }
 
     /**
-     * The output folder: {@code --out}, else the first of {@code defaultDir}, {@code defaultDir-2},
-     * {@code defaultDir-3}, ... that holds no files, so that a run never replaces an earlier one's
-     * files unless told to.
+     * The output folder, claimed for this run before its work starts (see {@link RunDirectory}):
+     * {@code --out}, used as it is, else the first of {@code defaultDir}, {@code defaultDir-2},
+     * {@code defaultDir-3}, ... that holds no files and no other run, so that a run never replaces
+     * an earlier one's files unless told to and two runs started together get two folders.
      */
-    Path outDir(Path defaultDir) {
-        if (out != null) {
-            return out;
-        }
-        Path dir = defaultDir;
-        for (int n = 2; holdsFiles(dir); n++) {
-            dir = defaultDir.resolveSibling(defaultDir.getFileName() + "-" + n);
-        }
-        return dir;
+    Path outDir(Path defaultDir) throws java.io.IOException {
+        return out != null ? RunDirectory.claim(out) : RunDirectory.claimFirstFree(defaultDir);
     }
 
     /** True when {@code dir} is a folder with at least one file in it (hidden ones included). */

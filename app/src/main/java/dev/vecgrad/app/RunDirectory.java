@@ -1,56 +1,133 @@
 package dev.vecgrad.app;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A run's output folder, written as one set. The files go into a hidden staging folder beside
- * it, {@code .NAME.partial-PID}; {@link #commit()} then renames the staging folder to
- * {@code NAME}, so the folder either does not exist or holds every file of one run: a run killed
- * or failed midway leaves no checkpoint beside another run's history or plot.
+ * A run's output folder: the folder the user named (or a numbered default), claimed by one
+ * process, and its files written as one set.
  *
- * <p>The one exception is {@code --overwrite} of a folder that already holds an earlier run's
- * files (it may be the user's own folder, with other things in it, which is never removed): there
- * the new files replace the old ones one by one at the end, each whole, the checkpoints last, in
- * well under a millisecond for the few files a run writes.
+ * <p>The folder is used as it is: an existing folder is never removed or recreated, so its
+ * owner, mode and links stay, and {@code --out .}, a mount point or a symbolic link to a folder
+ * all work. The run's files are written into a hidden staging folder inside it,
+ * {@code .vecgrad-partial}; {@link #commit()} moves them into the folder one by one, the
+ * checkpoints last (well under a millisecond for the few files a run writes), so the folder holds
+ * none of a run's files or all of them, and a checkpoint never sits beside another run's history.
+ * Other files in the folder are left alone; files of the same names are replaced (which the
+ * commands allow only with {@code --overwrite}).
  *
- * <p>A staging folder left by a process that is gone (killed with {@code kill -9}) is removed the
- * next time a run starts beside it; a live process's is never touched.
+ * <p>Creating the staging folder is the claim: only one process can create it, so two runs
+ * started together never write into one folder (the second is refused, or for a numbered
+ * default folder takes the next number). Its {@code .owner} file names the process; a staging
+ * folder whose process is gone (killed with {@code kill -9}) is taken over by the next run, and a
+ * live process's is never touched. A folder the claim created is removed again when the run
+ * ends without committing.
  */
 final class RunDirectory implements AutoCloseable {
 
-    private static final String PARTIAL = ".partial-";
+    /** The staging folder's name inside the run's folder. */
+    static final String STAGING = ".vecgrad-partial";
+    private static final String OWNER = ".owner";
+    /** A staging folder without an owner file yet is a claim being made, for this long. */
+    private static final long YOUNG_MILLIS = 60_000;
 
     private final Path target;
     private final Path staging;
+    private final boolean created;
     private boolean committed;
 
-    private RunDirectory(Path target, Path staging) {
+    private RunDirectory(Path target, Path staging, boolean created) {
         this.target = target;
         this.staging = staging;
+        this.created = created;
     }
 
-    /** Starts the set of files that will become {@code target}. */
+    /** Another process is writing a run into the folder. */
+    static final class Busy extends IOException {
+        Busy(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Claims {@code target} for this process (creating it and its parents when missing) and
+     * returns the run's files; a claim this process made earlier ({@link #claim}) is taken up.
+     * {@link Busy} when another live process holds it.
+     */
     static RunDirectory create(Path target) throws IOException {
         Path abs = target.toAbsolutePath().normalize();
-        Path parent = abs.getParent();
-        if (parent == null) {
-            throw new IOException("cannot write a run into " + target + ": it has no parent folder");
+        boolean created = false;
+        if (!Files.exists(abs)) {
+            Files.createDirectories(abs.getParent() == null ? abs : abs.getParent());
+            try {
+                Files.createDirectory(abs);
+                created = true;
+            } catch (FileAlreadyExistsException e) {
+                // made by someone else meanwhile: claimed below like any existing folder
+            }
         }
-        Files.createDirectories(parent);
-        removeStale(parent);
-        Path staging = parent.resolve("." + abs.getFileName() + PARTIAL + ProcessHandle.current().pid());
-        deleteTree(staging);
-        Files.createDirectory(staging);
-        return new RunDirectory(target, staging);
+        if (!Files.isDirectory(abs)) {
+            throw new IOException(target + " is a file, not a folder");
+        }
+        Path staging = abs.resolve(STAGING);
+        long me = ProcessHandle.current().pid();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Files.createDirectory(staging);
+                Files.writeString(staging.resolve(OWNER), me + (created ? " created" : ""), StandardCharsets.UTF_8);
+                return new RunDirectory(abs, staging, created);
+            } catch (FileAlreadyExistsException e) {
+                String owner = owner(staging);
+                long pid = owner == null ? -1 : Long.parseLong(owner.split(" ")[0]);
+                if (pid == me) {
+                    return new RunDirectory(abs, staging, owner.endsWith(" created"));
+                }
+                boolean live = pid >= 0 ? ProcessHandle.of(pid).isPresent() : isYoung(staging);
+                if (live || attempt >= 3) {
+                    throw new Busy(target + " is being written by another vecgrad run"
+                            + (pid >= 0 ? " (process " + pid + ")" : "") + ": wait for it to finish, or choose another folder");
+                }
+                takeAway(staging);
+            }
+        }
+    }
+
+    /**
+     * Claims {@code target} now, before the run's work starts, so that the command fails at once
+     * when another run holds it; {@link #create} later takes the claim up. Returns {@code target}.
+     */
+    static Path claim(Path target) throws IOException {
+        create(target);
+        return target;
+    }
+
+    /**
+     * Claims the first of {@code base}, {@code base-2}, {@code base-3}, ... that holds no files
+     * and no other live run, and returns it: two processes started together get two folders.
+     */
+    static Path claimFirstFree(Path base) throws IOException {
+        Path dir = base;
+        for (int n = 2; ; n++) {
+            if (!CommonOptions.holdsFiles(dir) && (!Files.exists(dir) || Files.isDirectory(dir))) {
+                try {
+                    return claim(dir);
+                } catch (Busy busy) {
+                    // another run's: try the next number
+                }
+            }
+            dir = base.resolveSibling(base.getFileName() + "-" + n);
+        }
     }
 
     /** Where the run writes its files until {@link #commit()}. */
@@ -58,35 +135,67 @@ final class RunDirectory implements AutoCloseable {
         return staging;
     }
 
-    /** Puts the staged files in place: the whole folder at once, or file by file over an earlier run (see the class comment). */
+    /** Moves the staged files into the folder (see the class comment) and releases the claim. */
     void commit() throws IOException {
         if (committed) {
             throw new IllegalStateException("already committed: " + target);
         }
-        if (!Files.exists(target) || isEmptyFolder(target)) {
-            Files.deleteIfExists(target);   // an empty folder only, as checked
-            move(staging, target);
-        } else {
-            List<Path> files = new ArrayList<>();
-            try (Stream<Path> s = Files.list(staging)) {
-                s.forEach(files::add);
-            }
-            files.sort(Comparator.comparing((Path p) -> p.getFileName().toString().endsWith(".safetensors"))
-                    .thenComparing(p -> p.getFileName().toString()));
-            for (Path f : files) {
-                move(f, target.resolve(f.getFileName().toString()));
-            }
-            Files.delete(staging);
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Files.list(staging)) {
+            s.filter(p -> !p.getFileName().toString().equals(OWNER)).forEach(files::add);
         }
+        files.sort(Comparator.comparing((Path p) -> p.getFileName().toString().endsWith(".safetensors"))
+                .thenComparing(p -> p.getFileName().toString()));
+        for (Path f : files) {
+            move(f, target.resolve(f.getFileName().toString()));
+        }
+        deleteTree(staging);
         committed = true;
     }
 
-    /** A run that ended without {@link #commit()} (an exception) leaves nothing behind. */
+    /** A run that ended without {@link #commit()} (an exception) leaves nothing behind, and no folder it created. */
     @Override
     public void close() throws IOException {
         if (!committed) {
             deleteTree(staging);
+            if (created) {
+                try {
+                    Files.deleteIfExists(target);   // only when empty: a folder with files in it is not deleted
+                } catch (java.nio.file.DirectoryNotEmptyException e) {
+                    // someone put files in it meanwhile: keep them
+                }
+            }
         }
+    }
+
+    private static String owner(Path staging) {
+        try {
+            String s = Files.readString(staging.resolve(OWNER), StandardCharsets.UTF_8).strip();
+            return s.matches("[0-9]{1,18}( created)?") ? s : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean isYoung(Path staging) {
+        try {
+            FileTime t = Files.getLastModifiedTime(staging);
+            return System.currentTimeMillis() - t.toMillis() < YOUNG_MILLIS;
+        } catch (IOException e) {
+            return false;   // gone meanwhile
+        }
+    }
+
+    /** Removes a dead process's staging folder: renamed first, so that only one process removes it. */
+    private static void takeAway(Path staging) throws IOException {
+        Path grave = staging.resolveSibling(STAGING + ".stale-" + ProcessHandle.current().pid());
+        try {
+            deleteTree(grave);
+            Files.move(staging, grave, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException | FileAlreadyExistsException e) {
+            return;   // another process took it first
+        }
+        deleteTree(grave);
     }
 
     private static void move(Path from, Path to) throws IOException {
@@ -94,31 +203,6 @@ final class RunDirectory implements AutoCloseable {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static boolean isEmptyFolder(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.findAny().isEmpty();
-        }
-    }
-
-    /** Removes the staging folders in {@code parent} whose process is gone. */
-    static void removeStale(Path parent) throws IOException {
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(parent, p -> {
-            String f = p.getFileName().toString();
-            return f.startsWith(".") && f.contains(PARTIAL) && Files.isDirectory(p);
-        })) {
-            for (Path p : dirs) {
-                String f = p.getFileName().toString();
-                String pid = f.substring(f.lastIndexOf(PARTIAL) + PARTIAL.length());
-                if (pid.matches("[0-9]{1,18}") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
-                    deleteTree(p);
-                }
-            }
         }
     }
 

@@ -34,6 +34,15 @@ class OddValuesTest {
                 "activation=tanh", "--lrs", ",");
     }
 
+    /** {@code --out ''} trained to the end, then failed and deleted all output. */
+    @Test
+    void anEmptyOutIsRefused() {
+        CliTest.Result r = CliTest.run("train", "--dataset", "moons", "--out", "");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("vecgrad train: --out is empty: name a folder (. for the current one)", r.err().strip());
+        assertEquals("", r.out());
+    }
+
     /** Without --dataset a model trains on data it takes: cnn failed on the default moons. */
     @Test
     void theDefaultDatasetFollowsTheModel() {
