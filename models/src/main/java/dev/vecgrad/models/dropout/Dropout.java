@@ -22,6 +22,11 @@ public final class Dropout extends Module {
         return x.dropout(p, isTraining(), rng);
     }
 
+    /** The generator of the masks (a run saved mid-training keeps its state, see {@code TrainingState}). */
+    public Random generator() {
+        return rng;
+    }
+
     @Override
     protected String extraRepr() {
         return "p=" + repr(p) + ", inplace=False";

@@ -168,6 +168,101 @@ public abstract class Optimizer {
         return m != null && m.containsKey(name);
     }
 
+    /**
+     * The optimizer's state as named tensors, for a run that continues later (PyTorch's
+     * {@code optimizer.state_dict()}, flattened): {@code state.I.NAME} for the buffers of the
+     * I-th parameter over the groups in order ({@code exp_avg}, {@code momentum_buffer}, ...),
+     * {@code state.I.scalars} for its step counts, and {@code param_groups.G} for each group's
+     * rate and initial rate, all float64 where not the parameter's own dtype. Scratch space is
+     * left out. The tensors are the live buffers: save them before the next step.
+     */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        int i = 0;
+        for (ParamGroup g : groups) {
+            for (Tensor p : g.params) {
+                String prefix = "state." + i++ + ".";
+                double[] s = scalars.get(p);
+                if (s != null) {
+                    out.put(prefix + "scalars", Tensor.of(s, s.length));
+                }
+                Map<String, Tensor> b = buffers.get(p);
+                if (b != null) {
+                    new java.util.TreeMap<>(b).forEach((name, t) -> {
+                        if (!name.equals("scratch")) {
+                            out.put(prefix + name, t);
+                        }
+                    });
+                }
+            }
+        }
+        for (int gi = 0; gi < groups.size(); gi++) {
+            out.put("param_groups." + gi, Tensor.of(new double[] {groups.get(gi).lr, groups.get(gi).initialLr}, 2));
+        }
+        return out;
+    }
+
+    /**
+     * Continues from a {@link #stateDict()} of an optimizer of the same class over parameters of
+     * the same shapes, in the same order.
+     *
+     * @throws IllegalArgumentException naming the first entry that does not fit; the optimizer is
+     *         unchanged then
+     */
+    public void loadStateDict(Map<String, Tensor> state) {
+        List<Tensor> params = new ArrayList<>();
+        for (ParamGroup g : groups) {
+            params.addAll(g.params);
+        }
+        Map<Tensor, double[]> newScalars = new IdentityHashMap<>();
+        Map<Tensor, Map<String, Tensor>> newBuffers = new IdentityHashMap<>();
+        double[][] rates = new double[groups.size()][];
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            String key = e.getKey();
+            Tensor t = e.getValue();
+            String[] parts = key.split("\\.", 3);
+            int index = parts.length >= 2 && parts[1].matches("[0-9]{1,9}") ? Integer.parseInt(parts[1]) : -1;
+            if (parts[0].equals("param_groups") && parts.length == 2 && index >= 0 && index < groups.size()
+                    && t.numel() == 2 && t.dtype() == dev.vecgrad.autograd.DType.F64) {
+                rates[index] = t.toDoubleArray();
+            } else if (parts[0].equals("state") && parts.length == 3 && index >= 0 && index < params.size()) {
+                Tensor p = params.get(index);
+                if (parts[2].equals("scalars")) {
+                    if (t.dim() != 1 || t.dtype() != dev.vecgrad.autograd.DType.F64) {
+                        throw new IllegalArgumentException("optimizer state '" + key + "' must be a float64 vector, got "
+                                + java.util.Arrays.toString(t.shape()) + " " + t.dtype().torchName());
+                    }
+                    newScalars.put(p, t.toDoubleArray());
+                } else {
+                    if (!java.util.Arrays.equals(t.shape(), p.shape()) || t.dtype() != p.dtype()) {
+                        throw new IllegalArgumentException("optimizer state '" + key + "' is " + java.util.Arrays.toString(t.shape()) + " "
+                                + t.dtype().torchName() + ", its parameter " + java.util.Arrays.toString(p.shape()) + " "
+                                + p.dtype().torchName());
+                    }
+                    newBuffers.computeIfAbsent(p, k -> new java.util.HashMap<>())
+                            .put(parts[2], Tensor.zeros(p.dtype(), p.shape()).copyFrom(t));
+                }
+            } else {
+                throw new IllegalArgumentException("optimizer state '" + key + "' does not fit " + getClass().getSimpleName() + " over "
+                        + params.size() + " parameters in " + groups.size() + " group(s)");
+            }
+        }
+        for (int gi = 0; gi < groups.size(); gi++) {
+            if (rates[gi] == null) {
+                throw new IllegalArgumentException("optimizer state: missing param_groups." + gi);
+            }
+            checkLr(rates[gi][0]);
+        }
+        for (int gi = 0; gi < groups.size(); gi++) {
+            groups.get(gi).lr = rates[gi][0];
+            groups.get(gi).initialLr = rates[gi][1];
+        }
+        scalars.clear();
+        scalars.putAll(newScalars);
+        buffers.clear();
+        buffers.putAll(newBuffers);
+    }
+
     // ---- vector-kernel updates on whole tensors (contiguous, same shape), float32 or float64 alike ----
 
     /** y += alpha x. */

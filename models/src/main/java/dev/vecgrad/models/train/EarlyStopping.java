@@ -49,6 +49,24 @@ public final class EarlyStopping {
         return true;
     }
 
+    /** Epochs since the last improvement. */
+    int waited() {
+        return waited;
+    }
+
+    /** The best weights kept (null before the first epoch). */
+    Map<String, Tensor> bestState() {
+        return bestState;
+    }
+
+    /** Continues from a saved run's counters and best weights (see {@link TrainingState}). */
+    void restore(double best, int bestEpoch, int waited, Map<String, Tensor> bestState) {
+        this.best = best;
+        this.bestEpoch = bestEpoch;
+        this.waited = waited;
+        this.bestState = bestState;
+    }
+
     public double bestLoss() {
         return best;
     }

@@ -14,6 +14,7 @@ public final class History {
     private final List<EpochMetrics> epochs = new ArrayList<>();
     private boolean stoppedEarly;
     private boolean diverged;
+    private boolean interrupted;
     private int bestEpoch = -1;
 
     void add(EpochMetrics m) {
@@ -27,6 +28,18 @@ public final class History {
 
     void markDiverged() {
         this.diverged = true;
+    }
+
+    void markInterrupted() {
+        this.interrupted = true;
+    }
+
+    /**
+     * True when {@link Trainer#stopWhen} stopped the run during an epoch: the epochs listed are
+     * the completed ones, and the model holds weights from the middle of the next.
+     */
+    public boolean interrupted() {
+        return interrupted;
     }
 
     /** True when a loss became NaN or infinite, which ended the run (try a lower learning rate). */

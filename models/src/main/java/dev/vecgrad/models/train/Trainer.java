@@ -10,7 +10,6 @@ import dev.vecgrad.models.optim.LRSchedulers;
 import dev.vecgrad.models.optim.Optimizer;
 import java.util.List;
 import java.util.Objects;
-import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -44,6 +43,9 @@ public final class Trainer {
     private Function<Module, Tensor> penalty;
     private TrainingListener listener = TrainingListener.none();
     private Consumer<EpochMetrics> onEpoch = m -> {};
+    private Consumer<TrainingState> onState;
+    private TrainingState resume;
+    private java.util.function.BooleanSupplier stop = () -> false;
 
     public Trainer(Objective objective) {
         this.objective = objective;
@@ -147,6 +149,37 @@ public final class Trainer {
     }
 
     /**
+     * Called at the end of every epoch that does not end the run, with everything needed to
+     * continue from there ({@link #resumeFrom}): write it to a file for runs that may be stopped.
+     */
+    public Trainer onState(Consumer<TrainingState> onState) {
+        this.onState = onState;
+        return this;
+    }
+
+    /**
+     * Makes {@link #fit} continue from a saved state instead of starting: the model, optimizer,
+     * generators, early stopping and history are restored, the schedule is replayed to that
+     * epoch, and training goes on from the next epoch. The trainer, model, optimizer and data
+     * must be set up as they were for the run that saved it (the same options); the result is
+     * then the same, bit for bit, as the uninterrupted run's.
+     */
+    public Trainer resumeFrom(TrainingState state) {
+        this.resume = state;
+        return this;
+    }
+
+    /**
+     * Checked after every step: when it turns true, {@link #fit} returns at once with
+     * {@link History#interrupted()} set, the model holding that step's weights (the last
+     * completed epoch's state went to {@link #onState}). For Ctrl-C.
+     */
+    public Trainer stopWhen(java.util.function.BooleanSupplier stop) {
+        this.stop = Objects.requireNonNull(stop, "stop");
+        return this;
+    }
+
+    /**
      * Trains {@code model} with {@code optimizer} on {@code train}, validating on
      * {@code validation} (may be null) after every epoch. A loss that turns NaN or infinite
      * ends the run after that epoch, with {@link History#diverged()} set.
@@ -155,12 +188,16 @@ public final class Trainer {
         if ((earlyStopping != null || makePlateau != null) && validation == null) {
             throw new IllegalArgumentException("early stopping and reduce-on-plateau need a validation set");
         }
-        Random shuffler = shuffle ? Seeds.random(seed, "shuffle") : null;
+        Seeds.Generator shuffler = shuffle ? Seeds.random(seed, "shuffle") : null;
         List<Tensor> params = model.parameters();
         History history = new History();
         LRSchedulers.LRScheduler scheduler = makeScheduler == null ? null : makeScheduler.apply(optimizer);
         LRSchedulers.ReduceLROnPlateau plateau = makePlateau == null ? null : makePlateau.apply(optimizer);
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        int first = 1;
+        if (resume != null) {
+            first = resume(model, optimizer, train, shuffler, history, scheduler, plateau);
+        }
+        for (int epoch = first; epoch <= epochs; epoch++) {
             listener.epochStart(epoch, epochs, train.size());
             model.train();
             long t0 = System.nanoTime();
@@ -187,6 +224,10 @@ public final class Trainer {
                 correct += Math.max(hits, 0);
                 done += batch.size();
                 listener.afterStep(done, lossSum / done);
+                if (stop.getAsBoolean()) {
+                    history.markInterrupted();
+                    return history;
+                }
             }
             double trainSeconds = (System.nanoTime() - t0) * 1e-9;
             double trainLoss = lossSum / done;
@@ -214,8 +255,51 @@ public final class Trainer {
                 history.markStoppedEarly(earlyStopping.bestEpoch());
                 break;
             }
+            if (onState != null && epoch < epochs) {
+                onState.accept(TrainingState.capture(epoch, model, optimizer, shuffler, history, earlyStopping));
+            }
         }
         return history;
+    }
+
+    /** Restores {@link #resume} (see {@link #resumeFrom}); returns the first epoch left to train. */
+    private int resume(Module model, Optimizer optimizer, Dataset train, Seeds.Generator shuffler, History history,
+                       LRSchedulers.LRScheduler scheduler, LRSchedulers.ReduceLROnPlateau plateau) {
+        if (resume.epoch() >= epochs) {
+            throw new IllegalArgumentException("the training state is at epoch " + resume.epoch() + " of a run of " + epochs
+                    + " epochs: nothing is left to train");
+        }
+        List<EpochMetrics> done = resume.historyRows();
+        int steps = train.batchCount(batchSize);
+        // the schedule, replayed in fit's order: per-step updates, then plateau, then per-epoch
+        for (EpochMetrics m : done) {
+            if (scheduler != null && schedulerPerStep) {
+                for (int s = 0; s < steps; s++) {
+                    scheduler.step();
+                }
+            }
+            if (plateau != null) {
+                plateau.step(m.valLoss());
+            }
+            if (scheduler != null && !schedulerPerStep) {
+                scheduler.step();
+            }
+        }
+        double replayed = optimizer.lr();
+        try {
+            optimizer.loadStateDict(resume.optimizer());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the training state does not fit the optimizer: " + e.getMessage(), e);
+        }
+        if (Double.doubleToLongBits(optimizer.lr()) != Double.doubleToLongBits(replayed)) {
+            throw new IllegalArgumentException("the training state's learning rate " + optimizer.lr() + " is not the schedule's "
+                    + replayed + " at epoch " + resume.epoch() + ": it was saved by a run with other options");
+        }
+        resume.restore(model, shuffler, earlyStopping);
+        for (EpochMetrics m : done) {
+            history.add(m);
+        }
+        return resume.epoch() + 1;
     }
 
     /** Loss and accuracy over a whole dataset. */

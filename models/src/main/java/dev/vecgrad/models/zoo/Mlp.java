@@ -73,7 +73,7 @@ public final class Mlp extends Module {
                 }
                 stack.add(activation(activation));
                 if (dropout > 0) {
-                    stack.add(new Dropout(dropout, new Random(rng.nextLong())));
+                    stack.add(new Dropout(dropout, new dev.vecgrad.models.data.Seeds.Generator(rng.nextLong())));
                 }
             }
         }
