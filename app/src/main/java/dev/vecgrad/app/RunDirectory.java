@@ -130,6 +130,33 @@ final class RunDirectory implements AutoCloseable {
         }
     }
 
+    /**
+     * Moves the file {@code name} a killed run left in {@code target}'s staging folder into
+     * {@code target} itself (its state to resume from), before the staging folder is taken over
+     * and emptied. {@link Busy} when the run that staged it is still alive.
+     */
+    static void recover(Path target, String name) throws IOException {
+        Path staging = target.toAbsolutePath().normalize().resolve(STAGING);
+        Path file = staging.resolve(name);
+        if (!Files.exists(file)) {
+            return;
+        }
+        String owner = owner(staging);
+        long pid = owner == null ? -1 : Long.parseLong(owner.split(" ")[0]);
+        if (pid == ProcessHandle.current().pid()) {
+            return;
+        }
+        if (pid >= 0 ? ProcessHandle.of(pid).isPresent() : isYoung(staging)) {
+            throw new Busy(target + " is being written by another vecgrad run" + (pid >= 0 ? " (process " + pid + ")" : "")
+                    + ": wait for it to finish, or stop it first");
+        }
+        try {
+            move(file, staging.getParent().resolve(name));
+        } catch (NoSuchFileException e) {
+            // another process recovered it first
+        }
+    }
+
     /** Where the run writes its files until {@link #commit()}. */
     Path dir() {
         return staging;

@@ -3,6 +3,7 @@ package dev.vecgrad.app;
 import dev.vecgrad.models.data.DataSource;
 import dev.vecgrad.models.study.TrainSpec;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,6 +38,14 @@ final class TrainCommand implements Callable<Integer> {
             description = "fashion-mnist, moons, xor, and, or, blobs or linreg (default: the model's: fashion-mnist for cnn, dates for "
                     + "seq2seq, linreg for linreg, moons for the others).")
     String dataset;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continues the unfinished run in DIR (stopped with Ctrl-C, or killed) from its last completed epoch, with the"
+                    + " options it was started with; it ends with the same bits as a run that was never stopped.")
+    Path resume;
+
+    /** The options --resume takes beside it: where and how to run, not what to train. */
+    private static final java.util.Set<String> RESUME_OPTIONS = java.util.Set.of("--resume", "--threads", "--json", "--data", "--no-install");
 
     /** The dataset a model trains on when --dataset is not given (cnn on moons failed: it takes images). */
     static String defaultDataset(String model) {
@@ -135,8 +144,69 @@ final class TrainCommand implements Callable<Integer> {
         return common.problem();
     }
 
+    /** {@code --resume DIR}: the run the state file in DIR describes, continued from it. */
+    private int resumeRun() throws Exception {
+        if (!java.nio.file.Files.isDirectory(resume)) {
+            throw new java.nio.file.NoSuchFileException(resume.toString(), null, "--resume: no such folder");
+        }
+        RunDirectory.recover(resume, TrainingRun.STATE_FILE);
+        Path file = resume.resolve(TrainingRun.STATE_FILE);
+        if (!java.nio.file.Files.exists(file)) {
+            throw new IllegalArgumentException("--resume " + resume + ": no unfinished run there (a run keeps " + TrainingRun.STATE_FILE
+                    + " from the end of its first epoch until it completes)");
+        }
+        dev.vecgrad.models.train.TrainingState.Loaded loaded = dev.vecgrad.models.train.TrainingState.load(file);
+        Map<String, String> meta = loaded.metadata();
+        String specJson = meta.get("vecgrad.resume.spec");
+        String seedText = meta.get("vecgrad.resume.seed");
+        if (specJson == null || seedText == null || !seedText.matches("-?[0-9]{1,19}")) {
+            throw new dev.vecgrad.models.io.FileFormatException(file, "does not say which run it belongs to (vecgrad.resume.spec and"
+                    + " vecgrad.resume.seed)");
+        }
+        TrainSpec spec = TrainSpec.fromJson(specJson);
+        String problem = spec.problem();
+        if (problem != null) {
+            throw new dev.vecgrad.models.io.FileFormatException(file, "holds options that are refused: " + problem);
+        }
+        long seed = Long.parseLong(seedText);
+        Path dir = common.fashionMnistDir();
+        if (spec.dataset().equals("fashion-mnist") && !Packages.ensureFashionMnist(dir, !common.noInstall, System.err)) {
+            throw DataSource.noFashionMnist(dir);
+        }
+        TrainingRun run = new TrainingRun();
+        run.options = spec;
+        run.data = spec.data(dir, seed);
+        run.lrs = new double[] {spec.lr()};
+        run.seed = seed;
+        run.title = meta.getOrDefault("vecgrad.resume.title", spec.model() + " on " + spec.dataset());
+        run.json = common.json;
+        run.resume = loaded.state();
+        run.outDir = RunDirectory.claim(resume);
+        if (!common.json) {
+            System.out.println("resuming " + resume + " after epoch " + loaded.state().epoch() + " of " + spec.epochs());
+        }
+        return run.run();
+    }
+
     @Override
     public Integer call() throws Exception {
+        if (resume != null) {
+            var parsed = spec.commandLine().getParseResult();
+            for (var o : parsed.matchedOptions()) {
+                if (!RESUME_OPTIONS.contains(o.longestName())) {
+                    System.err.println("vecgrad train: --resume continues the run with the options it was started with: drop "
+                            + o.longestName());
+                    return 2;
+                }
+            }
+            String bad = common.problem();
+            if (bad != null) {
+                System.err.println("vecgrad train: " + bad);
+                return 2;
+            }
+            common.applyThreads();
+            return resumeRun();
+        }
         String bad = problem();
         if (bad != null) {
             System.err.println("vecgrad train: " + bad);

@@ -15,6 +15,7 @@ import dev.vecgrad.models.train.EpochMetrics;
 import dev.vecgrad.models.train.History;
 import dev.vecgrad.models.train.Objective;
 import dev.vecgrad.models.train.Trainer;
+import dev.vecgrad.models.train.TrainingState;
 import dev.vecgrad.models.study.Choices;
 import dev.vecgrad.models.study.TrainSpec;
 import dev.vecgrad.models.zoo.LinearRegression;
@@ -47,6 +48,15 @@ final class TrainingRun {
     String title;
     PrintStream out = System.out;
     PrintStream err = System.err;
+    /** The state of an earlier run of these options to continue from ({@code train --resume}), or null. */
+    TrainingState resume;
+    /** Set by Ctrl-C (see {@link #interruptible}): training stops after the current step. */
+    final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** The file that holds the last completed epoch's state while a run is unfinished. */
+    static final String STATE_FILE = "resume.safetensors";
+    /** The exit code of a run stopped by Ctrl-C (128 + SIGINT, as the shell reports it). */
+    static final int INTERRUPTED = 130;
 
     /** Wall seconds of each phase (load, train, test, files), summed over a learning-rate study. */
     private final Map<String, Double> phases = new LinkedHashMap<>();
@@ -59,6 +69,42 @@ final class TrainingRun {
     }
 
     int run() throws IOException {
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = lrs.length == 1 && !options.model().equals("perceptron") ? interruptible(finished) : null;
+        try {
+            return train();
+        } finally {
+            finished.countDown();
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl-C: the hook is running and returns now that the files are written
+                }
+            }
+        }
+    }
+
+    /**
+     * Makes Ctrl-C (SIGINT, SIGTERM) stop the training after its current step instead of killing
+     * it: the JVM runs this hook, which sets {@link #stop} and waits (up to a minute) for the run
+     * to write the last completed epoch's files and release {@code finished}; the process then
+     * exits with 130.
+     */
+    private Thread interruptible(java.util.concurrent.CountDownLatch finished) {
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "vecgrad-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    private int train() throws IOException {
         phaseStart = System.nanoTime();
         JitWarmup warmup = startWarmup();
         DataSource.Splits splits;
@@ -101,12 +147,26 @@ final class TrainingRun {
                 StepLosses steps = new StepLosses(json || train.size() < 20_000 ? Progress.none() : Progress.auto());
                 int every = Math.max(1, options.epochs() / 20);
                 phaseStart = System.nanoTime();
+                boolean resumable = lrs.length == 1;
+                Map<String, String> stateMeta = stateMetadata();
                 TrainSpec.Fit fit = options.withLr(lr).fit(spec, objective, train, val, seed, steps,
-                        m -> reportEpoch(m, lr, lrs.length > 1, every));
+                        m -> reportEpoch(m, lr, lrs.length > 1, every), t -> {
+                            if (resumable) {
+                                t.onState(state -> saveState(state, steps, staged.resolve(STATE_FILE), stateMeta)).stopWhen(stop::get);
+                            }
+                            if (resume != null) {
+                                t.resumeFrom(resume);
+                                steps.restore(resume.extra().get("step_x").toDoubleArray(), resume.extra().get("step_loss").toDoubleArray());
+                            }
+                        });
                 Module net = fit.net();
                 Trainer trainer = fit.trainer();
                 History h = fit.history();
                 phase("train");
+                if (h.interrupted()) {
+                    return interrupted(files, h, spec, lossName, train);
+                }
+                java.nio.file.Files.deleteIfExists(staged.resolve(STATE_FILE));   // finished: nothing to resume
                 study.put("lr " + lr, h);
                 Trainer.Evaluation t = trainer.evaluate(net, test);
                 phase("test");
@@ -148,9 +208,65 @@ final class TrainingRun {
             }
             files.commit();
         }
+        // the state an interrupted run left in the folder is spent once the run is complete
+        java.nio.file.Files.deleteIfExists(outDir.resolve(STATE_FILE));
         reportFiles(saved);
         // a run whose loss became NaN or infinite failed; in a learning-rate study, only when every rate did
         return diverged == lrs.length ? DIVERGED : 0;
+    }
+
+    /** What a state file carries besides the tensors: the options, data and seed that {@code --resume} rebuilds the run from. */
+    private Map<String, String> stateMetadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("vecgrad.resume.spec", options.withLr(lrs[0]).toJson());
+        m.put("vecgrad.resume.seed", Long.toString(seed));
+        m.put("vecgrad.resume.title", title);
+        return m;
+    }
+
+    /** Writes the state of a completed epoch, with the step losses for the curves, over the previous epoch's. */
+    private static void saveState(TrainingState state, StepLosses steps, Path file, Map<String, String> meta) {
+        double[] x = steps.x();
+        double[] l = steps.losses();
+        try {
+            state.withExtra(Map.of("step_x", Tensor.of(x, x.length), "step_loss", Tensor.of(l, l.length))).save(file, meta);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Ctrl-C stopped the training: keeps the last completed epoch (its checkpoint, history and
+     * curves, and the state to resume from) in the run's folder and says how to continue.
+     */
+    private int interrupted(RunDirectory files, History h, ModelSpec spec, String lossName, Dataset train)
+            throws IOException {
+        int during = h.epochs().size() + 1;
+        PrintStream say = json ? err : out;
+        Path stateFile = files.dir().resolve(STATE_FILE);
+        if (h.epochs().isEmpty() || !java.nio.file.Files.exists(stateFile)) {
+            say.println();
+            say.println("interrupted during epoch " + during + " of " + options.epochs() + ": no epoch was complete, nothing kept");
+            return INTERRUPTED;   // closing the run's folder removes what was staged
+        }
+        TrainingState state = TrainingState.load(stateFile).state();
+        History kept = state.history();
+        Map<String, String> meta = new LinkedHashMap<>(spec.toMetadata());
+        meta.putAll(data.toMetadata());
+        meta.put("vecgrad.loss", lossName);
+        meta.put("vecgrad.classes", String.join("|", train.classNames()));
+        meta.put("vecgrad.epochs", Integer.toString(state.epoch()));
+        dev.vecgrad.models.io.SafeTensors.save(files.dir().resolve("model.safetensors"), state.model(), meta);
+        kept.writeCsv(files.dir().resolve("history.csv"));
+        StepLosses keptSteps = new StepLosses(Progress.none());   // the steps of the kept epochs, not those of the stopped one
+        keptSteps.restore(state.extra().get("step_x").toDoubleArray(), state.extra().get("step_loss").toDoubleArray());
+        Plots.curves(kept, keptSteps, title, files.dir().resolve("curves.png"));
+        files.commit();
+        say.println();
+        say.println("interrupted during epoch " + during + " of " + options.epochs() + ": kept epoch " + state.epoch()
+                + " (model.safetensors, history.csv, curves.png) in " + outDir);
+        say.println("continue with: ./vecgrad train --resume " + outDir);
+        return INTERRUPTED;
     }
 
     /** The exit code of a run whose loss became NaN or infinite. */

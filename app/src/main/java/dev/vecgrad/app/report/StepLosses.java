@@ -57,6 +57,16 @@ public final class StepLosses implements TrainingListener {
         next.epochEnd(metrics);
     }
 
+    /** Continues after the steps of an earlier run ({@link #x()} and {@link #losses()} of a saved state). */
+    public void restore(double[] x, double[] losses) {
+        if (x.length != losses.length) {
+            throw new IllegalArgumentException("step positions and losses differ in count: " + x.length + " and " + losses.length);
+        }
+        this.x = Arrays.copyOf(x, Math.max(256, x.length));
+        this.loss = Arrays.copyOf(losses, this.x.length);
+        this.n = x.length;
+    }
+
     /** The position of each step, in epochs (1.0 is the end of the first epoch). */
     public double[] x() {
         return Arrays.copyOf(x, n);

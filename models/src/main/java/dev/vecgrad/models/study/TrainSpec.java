@@ -314,6 +314,16 @@ public record TrainSpec(String model, String dataset, int samples, Double noise,
      */
     public Fit fit(ModelSpec spec, Objective objective, Dataset train, Dataset val, long seed, TrainingListener listener,
                    Consumer<EpochMetrics> onEpoch) {
+        return fit(spec, objective, train, val, seed, listener, onEpoch, t -> {});
+    }
+
+    /**
+     * As {@link #fit(ModelSpec, Objective, Dataset, Dataset, long, TrainingListener, Consumer)},
+     * with {@code configure} given the trainer last, before it trains (to save the state of every
+     * epoch, resume from one, or stop on Ctrl-C).
+     */
+    public Fit fit(ModelSpec spec, Objective objective, Dataset train, Dataset val, long seed, TrainingListener listener,
+                   Consumer<EpochMetrics> onEpoch, Consumer<Trainer> configure) {
         Module net = spec.build(new Random(seed));
         Optimizer opt = makeOptimizer(net.parameters());
         Trainer trainer = new Trainer(objective).epochs(epochs).batchSize(batchSize).seed(seed).listener(listener);
@@ -331,6 +341,7 @@ public record TrainSpec(String model, String dataset, int samples, Double noise,
             trainer.earlyStopping(new EarlyStopping(earlyStopping, 0));
         }
         trainer.onEpoch(onEpoch);
+        configure.accept(trainer);
         return new Fit(net, trainer.fit(net, opt, train, val), trainer);
     }
 
