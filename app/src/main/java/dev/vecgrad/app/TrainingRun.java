@@ -246,7 +246,7 @@ final class TrainingRun {
         Path stateFile = files.dir().resolve(STATE_FILE);
         if (h.epochs().isEmpty() || !java.nio.file.Files.exists(stateFile)) {
             say.println();
-            say.println("interrupted during epoch " + during + " of " + options.epochs() + ": no epoch was complete, nothing kept");
+            say.println("interrupted in epoch " + during + " of " + options.epochs() + ": no epoch was complete, nothing kept");
             return INTERRUPTED;   // closing the run's folder removes what was staged
         }
         TrainingState state = TrainingState.load(stateFile).state();
@@ -263,8 +263,8 @@ final class TrainingRun {
         Plots.curves(kept, keptSteps, title, files.dir().resolve("curves.png"));
         files.commit();
         say.println();
-        say.println("interrupted during epoch " + during + " of " + options.epochs() + ": kept epoch " + state.epoch()
-                + " (model.safetensors, history.csv, curves.png) in " + outDir);
+        say.println("interrupted in epoch " + during + " of " + options.epochs() + ": kept epoch " + state.epoch() + " in " + outDir
+                + " (checkpoint, history, curves)");
         say.println("continue with: ./vecgrad train --resume " + outDir);
         return INTERRUPTED;
     }
