@@ -173,12 +173,19 @@ class StudyTest {
         assertEquals(2, a.mean(), 1e-12);
         assertEquals(1, a.sd(), 1e-12);
         assertEquals(3, b.n(), "NaN (a diverged trial) is left out");
-        // se = sqrt(1/3 + 4/3), Welch df = 2.94 -> t(2) = 4.303
+        // se = sqrt(1/3 + 4/3), Welch df = (5/3)^2 / ((1/3)^2/2 + (4/3)^2/2) = 50/17 = 2.94: t = 3.2188 (the table said t(2) = 4.303)
         double se = Math.sqrt(5.0 / 3);
-        assertArrayEquals(new double[] {-2, -2 - 4.303 * se, -2 + 4.303 * se}, Stats.welch(a, b), 1e-9);
-        assertEquals(12.706, Stats.tQuantile975(1), 0);
-        assertEquals(2.042, Stats.tQuantile975(30.5), 0);
-        assertEquals(1.96, Stats.tQuantile975(1e6), 0);
+        double t = 3.2187586145328839;   // the quantile at df 50/17, below
+        assertArrayEquals(new double[] {-2, -2 - t * se, -2 + t * se}, Stats.welch(a, b), 1e-9);
+        // solved with mpmath at 40 digits (findroot of 1 - betainc(df/2, 1/2, 0, df/(df+t^2))/2 - 0.975); scipy 1.10's
+        // t.ppf is off by 4e-9 at df 45 (its own t.cdf says so)
+        double[][] reference = {{1, 12.706204736174705}, {1.5, 6.0166631044279319}, {2, 4.3026527297494639}, {4.7, 2.6207260753531704},
+            {30, 2.0422724563012383}, {30.5, 2.0408694451863206}, {45, 2.0141033888808467}, {100, 1.9839715185235523},
+            {1e6, 1.959966356814107}};   // 1e-10 off at df 1e6: ln Gamma of 5e5 leaves 10 digits
+        for (double[] r : reference) {
+            assertEquals(r[1], Stats.tQuantile975(r[0]), (r[0] > 1000 ? 1e-9 : 1e-12) * r[1], "df " + r[0]);
+        }
+        assertEquals(1.959963984540054, Stats.tQuantile975(Double.POSITIVE_INFINITY), 0);
         double[] one = Stats.welch(Stats.of(new double[] {1}), b);
         assertTrue(Double.isNaN(one[1]), "no interval from one seed");
     }
