@@ -153,8 +153,9 @@ public final class Search {
     }
 
     /**
-     * The configurations: every combination (grid), or the distinct draws (random: a
-     * configuration drawn twice is kept once), each as option -> value in axis order.
+     * The configurations: every combination (grid), or {@code trials} distinct draws (random,
+     * without replacement: fewer when the listed values have fewer combinations, or a range's
+     * rounded values run out), each as option -> value in axis order.
      */
     public List<Map<String, String>> configurations() {
         List<Map<String, String>> configs = new ArrayList<>();
@@ -172,14 +173,26 @@ public final class Search {
                 configs = next;
             }
         } else {
+            // drawn without replacement: a configuration drawn again is redrawn, until there are as many as asked or the
+            // listed values have no other combination left (--trials 100000 over one value is one configuration, not 100000)
             Random rng = new Random(sampleSeed);
+            long space = 1;
+            for (Axis a : axes) {
+                space = a.values() == null ? Long.MAX_VALUE : Math.min(Long.MAX_VALUE / 1_000_000, space * a.values().size());
+                if (space == Long.MAX_VALUE) {
+                    break;
+                }
+            }
+            long wanted = Math.min(draws, space);
+            long attempts = 0;
+            long limit = 100L * draws + 1000 + (space < Long.MAX_VALUE ? 20 * space : 0);   // coupon collector: n ln n for all n
             java.util.Set<Map<String, String>> seen = new java.util.HashSet<>();
-            for (int i = 0; i < draws; i++) {
+            while (configs.size() < wanted && attempts++ < limit) {
                 Map<String, String> c = new LinkedHashMap<>();
                 for (Axis a : axes) {
                     c.put(a.option(), a.draw(rng));
                 }
-                if (seen.add(c)) {   // a configuration drawn again is the same trials: run (and count) it once
+                if (seen.add(c)) {
                     configs.add(c);
                 }
             }

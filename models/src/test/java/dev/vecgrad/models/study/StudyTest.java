@@ -123,6 +123,12 @@ class StudyTest {
         Search twice = Search.random(small(), List.of(Search.Axis.parse("activation=relu,tanh")), 16, 0);
         assertEquals(2, twice.trials().size());
         assertEquals(2, twice.trials().stream().map(Trial::key).distinct().count());
+        // without replacement: 5 draws from 6 combinations are 5 different ones, and
+        // 100000 draws of one value are one configuration, found at once
+        Search five = Search.random(small(), List.of(Search.Axis.parse("activation=relu,tanh,sigmoid"), Search.Axis.parse("batch-size=16,64")),
+                5, 0);
+        assertEquals(5, five.trials().stream().map(Trial::key).distinct().count());
+        assertEquals(1, Search.random(small(), List.of(Search.Axis.parse("activation=tanh")), 100_000, 0).trials().size());
         // a range over a whole-number option draws whole numbers inside it
         for (Trial t : Search.random(small(), List.of(Search.Axis.parse("epochs=range:2:5")), 20, 3).trials()) {
             assertTrue(t.spec().epochs() >= 2 && t.spec().epochs() <= 5, t.toString());
