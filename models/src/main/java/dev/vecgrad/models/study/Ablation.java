@@ -182,6 +182,7 @@ public final class Ablation {
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
+        store.requireOnly(trials());
         List<Trial> todo = trials().stream().filter(t -> !store.done(t)).toList();
         runner.run(todo, trainAll, test, r -> {
             store.add(r);
@@ -216,7 +217,7 @@ public final class Ablation {
                 List<TrialResult> rs = new ArrayList<>();
                 double score = 0;
                 for (long s = 0; s < seeds; s++) {
-                    TrialResult r = results.get(TrialResult.key(v.name(), lr, s));
+                    TrialResult r = results.get(TrialResult.key(v.apply(baseline).withLr(lr), s));
                     if (r == null) {
                         continue;
                     }

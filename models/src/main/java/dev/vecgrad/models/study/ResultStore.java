@@ -63,6 +63,33 @@ public final class ResultStore {
         return Collections.unmodifiableMap(new LinkedHashMap<>(results));
     }
 
+    /**
+     * Refuses (IllegalArgumentException) a store that holds results of trials not in
+     * {@code trials}: lines of another study, or of this one with other options (a
+     * {@code results.jsonl} kept after {@code study.json} was deleted and the options changed).
+     * A trial's identity is its whole spec and seed, so a result is only ever used for the very
+     * trial that produced it.
+     */
+    public synchronized void requireOnly(java.util.Collection<Trial> trials) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (Trial t : trials) {
+            keys.add(t.key());
+        }
+        int foreign = 0;
+        TrialResult first = null;
+        for (TrialResult r : results.values()) {
+            if (!keys.contains(r.key())) {
+                foreign++;
+                first = first == null ? r : first;
+            }
+        }
+        if (foreign > 0) {
+            throw new IllegalArgumentException(resultsFile + " holds " + foreign + " result" + (foreign == 1 ? "" : "s")
+                    + " of trials this study does not have (the first: " + first.variant() + " seed " + first.seed() + ", "
+                    + first.spec().toJson() + "): delete it to start over, or choose another folder");
+        }
+    }
+
     /** Whether the trial's result is in the store. */
     public synchronized boolean done(Trial trial) {
         return results.containsKey(trial.key());

@@ -283,6 +283,7 @@ public final class Search {
             throw new IllegalArgumentException(problem);
         }
         List<Trial> all = trials();
+        store.requireOnly(all);
         runner.run(all.stream().filter(t -> !store.done(t)).toList(), trainAll, test, r -> {
             store.add(r);
             progress.finished(r);

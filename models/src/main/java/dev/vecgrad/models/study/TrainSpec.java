@@ -427,6 +427,11 @@ public record TrainSpec(String model, String dataset, int samples, Double noise,
         if (!(parsed instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException("a training spec is a JSON object, got: " + json);
         }
+        return fromMap(map);
+    }
+
+    /** The spec of a parsed JSON object (see {@link #fromJson}). */
+    static TrainSpec fromMap(Map<?, ?> map) {
         Map<String, Object> m = defaults().fields();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (!m.containsKey(e.getKey())) {
@@ -437,7 +442,7 @@ public record TrainSpec(String model, String dataset, int samples, Double noise,
         try {
             return fromFields(m);
         } catch (ClassCastException | NullPointerException | ArithmeticException e) {
-            throw new IllegalArgumentException("training spec: a field has the wrong type or range (" + json + ")", e);
+            throw new IllegalArgumentException("training spec: a field has the wrong type or range (" + map + ")", e);
         }
     }
 }

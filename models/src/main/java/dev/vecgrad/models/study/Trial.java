@@ -1,7 +1,6 @@
 package dev.vecgrad.models.study;
 
 import dev.vecgrad.models.data.Dataset;
-import dev.vecgrad.models.train.EpochMetrics;
 import dev.vecgrad.models.train.History;
 import dev.vecgrad.models.train.Trainer;
 import dev.vecgrad.models.train.TrainingListener;
@@ -14,9 +13,9 @@ import dev.vecgrad.models.zoo.ModelSpec;
  */
 public record Trial(String name, TrainSpec spec, long seed) {
 
-    /** The key of this trial's result in a {@link ResultStore}: name, rate and seed. */
+    /** The key of this trial's result in a {@link ResultStore}: its whole spec and its seed (not its name). */
     public String key() {
-        return TrialResult.key(name, spec.lr(), seed);
+        return TrialResult.key(spec, seed);
     }
 
     /**
@@ -30,13 +29,17 @@ public record Trial(String name, TrainSpec spec, long seed) {
         ModelSpec model = spec.modelSpec(split.train(), lossName);
         TrainSpec.Fit fit = spec.fit(model, Choices.objective(lossName), split.train(), split.validation(), seed, TrainingListener.none(),
                 m -> { });
+        // every number from the model the trial ends with, in eval mode: the history's last epoch is another model under
+        // early stopping (the best epoch's weights are restored), and its training loss is averaged during the epoch with
+        // dropout on
         Trainer.Evaluation t = fit.trainer().evaluate(fit.net(), test);
+        Trainer.Evaluation tr = fit.trainer().evaluate(fit.net(), split.train());
+        Trainer.Evaluation v = fit.trainer().evaluate(fit.net(), split.validation());
         History h = fit.history();
-        EpochMetrics last = h.last();
         boolean classification = split.train().isClassification();
         double[] curve = h.epochs().stream().mapToDouble(m -> classification ? m.valAccuracy() : m.valLoss()).toArray();
-        return new TrialResult(name, spec.lr(), seed, h.diverged(), last.trainLoss(), last.valLoss(), last.valAccuracy(), t.loss(),
-                t.accuracy(), h.epochs().size(), (System.nanoTime() - t0) / 1e9, curve);
+        return new TrialResult(name, spec.lr(), seed, h.diverged(), tr.loss(), v.loss(), v.accuracy(), t.loss(), t.accuracy(),
+                h.epochs().size(), (System.nanoTime() - t0) / 1e9, curve, spec);
     }
 
 }

@@ -5,20 +5,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One trial's outcome, as a study records it: one JSON line in its {@link ResultStore}.
- * {@code valCurve} is the validation accuracy (or loss, for regression) per epoch; a diverged
- * trial's losses may be NaN (written as JSON null).
+ * One trial's outcome, as a study records it: one JSON line in its {@link ResultStore}, with the
+ * trial's whole {@link TrainSpec} (every option that changes its result) and seed, which are its
+ * identity. The losses and accuracies are those of the model the trial ends with (for early
+ * stopping, the restored best epoch's), each in eval mode (dropout off) on the training,
+ * validation and test splits: one model for every number. {@code valCurve} is the validation
+ * accuracy (or loss, for regression) per epoch as training went; a diverged trial's losses may
+ * be NaN (written as JSON null).
  */
 public record TrialResult(String variant, double lr, long seed, boolean diverged, double trainLoss, double valLoss, double valAccuracy,
-                          double testLoss, double testAccuracy, int epochs, double seconds, double[] valCurve) {
+                          double testLoss, double testAccuracy, int epochs, double seconds, double[] valCurve, TrainSpec spec) {
 
+    /** This result's identity: its spec and seed (see {@link #key(TrainSpec, long)}). */
     public String key() {
-        return key(variant, lr, seed);
+        return key(spec, seed);
     }
 
-    /** The key of the result of a trial named {@code variant} at rate {@code lr} with {@code seed}. */
-    public static String key(String variant, double lr, long seed) {
-        return variant + " lr " + lr + " seed " + seed;
+    /** The key of the result of training {@code spec} with {@code seed}: the spec's every option, and the seed. */
+    public static String key(TrainSpec spec, long seed) {
+        return spec.toJson() + " seed " + seed;
     }
 
     /** One line of JSON (without the newline). */
@@ -31,11 +36,15 @@ public record TrialResult(String variant, double lr, long seed, boolean diverged
                 + (diverged ? "diverged" : "ok") + "\",\"train_loss\":" + Json.number(trainLoss) + ",\"val_loss\":"
                 + Json.number(valLoss) + ",\"val_accuracy\":" + Json.number(valAccuracy) + ",\"test_loss\":"
                 + Json.number(testLoss) + ",\"test_accuracy\":" + Json.number(testAccuracy) + ",\"epochs\":" + epochs
-                + ",\"seconds\":" + Json.number(seconds) + ",\"val_curve\":" + curve.append(']') + "}";
+                + ",\"seconds\":" + Json.number(seconds) + ",\"val_curve\":" + curve.append(']') + ",\"spec\":" + spec.toJson() + "}";
     }
 
     /** The result {@link #toJson} wrote, parsed. */
     public static TrialResult fromJson(Map<?, ?> m) {
+        if (!(m.get("spec") instanceof Map<?, ?> spec)) {
+            throw new IllegalArgumentException("no \"spec\": the line does not say which options the trial trained with (an earlier"
+                    + " vecgrad wrote it)");
+        }
         List<?> c = (List<?>) m.get("val_curve");
         double[] curve = new double[c.size()];
         for (int i = 0; i < curve.length; i++) {
@@ -44,7 +53,7 @@ public record TrialResult(String variant, double lr, long seed, boolean diverged
         return new TrialResult((String) m.get("variant"), num(m.get("lr")), ((Number) m.get("seed")).longValue(),
                 "diverged".equals(m.get("status")), num(m.get("train_loss")), num(m.get("val_loss")), num(m.get("val_accuracy")),
                 num(m.get("test_loss")), num(m.get("test_accuracy")), ((Number) m.get("epochs")).intValue(),
-                num(m.get("seconds")), curve);
+                num(m.get("seconds")), curve, TrainSpec.fromMap(spec));
     }
 
     private static double num(Object o) {

@@ -66,6 +66,38 @@ class StudyTest {
         assertEquals("--seeds must be 1 to 100, got 0", Ablation.of(small()).seeds(0).problem());
     }
 
+    /**
+     * Every number of a trial is the final model's, in eval mode: under early stopping the
+     * restored best epoch's (the row mixed the last epoch's validation numbers with the best
+     * epoch's test accuracy), and with dropout the training loss without it (the epoch's running
+     * mean with dropout on made dropout's gap look 10x smaller).
+     */
+    @Test
+    void aTrialsNumbersAreAllTheFinalModelsInEvalMode() throws Exception {
+        TrainSpec linreg = TrainSpec.defaults().with("model", "linreg").with("dataset", "linreg").with("epochs", "30")
+                .with("optimizer", "sgd").withLr(0.3);
+        DataSource.Splits reg = linreg.data(null, 0).load();
+        TrialResult stopped = new Trial("es", linreg.with("early-stopping", "1"), 0).run(reg.train(), reg.test());
+        double[] curve = stopped.valCurve();
+        double best = java.util.Arrays.stream(curve).min().orElseThrow();
+        assertTrue(curve[curve.length - 1] > best, "the run stopped after a worse epoch: " + java.util.Arrays.toString(curve));
+        assertEquals(best, stopped.valLoss(), 0, "the validation loss of the restored best epoch, not of the last");
+        TrialResult plain = new Trial("plain", linreg.with("epochs", "3"), 0).run(reg.train(), reg.test());
+        assertEquals(plain.valCurve()[2], plain.valLoss(), 0);
+
+        TrainSpec dropout = small().with("hidden", "32").with("dropout", "0.5").with("epochs", "4");
+        DataSource.Splits data = dropout.data(null, 0).load();
+        TrialResult r = new Trial("dropout", dropout, 0).run(data.train(), data.test());
+        var split = dropout.split(data.train(), 0);
+        String loss = dropout.resolvedLoss(split.train());
+        TrainSpec.Fit fit = dropout.fit(dropout.modelSpec(split.train(), loss), Choices.objective(loss), split.train(), split.validation(),
+                0, dev.vecgrad.models.train.TrainingListener.none(), m -> { });
+        assertEquals(fit.trainer().evaluate(fit.net(), split.train()).loss(), r.trainLoss(), 0, "the final model's, dropout off");
+        assertTrue(fit.history().last().trainLoss() > r.trainLoss() * 1.05, "the running mean with dropout on is another number: "
+                + fit.history().last().trainLoss() + " vs " + r.trainLoss());
+        assertEquals(fit.trainer().evaluate(fit.net(), split.validation()).accuracy(), r.valAccuracy(), 0);
+    }
+
     @Test
     void resultsDoNotDependOnTheJobsAndAKilledStudyResumes() throws Exception {
         Ablation a = Ablation.of(small()).vary("activation", "tanh").lrs(0.01, 0.03).seeds(1);
@@ -88,7 +120,7 @@ class StudyTest {
         ResultStore again = ResultStore.open(dir.resolve("one"), a.plan());
         assertEquals(3, again.results().size());
         List<String> rerun = new ArrayList<>();
-        a.run(data.train(), data.test(), new LocalTrialRunner(1), again, r -> rerun.add(r.key()));
+        a.run(data.train(), data.test(), new LocalTrialRunner(1), again, r -> rerun.add(r.variant() + " lr " + r.lr() + " seed " + r.seed()));
         assertEquals(List.of(lines.get(3).replaceAll(".*\"variant\":\"([^\"]*)\",\"lr\":([^,]*),\"seed\":(\\d+).*", "$1 lr $2 seed $3")),
                 rerun);
         assertEquals(withoutSeconds(one.results()), withoutSeconds(again.results()));
@@ -96,6 +128,20 @@ class StudyTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ResultStore.open(dir.resolve("one"), Ablation.of(small()).plan()));
         assertTrue(e.getMessage().contains("holds another study"), e.getMessage());
+        // study.json deleted (as that refusal says) and the study run with more epochs: the old results are not its trials
+        Files.delete(dir.resolve("one").resolve("study.json"));
+        Ablation longer = Ablation.of(small().with("epochs", "4")).vary("activation", "tanh").lrs(0.01, 0.03).seeds(1);
+        ResultStore reopened = ResultStore.open(dir.resolve("one"), longer.plan());
+        List<String> ran = new ArrayList<>();
+        e = assertThrows(IllegalArgumentException.class, () -> longer.run(data.train(), data.test(), new LocalTrialRunner(1), reopened,
+                r -> ran.add(r.key())));
+        assertTrue(e.getMessage().startsWith(file + " holds 4 results of trials this study does not have (the first: "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("): delete it to start over, or choose another folder"), e.getMessage());
+        assertEquals(List.of(), ran, "refused before any work");
+        // a result names its trial by every option, so it is only used for that trial
+        TrialResult any = one.results().values().iterator().next();
+        assertEquals(any.spec().toJson() + " seed " + any.seed(), any.key());
+        assertEquals(any.key(), TrialResult.fromJson((java.util.Map<?, ?>) dev.vecgrad.models.io.Json.parse(any.toJson())).key());
         Ablation gate = Ablation.of(small().with("dataset", "and"));
         e = assertThrows(IllegalArgumentException.class, () -> gate.run(data.train(), data.test(), new LocalTrialRunner(1),
                 ResultStore.open(dir.resolve("gate"), gate.plan()), r -> { }));
