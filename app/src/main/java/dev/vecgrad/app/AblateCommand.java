@@ -136,30 +136,32 @@ final class AblateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return bad(e.getMessage());
         }
-        ResultStore store = opened.store();
-        DataSource.Splits data = opened.data();
-        int total = study.trials().size();
-        int before = (int) study.trials().stream().filter(store::done).count();
-        List<Ablation.Variant> variants = study.variants();
-        System.out.printf(Locale.ROOT, "ablation on %s: %d variants x %d rates x %d seeds = %d trials, %d done before, %s; %s%n",
-                spec.dataset(), variants.size(), study.lrs().length, seeds, total, before,
-                TrainingRun.count(Math.min(parallel, Math.max(1, total - before)), "job"), dir);
-        long t0 = System.nanoTime();
-        List<Ablation.Row> rows = study.run(data.train(), data.test(), new LocalTrialRunner(parallel), store,
-                progress(before, total, System.out));
-        boolean classification = data.train().isClassification();
-        String md = markdown(rows, classification, spec.epochs());
-        try (RunDirectory files = RunDirectory.create(dir.resolve("report"))) {
-            AtomicFiles.writeString(files.dir().resolve("report.md"), md);
-            AtomicFiles.writeString(files.dir().resolve("report.csv"), csv(rows));
-            plots(rows, classification, files.dir());
-            files.commit();
+        try (opened) {
+            ResultStore store = opened.store();
+            DataSource.Splits data = opened.data();
+            int total = study.trials().size();
+            int before = (int) study.trials().stream().filter(store::done).count();
+            List<Ablation.Variant> variants = study.variants();
+            System.out.printf(Locale.ROOT, "ablation on %s: %d variants x %d rates x %d seeds = %d trials, %d done before, %s; %s%n",
+                    spec.dataset(), variants.size(), study.lrs().length, seeds, total, before,
+                    TrainingRun.count(Math.min(parallel, Math.max(1, total - before)), "job"), dir);
+            long t0 = System.nanoTime();
+            List<Ablation.Row> rows = study.run(data.train(), data.test(), new LocalTrialRunner(parallel), store,
+                    progress(before, total, System.out));
+            boolean classification = data.train().isClassification();
+            String md = markdown(rows, classification, spec.epochs());
+            try (RunDirectory files = RunDirectory.create(dir.resolve("report"))) {
+                AtomicFiles.writeString(files.dir().resolve("report.md"), md);
+                AtomicFiles.writeString(files.dir().resolve("report.csv"), csv(rows));
+                plots(rows, classification, files.dir());
+                files.commit();
+            }
+            System.out.println();
+            System.out.print(md);
+            System.out.printf(Locale.ROOT, "%nwrote %s (report.md, report.csv, bars.png, curves.png) and %s; %.0f s%n", dir.resolve("report"),
+                    store.file(), (System.nanoTime() - t0) / 1e9);
+            return 0;
         }
-        System.out.println();
-        System.out.print(md);
-        System.out.printf(Locale.ROOT, "%nwrote %s (report.md, report.csv, bars.png, curves.png) and %s; %.0f s%n", dir.resolve("report"),
-                store.file(), (System.nanoTime() - t0) / 1e9);
-        return 0;
     }
 
     /** The trials a study runs at once: {@code --jobs}, else the cores; IllegalArgumentException outside 1 to MAX_THREADS. */
@@ -171,25 +173,67 @@ final class AblateCommand implements Callable<Integer> {
         return parallel;
     }
 
-    /** A study's store and data, opened. */
-    record Opened(ResultStore store, DataSource.Splits data) {}
+    /** A study's store and data, opened, and the lock that keeps other processes out of its folder until closed. */
+    record Opened(ResultStore store, DataSource.Splits data, java.nio.channels.FileChannel lock) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            lock.close();   // releases the lock
+        }
+    }
+
+    /** The lock file in a study's folder (left in place: deleting a lock file others may wait on breaks the lock). */
+    static final String LOCK_FILE = ".vecgrad-study.lock";
+
+    /** The files a study's folder holds: anything else is someone else's, and the folder is refused. */
+    private static final java.util.Set<String> STUDY_FILES = java.util.Set.of("study.json", "results.jsonl", "report", LOCK_FILE);
+
 
     /**
      * Opens the study of {@code spec} in {@code dir} (installing Fashion-MNIST first where it may)
-     * and loads its data; IllegalArgumentException naming the problem (no data, another study's folder).
+     * and loads its data; IllegalArgumentException naming the problem (no data, another study's
+     * folder, a folder with other files in it, another process running a study in it). The folder
+     * is locked (an OS file lock, released when the process ends however it ends) until the
+     * returned {@link Opened} is closed: two studies in one folder both ran every trial.
      */
     static Opened open(TrainCommand baseCommand, TrainSpec spec, Path dir, String plan) throws IOException {
         Path dataDir = baseCommand.common.fashionMnistDir();
         if (spec.dataset().equals("fashion-mnist") && !Packages.ensureFashionMnist(dataDir, !baseCommand.common.noInstall, System.err)) {
             throw new IllegalArgumentException(DataSource.noFashionMnist(dataDir).getMessage());
         }
-        ResultStore store;
-        try {
-            store = ResultStore.open(dir, plan);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--out " + e.getMessage(), e);
+        if (java.nio.file.Files.isDirectory(dir) && !java.nio.file.Files.exists(dir.resolve("study.json"))) {
+            try (var entries = java.nio.file.Files.list(dir)) {
+                String other = entries.map(p -> p.getFileName().toString()).filter(n -> !STUDY_FILES.contains(n)).sorted().findFirst()
+                        .orElse(null);
+                if (other != null) {
+                    throw new IllegalArgumentException("--out " + dir + " holds files that are not a study's (" + other
+                            + "): choose a new or empty folder");
+                }
+            }
         }
-        return new Opened(store, spec.data(dataDir, 0).load());
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dir.resolve(LOCK_FILE),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        boolean locked = false;
+        try {
+            try {
+                locked = channel.tryLock() != null;
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                locked = false;   // this process holds it already
+            }
+            if (!locked) {
+                throw new IllegalArgumentException("--out " + dir + ": another study is running in this folder; wait for it to finish");
+            }
+            ResultStore store;
+            try {
+                store = ResultStore.open(dir, plan);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--out " + e.getMessage(), e);
+            }
+            return new Opened(store, spec.data(dataDir, 0).load(), channel);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
     }
 
     /** The first of {@code args} (as {@code --name} or {@code --name=value}) that is one of {@code names}, or null. */

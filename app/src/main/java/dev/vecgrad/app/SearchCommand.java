@@ -102,25 +102,27 @@ final class SearchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return bad(e.getMessage());
         }
-        ResultStore store = opened.store();
-        DataSource.Splits data = opened.data();
-        List<Trial> all = search.trials();
-        int before = (int) all.stream().filter(store::done).count();
-        System.out.printf(Locale.ROOT, "%s search on %s: %d configurations x %d seeds = %d trials, %d done before, %s; %s%n", mode,
-                spec.dataset(), all.size() / seeds, seeds, all.size(), before, TrainingRun.count(parallel, "job"), dir);
-        long t0 = System.nanoTime();
-        List<Search.Ranked> ranked = search.run(data.train(), data.test(), new LocalTrialRunner(parallel), store,
-                AblateCommand.progress(before, all.size(), System.out));
-        String table = ranking(ranked, data.train().isClassification());
-        try (RunDirectory files = RunDirectory.create(dir.resolve("report"))) {
-            AtomicFiles.writeString(files.dir().resolve("report.md"), table);
-            files.commit();
+        try (opened) {
+            ResultStore store = opened.store();
+            DataSource.Splits data = opened.data();
+            List<Trial> all = search.trials();
+            int before = (int) all.stream().filter(store::done).count();
+            System.out.printf(Locale.ROOT, "%s search on %s: %d configurations x %d seeds = %d trials, %d done before, %s; %s%n", mode,
+                    spec.dataset(), all.size() / seeds, seeds, all.size(), before, TrainingRun.count(parallel, "job"), dir);
+            long t0 = System.nanoTime();
+            List<Search.Ranked> ranked = search.run(data.train(), data.test(), new LocalTrialRunner(parallel), store,
+                    AblateCommand.progress(before, all.size(), System.out));
+            String table = ranking(ranked, data.train().isClassification());
+            try (RunDirectory files = RunDirectory.create(dir.resolve("report"))) {
+                AtomicFiles.writeString(files.dir().resolve("report.md"), table);
+                files.commit();
+            }
+            System.out.println();
+            System.out.print(table);
+            System.out.printf(Locale.ROOT, "%nwrote %s and %s; %.0f s%n", dir.resolve("report").resolve("report.md"), store.file(),
+                    (System.nanoTime() - t0) / 1e9);
+            return 0;
         }
-        System.out.println();
-        System.out.print(table);
-        System.out.printf(Locale.ROOT, "%nwrote %s and %s; %.0f s%n", dir.resolve("report").resolve("report.md"), store.file(),
-                (System.nanoTime() - t0) / 1e9);
-        return 0;
     }
 
     /** The ranking as a markdown table: by validation, with the test result and its rank beside it. */

@@ -34,6 +34,42 @@ class AblationTest {
         return m;
     }
 
+    /**
+     * A folder with the user's own files is not a study's: it was written into and its
+     * report/report.md replaced. A folder another study is running in is refused: two ablations in
+     * one folder both ran every trial.
+     */
+    @Test
+    void aUsersFolderAndABusyStudyFolderAreRefused() throws Exception {
+        Path mine = Files.createDirectories(dir.resolve("mine"));
+        Files.writeString(mine.resolve("notes.txt"), "mine");
+        CliTest.Result r = CliTest.run(study(mine, 1));
+        assertEquals(2, r.code(), r.err());
+        assertEquals("vecgrad ablate: --out " + mine + " holds files that are not a study's (notes.txt): choose a new or empty folder",
+                r.err().strip());
+        assertEquals(List.of("notes.txt"), names(mine), "nothing written into it");
+
+        Path busy = dir.resolve("busy");
+        Files.createDirectories(busy);
+        try (var ch = java.nio.channels.FileChannel.open(busy.resolve(AblateCommand.LOCK_FILE), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE); var lock = ch.lock()) {
+            CliTest.Result second = CliTest.run(study(busy, 1));
+            assertEquals(2, second.code(), second.err());
+            assertEquals("vecgrad ablate: --out " + busy + ": another study is running in this folder; wait for it to finish",
+                    second.err().strip());
+            assertEquals(List.of(AblateCommand.LOCK_FILE), names(busy), "no trial run, no file written");
+        }
+        CliTest.Result after = CliTest.run("search", "--dataset", "moons", "--samples", "300", "--hidden", "4", "--epochs", "1",
+                "--space", "activation=relu,tanh", "--jobs", "1", "--out", busy.toString());
+        assertEquals(0, after.code(), "the lock is released with its holder: " + after.err());
+    }
+
+    private static List<String> names(Path folder) throws Exception {
+        try (var s = Files.list(folder)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
     /** A regression study reports its test loss (its column showed '-' while the difference beside it was of test losses). */
     @Test
     void aRegressionStudyReportsItsTestLoss() throws Exception {
