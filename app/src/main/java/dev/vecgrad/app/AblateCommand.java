@@ -309,8 +309,11 @@ final class AblateCommand implements Callable<Integer> {
         String metric = classification ? "accuracy %" : "loss";
         double scale = classification ? 100 : 1;
         sb.append(String.format(Locale.ROOT, "Equal budget: %d epochs each (a batch-size variant takes a different number of steps);"
-                + " rate chosen on validation %s; mean ± sd over seeds. Seconds: the trials' training time at that rate, the first"
-                + " trials of a process with the JIT's warm-up.%n%n", epochs, classification ? "accuracy" : "loss"));
+                + " rate chosen on validation %s; mean ± sd over seeds. Every number of a trial is its final model's (under early"
+                + " stopping, the restored best epoch's), in eval mode: train loss is the training split's without dropout, gap = val"
+                + " loss - train loss; the Δ interval is Welch's at its fractional degrees of freedom. Seconds: the trials' training"
+                + " time at that rate, the first trials of a process with the JIT's warm-up.%n%n", epochs,
+                classification ? "accuracy" : "loss"));
         sb.append("| variant | lr | val ").append(metric).append(" | test ").append(metric)
                 .append(" | train loss | val loss | gap | Δ test vs baseline [95% CI] | diverged | seconds |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
