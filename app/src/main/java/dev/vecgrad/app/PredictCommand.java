@@ -117,16 +117,11 @@ final class PredictCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new FileFormatException(checkpoint, e.getMessage());
         }
-        DataSource.Splits splits = source.load();
-        Dataset data = switch (split) {
-            case "test" -> splits.test();
-            case "train" -> splits.train();
-            default -> throw new IllegalArgumentException("--split must be test or train, got '" + split + "'");
-        };
+        Dataset data = source.load(split);   // only the split scored: the other is never made
         if (data.features() != spec.inputs()) {
             throw new IllegalArgumentException(data.name() + " has " + data.features() + " features, the model takes " + spec.inputs());
         }
-        Tensor out = forward(model, data.x().reshape(prepend(data.size(), data.sampleShape())));
+        Tensor out = forward(model, data);
         int shown = Math.min(limit, data.size());
         for (int i = 0; i < shown; i++) {
             printPrediction(i, out, loss, classes, data);
@@ -164,17 +159,34 @@ final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static int[] prepend(int n, int[] shape) {
-        int[] s = new int[shape.length + 1];
-        s[0] = n;
-        System.arraycopy(shape, 0, s, 1, shape.length);
-        return s;
-    }
-
     private static Tensor forward(Module model, Tensor x) {
         try (var g = Grad.disabled()) {
             return model.forward(x);
         }
+    }
+
+    /** Rows scored at once: the outputs of a whole split are kept, its activations only a batch at a time. */
+    static final int BATCH = 4096;
+
+    /** The model's outputs for every sample of {@code data}, computed {@link #BATCH} rows at a time. */
+    private static Tensor forward(Module model, Dataset data) {
+        float[] all = null;
+        int[] shape = null;
+        int row = 0;
+        try (var g = Grad.disabled()) {
+            for (dev.vecgrad.models.data.Batch b : data.batches(BATCH, null)) {
+                Tensor out = model.forward(b.x());
+                if (all == null) {
+                    shape = out.shape().clone();
+                    shape[0] = data.size();
+                    all = new float[Math.multiplyExact(data.size(), out.numel() / out.size(0))];
+                }
+                float[] v = out.toFloatArray();
+                System.arraycopy(v, 0, all, row, v.length);
+                row += v.length;
+            }
+        }
+        return Tensor.of(all, shape);
     }
 
     /** Class per row: argmax for several outputs, a threshold for one (0 for logits, 0.5 for probabilities and sums). */

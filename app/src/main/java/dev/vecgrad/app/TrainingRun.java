@@ -106,6 +106,7 @@ final class TrainingRun {
 
     private int train() throws IOException {
         phaseStart = System.nanoTime();
+        data.check();   // a file the loading refuses is refused before the warm-up starts beside it
         JitWarmup warmup = startWarmup();
         DataSource.Splits splits;
         try {

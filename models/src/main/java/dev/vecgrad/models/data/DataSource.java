@@ -31,19 +31,44 @@ public record DataSource(String name, Path dir, int samples, double noise, long 
     /** Training and test data. */
     public record Splits(Dataset train, Dataset test) {}
 
+    /**
+     * Refuses now what {@link #load} would refuse from the files' sizes and headers alone (for
+     * Fashion-MNIST: {@link FashionMnist#checkHeaders}); nothing to check for generated data.
+     */
+    public void check() throws IOException {
+        if (name.equals("fashion-mnist")) {
+            FashionMnist.checkHeaders(dir, true);
+        }
+    }
+
     public Splits load() throws IOException {
+        if (name.equals("fashion-mnist")) {
+            FashionMnist.Splits s = fashionMnist(dir, FashionMnist.Scaling.SYMMETRIC);
+            return new Splits(s.train(), s.test());
+        }
+        return new Splits(load("train"), load("test"));
+    }
+
+    /**
+     * One split, {@code "train"} or {@code "test"}, the same data as {@link #load()}'s, without
+     * making (or reading) the other: {@code predict} of a checkpoint trained on 10 million moons
+     * generated all 12 million samples to score the 2 million of the test split.
+     */
+    public Dataset load(String split) throws IOException {
+        boolean train = switch (split) {
+            case "train" -> true;
+            case "test" -> false;
+            default -> throw new IllegalArgumentException("split must be train or test, got '" + split + "'");
+        };
         return switch (name) {
-            case "fashion-mnist" -> {
-                FashionMnist.Splits s = fashionMnist(dir, FashionMnist.Scaling.SYMMETRIC);
-                yield new Splits(s.train(), s.test());
-            }
-            case "moons" -> new Splits(Datasets.moons(samples, noise, seed), Datasets.moons(Math.max(2, samples / 5), noise, seed + 1));
-            case "blobs" -> new Splits(Datasets.blobs(samples, 2, 3, 5, seed), Datasets.blobs(Math.max(3, samples / 5), 2, 3, 5, seed + 1));
-            case "linreg" -> new Splits(Datasets.linearRegression(samples, LINREG_W, LINREG_B, noise, seed),
-                    Datasets.linearRegression(Math.max(1, samples / 5), LINREG_W, LINREG_B, noise, seed + 1));
-            case "xor" -> new Splits(Datasets.xor(), Datasets.xor());
-            case "and" -> new Splits(Datasets.and(), Datasets.and());
-            default -> new Splits(Datasets.or(), Datasets.or());
+            case "fashion-mnist" -> fashionMnist(dir, train ? "train" : "t10k", FashionMnist.Scaling.SYMMETRIC);
+            case "moons" -> train ? Datasets.moons(samples, noise, seed) : Datasets.moons(Math.max(2, samples / 5), noise, seed + 1);
+            case "blobs" -> train ? Datasets.blobs(samples, 2, 3, 5, seed) : Datasets.blobs(Math.max(3, samples / 5), 2, 3, 5, seed + 1);
+            case "linreg" -> train ? Datasets.linearRegression(samples, LINREG_W, LINREG_B, noise, seed)
+                    : Datasets.linearRegression(Math.max(1, samples / 5), LINREG_W, LINREG_B, noise, seed + 1);
+            case "xor" -> Datasets.xor();
+            case "and" -> Datasets.and();
+            default -> Datasets.or();
         };
     }
 

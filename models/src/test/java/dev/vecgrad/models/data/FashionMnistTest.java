@@ -143,6 +143,13 @@ class FashionMnistTest {
         }
         e = assertThrows(FileFormatException.class, () -> FashionMnist.load(dir, FashionMnist.Scaling.UNIT, false));
         assertEquals(raw + ": 3221225472 bytes, more than the 2 GiB an IDX file this reader holds can be", e.getMessage());
+        // the same refusal from the headers alone, which a command checks before it starts its JIT warm-up beside the loading
+        e = assertThrows(FileFormatException.class, () -> FashionMnist.checkHeaders(dir, true));
+        assertEquals(raw + ": 3221225472 bytes, more than the 2 GiB an IDX file this reader holds can be", e.getMessage());
+        Files.delete(raw);
+        Files.write(images, IdxTest.gzip(IdxTest.idx(Idx.UBYTE, new int[] {forged, 28, 28}, noise)));
+        e = assertThrows(FileFormatException.class, () -> FashionMnist.checkHeaders(dir, true));
+        assertTrue(e.getMessage().startsWith(images + ": the header announces dimensions [2700000, 28, 28]"), e.getMessage());
     }
 
     private static long used() {

@@ -98,6 +98,22 @@ class StudyTest {
         assertEquals(fit.trainer().evaluate(fit.net(), split.validation()).accuracy(), r.valAccuracy(), 0);
     }
 
+    /** One split alone is the same data as both together (predict makes only the split it scores). */
+    @Test
+    void oneSplitIsTheSameDataAsBoth() throws Exception {
+        for (String name : List.of("moons", "blobs", "linreg", "xor")) {
+            DataSource source = new DataSource(name, null, 500, 0.2, 3);
+            DataSource.Splits both = source.load();
+            for (String split : List.of("train", "test")) {
+                var one = source.load(split);
+                var expected = split.equals("train") ? both.train() : both.test();
+                assertEquals(expected.size(), one.size(), name + " " + split);
+                assertArrayEquals(expected.x().toFloatArray(), one.x().toFloatArray(), name + " " + split);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> new DataSource("moons", null, 500, 0.2, 3).load("validation"));
+    }
+
     @Test
     void resultsDoNotDependOnTheJobsAndAKilledStudyResumes() throws Exception {
         Ablation a = Ablation.of(small()).vary("activation", "tanh").lrs(0.01, 0.03).seeds(1);
