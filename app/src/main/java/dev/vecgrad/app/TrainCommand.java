@@ -44,6 +44,11 @@ final class TrainCommand implements Callable<Integer> {
                     + " options it was started with; it ends with the same bits as a run that was never stopped.")
     Path resume;
 
+    @Option(names = "--keep", defaultValue = "last", paramLabel = "last|best",
+            description = "Which weights the checkpoint holds: the last epoch's, or the best epoch's by validation loss (default:"
+                    + " ${DEFAULT-VALUE}).")
+    String keep;
+
     /** The options --resume takes beside it: where and how to run, not what to train. */
     private static final java.util.Set<String> RESUME_OPTIONS = java.util.Set.of("--resume", "--threads", "--json", "--data", "--no-install");
 
@@ -135,11 +140,17 @@ final class TrainCommand implements Callable<Integer> {
         if (hidden.length == 0) {
             return "--hidden needs at least one width, e.g. --hidden 128,64";
         }
+        if (!keep.equals("last") && !keep.equals("best")) {
+            return "--keep must be last or best, got '" + keep + "'";
+        }
         for (double lr : lrs) {
             String p = toSpec(lr).problem();
             if (p != null || model.equals("seq2seq")) {
                 return p;   // seq2seq checks its own options (its datasets, sizes)
             }
+        }
+        if (keep.equals("best") && (model.equals("perceptron") || DataSource.isGate(dataset) || !(valFraction > 0))) {
+            return "--keep best chooses on the validation split: it needs one (--val-fraction > 0, not a logic gate or the perceptron)";
         }
         return common.problem();
     }
@@ -181,6 +192,7 @@ final class TrainCommand implements Callable<Integer> {
         run.title = meta.getOrDefault("vecgrad.resume.title", spec.model() + " on " + spec.dataset());
         run.json = common.json;
         run.resume = loaded.state();
+        run.keepBest = "best".equals(meta.get("vecgrad.resume.keep"));
         run.outDir = RunDirectory.claim(resume);
         if (!common.json) {
             System.out.println("resuming " + resume + " after epoch " + loaded.state().epoch() + " of " + spec.epochs());
@@ -277,6 +289,7 @@ final class TrainCommand implements Callable<Integer> {
         run.lrs = lrs;
         run.seed = common.seed;
         run.title = model + " on " + dataset;
+        run.keepBest = keep.equals("best");
         return run;
     }
 }

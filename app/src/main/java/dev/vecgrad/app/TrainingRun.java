@@ -48,6 +48,8 @@ final class TrainingRun {
     String title;
     PrintStream out = System.out;
     PrintStream err = System.err;
+    /** {@code --keep best}: the run ends with the weights of its epoch of lowest validation loss, not its last. */
+    boolean keepBest;
     /** The state of an earlier run of these options to continue from ({@code train --resume}), or null. */
     TrainingState resume;
     /** Set by Ctrl-C (see {@link #interruptible}): training stops after the current step. */
@@ -155,6 +157,7 @@ final class TrainingRun {
                             if (resumable) {
                                 t.onState(state -> saveState(state, steps, staged.resolve(STATE_FILE), stateMeta)).stopWhen(stop::get);
                             }
+                            t.keepBest(keepBest);
                             if (resume != null) {
                                 t.resumeFrom(resume);
                                 steps.restore(resume.extra().get("step_x").toDoubleArray(), resume.extra().get("step_loss").toDoubleArray());
@@ -177,6 +180,9 @@ final class TrainingRun {
                 meta.put("vecgrad.loss", lossName);
                 meta.put("vecgrad.classes", String.join("|", train.classNames()));
                 meta.put("vecgrad.epochs", Integer.toString(h.epochs().size()));
+                if (h.bestEpoch() > 0) {
+                    meta.put("vecgrad.weights_of_epoch", Integer.toString(h.bestEpoch()));
+                }
                 meta.put("vecgrad.test_loss", Double.toString(t.loss()));
                 meta.put("vecgrad.test_accuracy", Double.toString(t.accuracy()));
                 Path ckpt = outDir.resolve("model" + tag + ".safetensors");
@@ -222,6 +228,7 @@ final class TrainingRun {
         m.put("vecgrad.resume.spec", options.withLr(lrs[0]).toJson());
         m.put("vecgrad.resume.seed", Long.toString(seed));
         m.put("vecgrad.resume.title", title);
+        m.put("vecgrad.resume.keep", keepBest ? "best" : "last");
         return m;
     }
 
@@ -429,6 +436,9 @@ final class TrainingRun {
         }
         if (h.stoppedEarly()) {
             out.println(prefix + "early stopping after epoch " + h.last().epoch() + "; restored the weights of epoch " + h.bestEpoch());
+        }
+        if (h.keptBest()) {
+            out.println(prefix + "kept the weights of epoch " + h.bestEpoch() + ", whose validation loss was the lowest (--keep best)");
         }
         out.printf(Locale.ROOT, "%stest loss %.4f%s (%d samples)%n", prefix, t.loss(),
                 Double.isNaN(t.accuracy()) ? "" : String.format(Locale.ROOT, "  test accuracy %.2f%%", 100 * t.accuracy()), t.samples());

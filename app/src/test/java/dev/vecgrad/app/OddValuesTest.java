@@ -43,6 +43,22 @@ class OddValuesTest {
         assertEquals("", r.out());
     }
 
+    /** --keep best chooses on validation: a run without a validation split is refused before it trains. */
+    @Test
+    void keepNeedsAKnownChoiceAndBestAValidationSplit() throws Exception {
+        refused("vecgrad train: --keep must be last or best, got 'first'", "train", "--dataset", "moons", "--keep", "first");
+        refused("vecgrad train: --keep best chooses on the validation split: it needs one (--val-fraction > 0, not a logic gate or the"
+                + " perceptron)", "train", "--dataset", "moons", "--keep", "best", "--val-fraction", "0");
+        Path out = dir.resolve("best");
+        CliTest.Result r = CliTest.run("train", "--dataset", "moons", "--samples", "300", "--hidden", "64,64", "--epochs", "12", "--lr",
+                "0.03", "--batch-size", "16", "--keep", "best", "--threads", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        String kept = r.out().lines().filter(l -> l.startsWith("kept the weights of epoch ")).findFirst().orElseThrow();
+        String epoch = kept.substring("kept the weights of epoch ".length(), kept.indexOf(','));
+        assertEquals(epoch, dev.vecgrad.models.io.SafeTensors.load(out.resolve("model.safetensors")).metadata()
+                .get("vecgrad.weights_of_epoch"));
+    }
+
     /** Without --dataset a model trains on data it takes: cnn failed on the default moons. */
     @Test
     void theDefaultDatasetFollowsTheModel() {

@@ -15,6 +15,7 @@ public final class History {
     private boolean stoppedEarly;
     private boolean diverged;
     private boolean interrupted;
+    private boolean keptBest;
     private int bestEpoch = -1;
 
     void add(EpochMetrics m) {
@@ -28,6 +29,19 @@ public final class History {
 
     void markDiverged() {
         this.diverged = true;
+    }
+
+    void markKeptBest(int bestEpoch) {
+        this.keptBest = true;
+        this.bestEpoch = bestEpoch;
+    }
+
+    /**
+     * True when the run ended with the weights of its best epoch by validation loss
+     * ({@link Trainer#keepBest}), {@link #bestEpoch()}, rather than its last.
+     */
+    public boolean keptBest() {
+        return keptBest;
     }
 
     void markInterrupted() {
@@ -64,7 +78,7 @@ public final class History {
         return stoppedEarly;
     }
 
-    /** The epoch whose weights early stopping restored; -1 when it did not stop the run. */
+    /** The epoch whose weights early stopping restored, or {@link Trainer#keepBest} kept; -1 otherwise. */
     public int bestEpoch() {
         return bestEpoch;
     }

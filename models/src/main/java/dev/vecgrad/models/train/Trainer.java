@@ -40,6 +40,7 @@ public final class Trainer {
     private java.util.function.Function<Optimizer, LRSchedulers.ReduceLROnPlateau> makePlateau;
     private double clipNorm;
     private EarlyStopping earlyStopping;
+    private boolean keepBest;
     private Function<Module, Tensor> penalty;
     private TrainingListener listener = TrainingListener.none();
     private Consumer<EpochMetrics> onEpoch = m -> {};
@@ -127,6 +128,18 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Ends {@link #fit} with the weights of the epoch whose validation loss was lowest (needs a
+     * validation set), kept as early stopping keeps them, without stopping early; the history
+     * says which epoch ({@link History#keptBest()}). Keras's {@code ModelCheckpoint(save_best_only)}
+     * and PyTorch Lightning's {@code ModelCheckpoint(monitor="val_loss")} do the same by saving
+     * files; here the model itself ends with them.
+     */
+    public Trainer keepBest(boolean on) {
+        this.keepBest = on;
+        return this;
+    }
+
     /** A term added to every batch loss, e.g. {@code m -> Regularization.l2(m.parameters(), 1e-4)}. */
     public Trainer penalty(Function<Module, Tensor> penalty) {
         this.penalty = penalty;
@@ -185,17 +198,19 @@ public final class Trainer {
      * ends the run after that epoch, with {@link History#diverged()} set.
      */
     public History fit(Module model, Optimizer optimizer, Dataset train, Dataset validation) {
-        if ((earlyStopping != null || makePlateau != null) && validation == null) {
-            throw new IllegalArgumentException("early stopping and reduce-on-plateau need a validation set");
+        if ((earlyStopping != null || makePlateau != null || keepBest) && validation == null) {
+            throw new IllegalArgumentException("early stopping, reduce-on-plateau and keeping the best epoch need a validation set");
         }
         Seeds.Generator shuffler = shuffle ? Seeds.random(seed, "shuffle") : null;
         List<Tensor> params = model.parameters();
         History history = new History();
         LRSchedulers.LRScheduler scheduler = makeScheduler == null ? null : makeScheduler.apply(optimizer);
         LRSchedulers.ReduceLROnPlateau plateau = makePlateau == null ? null : makePlateau.apply(optimizer);
+        // early stopping's bookkeeping also keeps the best weights for keepBest (a patience that never runs out)
+        EarlyStopping stopper = earlyStopping != null ? earlyStopping : keepBest ? new EarlyStopping(Integer.MAX_VALUE, 0) : null;
         int first = 1;
         if (resume != null) {
-            first = resume(model, optimizer, train, shuffler, history, scheduler, plateau);
+            first = resume(model, optimizer, train, shuffler, history, scheduler, plateau, stopper);
         }
         for (int epoch = first; epoch <= epochs; epoch++) {
             listener.epochStart(epoch, epochs, train.size());
@@ -250,21 +265,24 @@ public final class Trainer {
             if (scheduler != null && !schedulerPerStep) {
                 scheduler.step();
             }
-            if (earlyStopping != null && earlyStopping.update(epoch, val.loss(), model)) {
-                earlyStopping.restoreBest(model);
-                history.markStoppedEarly(earlyStopping.bestEpoch());
+            if (stopper != null && stopper.update(epoch, val.loss(), model)) {
+                stopper.restoreBest(model);
+                history.markStoppedEarly(stopper.bestEpoch());
                 break;
             }
             if (onState != null && epoch < epochs) {
-                onState.accept(TrainingState.capture(epoch, model, optimizer, shuffler, history, earlyStopping));
+                onState.accept(TrainingState.capture(epoch, model, optimizer, shuffler, history, stopper));
             }
+        }
+        if (keepBest && !history.diverged() && !history.stoppedEarly() && stopper.restoreBest(model)) {
+            history.markKeptBest(stopper.bestEpoch());
         }
         return history;
     }
 
     /** Restores {@link #resume} (see {@link #resumeFrom}); returns the first epoch left to train. */
     private int resume(Module model, Optimizer optimizer, Dataset train, Seeds.Generator shuffler, History history,
-                       LRSchedulers.LRScheduler scheduler, LRSchedulers.ReduceLROnPlateau plateau) {
+                       LRSchedulers.LRScheduler scheduler, LRSchedulers.ReduceLROnPlateau plateau, EarlyStopping stopper) {
         if (resume.epoch() >= epochs) {
             throw new IllegalArgumentException("the training state is at epoch " + resume.epoch() + " of a run of " + epochs
                     + " epochs: nothing is left to train");
@@ -295,7 +313,7 @@ public final class Trainer {
             throw new IllegalArgumentException("the training state's learning rate " + optimizer.lr() + " is not the schedule's "
                     + replayed + " at epoch " + resume.epoch() + ": it was saved by a run with other options");
         }
-        resume.restore(model, shuffler, earlyStopping);
+        resume.restore(model, shuffler, stopper);
         for (EpochMetrics m : done) {
             history.add(m);
         }

@@ -181,7 +181,7 @@ class TrainerTest {
         assertThrows(IllegalArgumentException.class, () -> new Trainer(Objective.crossEntropy()).batchSize(0));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(Objective.crossEntropy())
                 .earlyStopping(new EarlyStopping(2, 0)).fit(net, new Optimizers.Adam(net.parameters(), 0.1), d, null));
-        assertEquals("early stopping and reduce-on-plateau need a validation set", e.getMessage());
+        assertEquals("early stopping, reduce-on-plateau and keeping the best epoch need a validation set", e.getMessage());
         Dataset reg = Datasets.linearRegression(8, new double[] {1, 1}, 0, 0, 1);
         e = assertThrows(IllegalArgumentException.class, () -> new Trainer(Objective.crossEntropy())
                 .fit(net, new Optimizers.Adam(net.parameters(), 0.1), reg, null));

@@ -124,6 +124,30 @@ class TrainingStateTest {
                 .contains("is not a training state"));
     }
 
+    /** keepBest ends with the weights of the epoch of lowest validation loss: those of a run that stopped there. */
+    @Test
+    void keepingTheBestEpochEndsWithItsWeights() {
+        Dataset.Split small = Datasets.moons(300, 0.3, 2).split(0.3, 2);
+        Mlp net = new Mlp(new int[] {2, 64, 64, 2}, "relu", "none", new Random(1));
+        History h = new Trainer(Objective.crossEntropy()).epochs(30).batchSize(16).seed(1).keepBest(true)
+                .fit(net, new Optimizers.Adam(net.parameters(), 0.03), small.train(), small.validation());
+        int best = 1;
+        for (EpochMetrics m : h.epochs()) {
+            best = m.valLoss() < h.epochs().get(best - 1).valLoss() ? m.epoch() : best;
+        }
+        assertTrue(h.keptBest());
+        assertEquals(best, h.bestEpoch());
+        assertTrue(best < 30, "the validation loss rose again after epoch " + best + ": the test needs an overfitting run");
+        Mlp shorter = new Mlp(new int[] {2, 64, 64, 2}, "relu", "none", new Random(1));
+        new Trainer(Objective.crossEntropy()).epochs(best).batchSize(16).seed(1)
+                .fit(shorter, new Optimizers.Adam(shorter.parameters(), 0.03), small.train(), small.validation());
+        for (Map.Entry<String, Tensor> e : shorter.stateDict().entrySet()) {
+            assertArrayEquals(e.getValue().toDoubleArray(), net.stateDict().get(e.getKey()).toDoubleArray(), 0, e.getKey());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new Trainer(Objective.crossEntropy()).keepBest(true)
+                .fit(net, new Optimizers.Adam(net.parameters(), 0.03), small.train(), null));
+    }
+
     @Test
     void theGeneratorDrawsWhatJavaUtilRandomDrawsAndItsStateRoundTrips() {
         for (long seed : new long[] {0, 1, -5, 0x123456789ABCDEFL}) {
