@@ -26,18 +26,37 @@ final class Seq2SeqRun {
 
     private Seq2SeqRun() {}
 
-    /** Exits 2 with one line when an option does not fit, before any work. */
-    static int run(String dataset, int samples, int epochs, int batchSize, double lr, long seed, Path out) throws IOException {
+    /** The network's sizes: {@code --embedding}, {@code --hidden ENCODER,DECODER}, {@code --attention}. */
+    record Sizes(int embedding, int[] hidden, int attention) {
+        /** What is wrong with them, as one line; null when nothing is. */
+        String problem() {
+            if (hidden.length != 2 || hidden[0] < 1 || hidden[0] > 4096 || hidden[1] < 1 || hidden[1] > 4096) {
+                return "--hidden for seq2seq: the encoder's and the decoder's LSTM sizes, two numbers from 1 to 4096 (e.g. 64,128), got "
+                        + java.util.Arrays.toString(hidden).replace(" ", "");
+            }
+            if (embedding < 1 || embedding > 4096 || attention < 1 || attention > 4096) {
+                return "--embedding and --attention must be 1 to 4096, got " + embedding + " and " + attention;
+            }
+            return null;
+        }
+    }
+
+    /** What is wrong with the options, as one line; null when nothing is. */
+    static String problem(String dataset, int samples, int epochs, int batchSize, double lr, Sizes sizes) {
         int max = dataset.equals("dates") ? 36_500 : 1_000_000;
-        String problem = !dataset.equals("dates") && !dataset.equals("numbers") ? "--dataset for seq2seq: dates or numbers, got '"
-                + dataset + "'"
+        return !dataset.equals("dates") && !dataset.equals("numbers") ? "--dataset for seq2seq: dates or numbers, got '" + dataset + "'"
                 : samples < 100 || samples > max ? "--samples for " + dataset + ": 100 to " + max + ", got " + samples
                 : epochs < 1 ? "--epochs must be >= 1, got " + epochs
                 : batchSize < 1 ? "--batch-size must be >= 1, got " + batchSize
-                : !(lr > 0) || Double.isInfinite(lr) ? "--lr must be a positive number, got " + lr : null;
+                : !(lr > 0) || Double.isInfinite(lr) ? "--lr must be a positive number, got " + lr : sizes.problem();
+    }
+
+    /** Trains and writes the run; the options checked with {@link #problem} first. */
+    static int run(String dataset, int samples, int epochs, int batchSize, double lr, long seed, Path out, Sizes sizes)
+            throws IOException {
+        String problem = problem(dataset, samples, epochs, batchSize, lr, sizes);
         if (problem != null) {
-            System.err.println("vecgrad train: " + problem);
-            return 2;
+            throw new IllegalArgumentException(problem);
         }
         Translation.Splits sp = dataset.equals("dates") ? Translation.dates(samples, seed) : Translation.numbers(samples, seed);
         List<String> srcs = new ArrayList<>();
@@ -46,7 +65,8 @@ final class Seq2SeqRun {
             srcs.add(p.source());
             tgts.add(p.target());
         }
-        Seq2Seq model = new Seq2Seq(Seq2Seq.Vocabulary.of(srcs), Seq2Seq.Vocabulary.of(tgts), 32, 64, 128, 64, new Random(seed));
+        Seq2Seq model = new Seq2Seq(Seq2Seq.Vocabulary.of(srcs), Seq2Seq.Vocabulary.of(tgts), sizes.embedding(), sizes.hidden()[0],
+                sizes.hidden()[1], sizes.attention(), new Random(seed));
         Optimizer opt = new Optimizers.Adam(model.parameters(), lr);
         Random shuffle = new Random(seed + 1);
         int maxLength = tgts.stream().mapToInt(String::length).max().orElse(1) + 2;

@@ -49,6 +49,70 @@ final class TrainCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}).")
     String keep;
 
+    @Option(names = "--embedding", paramLabel = "N", description = "seq2seq: the width of the character embeddings (default: "
+            + SEQ2SEQ_EMBEDDING + ").")
+    Integer embedding;
+
+    @Option(names = "--attention", paramLabel = "N", description = "seq2seq: the size of the additive attention (default: "
+            + SEQ2SEQ_ATTENTION + ").")
+    Integer attention;
+
+    /** The seq2seq model's sizes when not given: embedding 32, encoder LSTM 64, decoder LSTM 128, attention 64. */
+    static final int SEQ2SEQ_EMBEDDING = 32;
+    static final String SEQ2SEQ_HIDDEN = "64,128";
+    static final int SEQ2SEQ_ATTENTION = 64;
+
+    /** Options of every model: what to train on, for how long, where the files go. */
+    private static final java.util.List<String> ANY_MODEL = java.util.List.of("--model", "--dataset", "--epochs", "--seed", "--threads",
+            "--out", "--overwrite", "--json", "--data", "--no-install", "--help", "--version", "--resume");
+    /** Options of the models the Trainer trains: the optimizer, its schedule, the split and what is kept. */
+    private static final java.util.List<String> TRAINER = java.util.List.of("--samples", "--noise", "--loss", "--optimizer", "--lr",
+            "--momentum", "--weight-decay", "--batch-size", "--val-fraction", "--schedule", "--clip", "--early-stopping", "--keep");
+
+    /**
+     * The options each model takes besides {@link #ANY_MODEL}: any other given explicitly is
+     * refused, where it was accepted and ignored (seq2seq trained its fixed network whatever
+     * --optimizer or --hidden said; the CNN ignored --hidden and --activation).
+     */
+    static final Map<String, java.util.List<String>> MODEL_OPTIONS = Map.of(
+            "mlp", concat(TRAINER, java.util.List.of("--hidden", "--activation", "--batchnorm", "--dropout", "--output")),
+            "softmax", TRAINER, "linreg", TRAINER, "adaline", TRAINER, "cnn", TRAINER,
+            "perceptron", java.util.List.of("--samples", "--noise", "--lr"),
+            "seq2seq", java.util.List.of("--samples", "--batch-size", "--lr", "--hidden", "--embedding", "--attention"));
+
+    private static java.util.List<String> concat(java.util.List<String> a, java.util.List<String> b) {
+        java.util.List<String> out = new java.util.ArrayList<>(a);
+        out.addAll(b);
+        return java.util.List.copyOf(out);
+    }
+
+    /** The first option given that the model does not take, as the refusal's line; null when every one applies. */
+    private String optionThatDoesNotApply() {
+        if (spec == null || spec.commandLine().getParseResult() == null) {
+            return null;
+        }
+        java.util.List<String> takes = MODEL_OPTIONS.get(model);
+        if (takes == null) {
+            return null;   // an unknown model is refused with its own message
+        }
+        for (var o : spec.commandLine().getParseResult().matchedOptions()) {
+            String name = o.longestName();
+            if (!ANY_MODEL.contains(name) && !takes.contains(name)) {
+                return name + " does not apply to --model " + model + "; it takes " + String.join(", ", takes)
+                        + " (besides --dataset, --epochs, --seed, --out, ...)";
+            }
+        }
+        boolean generated = java.util.List.of("moons", "blobs", "linreg").contains(dataset) || model.equals("seq2seq");
+        var parsed = spec.commandLine().getParseResult();
+        for (String data : java.util.List.of("--samples", "--noise")) {
+            if (parsed.hasMatchedOption(data) && (!generated || (model.equals("seq2seq") && data.equals("--noise")))) {
+                return data + " does not apply to --dataset " + dataset + (dataset.equals("fashion-mnist")
+                        ? " (its 60,000 training and 10,000 test images are fixed)" : "");
+            }
+        }
+        return null;
+    }
+
     /** The options --resume takes beside it: where and how to run, not what to train. */
     private static final java.util.Set<String> RESUME_OPTIONS = java.util.Set.of("--resume", "--threads", "--json", "--data", "--no-install");
 
@@ -68,7 +132,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--noise", description = "Noise of a generated dataset (default: 0.2 for moons, 0.01 for linreg).")
     Double noise;
 
-    @Option(names = "--hidden", split = ",", defaultValue = "128,64", description = "MLP hidden widths (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", split = ",", defaultValue = "128,64", description = "MLP hidden widths (default: ${DEFAULT-VALUE}); for"
+            + " seq2seq the encoder's and the decoder's LSTM sizes (default: " + SEQ2SEQ_HIDDEN + ").")
     int[] hidden;
 
     @Option(names = "--activation", defaultValue = "relu", description = "MLP hidden activation: relu, leaky_relu, sigmoid, tanh, gelu (default: ${DEFAULT-VALUE}).")
@@ -139,6 +204,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (hidden.length == 0) {
             return "--hidden needs at least one width, e.g. --hidden 128,64";
+        }
+        String notHere = optionThatDoesNotApply();
+        if (notHere != null) {
+            return notHere;
         }
         if (!keep.equals("last") && !keep.equals("best")) {
             return "--keep must be last or best, got '" + keep + "'";
@@ -227,9 +296,19 @@ final class TrainCommand implements Callable<Integer> {
         common.applyThreads();
         if (model.equals("seq2seq")) {
             var parsed = spec.commandLine().getParseResult();
-            Path out = common.outDir(Path.of("runs", "seq2seq-" + dataset));
-            return Seq2SeqRun.run(dataset, parsed.hasMatchedOption("--samples") ? samples : 10_000,
-                    parsed.hasMatchedOption("--epochs") ? epochs : 3, batchSize, lrs[0], common.seed, out);
+            int[] hiddenSizes = parsed.hasMatchedOption("--hidden") ? hidden
+                    : java.util.Arrays.stream(SEQ2SEQ_HIDDEN.split(",")).mapToInt(Integer::parseInt).toArray();
+            Seq2SeqRun.Sizes sizes = new Seq2SeqRun.Sizes(embedding != null ? embedding : SEQ2SEQ_EMBEDDING, hiddenSizes,
+                    attention != null ? attention : SEQ2SEQ_ATTENTION);
+            int n = parsed.hasMatchedOption("--samples") ? samples : 10_000;
+            int e = parsed.hasMatchedOption("--epochs") ? epochs : 3;
+            String problem = Seq2SeqRun.problem(dataset, n, e, batchSize, lrs[0], sizes);
+            if (problem != null) {   // before the run's folder is claimed
+                System.err.println("vecgrad train: " + problem);
+                return 2;
+            }
+            return Seq2SeqRun.run(dataset, n, e, batchSize, lrs[0], common.seed, common.outDir(Path.of("runs", "seq2seq-" + dataset)),
+                    sizes);
         }
         Path dir = common.fashionMnistDir();
         if (dataset.equals("fashion-mnist") && !Packages.ensureFashionMnist(dir, !common.noInstall, System.err)) {

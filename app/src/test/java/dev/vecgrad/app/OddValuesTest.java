@@ -65,7 +65,7 @@ class OddValuesTest {
         for (String[] c : new String[][] {{"cnn", "fashion-mnist"}, {"linreg", "linreg"}, {"mlp", "moons"}, {"perceptron", "moons"}}) {
             assertEquals(c[1], TrainCommand.parse(java.util.List.of("--model", c[0])).toSpec(0.01).dataset(), c[0]);
         }
-        assertEquals("xor", TrainCommand.parse(java.util.List.of("--model", "cnn", "--dataset", "xor", "--hidden", "4")).dataset,
+        assertEquals("xor", TrainCommand.parse(java.util.List.of("--model", "mlp", "--dataset", "xor", "--hidden", "4")).dataset,
                 "a given --dataset is kept");
     }
 
