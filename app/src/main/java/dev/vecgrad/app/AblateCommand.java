@@ -157,7 +157,7 @@ final class AblateCommand implements Callable<Integer> {
                 files.commit();
             }
             System.out.println();
-            System.out.print(md);
+            System.out.print(compact(rows, classification));   // the wide table (190 columns) is report.md's
             System.out.printf(Locale.ROOT, "%nwrote %s (report.md, report.csv, bars.png, curves.png) and %s; %.0f s%n", dir.resolve("report"),
                     store.file(), (System.nanoTime() - t0) / 1e9);
             return 0;
@@ -250,8 +250,10 @@ final class AblateCommand implements Callable<Integer> {
     /** Prints a line per finished trial: "[done/total] name lr seed: val and test accuracy (or loss), seconds". */
     static TrialRunner.Listener progress(int before, int total, java.io.PrintStream out) {
         int[] done = {before};
-        return r -> out.printf(Locale.ROOT, "[%d/%d] %-24s lr %-9s seed %d: %s  %.1f s%n", ++done[0], total, r.variant(),
-                String.format(Locale.ROOT, "%.3g", r.lr()), r.seed(), r.diverged() ? "diverged" : "val "
+        // a search's configuration names its rate when it varies it ("lr=0.0097 ..."): printed once then
+        return r -> out.printf(Locale.ROOT, "[%d/%d] %-24s %sseed %d: %s  %.1f s%n", ++done[0], total, r.variant(),
+                r.variant().contains("lr=") ? "" : String.format(Locale.ROOT, "lr %-9s ", String.format(Locale.ROOT, "%.3g", r.lr())),
+                r.seed(), r.diverged() ? "diverged" : "val "
                 + percent(r.valAccuracy(), r.valLoss()) + " test " + percent(r.testAccuracy(), r.testLoss()), r.seconds());
     }
 
@@ -327,6 +329,25 @@ final class AblateCommand implements Callable<Integer> {
                     .append(r.trainLoss().format(1, "%.4f")).append(" | ").append(r.valLoss().format(1, "%.4f")).append(" | ")
                     .append(r.gap().format(1, "%.4f")).append(" | ").append(diff).append(" | ").append(r.diverged()).append('/')
                     .append(r.trials()).append(" | ").append(String.format(Locale.ROOT, "%.1f", r.seconds())).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The table for a terminal, within 80 columns: variant, rate, test accuracy (test loss for
+     * regression) and its difference to the baseline with the 95% interval; report.md has every column.
+     */
+    static String compact(List<Ablation.Row> rows, boolean classification) {
+        double scale = classification ? 100 : 1;
+        String p = classification ? "%+.2f" : "%+.4f";
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-24s %8s %15s  %s%n", "variant", "lr",
+                classification ? "test acc %" : "test loss", "Δ vs baseline [95% CI]"));
+        for (Ablation.Row r : rows) {
+            String name = r.variant().length() > 24 ? r.variant().substring(0, 23) + "…" : r.variant();
+            String test = classification ? r.testAccuracy().format(100, "%.2f") : r.testLoss().format(1, "%.4f");
+            String diff = r.diff() == null ? "—" : Double.isNaN(r.diff()[1]) ? String.format(Locale.ROOT, p, scale * r.diff()[0])
+                    : String.format(Locale.ROOT, p + " [" + p + ", " + p + "]", scale * r.diff()[0], scale * r.diff()[1], scale * r.diff()[2]);
+            sb.append(String.format(Locale.ROOT, "%-24s %8s %15s  %s%n", name, fmt(r.lr()), test, diff));
         }
         return sb.toString();
     }

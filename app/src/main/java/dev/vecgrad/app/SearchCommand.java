@@ -118,11 +118,26 @@ final class SearchCommand implements Callable<Integer> {
                 files.commit();
             }
             System.out.println();
-            System.out.print(table);
+            System.out.print(compact(ranked, data.train().isClassification()));   // every column is in report.md
             System.out.printf(Locale.ROOT, "%nwrote %s and %s; %.0f s%n", dir.resolve("report").resolve("report.md"), store.file(),
                     (System.nanoTime() - t0) / 1e9);
             return 0;
         }
+    }
+
+    /** The ranking for a terminal, within 80 columns: rank, configuration, validation and test, rank by test. */
+    static String compact(List<Search.Ranked> ranked, boolean classification) {
+        double scale = classification ? 100 : 1;
+        String unit = classification ? "%" : "loss";
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%4s  %-44s %7s %7s %5s%n", "rank", "configuration",
+                "val " + unit, "test", "test#"));
+        for (int i = 0; i < ranked.size(); i++) {
+            Search.Ranked r = ranked.get(i);
+            String name = r.name().length() > 44 ? r.name().substring(0, 43) + "…" : r.name();
+            sb.append(String.format(Locale.ROOT, "%4d  %-44s %7.2f %7s %5d%n", i + 1, name, scale * r.val(),
+                    Double.isNaN(r.test()) ? "-" : String.format(Locale.ROOT, "%.2f", scale * r.test()), r.testRank()));
+        }
+        return sb.toString();
     }
 
     /** The ranking as a markdown table: by validation, with the test result and its rank beside it. */

@@ -64,6 +64,25 @@ class AblationTest {
         assertEquals(0, after.code(), "the lock is released with its holder: " + after.err());
     }
 
+    /** The tables printed on the terminal fit 80 columns (they were about 190); report.md keeps every column. */
+    @Test
+    void theTerminalTablesFitEightyColumns() throws Exception {
+        CliTest.Result a = CliTest.run(study(dir.resolve("narrow"), 1));
+        assertEquals(0, a.code(), a.err());
+        String table = a.out().substring(a.out().indexOf("\nvariant ") + 1, a.out().indexOf("\nwrote "));
+        assertEquals(4, table.strip().lines().count(), table);   // the header and three variants
+        table.lines().forEach(l -> assertTrue(l.length() <= 80, l.length() + " columns: " + l));
+        assertTrue(Files.readString(dir.resolve("narrow").resolve("report").resolve("report.md")).contains("| gap |"));
+        CliTest.Result s = CliTest.run("search", "--dataset", "moons", "--samples", "300", "--hidden", "4", "--epochs", "1", "--space",
+                "lr=0.01,0.03", "--space", "activation=relu,tanh", "--jobs", "1", "--out", dir.resolve("search").toString());
+        assertEquals(0, s.code(), s.err());
+        String ranking = s.out().substring(s.out().indexOf("\nrank ") + 1, s.out().indexOf("\nwrote "));
+        assertEquals(5, ranking.strip().lines().count(), ranking);
+        ranking.lines().forEach(l -> assertTrue(l.length() <= 80, l.length() + " columns: " + l));
+        assertTrue(s.out().lines().filter(l -> l.startsWith("[")).allMatch(l -> l.contains("lr=") && !l.contains(" lr ")),
+                "the rate once in a progress line: " + s.out());
+    }
+
     private static List<String> names(Path folder) throws Exception {
         try (var s = Files.list(folder)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
