@@ -32,13 +32,26 @@ public final class BenchCli implements Runnable {
             org.openjdk.jmh.Main.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        CommandLine cli = new CommandLine(new BenchCli());
+        CommandLine cli = commandLine(System.getenv("VECGRAD_COMMAND_ROOT"));
         dev.vecgrad.app.Main.oneLineOptionErrors(cli);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 2;
         });
         System.exit(cli.execute(args));
+    }
+
+    /**
+     * The command line, named {@code root} when it is given: the launcher's {@code ./vecgrad info}
+     * and {@code ./vecgrad tune} set it to {@code vecgrad}, so that their usage reads as typed
+     * (it said {@code vecgrad bench info}).
+     */
+    static CommandLine commandLine(String root) {
+        CommandLine cli = new CommandLine(new BenchCli());
+        if (root != null && !root.isBlank()) {
+            cli.setCommandName(root);
+        }
+        return cli;
     }
 
     /**
