@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code vecgrad bench conv}: milliseconds per training step (batch 64, Adam) of the zoo's CNN and
+ * {@code vecgrad bench conv}: milliseconds per training step of the zoo's CNN (batch 64, Adam) and of
+ * deblur's U-Net (width 16, two levels, batch 32, MSE, Adam), and
  * per convolution forward + backward (input and weight gradients) on the shapes of {@link #SHAPES},
  * vecgrad against PyTorch ({@code torch_cnn.py}, given the same list), fresh processes each round,
  * same thread count; the cold first iteration apart. Each layer's effective GFLOP/s (3 x 2 N O C
@@ -85,7 +86,7 @@ final class ConvSuite implements Callable<Integer> {
         if (threads < 1 || rounds < 1 || warmup < 0 || iterations < 1) {
             throw new IllegalArgumentException("--threads, --rounds and --iterations must be >= 1, --warmup >= 0");
         }
-        Peers.Torch torch = noBaseline ? null : Peers.torch("torch_cnn.py");
+        Peers.Torch torch = noBaseline ? null : Peers.torch("torch_cnn.py", "torch_unet.py");
         if (torch != null) {
             System.out.println("pytorch: " + torch.describe(threads));
         }
@@ -135,7 +136,7 @@ final class ConvSuite implements Callable<Integer> {
             String range = q == null ? "-" : String.format(Locale.ROOT, "[%.2f-%.2f]", q.min(), q.max());
             String rate = "-";
             String share = "-";
-            if (!what.equals("cnn_step")) {
+            if (!what.endsWith("_step")) {
                 double gflops = flops(what) / o.median() / 1e6;
                 rate = String.format(Locale.ROOT, "%.0f", gflops);
                 share = String.format(Locale.ROOT, "%.0f%%", 100 * gflops / probe.median());
@@ -199,6 +200,17 @@ final class ConvSuite implements Callable<Integer> {
                 opt.zeroGrad();
                 Losses.crossEntropy(cnn.forward(x), y).backward();
                 opt.step();
+                return null;
+            }, warmup, iterations), iterations);
+            // deblur's network: UNet(1, 16, 2), 32 images of 28x28, MSE, Adam (torch_unet.UNet on PyTorch's side)
+            dev.vecgrad.models.zoo.UNet unet = new dev.vecgrad.models.zoo.UNet(1, 16, 2, rng);
+            Optimizer unetOpt = new Optimizers.Adam(unet.parameters(), 0.002);
+            Tensor ux = Tensor.randn(rng, DType.F32, 32, 1, 28, 28);
+            Tensor uy = Tensor.randn(rng, DType.F32, 32, 1, 28, 28);
+            print("unet_step", time(() -> {
+                unetOpt.zeroGrad();
+                Losses.mse(unet.forward(ux), uy).backward();
+                unetOpt.step();
                 return null;
             }, warmup, iterations), iterations);
             for (String shape : SHAPES) {

@@ -126,18 +126,31 @@ final class Peers {
     /**
      * @throws IllegalStateException saying how to install PyTorch (or to pass --no-baseline) when no Python has it
      */
-    static Torch torch(String resource) throws IOException {
+    static Torch torch(String resource, String... modules) throws IOException {
         StringBuilder why = new StringBuilder();
         String python = NumpyBaseline.findPython("torch", "python3-torch", why);
         if (python == null) {
             throw new IllegalStateException(why + " (or --no-baseline)");
         }
-        Path script = Files.createTempFile("vecgrad-" + resource.replace(".py", ""), ".py");
-        script.toFile().deleteOnExit();
-        try (InputStream s = Peers.class.getResourceAsStream(resource)) {
-            Files.write(script, s.readAllBytes());
+        // the script and the modules it imports, side by side in a folder of their own
+        Path dir = Files.createTempDirectory("vecgrad-" + resource.replace(".py", ""));
+        dir.toFile().deleteOnExit();
+        Path script = null;
+        for (String name : concat(resource, modules)) {
+            Path file = dir.resolve(name);
+            file.toFile().deleteOnExit();
+            try (InputStream s = Peers.class.getResourceAsStream(name)) {
+                Files.write(file, s.readAllBytes());
+            }
+            script = script == null ? file : script;
         }
         return new Torch(python, script);
+    }
+
+    private static List<String> concat(String first, String[] rest) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(rest));
+        return all;
     }
 
     /**

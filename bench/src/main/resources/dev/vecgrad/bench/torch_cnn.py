@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """PyTorch's side of `vecgrad bench conv`: one training step (forward, cross-entropy, backward, Adam) of the
 zoo's LeNet-like CNN (conv 1->32 3x3 pad 1, relu, maxpool 2, conv 32->64, relu, maxpool 2, linear 3136->128,
-relu, linear 128->10) on a batch of 64 28x28 images, timed per iteration after a warm-up; and conv2d
+relu, linear 128->10) on a batch of 64 28x28 images, timed per iteration after a warm-up; one of deblur's U-Net
+(torch_unet.UNet(1, 16, 2): width 16, two levels, batch norm, 32 images of 28x28, MSE, Adam); and conv2d
 forward+backward alone (conv2d or conv_transpose2d, input and weight gradients) for the shapes given as
 "op N,C,H,W,O,k,stride,padding" separated by ";" (vecgrad's ConvSuite.SHAPES). Prints JSON lines. Thread variables are set by the caller."""
 import argparse
@@ -11,6 +12,8 @@ import time
 import torch
 from torch import nn
 import torch.nn.functional as F
+
+from torch_unet import UNet
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--threads", type=int, default=1)
@@ -46,6 +49,21 @@ def train_step():
 
 first, times = timed(train_step)
 print(json.dumps({"what": "cnn_step", "first_ms": first, "times_ms": times}))
+
+unet = UNet(1, 16, 2)
+unet_opt = torch.optim.Adam(unet.parameters(), 0.002)
+ux = torch.randn(32, 1, 28, 28)
+uy = torch.randn(32, 1, 28, 28)
+
+
+def unet_step():
+    unet_opt.zero_grad()
+    F.mse_loss(unet(ux), uy).backward()
+    unet_opt.step()
+
+
+first, times = timed(unet_step)
+print(json.dumps({"what": "unet_step", "first_ms": first, "times_ms": times}))
 for spec in a.shapes.split(";"):
     op, dims = spec.split(" ")
     n, c, h, w, o, k, s, p = (int(v) for v in dims.split(","))
