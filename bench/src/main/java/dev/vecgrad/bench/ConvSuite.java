@@ -81,11 +81,33 @@ final class ConvSuite implements Callable<Integer> {
     @Option(names = "--no-baseline", description = "run vecgrad only")
     boolean noBaseline;
 
+    @Option(names = "--shapes", paramLabel = "OP N,C,H,W,O,k,s,p;...", description = "the layers timed, ';' between them"
+            + " (default: the CNN's, a strided one and a U-Net's at 64 channels)")
+    String shapes = String.join(";", SHAPES);
+
+    /** The --shapes list, each checked: "conv2d" or "conv_transpose2d", then eight positive numbers (padding may be 0). */
+    private List<String> shapeList() {
+        List<String> out = new ArrayList<>();
+        for (String s : shapes.split(";")) {
+            String t = s.strip();
+            if (!t.matches("(conv2d|conv_transpose2d) [0-9]{1,5}(,[0-9]{1,5}){7}")) {
+                throw new IllegalArgumentException("--shapes: '" + t + "' is not 'conv2d|conv_transpose2d N,C,H,W,O,k,stride,padding'");
+            }
+            int[] n = numbers(t);
+            if (n[0] < 1 || n[1] < 1 || n[2] < 1 || n[3] < 1 || n[4] < 1 || n[5] < 1 || n[6] < 1 || n[5] > n[2] + 2 * n[7]) {
+                throw new IllegalArgumentException("--shapes: '" + t + "' has a size below 1 or a kernel larger than its padded input");
+            }
+            out.add(t);
+        }
+        return out;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (threads < 1 || rounds < 1 || warmup < 0 || iterations < 1) {
             throw new IllegalArgumentException("--threads, --rounds and --iterations must be >= 1, --warmup >= 0");
         }
+        shapeList();   // a bad --shapes is refused before any process starts
         Peers.Torch torch = noBaseline ? null : Peers.torch("torch_cnn.py", "torch_unet.py");
         if (torch != null) {
             System.out.println("pytorch: " + torch.describe(threads));
@@ -154,13 +176,13 @@ final class ConvSuite implements Callable<Integer> {
     }
 
     private Map<String, double[]> vecgrad() throws IOException, InterruptedException {
-        return run(Peers.java(Worker.class.getName(), Integer.toString(threads), Integer.toString(warmup), Integer.toString(iterations)),
-                "vecgrad conv worker");
+        return run(Peers.java(Worker.class.getName(), Integer.toString(threads), Integer.toString(warmup), Integer.toString(iterations),
+                String.join(";", shapeList())), "vecgrad conv worker");
     }
 
     private Map<String, double[]> pytorch(Peers.Torch torch) throws IOException, InterruptedException {
         return run(torch.command(threads, "--threads", Integer.toString(threads), "--warmup", Integer.toString(warmup), "--iterations",
-                Integer.toString(iterations), "--shapes", String.join(";", SHAPES)), "torch_cnn.py (" + torch.python() + ")");
+                Integer.toString(iterations), "--shapes", String.join(";", shapeList())), "torch_cnn.py (" + torch.python() + ")");
     }
 
     /** what -> {first ms, median ms} from the child's JSON lines. */
@@ -182,7 +204,7 @@ final class ConvSuite implements Callable<Integer> {
         return result;
     }
 
-    /** The vecgrad side in its own JVM: args threads, warm-up, iterations; prints JSON lines like torch_cnn.py. */
+    /** The vecgrad side in its own JVM: args threads, warm-up, iterations, shapes; prints JSON lines like torch_cnn.py. */
     public static final class Worker {
         public static void main(String[] args) {
             Parallelism.setThreads(Integer.parseInt(args[0]));
@@ -213,7 +235,7 @@ final class ConvSuite implements Callable<Integer> {
                 unetOpt.step();
                 return null;
             }, warmup, iterations), iterations);
-            for (String shape : SHAPES) {
+            for (String shape : args[3].split(";")) {
                 int[] s = numbers(shape);
                 boolean transposed = shape.startsWith("conv_transpose2d");
                 Tensor xi = Tensor.randn(rng, DType.F32, s[0], s[1], s[2], s[3]).requiresGrad(true);
