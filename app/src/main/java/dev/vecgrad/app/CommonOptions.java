@@ -75,6 +75,22 @@ final class CommonOptions {
         return out != null ? RunDirectory.claim(out) : RunDirectory.claimFirstFree(defaultDir);
     }
 
+    /**
+     * The first of {@code file}, {@code NAME-2.EXT}, {@code NAME-3.EXT}, ... that does not exist: a
+     * command's default output file never replaces an earlier run's (graph and translate did).
+     */
+    static Path freeFile(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : "";
+        Path p = file;
+        for (int n = 2; java.nio.file.Files.exists(p); n++) {
+            p = file.resolveSibling(stem + "-" + n + ext);
+        }
+        return p;
+    }
+
     /** True when {@code dir} is a folder with at least one file in it (hidden ones included). */
     static boolean holdsFiles(Path dir) {
         if (!java.nio.file.Files.isDirectory(dir)) {

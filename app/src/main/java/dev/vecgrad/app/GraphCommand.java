@@ -52,9 +52,16 @@ final class GraphCommand implements Callable<Integer> {
             description = "Print the gradients of these names only (default: every name, in order of appearance).")
     List<String> wrt;
 
-    @Option(names = "--out", paramLabel = "FILE", defaultValue = "runs/graph/graph.png",
-            description = "The picture: .png or .svg (Graphviz's dot draws them) or .dot text (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "The picture: .png or .svg (Graphviz's dot draws them) or .dot text (default: runs/graph/graph.png, then"
+                    + " graph-2.png, ...: an earlier picture is never replaced).")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace --out when it exists (without it, an existing --out is refused).")
+    boolean overwrite;
+
+    /** The picture's folder and name when --out is not given. */
+    static final Path DEFAULT_OUT = Path.of("runs", "graph", "graph.png");
 
     @Option(names = "--max-nodes", defaultValue = "200", description = "Draw at most this many nodes (default: ${DEFAULT-VALUE}).")
     int maxNodes;
@@ -65,6 +72,12 @@ final class GraphCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintStream err = System.err;
+        if (out == null) {
+            out = CommonOptions.freeFile(DEFAULT_OUT);
+        } else if (Files.exists(out) && !Files.isDirectory(out) && !overwrite) {
+            err.println("vecgrad graph: --out " + out + " exists: pass --overwrite to replace it, or choose another name");
+            return 2;
+        }
         if ((expression == null) == (mlp == null)) {
             err.println("vecgrad graph: give an expression or --mlp SIZES (one of them)");
             return 2;

@@ -100,7 +100,9 @@ final class Seq2SeqRun {
         System.out.printf(Locale.ROOT, "test exact match %.2f%% (%d pairs); training took %.1f s%n", 100 * test, sp.test().size(),
                 (System.nanoTime() - start) / 1e9);
         try (RunDirectory files = RunDirectory.create(out)) {
-            Checkpoints.save(files.dir().resolve("model.safetensors"), model, model.metadata());
+            java.util.Map<String, String> meta = new java.util.LinkedHashMap<>(model.metadata());
+            meta.put("vecgrad.dataset", dataset);   // what translate checks its outputs against
+            Checkpoints.save(files.dir().resolve("model.safetensors"), model, meta);
             AtomicFiles.writeString(files.dir().resolve("history.csv"), history.toString());
             heatmap(model, sp.test().get(0).source(), maxLength, files.dir().resolve("attention.png"));
             files.commit();
@@ -124,7 +126,7 @@ final class Seq2SeqRun {
     }
 
     /** Translates text and draws its attention: source characters (and EOS) across, output characters down. */
-    static String heatmap(Seq2Seq model, String text, int maxLength, Path png) throws IOException {
+    static Seq2Seq.Result heatmap(Seq2Seq model, String text, int maxLength, Path png) throws IOException {
         Seq2Seq.Result r = model.translate(text, maxLength);
         List<String> source = new ArrayList<>();
         for (char c : text.toCharArray()) {
@@ -143,6 +145,6 @@ final class Seq2SeqRun {
             }
         }
         Plots.attention("\"" + text + "\" -> \"" + r.output() + "\"", source, output, weights, png);
-        return r.output();
+        return r;
     }
 }

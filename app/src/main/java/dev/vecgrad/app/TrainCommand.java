@@ -86,6 +86,32 @@ final class TrainCommand implements Callable<Integer> {
         return java.util.List.copyOf(out);
     }
 
+    /** The datasets each model trains on, where not all (seq2seq checks its own: dates, numbers). */
+    static final Map<String, java.util.List<String>> MODEL_DATASETS = Map.of(
+            "cnn", java.util.List.of("fashion-mnist"),
+            "linreg", java.util.List.of("linreg"),
+            "adaline", java.util.List.of("moons", "xor", "and", "or"),
+            "softmax", java.util.List.of("fashion-mnist", "moons", "blobs", "xor", "and", "or"));
+
+    /**
+     * A dataset the model cannot train on, as one line (exit 2, before any data is read); it was
+     * found after loading and exited 1.
+     */
+    private String datasetProblem() {
+        java.util.List<String> ok = MODEL_DATASETS.get(model);
+        if (ok == null || ok.contains(dataset) || !DataSource.NAMES.contains(dataset)) {
+            return null;   // an unknown dataset gets its own message
+        }
+        String why = switch (model) {
+            case "cnn" -> "square images with classes";
+            case "linreg" -> "a regression dataset";
+            case "adaline" -> "two classes";
+            default -> "class labels";
+        };
+        return "--model " + model + " needs " + why + ": --dataset " + (ok.size() == 1 ? ok.get(0) : "one of " + String.join(", ", ok))
+                + ", got " + dataset;
+    }
+
     /** The first option given that the model does not take, as the refusal's line; null when every one applies. */
     private String optionThatDoesNotApply() {
         if (spec == null || spec.commandLine().getParseResult() == null) {
@@ -204,6 +230,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (hidden.length == 0) {
             return "--hidden needs at least one width, e.g. --hidden 128,64";
+        }
+        String data = datasetProblem();
+        if (data != null) {
+            return data;
         }
         String notHere = optionThatDoesNotApply();
         if (notHere != null) {

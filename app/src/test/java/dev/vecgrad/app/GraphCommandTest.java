@@ -180,7 +180,29 @@ class GraphCommandTest {
                 "--out", png.toString());
         assertEquals(0, t.code(), t.err());
         assertEquals(2, t.lines().size(), t.out());
+        assertTrue(t.lines().get(0).matches("3 de mayo de 2001 -> .* \\(confidence [0-9]+%\\).*"), t.out());
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(Files.readAllBytes(png), 4));
+        // many texts in one call, from the command line and a file; an output outside 1950-2049 or unsure is flagged
+        Path texts = dir.resolve("texts.txt");
+        Files.writeString(texts, "12 de octubre de 1492\n\nNov 27, 2026\n");
+        CliTest.Result many = CliTest.run("translate", "--checkpoint", out.resolve("model.safetensors").toString(), "1999/05/03",
+                "3 de mayo de 2001", "--input", texts.toString(), "--out", dir.resolve("many.png").toString());
+        assertEquals(0, many.code(), many.err());
+        assertEquals(5, many.lines().size(), "four texts and the heatmap: " + many.out());
+        assertTrue(many.lines().get(2).startsWith("12 de octubre de 1492 -> "), many.out());
+        assertTrue(many.out().contains("wrote " + dir.resolve("many.png") + " (the first text's attention)"), many.out());
+        // one epoch on 300 dates: unsure of everything
+        assertTrue(many.lines().subList(0, 4).stream().allMatch(l -> l.contains("; unsure") || l.contains("outside what it learned")),
+                many.out());
+        assertTrue(TranslateCommand.Task.of(java.util.Map.of("vecgrad.dataset", "dates"), "0123456789-").learned("2049-12-31"));
+        for (String wrong : new String[] {"2050-01-01", "1903-09-19", "2001-02-30", "12-10-1492", ""}) {
+            assertTrue(!TranslateCommand.Task.of(java.util.Map.of(), "0123456789-").learned(wrong), wrong);
+        }
+        TranslateCommand.Task numbers = TranslateCommand.Task.of(java.util.Map.of(), "0123456789");
+        assertTrue(numbers.learned("0") && numbers.learned("999999") && !numbers.learned("1000000") && !numbers.learned("0000"));
+        CliTest.Result none = CliTest.run("translate", "--checkpoint", out.resolve("model.safetensors").toString());
+        assertEquals(2, none.code());
+        assertEquals("vecgrad translate: give a TEXT, or --input FILE with one text per line", none.err().strip());
         CliTest.Result bad = CliTest.run("train", "--model", "seq2seq", "--dataset", "moons");
         assertEquals(2, bad.code());
         assertEquals("vecgrad train: --dataset for seq2seq: dates or numbers, got 'moons'", bad.err().strip());
@@ -266,5 +288,26 @@ class GraphCommandTest {
             assertTrue(p.out().contains(String.format(java.util.Locale.ROOT, "-> %.2f dB", Double.parseDouble(network))),
                     model[0] + ": " + p.out() + " vs " + network);
         }
+    }
+
+    /** An earlier picture is never replaced: the default name is numbered, an existing --out needs --overwrite. */
+    @Test
+    void anEarlierPictureIsNeverReplaced() throws Exception {
+        Path first = dir.resolve("runs").resolve("graph.png");
+        assertEquals(first, CommonOptions.freeFile(first));
+        Files.createDirectories(first.getParent());
+        Files.writeString(first, "earlier");
+        assertEquals(dir.resolve("runs").resolve("graph-2.png"), CommonOptions.freeFile(first));
+        Files.writeString(dir.resolve("runs").resolve("graph-2.png"), "earlier too");
+        assertEquals(dir.resolve("runs").resolve("graph-3.png"), CommonOptions.freeFile(first));
+
+        Path dot = dir.resolve("mine.dot");
+        Files.writeString(dot, "mine");
+        CliTest.Result r = CliTest.run("graph", "x*y", "--set", "x=2,y=3", "--out", dot.toString());
+        assertEquals(2, r.code());
+        assertEquals("vecgrad graph: --out " + dot + " exists: pass --overwrite to replace it, or choose another name", r.err().strip());
+        assertEquals("mine", Files.readString(dot));
+        assertEquals(0, CliTest.run("graph", "x*y", "--set", "x=2,y=3", "--out", dot.toString(), "--overwrite").code());
+        assertTrue(Files.readString(dot).startsWith("digraph"), "replaced when told");
     }
 }

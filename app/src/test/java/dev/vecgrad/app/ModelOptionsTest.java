@@ -92,6 +92,22 @@ class ModelOptionsTest {
                 + " --dataset, --epochs, --seed, --out, ...)", r.err().strip());
     }
 
+    /** A model given a dataset it cannot train on is a bad option (exit 2, before the data is read); it exited 1 after loading. */
+    @Test
+    void aDatasetTheModelCannotTrainOnIsABadOption() {
+        for (String[] c : new String[][] {
+            {"cnn", "moons", "vecgrad train: --model cnn needs square images with classes: --dataset fashion-mnist, got moons"},
+            {"linreg", "moons", "vecgrad train: --model linreg needs a regression dataset: --dataset linreg, got moons"},
+            {"adaline", "blobs", "vecgrad train: --model adaline needs two classes: --dataset one of moons, xor, and, or, got blobs"},
+            {"softmax", "linreg", "vecgrad train: --model softmax needs class labels: --dataset one of fashion-mnist, moons, blobs, xor,"
+                    + " and, or, got linreg"}}) {
+            CliTest.Result r = CliTest.run("train", "--model", c[0], "--dataset", c[1], "--out", dir.resolve(c[0]).toString());
+            assertEquals(2, r.code(), r.err());
+            assertEquals(c[2], r.err().strip());
+            assertTrue(!java.nio.file.Files.exists(dir.resolve(c[0])), "no folder made");
+        }
+    }
+
     @Test
     void seq2seqTrainsTheSizesItIsGiven() {
         CliTest.Result small = CliTest.run("train", "--model", "seq2seq", "--samples", "200", "--epochs", "1", "--hidden", "8,16",

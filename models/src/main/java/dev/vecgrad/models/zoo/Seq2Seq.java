@@ -81,7 +81,12 @@ public final class Seq2Seq extends Module {
     }
 
     /** A greedy translation and its attention weights [output steps][source characters + EOS]. */
-    public record Result(String output, double[][] attention) {}
+    /**
+     * A greedy translation: the output, the attention weights of every output character, and the
+     * model's confidence in it: the probability it gives this output, the product over the
+     * steps (the end of the sequence included) of the chosen character's softmax probability.
+     */
+    public record Result(String output, double[][] attention, double confidence) {}
 
     public final Vocabulary source;
     public final Vocabulary target;
@@ -247,6 +252,7 @@ public final class Seq2Seq extends Module {
             Encoded e = encode(List.of(src));
             List<double[]> weights = new ArrayList<>();
             List<Integer> ids = new ArrayList<>();
+            double logProbability = 0;
             float[] previous = {Vocabulary.SOS};
             Tensor s = e.state();
             for (int t = 0; t <= maxLength; t++) {
@@ -254,13 +260,15 @@ public final class Seq2Seq extends Module {
                 s = step[0];
                 int best = step[1].argmax(1)[0];
                 weights.add(step[2].toDoubleArray());
+                logProbability += step[1].logSoftmax(1).toDoubleArray()[best];
                 if (best == Vocabulary.EOS) {
                     break;
                 }
                 ids.add(best);
                 previous = new float[] {best};
             }
-            return new Result(target.decode(ids.stream().mapToInt(Integer::intValue).toArray()), weights.toArray(new double[0][]));
+            return new Result(target.decode(ids.stream().mapToInt(Integer::intValue).toArray()), weights.toArray(new double[0][]),
+                    Math.exp(logProbability));
         }
     }
 

@@ -80,6 +80,7 @@ class Seq2SeqTest {
             assertEquals(batch.get(0).source().length() + 1, row.length, "one weight per source character and EOS");
             assertEquals(1, java.util.Arrays.stream(row).sum(), 1e-5, "a softmax over the source");
         }
+        assertTrue(r.confidence() > 0 && r.confidence() <= 1, "the probability of the output: " + r.confidence());
         Path f = dir.resolve("s2s.safetensors");
         Checkpoints.save(f, model, model.metadata());
         Seq2Seq again = Seq2Seq.fromMetadata(Checkpoints.load(f, Seq2Seq.fromMetadata(model.metadata())));
