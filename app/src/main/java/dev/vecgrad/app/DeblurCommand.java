@@ -34,7 +34,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./vecgrad deblur}: blind deconvolution (seed 004). Fashion-MNIST images are blurred with
+ * {@code ./vecgrad deblur}: blind deconvolution (the course's image-restoration exercise). Fashion-MNIST images are blurred with
  * random kernels (Gaussian, motion, defocus) plus Gaussian noise. A U-Net ({@link UNet}) learns to
  * restore them without knowing the kernel, trained on degradations drawn afresh for every image
  * in every epoch (no fixed pairs to overfit); a second U-Net is also given the kernel, through a

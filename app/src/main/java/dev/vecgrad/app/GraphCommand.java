@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "graph", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Draws the computational graph of an expression with its values and gradients,",
-                "as seed 003 teaches automatic differentiation. For example",
+                "as the course notes teach automatic differentiation. For example",
                 "  ./vecgrad graph \"relu(w*x + b)\" --set w=2,x=3,b=1",
                 "prints value = 7, dw = 3, dx = 2, db = 1 and writes the picture. The language:",
                 "names, numbers, + - * /, ^ with a number, parentheses, sum(...) and abs, exp,",

@@ -106,7 +106,7 @@ final class TranslateCommand implements Callable<Integer> {
             if (!unknown.isEmpty()) {
                 flags.add("characters it never saw: '" + unknown + "'");
             }
-            if (!task.learned(r.output())) {
+            if (!task.learned(r.output()) || !task.plausibleInput(text)) {
                 flags.add("outside what it learned (" + task.range + ")");
             }
             if (100 * r.confidence() < UNSURE_PERCENT) {
@@ -160,6 +160,21 @@ final class TranslateCommand implements Callable<Integer> {
             String name = metadata.getOrDefault("vecgrad.dataset", targetAlphabet.indexOf('-') >= 0 ? "dates" : "numbers");
             return name.equals("dates") ? new Task("dates", "dates from 1950-01-01 to 2049-12-31")
                     : new Task("numbers", "numbers from 0 to 999999");
+        }
+
+        /** False for an input that names a year outside 1950-2049 ("12 de octubre de 1492" came out as 1992-10-12). */
+        boolean plausibleInput(String text) {
+            if (!name.equals("dates")) {
+                return true;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?<![0-9])[0-9]{4}(?![0-9])").matcher(text);
+            while (m.find()) {
+                int year = Integer.parseInt(m.group());
+                if (year < 1950 || year > 2049) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         boolean learned(String output) {

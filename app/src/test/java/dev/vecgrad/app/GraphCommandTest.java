@@ -198,6 +198,8 @@ class GraphCommandTest {
         for (String wrong : new String[] {"2050-01-01", "1903-09-19", "2001-02-30", "12-10-1492", ""}) {
             assertTrue(!TranslateCommand.Task.of(java.util.Map.of(), "0123456789-").learned(wrong), wrong);
         }
+        TranslateCommand.Task dates = TranslateCommand.Task.of(java.util.Map.of(), "0123456789-");
+        assertTrue(!dates.plausibleInput("12 de octubre de 1492") && dates.plausibleInput("Nov 27, 2026") && dates.plausibleInput("27/11/2026"));
         TranslateCommand.Task numbers = TranslateCommand.Task.of(java.util.Map.of(), "0123456789");
         assertTrue(numbers.learned("0") && numbers.learned("999999") && !numbers.learned("1000000") && !numbers.learned("0000"));
         CliTest.Result none = CliTest.run("translate", "--checkpoint", out.resolve("model.safetensors").toString());

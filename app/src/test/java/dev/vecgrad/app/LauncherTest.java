@@ -118,6 +118,28 @@ class LauncherTest {
         }
     }
 
+    /**
+     * A long build or test run is not minutes of silence: a line every 20 s (1 s here) on the
+     * launcher's own stderr while the command runs, with its detail, even when the command's output
+     * goes to a log; none after it ends, and the command's exit status is kept.
+     */
+    @Test
+    void aLongCommandPrintsAHeartbeatAndKeepsItsStatus() throws Exception {
+        String script = Files.readString(LAUNCHER);
+        String fn = function(script, "with_heartbeat");
+        Run r = bash(List.of(), "exec 9>&2\ndetail() { echo \"3 test classes done\"; }\n" + fn
+                + "with_heartbeat 'running the tests' detail bash -c 'sleep 2.5; echo LOGGED; exit 7' > /dev/null 2>&1\n"
+                + "echo status $?\nsleep 1.5\n", Map.of("VECGRAD_HEARTBEAT_SECONDS", "1"));
+        List<String> lines = r.output().lines().toList();
+        assertEquals("status 7", lines.get(lines.size() - 1), r.output());
+        List<String> beats = lines.subList(0, lines.size() - 1);
+        assertTrue(beats.size() >= 1 && beats.size() <= 3, "about one line a second while it ran, none after: " + r.output());
+        assertTrue(beats.stream().allMatch(l -> l.matches("vecgrad: still running the tests, [0-9]+ s \\(3 test classes done\\)")),
+                r.output());
+        assertTrue(script.contains("with_heartbeat \"running the tests\" tests_done mvn_run install"), "./vecgrad test uses it");
+        assertTrue(script.contains("with_heartbeat building \"\" mvn_run -q"), "and the build");
+    }
+
     /** --help asks the launcher's own commands for their help: test, build and install used to run (test ran the suite for 41 s). */
     @Test
     void helpOfTheLaunchersOwnCommandsPrintsInsteadOfRunning() throws Exception {

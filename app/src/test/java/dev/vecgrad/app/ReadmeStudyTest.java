@@ -24,13 +24,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's ablation in Java, compiled and run as a reader would paste it (its folder made a
- * temporary one), against {@code ./vecgrad ablate} with the options the README gives for it: the
+ * The guide's (docs/guide.md) ablation in Java, compiled and run as a reader would paste it (its folder made a
+ * temporary one), against {@code ./vecgrad ablate} with the options the guide gives for it: the
  * same trials with the same results, and the same report rows.
  */
 class ReadmeStudyTest {
 
-    /** The README's command the Java block is the same study as. */
+    /** The guide's command the Java block is the same study as. */
     private static final String COMMAND = "./vecgrad ablate --dataset moons --hidden 16,16 --epochs 20 --vary activation=tanh,sigmoid"
             + " --vary batch-size=16";
 
@@ -39,8 +39,8 @@ class ReadmeStudyTest {
 
     @Test
     void theReadmesJavaAblationGivesTheCommandLinesResults() throws Exception {
-        String readme = Files.readString(Path.of(System.getProperty("user.dir")).resolveSibling("README.md"));
-        assertTrue(readme.contains("\n" + COMMAND + "\n"), "the README shows the command: " + COMMAND);
+        String readme = Files.readString(Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("guide.md"));
+        assertTrue(readme.contains("\n" + COMMAND + "\n"), "the guide shows the command: " + COMMAND);
         String block = javaBlocks(readme).stream().filter(b -> b.contains("Ablation.of(")).findFirst().orElseThrow();
         String folder = "Path.of(\"runs\", \"ablate-moons-java\")";
         assertTrue(block.contains(folder), block);
@@ -60,7 +60,7 @@ class ReadmeStudyTest {
         assertEquals(Files.readString(cliDir.resolve("study.json")), Files.readString(javaDir.resolve("study.json")), "the same plan");
     }
 
-    /** The README's {@code ```java} blocks. */
+    /** The guide's {@code ```java} blocks. */
     private static List<String> javaBlocks(String readme) {
         return java.util.regex.Pattern.compile("(?ms)^```java\\n(.*?)^```$").matcher(readme).results().map(m -> m.group(1)).toList();
     }

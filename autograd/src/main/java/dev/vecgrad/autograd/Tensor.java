@@ -222,6 +222,14 @@ public final class Tensor {
         return shape.clone();
     }
 
+    /**
+     * The shape as a value that prints as PyTorch prints it ({@code torch.Size([64, 10])}), as
+     * {@code x.size()} and {@code x.shape} in PyTorch; {@link #shape()} gives the {@code int[]}.
+     */
+    public Size size() {
+        return Size.of(shape);
+    }
+
     /** Size of dimension {@code dim} (negative counts from the end). */
     public int size(int dim) {
         return shape[Shapes.realDim(dim, shape, "size")];

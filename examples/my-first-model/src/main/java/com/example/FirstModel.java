@@ -14,7 +14,7 @@ import java.io.IOException;
 import java.util.Random;
 
 /**
- * The README's tour in a project of its own: the notes' 784-128-64-10 network on Fashion-MNIST
+ * The Java API tour (docs/java-api.md) in a project of its own: the notes' 784-128-64-10 network on Fashion-MNIST
  * (or a 2-16-16-2 network on make_moons when the data is not installed), the PyTorch loop
  * written out, then the test accuracy.
  *

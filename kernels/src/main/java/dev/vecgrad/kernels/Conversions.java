@@ -14,7 +14,7 @@ public final class Conversions {
     private Conversions() {}
 
     /**
-     * {@code dst[dstOff + k] = (src[srcOff + k] & 0xFF) * scale + shift} for k < n: the byte as
+     * {@code dst[dstOff + k] = (src[srcOff + k] & 0xFF) * scale + shift} for k &lt; n: the byte as
      * an unsigned value (exact in float), then a float multiply and a float add, each rounded (no
      * fused multiply-add), so the result is that expression's to the bit.
      *

@@ -8,7 +8,7 @@ package dev.vecgrad.kernels;
  * chunk results are added in chunk order, in double. So a result is bitwise the same for
  * any number of threads; threads only share the chunks of large arrays.
  *
- * @throws IllegalArgumentException (every method) when n is negative, an offset is negative,
+ * <p>Every method throws IllegalArgumentException when n is negative, an offset is negative,
  *         an array is null or too short; the message names the op and the argument
  */
 public final class Reductions {

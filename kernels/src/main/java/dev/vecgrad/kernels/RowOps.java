@@ -9,7 +9,7 @@ package dev.vecgrad.kernels;
  * across {@link Parallelism#threads()}; every result is computed in the same order whatever
  * the thread count, so it is bitwise the same for any.
  *
- * @throws IllegalArgumentException (every method) when rows or cols is negative, an offset
+ * <p>Every method throws IllegalArgumentException when rows or cols is negative, an offset
  *         is negative, or an array is null or too short; the message names the op and argument
  */
 public final class RowOps {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every {@code ```java} block of the README, compiled as the reader would paste it: the block's
+ * Every {@code ```java} block of the README and of docs/, compiled as the reader would paste it: the block's
  * own imports and statements, in a method, against the library. A block that continues an
  * earlier one (the Trainer after the loop) is compiled after it. Only what a block takes from
  * prose around it is declared here, in {@link #CONTEXT}, and nothing is imported for it. The one
@@ -42,6 +42,22 @@ class ReadmeCompilesTest {
 
     @TempDir
     Path out;
+
+    /** The pages a reader pastes from, in reading order: the README, then docs/ (the guide, the Java API tour, ...). */
+    static final List<String> PAGES = List.of("README.md", "docs/guide.md", "docs/java-api.md", "docs/internals.md",
+            "docs/benchmarks.md", "docs/contributing.md");
+
+    /** The README and the docs/ pages, one after the other. */
+    static String documentation() throws IOException {
+        Path root = Path.of(System.getProperty("user.dir")).getParent();
+        StringBuilder all = new StringBuilder();
+        for (String page : PAGES) {
+            Path p = root.resolve(page);
+            assertTrue(Files.exists(p), page + " in the project: " + p);
+            all.append(Files.readString(p)).append('\n');
+        }
+        return all.toString();
+    }
 
     static List<String> javaBlocks(String readme) {
         List<String> blocks = new ArrayList<>();
@@ -70,9 +86,7 @@ class ReadmeCompilesTest {
 
     @Test
     void everyJavaBlockCompilesAsPasted() throws IOException {
-        Path readme = Path.of(System.getProperty("user.dir")).resolveSibling("README.md");
-        assertTrue(Files.exists(readme), "README.md beside the models module: " + readme);
-        List<String> blocks = javaBlocks(Files.readString(readme));
+        List<String> blocks = javaBlocks(documentation());
         assertTrue(blocks.size() >= 5, "the README's Java blocks were found: " + blocks.size());
 
         List<JavaFileObject> units = new ArrayList<>();
