@@ -127,17 +127,17 @@ package dev.vecgrad.kernels;
  * {@link Parallelism#threads()}; results do not depend on the thread count.
  *
  * <p>Accuracy of the vector transcendental maps, measured by {@code TranscendentalAccuracyTest}
- * over 2^20 values against the reference (double precision, rounded once): exp, log and tanh
+ * over 2<sup>20</sup> values against the reference (double precision, rounded once): exp, log and tanh
  * are the JDK's Vector API math (Intel SVML on x86), within 1 ulp in float and 1 ulp (2.2e-16)
  * in double; sigmoid 2 ulp; GELU (erf form) 12 ulp in float, 1.4e-14 relative in double, its
  * derivative 1 ulp of 1; the tanh-form GELU 17 ulp of 1 for its derivative and, in float, up
- * to 194 ulp for x < -5, where |value| < 1e-6 and exp amplifies the rounding of its argument
+ * to 194 ulp for x &lt; -5, where |value| &lt; 1e-6 and exp amplifies the rounding of its argument
  * (PyTorch's float tanh-GELU has the same error), 2.9e-14 in double. Ranges: exp [-87, 88],
  * log [1e-30, 1e30], tanh [-20, 20], sigmoid [-100, 100], GELU [-10, 10]. Until C2 has
  * compiled a kernel, the Vector API computes its lanes with {@link Math}, so the last bit of a
  * transcendental result can differ between a cold and a warm call.
  *
- * @throws IllegalArgumentException (every method) when n is negative, an offset is negative,
+ * <p>Every method throws IllegalArgumentException when n is negative, an offset is negative,
  *         an array is null or shorter than offset + n; the message names the op and argument
  */
 public final class Elementwise {
