@@ -25,14 +25,14 @@ import picocli.CommandLine.Parameters;
  * learned or the model is unsure; the attention heatmap of the first text.
  */
 @Command(name = "translate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Translates texts with a seq2seq checkpoint (./vecgrad train --model seq2seq ...):",
-                "one line per text, 'TEXT -> OUTPUT (confidence N%)'. A model knows only what it",
-                "was trained on: dates from 1950 to 2049 in eight Spanish and English forms",
-                "(\"27 de noviembre de 2026\", \"Nov 27, 2026\", \"27/11/2026\", ...), or numbers",
-                "from 0 to 999,999 in Spanish words (\"trescientos doce\"). An output outside that",
-                "range, or given less than " + TranslateCommand.UNSURE_PERCENT + "% confidence, is flagged: the model still",
-                "answers, and is often wrong there. Writes the attention heatmap of the first text",
-                "(source characters across, output characters down)."})
+        description = {"Translates texts with a seq2seq checkpoint (./vecgrad train --model",
+                "seq2seq ...): one line per text, 'TEXT -> OUTPUT (confidence N%)'. A model",
+                "knows only what it was trained on: dates from 1950 to 2049 in eight Spanish",
+                "and English forms (\"27 de noviembre de 2026\", \"Nov 27, 2026\", \"27/11/2026\",",
+                "...), or numbers from 0 to 999,999 in Spanish words (\"trescientos doce\"). An",
+                "output outside that range, or given less than " + TranslateCommand.UNSURE_PERCENT + "% confidence, is flagged:",
+                "the model still answers, and is often wrong there. Writes the attention",
+                "heatmap of the first text (source characters across, output characters down)."})
 final class TranslateCommand implements Callable<Integer> {
 
     /** Below this confidence (the probability the model gives its own output) an output is flagged as unsure. */

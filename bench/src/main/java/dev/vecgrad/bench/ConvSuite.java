@@ -218,23 +218,13 @@ final class ConvSuite implements Callable<Integer> {
             for (int i = 0; i < y.length; i++) {
                 y[i] = rng.nextInt(10);
             }
-            print("cnn_step", time(() -> {
-                opt.zeroGrad();
-                Losses.crossEntropy(cnn.forward(x), y).backward();
-                opt.step();
-                return null;
-            }, warmup, iterations), iterations);
+            print("cnn_step", time(training(opt, () -> Losses.crossEntropy(cnn.forward(x), y)), warmup, iterations), iterations);
             // deblur's network: UNet(1, 16, 2), 32 images of 28x28, MSE, Adam (torch_unet.UNet on PyTorch's side)
             dev.vecgrad.models.zoo.UNet unet = new dev.vecgrad.models.zoo.UNet(1, 16, 2, rng);
             Optimizer unetOpt = new Optimizers.Adam(unet.parameters(), 0.002);
             Tensor ux = Tensor.randn(rng, DType.F32, 32, 1, 28, 28);
             Tensor uy = Tensor.randn(rng, DType.F32, 32, 1, 28, 28);
-            print("unet_step", time(() -> {
-                unetOpt.zeroGrad();
-                Losses.mse(unet.forward(ux), uy).backward();
-                unetOpt.step();
-                return null;
-            }, warmup, iterations), iterations);
+            print("unet_step", time(training(unetOpt, () -> Losses.mse(unet.forward(ux), uy)), warmup, iterations), iterations);
             for (String shape : args[3].split(";")) {
                 int[] s = numbers(shape);
                 boolean transposed = shape.startsWith("conv_transpose2d");
@@ -252,6 +242,16 @@ final class ConvSuite implements Callable<Integer> {
                     return null;
                 }, warmup, iterations), iterations);
             }
+        }
+
+        /** One training step: zeroGrad, the loss's backward, step. */
+        private static Supplier<Void> training(Optimizer opt, Supplier<Tensor> loss) {
+            return () -> {
+                opt.zeroGrad();
+                loss.get().backward();
+                opt.step();
+                return null;
+            };
         }
 
         private static double[] time(Supplier<Void> step, int warmup, int iterations) {

@@ -41,29 +41,25 @@ x = torch.randn(64, 1, 28, 28)
 y = torch.randint(0, 10, (64,))
 
 
-def train_step():
-    opt.zero_grad()
-    F.cross_entropy(m(x), y).backward()
-    opt.step()
+def report(what, step):
+    first, times = timed(step)
+    print(json.dumps({"what": what, "first_ms": first, "times_ms": times}))
 
 
-first, times = timed(train_step)
-print(json.dumps({"what": "cnn_step", "first_ms": first, "times_ms": times}))
+def training(model, optimizer, loss):
+    """One training step of model: zero_grad, loss(model).backward(), step."""
+    def step():
+        optimizer.zero_grad()
+        loss(model).backward()
+        optimizer.step()
+    return step
 
+
+report("cnn_step", training(m, opt, lambda net: F.cross_entropy(net(x), y)))
 unet = UNet(1, 16, 2)
-unet_opt = torch.optim.Adam(unet.parameters(), 0.002)
 ux = torch.randn(32, 1, 28, 28)
 uy = torch.randn(32, 1, 28, 28)
-
-
-def unet_step():
-    unet_opt.zero_grad()
-    F.mse_loss(unet(ux), uy).backward()
-    unet_opt.step()
-
-
-first, times = timed(unet_step)
-print(json.dumps({"what": "unet_step", "first_ms": first, "times_ms": times}))
+report("unet_step", training(unet, torch.optim.Adam(unet.parameters(), 0.002), lambda net: F.mse_loss(net(ux), uy)))
 for spec in a.shapes.split(";"):
     op, dims = spec.split(" ")
     n, c, h, w, o, k, s, p = (int(v) for v in dims.split(","))
@@ -79,5 +75,4 @@ for spec in a.shapes.split(";"):
         def conv_step():
             F.conv2d(xi, wt, stride=s, padding=p).sum().backward()
 
-    first, times = timed(conv_step)
-    print(json.dumps({"what": spec, "first_ms": first, "times_ms": times}))
+    report(spec, conv_step)
