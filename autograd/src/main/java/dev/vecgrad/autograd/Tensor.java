@@ -139,11 +139,13 @@ public final class Tensor {
         return full(DType.F32, value, shape);
     }
 
+    /** A tensor of zeros of this dtype and shape ({@code torch.zeros(*shape, dtype=...)}). */
     public static Tensor zeros(DType dtype, int... shape) {
         Shapes.checkShape("zeros", shape);
         return empty(dtype, shape.clone());
     }
 
+    /** A tensor of ones of this dtype and shape ({@code torch.ones(*shape, dtype=...)}). */
     public static Tensor ones(DType dtype, int... shape) {
         return full(dtype, 1, shape);
     }
@@ -235,14 +237,17 @@ public final class Tensor {
         return shape[Shapes.realDim(dim, shape, "size")];
     }
 
+    /** The number of dimensions ({@code x.dim()}); 0 for a scalar. */
     public int dim() {
         return shape.length;
     }
 
+    /** The element type: float32 or float64. */
     public DType dtype() {
         return dtype;
     }
 
+    /** The number of elements: the product of the shape. */
     public int numel() {
         return Shapes.numel(shape);
     }
@@ -402,6 +407,7 @@ public final class Tensor {
         return this;
     }
 
+    /** Whether backward computes a gradient for this tensor (a leaf that asked for one, or a result of one). */
     public boolean requiresGrad() {
         return requiresGrad;
     }
@@ -494,34 +500,42 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- arithmetic (broadcasting)
 
+    /** {@code this + other}, elementwise with broadcasting. */
     public Tensor add(Tensor other) {
         return Pointwise.add(this, other);
     }
 
+    /** {@code this - other}, elementwise with broadcasting. */
     public Tensor sub(Tensor other) {
         return Pointwise.sub(this, other);
     }
 
+    /** {@code this * other}, elementwise with broadcasting. */
     public Tensor mul(Tensor other) {
         return Pointwise.mul(this, other);
     }
 
+    /** {@code this / other}, elementwise with broadcasting. */
     public Tensor div(Tensor other) {
         return Pointwise.div(this, other);
     }
 
+    /** {@code this + s}. */
     public Tensor add(double s) {
         return Pointwise.addScalar(this, s);
     }
 
+    /** {@code this - s}. */
     public Tensor sub(double s) {
         return Pointwise.addScalar(this, -s);
     }
 
+    /** {@code this * s}. */
     public Tensor mul(double s) {
         return Pointwise.mulScalar(this, s);
     }
 
+    /** {@code this / s}. */
     public Tensor div(double s) {
         return Pointwise.mulScalar(this, 1 / s);
     }
@@ -546,22 +560,27 @@ public final class Tensor {
         return Pointwise.compare("gt", this, other, (a, b) -> a > b ? 1 : 0);
     }
 
+    /** 1 where this &lt; other (broadcasting), else 0. */
     public Tensor lt(Tensor other) {
         return Pointwise.compare("lt", this, other, (a, b) -> a < b ? 1 : 0);
     }
 
+    /** 1 where this &gt;= other (broadcasting), else 0. */
     public Tensor ge(Tensor other) {
         return Pointwise.compare("ge", this, other, (a, b) -> a >= b ? 1 : 0);
     }
 
+    /** 1 where this &lt;= other (broadcasting), else 0. */
     public Tensor le(Tensor other) {
         return Pointwise.compare("le", this, other, (a, b) -> a <= b ? 1 : 0);
     }
 
+    /** 1 where this == other (broadcasting), else 0. */
     public Tensor eq(Tensor other) {
         return Pointwise.compare("eq", this, other, (a, b) -> a == b ? 1 : 0);
     }
 
+    /** 1 where this != other (broadcasting), else 0. */
     public Tensor ne(Tensor other) {
         return Pointwise.compare("ne", this, other, (a, b) -> a != b ? 1 : 0);
     }
@@ -571,22 +590,27 @@ public final class Tensor {
         return Pointwise.compare(this, s, v -> v > s);
     }
 
+    /** 1 where this &lt; s, else 0. */
     public Tensor lt(double s) {
         return Pointwise.compare(this, s, v -> v < s);
     }
 
+    /** 1 where this &gt;= s, else 0. */
     public Tensor ge(double s) {
         return Pointwise.compare(this, s, v -> v >= s);
     }
 
+    /** 1 where this &lt;= s, else 0. */
     public Tensor le(double s) {
         return Pointwise.compare(this, s, v -> v <= s);
     }
 
+    /** 1 where this == s, else 0. */
     public Tensor eq(double s) {
         return Pointwise.compare(this, s, v -> v == s);
     }
 
+    /** 1 where this != s, else 0. */
     public Tensor ne(double s) {
         return Pointwise.compare(this, s, v -> v != s);
     }
@@ -611,6 +635,7 @@ public final class Tensor {
         return Pointwise.addScalar(neg(), s);
     }
 
+    /** {@code -this}. */
     public Tensor neg() {
         return UnaryOp.NEG.apply(this);
     }
@@ -620,36 +645,44 @@ public final class Tensor {
         return Pointwise.pow(this, exponent);
     }
 
+    /** Elementwise square root. */
     public Tensor sqrt() {
         return UnaryOp.SQRT.apply(this);
     }
 
+    /** Elementwise e<sup>x</sup>. */
     public Tensor exp() {
         return UnaryOp.EXP.apply(this);
     }
 
+    /** Elementwise natural logarithm. */
     public Tensor log() {
         return UnaryOp.LOG.apply(this);
     }
 
+    /** Elementwise absolute value (the gradient at 0 is 0, as in PyTorch). */
     public Tensor abs() {
         return UnaryOp.ABS.apply(this);
     }
 
     // ---------------------------------------------------------------- activations
 
+    /** Elementwise max(x, 0) (the gradient at 0 is 0, as in PyTorch). */
     public Tensor relu() {
         return UnaryOp.RELU.apply(this);
     }
 
+    /** Elementwise x for x &gt; 0, else {@code negativeSlope} x ({@code F.leaky_relu}). */
     public Tensor leakyRelu(double negativeSlope) {
         return Pointwise.leakyRelu(this, negativeSlope);
     }
 
+    /** Elementwise 1 / (1 + e<sup>-x</sup>). */
     public Tensor sigmoid() {
         return UnaryOp.SIGMOID.apply(this);
     }
 
+    /** Elementwise hyperbolic tangent. */
     public Tensor tanh() {
         return UnaryOp.TANH.apply(this);
     }
@@ -988,18 +1021,22 @@ public final class Tensor {
         return Reduce.sum(this, dims, keepDim);
     }
 
+    /** Sum over one dimension (negative counts from the end), keeping it as size 1 when {@code keepDim}. */
     public Tensor sum(int dim, boolean keepDim) {
         return Reduce.sum(this, new int[] {dim}, keepDim);
     }
 
+    /** Mean of all elements, a 0-D tensor. */
     public Tensor mean() {
         return Reduce.mean(this, null, false);
     }
 
+    /** Mean over the given dimensions, keeping them as size 1 when {@code keepDim}. */
     public Tensor mean(int[] dims, boolean keepDim) {
         return Reduce.mean(this, dims, keepDim);
     }
 
+    /** Mean over one dimension, keeping it as size 1 when {@code keepDim}. */
     public Tensor mean(int dim, boolean keepDim) {
         return Reduce.mean(this, new int[] {dim}, keepDim);
     }
@@ -1019,10 +1056,12 @@ public final class Tensor {
         return Reduce.argmax(this, dim);
     }
 
+    /** Softmax along a dimension, computed stably (the maximum subtracted first). */
     public Tensor softmax(int dim) {
         return Reduce.softmax(this, dim, false);
     }
 
+    /** Log-softmax along a dimension, computed stably ({@code F.log_softmax}). */
     public Tensor logSoftmax(int dim) {
         return Reduce.softmax(this, dim, true);
     }
