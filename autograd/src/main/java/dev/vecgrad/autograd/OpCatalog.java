@@ -247,6 +247,10 @@ public final class OpCatalog {
                 "$0.expand(2, 3, 4) * $0");
         add(c, "slice", "slice", Role.OTHER, List.of(in(4, 3)), x -> x[0].slice(0, 1, 3).mul(x[0].slice(0, 0, 2)),
                 "$0.slice(0, 1, 3).mul($0.slice(0, 0, 2))", "$0[1:3] * $0[0:2]");
+        add(c, "slice_negative", "slice", Role.OTHER, List.of(in(4, 3)), x -> x[0].slice(0, -2, 99).mul(x[0].slice(0, 0, -2)),
+                "$0.slice(0, -2, 99).mul($0.slice(0, 0, -2))", "$0[-2:99] * $0[0:-2]");
+        add(c, "select", "select", Role.OTHER, List.of(in(3, 4, 2)), x -> x[0].select(1, -1).mul(x[0].select(1, 0)),
+                "$0.select(1, -1).mul($0.select(1, 0))", "$0[:, -1] * $0[:, 0]");
         add(c, "split_sizes", "split", Role.OTHER, List.of(in(3, 5)), x -> x[0].split(new int[] {1, 4}, 1).get(1).mul(2),
                 "$0.split(new int[] {1, 4}, 1).get(1).mul(2)", "$0.split([1, 4], 1)[1] * 2");
         add(c, "split_size", "split", Role.OTHER, List.of(in(3, 5)),

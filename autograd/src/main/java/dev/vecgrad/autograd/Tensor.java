@@ -818,9 +818,29 @@ public final class Tensor {
         return Views.reshape(this, ns, false);
     }
 
-    /** Elements start..end-1 along {@code dim} (a view); like {@code x.narrow(dim, start, end - start)}. */
+    /**
+     * Elements start..end-1 along {@code dim} (a view), as Python's {@code x[..., start:end]}: a
+     * negative bound counts from the end ({@code slice(1, -1, T)} is the last step, {@code
+     * slice(1, 0, -1)} all but it) and bounds past the ends are clamped. An empty range is
+     * refused (vecgrad has no zero-size views).
+     */
     public Tensor slice(int dim, int start, int end) {
         return Views.slice(this, dim, start, end);
+    }
+
+    /**
+     * The slice at {@code index} along {@code dim}, that dimension removed, as {@code x.select(dim,
+     * index)} and {@code x[:, index]}; a negative index counts from the end ({@code select(1, -1)}
+     * is {@code out[:, -1]}).
+     */
+    public Tensor select(int dim, int index) {
+        int d = Shapes.realDim(dim, shape, "select");
+        int i = index < 0 ? index + shape[d] : index;
+        if (i < 0 || i >= shape[d]) {
+            throw new IndexOutOfBoundsException("select: index " + index + " is out of range for dimension " + d + " of size "
+                    + shape[d] + " in " + Shapes.str(shape));
+        }
+        return slice(d, i, i + 1).squeeze(d);
     }
 
     /** Rows (entries along {@code dim}) picked by {@code index}, which may repeat. */

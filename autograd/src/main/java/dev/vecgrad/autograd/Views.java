@@ -333,12 +333,15 @@ final class Views {
                 (ctx, g) -> new Tensor[] {g}, x);
     }
 
-    static Tensor slice(Tensor x, int dim, int start, int end) {
+    static Tensor slice(Tensor x, int dim, int startBound, int endBound) {
         int dd = Shapes.realDim(dim, x.shape, "slice");
         int size = x.shape[dd];
-        if (start < 0 || end > size || start > end) {
-            throw new IllegalArgumentException("slice: range [" + start + ", " + end + ") out of bounds for dimension "
-                    + dd + " of size " + size + " in " + Shapes.str(x.shape));
+        // Python's x[a:b]: a negative bound counts from the end, and bounds past either end are clamped to it
+        int start = Math.max(0, Math.min(size, startBound < 0 ? startBound + size : startBound));
+        int end = Math.max(0, Math.min(size, endBound < 0 ? endBound + size : endBound));
+        if (start >= end) {
+            throw new IllegalArgumentException("slice: range [" + startBound + ", " + endBound + ") is empty for dimension " + dd
+                    + " of size " + size + " in " + Shapes.str(x.shape) + " (vecgrad has no empty slices)");
         }
         int[] shape = x.shape.clone();
         shape[dd] = end - start;
