@@ -132,18 +132,46 @@ public abstract class Module {
     }
 
     /**
-     * Copies a saved state into this module's parameters and buffers.
+     * The names {@link #loadStateDict(Map, boolean)} did not load: the module's names the state
+     * lacks, and the state's names the module lacks (PyTorch's {@code missing_keys} and
+     * {@code unexpected_keys}), each sorted.
+     */
+    public record LoadResult(List<String> missingKeys, List<String> unexpectedKeys) {
+        public LoadResult {
+            missingKeys = List.copyOf(missingKeys);
+            unexpectedKeys = List.copyOf(unexpectedKeys);
+        }
+    }
+
+    /**
+     * Copies a saved state into this module's parameters and buffers, every name required: {@link
+     * #loadStateDict(Map, boolean)} with {@code strict} true.
      *
      * @throws IllegalArgumentException naming every missing and unexpected name, or the first
-     *         tensor whose shape or dtype differs; nothing is copied then
+     *         tensor whose shape differs; nothing is copied then
      */
     public void loadStateDict(Map<String, Tensor> state) {
+        loadStateDict(state, true);
+    }
+
+    /**
+     * Copies a saved state into this module's parameters and buffers, as PyTorch's
+     * {@code load_state_dict(state, strict)}: each value is copied into the module's tensor and
+     * cast to its dtype as {@code copy_} casts (a float64 state loads into a float32 module). With
+     * {@code strict}, a name missing from the state or unknown to the module is refused; without,
+     * the names both have are loaded and the others returned.
+     *
+     * @throws IllegalArgumentException when strict and a name is missing or unexpected (naming
+     *         every one), or when a shared name's shape differs (strict or not, as PyTorch);
+     *         nothing is copied then
+     */
+    public LoadResult loadStateDict(Map<String, Tensor> state, boolean strict) {
         Map<String, Tensor> mine = stateDict();
         Set<String> missing = new TreeSet<>(mine.keySet());
         missing.removeAll(state.keySet());
         Set<String> unexpected = new TreeSet<>(state.keySet());
         unexpected.removeAll(mine.keySet());
-        if (!missing.isEmpty() || !unexpected.isEmpty()) {
+        if (strict && (!missing.isEmpty() || !unexpected.isEmpty())) {
             throw new IllegalArgumentException("loadStateDict: " + (missing.isEmpty() ? "" : "missing " + missing)
                     + (missing.isEmpty() || unexpected.isEmpty() ? "" : ", ")
                     + (unexpected.isEmpty() ? "" : "unexpected " + unexpected));
@@ -151,15 +179,19 @@ public abstract class Module {
         for (Map.Entry<String, Tensor> e : mine.entrySet()) {
             Tensor src = state.get(e.getKey());
             Tensor dst = e.getValue();
-            if (!java.util.Arrays.equals(src.shape(), dst.shape()) || src.dtype() != dst.dtype()) {
+            if (src != null && !java.util.Arrays.equals(src.shape(), dst.shape())) {
                 throw new IllegalArgumentException("loadStateDict: '" + e.getKey() + "' is " + java.util.Arrays.toString(src.shape())
                         + " " + src.dtype().torchName() + " in the state, " + java.util.Arrays.toString(dst.shape()) + " "
                         + dst.dtype().torchName() + " in the module");
             }
         }
         for (Map.Entry<String, Tensor> e : mine.entrySet()) {
-            e.getValue().copyFrom(state.get(e.getKey()));
+            Tensor src = state.get(e.getKey());
+            if (src != null) {
+                e.getValue().copyFrom(src);   // casts to the module's dtype
+            }
         }
+        return new LoadResult(List.copyOf(missing), List.copyOf(unexpected));
     }
 
     /** Training mode for this module and all descendants; returns this. */

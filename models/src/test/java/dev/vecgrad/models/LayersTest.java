@@ -124,6 +124,28 @@ class LayersTest {
         wrong.put("0.weight", Tensor.zeros(DType.F32, 3, 3));
         IllegalArgumentException w = assertThrows(IllegalArgumentException.class, () -> model.loadStateDict(wrong));
         assertTrue(w.getMessage().contains("'0.weight' is [3, 3] float32 in the state, [3, 2] float32 in the module"), w.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> model.loadStateDict(wrong, false), "a shape that differs, strict or not");
+    }
+
+    /** As PyTorch's load_state_dict: strict=False loads what both have and lists the rest; values are cast as copy_ casts. */
+    @Test
+    void aStateDictLoadsLeniently() {
+        Sequential model = new Sequential(new Linear(2, 3, new Random(9)));
+        Map<String, Tensor> state = new java.util.LinkedHashMap<>();
+        state.put("0.weight", Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 3, 2));   // float64 into a float32 module
+        state.put("0.num_batches_tracked", Tensor.scalar(7.0));
+        Tensor biasBefore = model.stateDict().get("0.bias").mul(1.0);
+        Module.LoadResult r = model.loadStateDict(state, false);
+        assertEquals(java.util.List.of("0.bias"), r.missingKeys());
+        assertEquals(java.util.List.of("0.num_batches_tracked"), r.unexpectedKeys());
+        assertEquals(DType.F32, model.stateDict().get("0.weight").dtype(), "the module keeps its dtype");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6},
+                model.stateDict().get("0.weight").toDoubleArray(), 0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(biasBefore.toDoubleArray(), model.stateDict().get("0.bias").toDoubleArray(), 0,
+                "a missing name is left as it was");
+        state.put("0.bias", Tensor.zeros(DType.F64, 3));
+        state.remove("0.num_batches_tracked");
+        assertEquals(new Module.LoadResult(java.util.List.of(), java.util.List.of()), model.loadStateDict(state, true));
     }
 
     @Test
