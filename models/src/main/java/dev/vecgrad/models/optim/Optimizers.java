@@ -30,58 +30,72 @@ public final class Optimizers {
             return this;
         }
 
+        /** The learning rate, {@code lr}. */
         public Options lr(double v) {
             return set("lr", v);
         }
 
+        /** {@code momentum} (SGD, RMSprop). */
         public Options momentum(double v) {
             return set("momentum", v);
         }
 
+        /** {@code dampening} of SGD's momentum. */
         public Options dampening(double v) {
             return set("dampening", v);
         }
 
+        /** Nesterov momentum for SGD, {@code nesterov}. */
         public Options nesterov(boolean v) {
             return set("nesterov", v);
         }
 
+        /** {@code betas} of Adam, AdamW and Adamax: the decay of the first and second moments. */
         public Options betas(double beta1, double beta2) {
             return set("betas", new double[] {beta1, beta2});
         }
 
+        /** {@code eps}, added to the denominator for stability. */
         public Options eps(double v) {
             return set("eps", v);
         }
 
+        /** {@code weight_decay}: L2 added to the gradient (decoupled for AdamW). */
         public Options weightDecay(double v) {
             return set("weight_decay", v);
         }
 
+        /** Adam's and AdamW's {@code amsgrad} variant. */
         public Options amsgrad(boolean v) {
             return set("amsgrad", v);
         }
 
+        /** {@code maximize}: climb the objective instead of descending it. */
         public Options maximize(boolean v) {
             return set("maximize", v);
         }
 
+        /** RMSprop's smoothing constant, {@code alpha}. */
         public Options alpha(double v) {
             return set("alpha", v);
         }
 
+        /** RMSprop's {@code centered} variant (normalized by the estimated variance). */
         public Options centered(boolean v) {
             return set("centered", v);
         }
 
+        /** Adagrad's {@code lr_decay}. */
         public Options lrDecay(double v) {
             return set("lr_decay", v);
         }
 
+        /** Adagrad's {@code initial_accumulator_value}. */
         public Options initialAccumulatorValue(double v) {
             return set("initial_accumulator_value", v);
         }
 
+        /** Adadelta's {@code rho}: the decay of its running averages. */
         public Options rho(double v) {
             return set("rho", v);
         }
@@ -183,14 +197,17 @@ public final class Optimizers {
         private final boolean nesterov;
         private final double weightDecay;
 
+        /** Plain SGD, {@code torch.optim.SGD(params, lr)}. */
         public SGD(List<Tensor> params, double lr) {
             this(params, lr, 0, 0, false, 0);
         }
 
+        /** {@code torch.optim.SGD(params, lr, momentum, dampening, weight_decay, nesterov)}. */
         public SGD(List<Tensor> params, double lr, double momentum, double dampening, boolean nesterov, double weightDecay) {
             this(List.of(new ParamGroup(params, lr)), momentum, dampening, nesterov, weightDecay);
         }
 
+        /** SGD over parameter groups, each with its own rate. */
         public SGD(List<ParamGroup> groups, double momentum, double dampening, boolean nesterov, double weightDecay) {
             super(groups);
             if (nesterov && (momentum <= 0 || dampening != 0)) {
@@ -249,10 +266,12 @@ public final class Optimizers {
         final boolean decoupled;
         final boolean amsgrad;
 
+        /** {@code torch.optim.Adam(params, lr)}: betas (0.9, 0.999), eps 1e-8, no weight decay. */
         public Adam(List<Tensor> params, double lr) {
             this(params, lr, 0.9, 0.999, 1e-8, 0);
         }
 
+        /** {@code torch.optim.Adam(params, lr, betas=(beta1, beta2), eps, weight_decay)}. */
         public Adam(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
             this(List.of(new ParamGroup(params, lr)), beta1, beta2, eps, weightDecay, false, false);
         }
@@ -315,10 +334,12 @@ public final class Optimizers {
 
     /** AdamW: Adam with decoupled weight decay (Loshchilov and Hutter); default decay 0.01. */
     public static final class AdamW extends Adam {
+        /** {@code torch.optim.AdamW(params, lr)}: betas (0.9, 0.999), eps 1e-8, weight decay 0.01. */
         public AdamW(List<Tensor> params, double lr) {
             this(params, lr, 0.9, 0.999, 1e-8, 0.01);
         }
 
+        /** {@code torch.optim.AdamW(params, lr, betas=(beta1, beta2), eps, weight_decay)}: the decay decoupled from the gradient. */
         public AdamW(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
             this(List.of(new ParamGroup(params, lr)), beta1, beta2, eps, weightDecay, false);
         }
@@ -336,6 +357,7 @@ public final class Optimizers {
         private double momentum;
         private final boolean centered;
 
+        /** {@code torch.optim.RMSprop(params, lr)}: alpha 0.99, eps 1e-8. */
         public RMSprop(List<Tensor> params, double lr) {
             this(params, lr, 0.99, 1e-8, 0, 0, false);
         }
@@ -405,6 +427,7 @@ public final class Optimizers {
         private final double initialAccumulator;
         private final double eps;
 
+        /** {@code torch.optim.Adagrad(params, lr)}. */
         public Adagrad(List<Tensor> params, double lr) {
             this(params, lr, 0, 0, 0, 1e-10);
         }
@@ -443,10 +466,12 @@ public final class Optimizers {
         private final double eps;
         private final double weightDecay;
 
+        /** {@code torch.optim.Adadelta(params, lr)}: rho 0.9, eps 1e-6. */
         public Adadelta(List<Tensor> params, double lr) {
             this(params, lr, 0.9, 1e-6, 0);
         }
 
+        /** {@code torch.optim.Adadelta(params, lr, rho, eps, weight_decay)}. */
         public Adadelta(List<Tensor> params, double lr, double rho, double eps, double weightDecay) {
             this(List.of(new ParamGroup(params, lr)), rho, eps, weightDecay);
         }
@@ -488,10 +513,12 @@ public final class Optimizers {
         private final double eps;
         private final double weightDecay;
 
+        /** {@code torch.optim.Adamax(params, lr)}: betas (0.9, 0.999), eps 1e-8. */
         public Adamax(List<Tensor> params, double lr) {
             this(params, lr, 0.9, 0.999, 1e-8, 0);
         }
 
+        /** {@code torch.optim.Adamax(params, lr, betas=(beta1, beta2), eps, weight_decay)}. */
         public Adamax(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
             this(List.of(new ParamGroup(params, lr)), beta1, beta2, eps, weightDecay);
         }
