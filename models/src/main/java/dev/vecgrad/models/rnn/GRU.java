@@ -15,6 +15,16 @@ public final class GRU extends RNNBase {
         this(inputSize, hiddenSize, 1, true, false, 0, false, DType.F32, rng);
     }
 
+    /**
+     * {@code nn.GRU(inputSize, hiddenSize, ...)} with its settings by name: {@code GRU.options(32,
+     * 128).numLayers(2).bidirectional(true).build()} (see {@link RNNBase.Options}).
+     */
+    public static RNNBase.Options<GRU> options(int inputSize, int hiddenSize) {
+        return new RNNBase.Options<>("GRU", inputSize, hiddenSize, o -> new GRU(o.inputSize, o.hiddenSize, o.numLayers, o.bias,
+                o.batchFirst, o.dropout, o.bidirectional, o.dtype, o.generator()));
+    }
+
+    /** Every setting, by position (see {@link #options} for them by name). */
     public GRU(int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst, double dropout, boolean bidirectional,
             DType dtype, Random rng) {
         super(Mode.GRU, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, dtype, rng);

@@ -14,6 +14,16 @@ public final class RNN extends RNNBase {
         this(inputSize, hiddenSize, 1, "tanh", true, false, 0, false, DType.F32, rng);
     }
 
+    /**
+     * {@code nn.RNN(inputSize, hiddenSize, ...)} with its settings by name: {@code RNN.options(8,
+     * 16).nonlinearity("relu").batchFirst(true).build()} (see {@link RNNBase.Options}).
+     */
+    public static RNNBase.Options<RNN> options(int inputSize, int hiddenSize) {
+        return new RNNBase.Options<>("RNN", inputSize, hiddenSize, o -> new RNN(o.inputSize, o.hiddenSize, o.numLayers,
+                o.nonlinearity == null ? "tanh" : o.nonlinearity, o.bias, o.batchFirst, o.dropout, o.bidirectional, o.dtype, o.generator()));
+    }
+
+    /** Every setting, by position (see {@link #options} for them by name). */
     public RNN(int inputSize, int hiddenSize, int numLayers, String nonlinearity, boolean bias, boolean batchFirst, double dropout,
             boolean bidirectional, DType dtype, Random rng) {
         super(mode(nonlinearity), inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, dtype, rng);

@@ -67,6 +67,100 @@ public abstract class RNNBase extends Module {
     /** [layer][direction] -> {weight_ih, weight_hh, bias_ih, bias_hh} (biases null without bias). */
     private final Tensor[][][] weights;
 
+    /**
+     * A recurrent layer's settings by name, with PyTorch's defaults, for {@code RNN.options},
+     * {@code LSTM.options} and {@code GRU.options}: {@code LSTM.options(32, 128).numLayers(2)
+     * .bidirectional(true).build()} is {@code nn.LSTM(32, 128, num_layers=2, bidirectional=True)}.
+     * The positional constructors take the same settings as a row of booleans (batchFirst and
+     * bidirectional compile swapped); here each has its name. Without {@link #rng} the weights are
+     * drawn from a generator seeded with 0, so that a layer whose weights are then loaded needs
+     * none.
+     *
+     * @param <M> the layer it builds
+     */
+    public static final class Options<M extends RNNBase> {
+        private final String layer;
+        private final java.util.function.Function<Options<M>, M> make;
+        final int inputSize;
+        final int hiddenSize;
+        int numLayers = 1;
+        String nonlinearity;
+        boolean bias = true;
+        boolean batchFirst;
+        double dropout;
+        boolean bidirectional;
+        DType dtype = DType.F32;
+        Random rng;
+
+        Options(String layer, int inputSize, int hiddenSize, java.util.function.Function<Options<M>, M> make) {
+            this.layer = layer;
+            this.inputSize = inputSize;
+            this.hiddenSize = hiddenSize;
+            this.make = make;
+        }
+
+        /** {@code num_layers} (default 1). */
+        public Options<M> numLayers(int n) {
+            this.numLayers = n;
+            return this;
+        }
+
+        /** RNN's {@code nonlinearity}, "tanh" (the default) or "relu"; LSTM and GRU have none and refuse it. */
+        public Options<M> nonlinearity(String name) {
+            if (!layer.equals("RNN")) {
+                throw new IllegalArgumentException(layer + " has no nonlinearity option (only RNN has: tanh or relu)");
+            }
+            this.nonlinearity = name;
+            return this;
+        }
+
+        /** {@code bias} (default true). */
+        public Options<M> bias(boolean on) {
+            this.bias = on;
+            return this;
+        }
+
+        /** {@code batch_first}: inputs and outputs [batch, time, features] (default false: [time, batch, features]). */
+        public Options<M> batchFirst(boolean on) {
+            this.batchFirst = on;
+            return this;
+        }
+
+        /** {@code dropout} between layers, in training mode (default 0). */
+        public Options<M> dropout(double p) {
+            this.dropout = p;
+            return this;
+        }
+
+        /** {@code bidirectional} (default false). */
+        public Options<M> bidirectional(boolean on) {
+            this.bidirectional = on;
+            return this;
+        }
+
+        /** The parameters' dtype (default float32). */
+        public Options<M> dtype(DType type) {
+            this.dtype = type;
+            return this;
+        }
+
+        /** The generator of the initial weights (default: one seeded with 0). */
+        public Options<M> rng(Random generator) {
+            this.rng = generator;
+            return this;
+        }
+
+        /** The generator {@link #build} draws from. */
+        Random generator() {
+            return rng != null ? rng : new Random(0);
+        }
+
+        /** The layer with these settings. */
+        public M build() {
+            return make.apply(this);
+        }
+    }
+
     RNNBase(Mode mode, int inputSize, int hiddenSize, int numLayers, boolean bias, boolean batchFirst, double dropout,
             boolean bidirectional, DType dtype, Random rng) {
         String name = getClass().getSimpleName();
