@@ -113,6 +113,15 @@ public final class OpCatalog {
         return CASES.stream().filter(c -> c.role == Role.BINARY).toList();
     }
 
+    /** The n x n identity, for masks that keep the diagonal (no query left with nothing to attend to). */
+    private static Tensor eye(int n, DType dtype) {
+        double[] d = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            d[i * n + i] = 1;
+        }
+        return Tensor.of(d, n, n).to(dtype);
+    }
+
     private static Input in(int... shape) {
         return Input.of(Domain.ANY, shape);
     }
@@ -281,6 +290,16 @@ public final class OpCatalog {
         add(c, "max_dim", "max", Role.OTHER, List.of(in(3, 4)), x -> x[0].max(1, false), "$0.max(1, false)", "$0.max(1).values");
         add(c, "max_dim0_keepdim", "max", Role.OTHER, List.of(in(3, 4)), x -> x[0].max(0, true), "$0.max(0, true)",
                 "$0.max(0, keepdim=True).values");
+        add(c, "attention", "scaledDotProductAttention", Role.OTHER, List.of(in(2, 3, 4), in(2, 5, 4), in(2, 5, 3)),
+                x -> Tensor.scaledDotProductAttention(x[0], x[1], x[2], null, false),
+                "Tensor.scaledDotProductAttention($0, $1, $2, null, false)",
+                "torch.softmax($0 @ $1.transpose(-2, -1) / 2.0, -1) @ $2");
+        add(c, "attention_causal_masked", "scaledDotProductAttention", Role.OTHER,
+                List.of(in(2, 4, 4), in(2, 4, 4), in(2, 4, 3), mask(4, 4)),
+                x -> Tensor.scaledDotProductAttention(x[0], x[1], x[2], x[3].add(eye(4, x[3].dtype())).gt(0), true),
+                "Tensor.scaledDotProductAttention($0, $1, $2, $3.add(eye).gt(0), true)",
+                "torch.softmax(($0 @ $1.transpose(-2, -1) / 2.0).masked_fill(torch.ones(4, 4).triu(1).bool(), float('-inf'))"
+                        + ".masked_fill(($3 + torch.eye(4, dtype=$3.dtype)) == 0, float('-inf')), -1) @ $2");
         add(c, "softmax_last", "softmax", Role.UNARY, List.of(in(3, 4)), x -> x[0].softmax(-1), "$0.softmax(-1)",
                 "torch.softmax($0, -1)");
         add(c, "softmax_dim0", "softmax", Role.OTHER, List.of(in(3, 4)), x -> x[0].softmax(0), "$0.softmax(0)",

@@ -1076,6 +1076,39 @@ public final class Tensor {
         return Reduce.argmax(this, dim);
     }
 
+    /**
+     * Scaled dot-product attention, as torch 2's {@code F.scaled_dot_product_attention(q, k, v,
+     * attn_mask, is_causal=causal)} without dropout: {@code softmax(q k^T / sqrt(E) + masks) v}
+     * over the last two dimensions, q [..., L, E], k [..., S, E], v [..., S, Ev], giving [..., L, Ev];
+     * the leading dimensions broadcast as in {@link #matmul}. {@code allowed} (may be null) is a 0/1
+     * mask broadcast to [..., L, S] with 1 where a query may attend to a key (PyTorch's boolean
+     * mask: vecgrad has no bool dtype); {@code causal} lets query i attend to keys 0..i only. A
+     * query that may attend to nothing gets NaN, as in PyTorch. Composed of matmul, maskedFill and
+     * softmax, so its gradient is theirs.
+     */
+    public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor allowed, boolean causal) {
+        if (q.dim() < 2 || k.dim() < 2 || v.dim() < 2 || q.size(-1) != k.size(-1) || k.size(-2) != v.size(-2)) {
+            throw new IllegalArgumentException("scaledDotProductAttention: q [..., L, E], k [..., S, E] and v [..., S, Ev] expected, got "
+                    + Shapes.str(q.shape) + ", " + Shapes.str(k.shape) + ", " + Shapes.str(v.shape));
+        }
+        Tensor scores = q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(q.size(-1)));
+        if (causal) {
+            int l = q.size(-2);
+            int sKeys = k.size(-2);
+            double[] later = new double[l * sKeys];
+            for (int i = 0; i < l; i++) {
+                for (int j = i + 1; j < sKeys; j++) {
+                    later[i * sKeys + j] = 1;
+                }
+            }
+            scores = scores.maskedFill(Tensor.of(later, l, sKeys).to(scores.dtype()), Double.NEGATIVE_INFINITY);
+        }
+        if (allowed != null) {
+            scores = scores.maskedFill(allowed.eq(0), Double.NEGATIVE_INFINITY);
+        }
+        return scores.softmax(-1).matmul(v);
+    }
+
     /** Softmax along a dimension, computed stably (the maximum subtracted first). */
     public Tensor softmax(int dim) {
         return Reduce.softmax(this, dim, false);
