@@ -1,0 +1,129 @@
+package dev.vecgrad.models.attention;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.vecgrad.autograd.DType;
+import dev.vecgrad.autograd.Tensor;
+import dev.vecgrad.models.ReferenceText;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * MultiheadAttention against PyTorch 1.13's nn.MultiheadAttention in float64
+ * (attention_reference.py): the same weights loaded by name (strict), the same inputs and masks,
+ * then the outputs, the head-averaged weights and every gradient compared; self- and
+ * cross-attention, key padding, a causal mask, batch first, no bias.
+ */
+class MultiheadAttentionReferenceTest {
+
+    private record Case(String name, Map<String, String> config, Map<String, Tensor> params, Map<String, Tensor> inputs,
+                        Map<String, Tensor> masks, Map<String, Tensor> outputs, Map<String, Tensor> grads) {}
+
+    @Test
+    void everyCaseAgreesWithPyTorchInValueAndGradient() throws Exception {
+        List<Case> cases = load();
+        assertEquals(3, cases.size());
+        for (Case c : cases) {
+            int e = Integer.parseInt(c.config().get("embed"));
+            MultiheadAttention m = new MultiheadAttention(e, Integer.parseInt(c.config().get("heads")), c.config().get("bias").equals("1"),
+                    c.config().get("batch_first").equals("1"), DType.F64, new Random(0));
+            m.loadStateDict(c.params());
+            Map<String, Tensor> in = new LinkedHashMap<>();
+            c.inputs().forEach((k, v) -> in.put(k, v.requiresGrad(true)));
+            Tensor q = in.get("query");
+            Tensor k = in.getOrDefault("key", q);
+            Tensor v = in.getOrDefault("value", q);
+            boolean needWeights = c.config().get("need_weights").equals("1");
+            MultiheadAttention.Output o = m.forward(q, k, v, c.masks().get("key_padding_mask"), c.masks().get("attn_mask"), needWeights);
+            Map<String, Tensor> got = new LinkedHashMap<>();
+            got.put("output", o.output());
+            if (needWeights) {
+                got.put("weights", o.weights());
+            }
+            assertEquals(c.outputs().keySet(), got.keySet(), c.name());
+            Tensor loss = null;
+            for (var out : c.outputs().entrySet()) {
+                Tensor g = got.get(out.getKey());
+                assertArrayEquals(out.getValue().shape(), g.shape(), c.name() + ": shape of " + out.getKey());
+                near(c.name() + ": " + out.getKey(), out.getValue().toDoubleArray(), g.toDoubleArray());
+                double[] w = new double[g.numel()];
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = ((i % 5) - 2) / 4.0 + 1;
+                }
+                Tensor term = g.mul(Tensor.of(w, g.shape())).sum();
+                loss = loss == null ? term : loss.add(term);
+            }
+            loss.backward();
+            Map<String, Tensor> params = m.namedParameters();
+            for (var grad : c.grads().entrySet()) {
+                Tensor t = params.containsKey(grad.getKey()) ? params.get(grad.getKey()) : in.get(grad.getKey());
+                assertNotNull(t, c.name() + ": no tensor " + grad.getKey());
+                assertNotNull(t.grad(), c.name() + ": no gradient for " + grad.getKey());
+                near(c.name() + ": gradient of " + grad.getKey(), grad.getValue().toDoubleArray(), t.grad().toDoubleArray());
+            }
+        }
+    }
+
+    @Test
+    void parametersAreNamedAndShapedAsPyTorchsAndBadInputsAreNamed() {
+        MultiheadAttention m = new MultiheadAttention(8, 2, new Random(0));
+        Map<String, Tensor> s = m.stateDict();
+        assertEquals(List.of("in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"), new ArrayList<>(s.keySet()));
+        assertArrayEquals(new int[] {24, 8}, s.get("in_proj_weight").shape());
+        assertEquals(0, Arrays.stream(s.get("in_proj_bias").toDoubleArray()).map(Math::abs).sum(), "biases start at 0");
+        assertEquals(0, Arrays.stream(s.get("out_proj.bias").toDoubleArray()).map(Math::abs).sum());
+        double bound = Math.sqrt(6.0 / (8 + 24));   // Xavier-uniform over [3E, E]
+        assertEquals(true, Arrays.stream(s.get("in_proj_weight").toDoubleArray()).allMatch(x -> Math.abs(x) <= bound));
+        assertArrayEquals(new int[] {5, 3, 8}, m.forward(Tensor.zeros(5, 3, 8)).shape());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MultiheadAttention(6, 4, new Random(0)));
+        assertEquals("MultiheadAttention: embed_dim 6 must be divisible by num_heads 4 (both >= 1)", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> m.forward(Tensor.zeros(5, 3, 7)));
+        assertThrows(IllegalArgumentException.class,
+                () -> m.forward(Tensor.zeros(5, 3, 8), Tensor.zeros(4, 3, 8), Tensor.zeros(4, 3, 8), Tensor.zeros(3, 5), null, false));
+    }
+
+    private static void near(String what, double[] want, double[] got) {
+        assertEquals(want.length, got.length, what + ": length");
+        for (int i = 0; i < want.length; i++) {
+            if (!(Math.abs(want[i] - got[i]) <= 1e-12 * Math.max(1, Math.abs(want[i])))) {
+                fail(what + " element " + i + ": PyTorch " + want[i] + ", vecgrad " + got[i]);
+            }
+        }
+    }
+
+    private static List<Case> load() throws Exception {
+        List<Case> cases = new ArrayList<>();
+        Case c = null;
+        for (String[] parts : ReferenceText.lines("/attention_reference.txt")) {
+            switch (parts[0]) {
+                case "case" -> {
+                    c = new Case(parts[1], new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(),
+                            new LinkedHashMap<>(), new LinkedHashMap<>());
+                    cases.add(c);
+                }
+                case "config" -> {
+                    for (String kv : String.join(" ", Arrays.copyOfRange(parts, 1, parts.length)).split(" ")) {
+                        String[] p = kv.split("=", 2);
+                        c.config().put(p[0], p[1]);
+                    }
+                }
+                case "param" -> c.params().put(parts[1], ReferenceText.tensor(parts[2]));
+                case "in" -> c.inputs().put(parts[1], ReferenceText.tensor(parts[2]));
+                case "mask" -> c.masks().put(parts[1], ReferenceText.tensor(parts[2]));
+                case "out" -> c.outputs().put(parts[1], ReferenceText.tensor(parts[2]));
+                case "grad" -> c.grads().put(parts[1], ReferenceText.tensor(parts[2]));
+                default -> throw new IllegalStateException("attention_reference.txt: " + String.join(" ", parts));
+            }
+        }
+        return cases;
+    }
+}
