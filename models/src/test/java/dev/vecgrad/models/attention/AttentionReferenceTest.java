@@ -18,12 +18,13 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * MultiheadAttention against PyTorch 1.13's nn.MultiheadAttention in float64
- * (attention_reference.py): the same weights loaded by name (strict), the same inputs and masks,
- * then the outputs, the head-averaged weights and every gradient compared; self- and
- * cross-attention, key padding, a causal mask, batch first, no bias.
+ * MultiheadAttention and TransformerEncoderLayer against PyTorch 1.13's nn.MultiheadAttention and
+ * nn.TransformerEncoderLayer in float64 (attention_reference.py): the same weights loaded by name
+ * (strict), the same inputs and masks, then the outputs, the head-averaged weights and every
+ * gradient compared; self- and cross-attention, key padding, a causal mask, batch first, no bias,
+ * post-norm with relu and norm-first with gelu.
  */
-class MultiheadAttentionReferenceTest {
+class AttentionReferenceTest {
 
     private record Case(String name, Map<String, String> config, Map<String, Tensor> params, Map<String, Tensor> inputs,
                         Map<String, Tensor> masks, Map<String, Tensor> outputs, Map<String, Tensor> grads) {}
@@ -31,23 +32,36 @@ class MultiheadAttentionReferenceTest {
     @Test
     void everyCaseAgreesWithPyTorchInValueAndGradient() throws Exception {
         List<Case> cases = load();
-        assertEquals(3, cases.size());
+        assertEquals(5, cases.size());
         for (Case c : cases) {
             int e = Integer.parseInt(c.config().get("embed"));
-            MultiheadAttention m = new MultiheadAttention(e, Integer.parseInt(c.config().get("heads")), c.config().get("bias").equals("1"),
-                    c.config().get("batch_first").equals("1"), DType.F64, new Random(0));
-            m.loadStateDict(c.params());
+            int heads = Integer.parseInt(c.config().get("heads"));
+            boolean batchFirst = c.config().get("batch_first").equals("1");
             Map<String, Tensor> in = new LinkedHashMap<>();
             c.inputs().forEach((k, v) -> in.put(k, v.requiresGrad(true)));
             Tensor q = in.get("query");
-            Tensor k = in.getOrDefault("key", q);
-            Tensor v = in.getOrDefault("value", q);
-            boolean needWeights = c.config().get("need_weights").equals("1");
-            MultiheadAttention.Output o = m.forward(q, k, v, c.masks().get("key_padding_mask"), c.masks().get("attn_mask"), needWeights);
             Map<String, Tensor> got = new LinkedHashMap<>();
-            got.put("output", o.output());
-            if (needWeights) {
-                got.put("weights", o.weights());
+            dev.vecgrad.models.Module m;
+            if (c.name().startsWith("encoder")) {
+                TransformerEncoderLayer layer = new TransformerEncoderLayer(e, heads, Integer.parseInt(c.config().get("feedforward")), 0,
+                        c.config().get("activation"), batchFirst, c.config().get("norm_first").equals("1"), DType.F64, new Random(0));
+                layer.loadStateDict(c.params());
+                got.put("output", layer.forward(q, c.masks().get("attn_mask"), c.masks().get("key_padding_mask")));
+                m = layer;
+            } else {
+                MultiheadAttention mha = new MultiheadAttention(e, heads, c.config().get("bias").equals("1"), batchFirst, DType.F64,
+                        new Random(0));
+                mha.loadStateDict(c.params());
+                Tensor k = in.getOrDefault("key", q);
+                Tensor v = in.getOrDefault("value", q);
+                boolean needWeights = c.config().get("need_weights").equals("1");
+                MultiheadAttention.Output o = mha.forward(q, k, v, c.masks().get("key_padding_mask"), c.masks().get("attn_mask"),
+                        needWeights);
+                got.put("output", o.output());
+                if (needWeights) {
+                    got.put("weights", o.weights());
+                }
+                m = mha;
             }
             assertEquals(c.outputs().keySet(), got.keySet(), c.name());
             Tensor loss = null;
