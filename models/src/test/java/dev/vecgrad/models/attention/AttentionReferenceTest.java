@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * nn.TransformerEncoderLayer in float64 (attention_reference.py): the same weights loaded by name
  * (strict), the same inputs and masks, then the outputs, the head-averaged weights and every
  * gradient compared; self- and cross-attention, key padding, a causal mask, batch first, no bias,
- * post-norm with relu and norm-first with gelu.
+ * post-norm with relu and norm-first with gelu, and a TransformerEncoder of two layers and a final norm.
  */
 class AttentionReferenceTest {
 
@@ -32,7 +32,7 @@ class AttentionReferenceTest {
     @Test
     void everyCaseAgreesWithPyTorchInValueAndGradient() throws Exception {
         List<Case> cases = load();
-        assertEquals(5, cases.size());
+        assertEquals(6, cases.size());
         for (Case c : cases) {
             int e = Integer.parseInt(c.config().get("embed"));
             int heads = Integer.parseInt(c.config().get("heads"));
@@ -42,7 +42,15 @@ class AttentionReferenceTest {
             Tensor q = in.get("query");
             Map<String, Tensor> got = new LinkedHashMap<>();
             dev.vecgrad.models.Module m;
-            if (c.name().startsWith("encoder")) {
+            if (c.name().startsWith("stack")) {
+                int ff = Integer.parseInt(c.config().get("feedforward"));
+                TransformerEncoder encoder = new TransformerEncoder(i -> new TransformerEncoderLayer(e, heads, ff, 0, "relu", false, false,
+                        DType.F64, new Random(i)), Integer.parseInt(c.config().get("layers")),
+                        new dev.vecgrad.models.norm.LayerNorm(e, 1e-5, DType.F64));
+                encoder.loadStateDict(c.params());
+                got.put("output", encoder.forward(q, c.masks().get("attn_mask"), null));
+                m = encoder;
+            } else if (c.name().startsWith("encoder")) {
                 TransformerEncoderLayer layer = new TransformerEncoderLayer(e, heads, Integer.parseInt(c.config().get("feedforward")), 0,
                         c.config().get("activation"), batchFirst, c.config().get("norm_first").equals("1"), DType.F64, new Random(0));
                 layer.loadStateDict(c.params());
