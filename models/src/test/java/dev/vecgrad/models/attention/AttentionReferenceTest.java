@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * nn.TransformerEncoderLayer in float64 (attention_reference.py): the same weights loaded by name
  * (strict), the same inputs and masks, then the outputs, the head-averaged weights and every
  * gradient compared; self- and cross-attention, key padding, a causal mask, batch first, no bias,
- * post-norm with relu and norm-first with gelu, and a TransformerEncoder of two layers and a final norm.
+ * post-norm with relu and norm-first with gelu, a TransformerEncoder of two layers and a final norm, and TransformerDecoderLayer with a causal target
+ * mask and memory padding.
  */
 class AttentionReferenceTest {
 
@@ -32,7 +33,7 @@ class AttentionReferenceTest {
     @Test
     void everyCaseAgreesWithPyTorchInValueAndGradient() throws Exception {
         List<Case> cases = load();
-        assertEquals(6, cases.size());
+        assertEquals(8, cases.size());
         for (Case c : cases) {
             int e = Integer.parseInt(c.config().get("embed"));
             int heads = Integer.parseInt(c.config().get("heads"));
@@ -42,7 +43,14 @@ class AttentionReferenceTest {
             Tensor q = in.get("query");
             Map<String, Tensor> got = new LinkedHashMap<>();
             dev.vecgrad.models.Module m;
-            if (c.name().startsWith("stack")) {
+            if (c.name().startsWith("decoder")) {
+                TransformerDecoderLayer layer = new TransformerDecoderLayer(e, heads, Integer.parseInt(c.config().get("feedforward")), 0,
+                        c.config().get("activation"), batchFirst, c.config().get("norm_first").equals("1"), DType.F64, new Random(0));
+                layer.loadStateDict(c.params());
+                got.put("output", layer.forward(q, in.get("memory"), c.masks().get("attn_mask"), null, null,
+                        c.masks().get("memory_key_padding_mask")));
+                m = layer;
+            } else if (c.name().startsWith("stack")) {
                 int ff = Integer.parseInt(c.config().get("feedforward"));
                 TransformerEncoder encoder = new TransformerEncoder(i -> new TransformerEncoderLayer(e, heads, ff, 0, "relu", false, false,
                         DType.F64, new Random(i)), Integer.parseInt(c.config().get("layers")),
