@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * nn.TransformerEncoderLayer in float64 (attention_reference.py): the same weights loaded by name
  * (strict), the same inputs and masks, then the outputs, the head-averaged weights and every
  * gradient compared; self- and cross-attention, key padding, a causal mask, batch first, no bias,
- * post-norm with relu and norm-first with gelu, a TransformerEncoder of two layers and a final norm, and TransformerDecoderLayer with a causal target
- * mask and memory padding.
+ * post-norm with relu and norm-first with gelu, a TransformerEncoder of two layers and a final norm, TransformerDecoderLayer with a causal target
+ * mask and memory padding, and a whole Transformer.
  */
 class AttentionReferenceTest {
 
@@ -33,7 +33,7 @@ class AttentionReferenceTest {
     @Test
     void everyCaseAgreesWithPyTorchInValueAndGradient() throws Exception {
         List<Case> cases = load();
-        assertEquals(8, cases.size());
+        assertEquals(9, cases.size());
         for (Case c : cases) {
             int e = Integer.parseInt(c.config().get("embed"));
             int heads = Integer.parseInt(c.config().get("heads"));
@@ -43,7 +43,15 @@ class AttentionReferenceTest {
             Tensor q = in.get("query");
             Map<String, Tensor> got = new LinkedHashMap<>();
             dev.vecgrad.models.Module m;
-            if (c.name().startsWith("decoder")) {
+            if (c.name().startsWith("transformer")) {
+                Transformer t = new Transformer(e, heads, Integer.parseInt(c.config().get("encoder_layers")),
+                        Integer.parseInt(c.config().get("decoder_layers")), Integer.parseInt(c.config().get("feedforward")), 0, "relu", false,
+                        false, DType.F64, new Random(0));
+                t.loadStateDict(c.params());
+                Tensor padding = c.masks().get("key_padding_mask");
+                got.put("output", t.forward(q, in.get("target"), null, c.masks().get("attn_mask"), null, padding, null, padding));
+                m = t;
+            } else if (c.name().startsWith("decoder")) {
                 TransformerDecoderLayer layer = new TransformerDecoderLayer(e, heads, Integer.parseInt(c.config().get("feedforward")), 0,
                         c.config().get("activation"), batchFirst, c.config().get("norm_first").equals("1"), DType.F64, new Random(0));
                 layer.loadStateDict(c.params());
@@ -101,6 +109,19 @@ class AttentionReferenceTest {
                 near(c.name() + ": gradient of " + grad.getKey(), grad.getValue().toDoubleArray(), t.grad().toDoubleArray());
             }
         }
+    }
+
+    /** nn.Transformer's init: Xavier-uniform on every parameter of more than one dimension; and its causal mask as 0/1. */
+    @Test
+    void aTransformerStartsAsPyTorchsDoes() {
+        Transformer t = new Transformer(8, 2, 1, 1, 16, 0, "relu", false, false, DType.F64, new Random(0));
+        Tensor w = t.stateDict().get("encoder.layers.0.linear1.weight");   // [16, 8]: Linear's own bound 1/sqrt(8) replaced
+        double bound = Math.sqrt(6.0 / (16 + 8));
+        assertEquals(true, Arrays.stream(w.toDoubleArray()).allMatch(x -> Math.abs(x) <= bound));
+        assertEquals(true, Arrays.stream(w.toDoubleArray()).anyMatch(x -> Math.abs(x) > 0.8 * bound), "spread over the Xavier range");
+        assertArrayEquals(new double[] {0, 1, 1, 0, 0, 1, 0, 0, 0}, Transformer.squareSubsequentMask(3, DType.F64).toDoubleArray(), 0);
+        assertEquals(List.of("decoder.norm.weight", "decoder.norm.bias"), t.stateDict().keySet().stream()
+                .filter(k -> k.startsWith("decoder.norm")).toList());
     }
 
     @Test
