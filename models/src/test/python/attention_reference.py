@@ -14,20 +14,11 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from reference_util import fmt, rand_from, weights_of, write_tensors
+
 torch.manual_seed(0)
 G = torch.Generator().manual_seed(1)
-
-
-def rand(*shape):
-    return (torch.rand(shape, generator=G, dtype=torch.float64) * 4 - 2).round(decimals=3)
-
-
-def fmt(t):
-    return "[" + " ".join(str(s) for s in t.shape) + "] " + " ".join(repr(float(v)) for v in t.reshape(-1).tolist())
-
-
-def weights_of(t):
-    return (torch.arange(t.numel(), dtype=torch.float64).reshape(t.shape) % 5 - 2) / 4 + 1
+rand = rand_from(G)
 
 
 CASES = [
@@ -70,8 +61,7 @@ def case(lines, name, E, H, L, S, N, batch_first, bias, self_attention, padding,
     lines.append(f"case {name}")
     lines.append(f"config embed={E} heads={H} batch_first={int(batch_first)} bias={int(bias)} self={int(self_attention)}"
                  f" need_weights={int(need_weights)}")
-    for pname, p in m.named_parameters():
-        lines.append(f"param {pname} {fmt(p.detach())}")
+    write_tensors(lines, "param", ((n, p.detach()) for n, p in m.named_parameters()))
     for iname, t in inputs:
         lines.append(f"in {iname} {fmt(t.detach())}")
     for mname, t in masks:
@@ -80,8 +70,7 @@ def case(lines, name, E, H, L, S, N, batch_first, bias, self_attention, padding,
         lines.append(f"out {oname} {fmt(o.detach())}")
     for iname, t in inputs:
         lines.append(f"grad {iname} {fmt(t.grad)}")
-    for pname, p in m.named_parameters():
-        lines.append(f"grad {pname} {fmt(p.grad)}")
+    write_tensors(lines, "grad", ((n, p.grad) for n, p in m.named_parameters()))
 
 
 ENCODER_CASES = [
@@ -113,15 +102,13 @@ def encoder_case(lines, name, E, H, F_, activation, batch_first, norm_first, T, 
     lines.append(f"case {name}")
     lines.append(f"config embed={E} heads={H} feedforward={F_} activation={activation} batch_first={int(batch_first)}"
                  f" norm_first={int(norm_first)}")
-    for pname, p in m.named_parameters():
-        lines.append(f"param {pname} {fmt(p.detach())}")
+    write_tensors(lines, "param", ((n, p.detach()) for n, p in m.named_parameters()))
     lines.append(f"in query {fmt(x.detach())}")
     for mname, t in masks:
         lines.append(f"mask {mname} {fmt(t.double())}")
     lines.append(f"out output {fmt(out.detach())}")
     lines.append(f"grad query {fmt(x.grad)}")
-    for pname, p in m.named_parameters():
-        lines.append(f"grad {pname} {fmt(p.grad)}")
+    write_tensors(lines, "grad", ((n, p.grad) for n, p in m.named_parameters()))
 
 
 def stack_case(lines):
@@ -138,14 +125,12 @@ def stack_case(lines):
     (out * weights_of(out)).sum().backward()
     lines.append("case stack_two_layers_norm")
     lines.append(f"config embed={E} heads={H} feedforward={F_} layers=2 batch_first=0")
-    for pname, p in m.named_parameters():
-        lines.append(f"param {pname} {fmt(p.detach())}")
+    write_tensors(lines, "param", ((n, p.detach()) for n, p in m.named_parameters()))
     lines.append(f"in query {fmt(x.detach())}")
     lines.append(f"mask attn_mask {fmt(am.double())}")
     lines.append(f"out output {fmt(out.detach())}")
     lines.append(f"grad query {fmt(x.grad)}")
-    for pname, p in m.named_parameters():
-        lines.append(f"grad {pname} {fmt(p.grad)}")
+    write_tensors(lines, "grad", ((n, p.grad) for n, p in m.named_parameters()))
 
 
 DECODER_CASES = [
@@ -171,8 +156,7 @@ def decoder_case(lines, name, E, H, F_, activation, batch_first, norm_first, T, 
     lines.append(f"case {name}")
     lines.append(f"config embed={E} heads={H} feedforward={F_} activation={activation} batch_first={int(batch_first)}"
                  f" norm_first={int(norm_first)}")
-    for pname, p in m.named_parameters():
-        lines.append(f"param {pname} {fmt(p.detach())}")
+    write_tensors(lines, "param", ((n, p.detach()) for n, p in m.named_parameters()))
     lines.append(f"in query {fmt(tgt.detach())}")
     lines.append(f"in memory {fmt(memory.detach())}")
     lines.append(f"mask attn_mask {fmt(tm.double())}")
@@ -180,8 +164,7 @@ def decoder_case(lines, name, E, H, F_, activation, batch_first, norm_first, T, 
     lines.append(f"out output {fmt(out.detach())}")
     lines.append(f"grad query {fmt(tgt.grad)}")
     lines.append(f"grad memory {fmt(memory.grad)}")
-    for pname, p in m.named_parameters():
-        lines.append(f"grad {pname} {fmt(p.grad)}")
+    write_tensors(lines, "grad", ((n, p.grad) for n, p in m.named_parameters()))
 
 
 def transformer_case(lines):
@@ -200,8 +183,7 @@ def transformer_case(lines):
     (out * weights_of(out)).sum().backward()
     lines.append("case transformer_one_encoder_two_decoder_layers")
     lines.append(f"config embed={E} heads={H} feedforward={F_} encoder_layers=1 decoder_layers=2 batch_first=0")
-    for pname, p in m.named_parameters():
-        lines.append(f"param {pname} {fmt(p.detach())}")
+    write_tensors(lines, "param", ((n, p.detach()) for n, p in m.named_parameters()))
     lines.append(f"in query {fmt(src.detach())}")
     lines.append(f"in target {fmt(tgt.detach())}")
     lines.append(f"mask attn_mask {fmt(tm.double())}")
@@ -209,8 +191,7 @@ def transformer_case(lines):
     lines.append(f"out output {fmt(out.detach())}")
     lines.append(f"grad query {fmt(src.grad)}")
     lines.append(f"grad target {fmt(tgt.grad)}")
-    for pname, p in m.named_parameters():
-        lines.append(f"grad {pname} {fmt(p.grad)}")
+    write_tensors(lines, "grad", ((n, p.grad) for n, p in m.named_parameters()))
 
 
 def main():

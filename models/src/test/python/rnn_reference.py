@@ -11,22 +11,13 @@ from pathlib import Path
 
 import torch
 from torch import nn
+
+from reference_util import fmt, rand_from, weights_of, write_tensors
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 torch.manual_seed(0)
 G = torch.Generator().manual_seed(1)
-
-
-def rand(*shape):
-    return (torch.rand(shape, generator=G, dtype=torch.float64) * 4 - 2).round(decimals=3)
-
-
-def fmt(t):
-    return "[" + " ".join(str(s) for s in t.shape) + "] " + " ".join(repr(float(v)) for v in t.reshape(-1).tolist())
-
-
-def weights_of(t):
-    return (torch.arange(t.numel(), dtype=torch.float64).reshape(t.shape) % 5 - 2) / 4 + 1
+rand = rand_from(G)
 
 
 CASES = [

@@ -106,61 +106,12 @@ class RecurrentReferenceTest {
             }
             module = m;
         }
-        assertEquals(c.outputs().keySet(), got.keySet(), c.name() + ": outputs");
-        Tensor loss = null;
-        for (var e : c.outputs().entrySet()) {
-            Tensor g = got.get(e.getKey());
-            assertEquals(Arrays.toString(e.getValue().shape()), Arrays.toString(g.shape()), c.name() + ": shape of " + e.getKey());
-            near(c.name() + ": " + e.getKey(), e.getValue().toDoubleArray(), g.toDoubleArray());
-            double[] w = new double[g.numel()];
-            for (int i = 0; i < w.length; i++) {
-                w[i] = ((i % 5) - 2) / 4.0 + 1;
-            }
-            Tensor term = g.mul(Tensor.of(w, g.shape())).sum();
-            loss = loss == null ? term : loss.add(term);
-        }
-        loss.backward();
-        Map<String, Tensor> params = module.namedParameters();
-        for (var e : c.grads().entrySet()) {
-            Tensor t = params.containsKey(e.getKey()) ? params.get(e.getKey()) : in.get(e.getKey());
-            assertNotNull(t, c.name() + ": no tensor " + e.getKey());
-            assertNotNull(t.grad(), c.name() + ": no gradient for " + e.getKey());
-            near(c.name() + ": gradient of " + e.getKey(), e.getValue().toDoubleArray(), t.grad().toDoubleArray());
-        }
+        ReferenceText.compare(c.name(), c.outputs(), got, c.grads(), module.namedParameters(), in, 1e-9);
     }
 
-    private static void near(String what, double[] want, double[] got) {
-        assertEquals(want.length, got.length, what + ": length");
-        for (int i = 0; i < want.length; i++) {
-            if (!(Math.abs(want[i] - got[i]) <= 1e-9 * Math.max(1, Math.abs(want[i])))) {
-                fail(what + " element " + i + ": PyTorch " + want[i] + ", vecgrad " + got[i]);
-            }
-        }
-    }
 
     private static List<Case> load() throws IOException {
-        List<Case> cases = new ArrayList<>();
-        Case c = null;
-        for (String[] parts : ReferenceText.lines("/rnn_reference.txt")) {
-            switch (parts[0]) {
-                case "case" -> {
-                    c = new Case(parts[1], new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(),
-                            new LinkedHashMap<>());
-                    cases.add(c);
-                }
-                case "config" -> {
-                    for (String kv : String.join(" ", Arrays.copyOfRange(parts, 1, parts.length)).split(" ")) {
-                        String[] p = kv.split("=", 2);
-                        c.config().put(p[0], p[1]);
-                    }
-                }
-                case "param" -> c.params().put(parts[1], ReferenceText.tensor(parts[2]));
-                case "in" -> c.inputs().put(parts[1], ReferenceText.tensor(parts[2]));
-                case "out" -> c.outputs().put(parts[1], ReferenceText.tensor(parts[2]));
-                case "grad" -> c.grads().put(parts[1], ReferenceText.tensor(parts[2]));
-                default -> throw new IllegalStateException("rnn_reference.txt: " + String.join(" ", parts));
-            }
-        }
-        return cases;
+        return ReferenceText.cases("/rnn_reference.txt").stream().map(c -> new Case(c.name(), c.config(), c.section("param"),
+                c.section("in"), c.section("out"), c.section("grad"))).toList();
     }
 }

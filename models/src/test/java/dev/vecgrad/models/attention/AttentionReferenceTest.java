@@ -87,27 +87,7 @@ class AttentionReferenceTest {
                 }
                 m = mha;
             }
-            assertEquals(c.outputs().keySet(), got.keySet(), c.name());
-            Tensor loss = null;
-            for (var out : c.outputs().entrySet()) {
-                Tensor g = got.get(out.getKey());
-                assertArrayEquals(out.getValue().shape(), g.shape(), c.name() + ": shape of " + out.getKey());
-                near(c.name() + ": " + out.getKey(), out.getValue().toDoubleArray(), g.toDoubleArray());
-                double[] w = new double[g.numel()];
-                for (int i = 0; i < w.length; i++) {
-                    w[i] = ((i % 5) - 2) / 4.0 + 1;
-                }
-                Tensor term = g.mul(Tensor.of(w, g.shape())).sum();
-                loss = loss == null ? term : loss.add(term);
-            }
-            loss.backward();
-            Map<String, Tensor> params = m.namedParameters();
-            for (var grad : c.grads().entrySet()) {
-                Tensor t = params.containsKey(grad.getKey()) ? params.get(grad.getKey()) : in.get(grad.getKey());
-                assertNotNull(t, c.name() + ": no tensor " + grad.getKey());
-                assertNotNull(t.grad(), c.name() + ": no gradient for " + grad.getKey());
-                near(c.name() + ": gradient of " + grad.getKey(), grad.getValue().toDoubleArray(), t.grad().toDoubleArray());
-            }
+            ReferenceText.compare(c.name(), c.outputs(), got, c.grads(), m.namedParameters(), in, 1e-12);
         }
     }
 
@@ -142,39 +122,9 @@ class AttentionReferenceTest {
                 () -> m.forward(Tensor.zeros(5, 3, 8), Tensor.zeros(4, 3, 8), Tensor.zeros(4, 3, 8), Tensor.zeros(3, 5), null, false));
     }
 
-    private static void near(String what, double[] want, double[] got) {
-        assertEquals(want.length, got.length, what + ": length");
-        for (int i = 0; i < want.length; i++) {
-            if (!(Math.abs(want[i] - got[i]) <= 1e-12 * Math.max(1, Math.abs(want[i])))) {
-                fail(what + " element " + i + ": PyTorch " + want[i] + ", vecgrad " + got[i]);
-            }
-        }
-    }
 
     private static List<Case> load() throws Exception {
-        List<Case> cases = new ArrayList<>();
-        Case c = null;
-        for (String[] parts : ReferenceText.lines("/attention_reference.txt")) {
-            switch (parts[0]) {
-                case "case" -> {
-                    c = new Case(parts[1], new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(),
-                            new LinkedHashMap<>(), new LinkedHashMap<>());
-                    cases.add(c);
-                }
-                case "config" -> {
-                    for (String kv : String.join(" ", Arrays.copyOfRange(parts, 1, parts.length)).split(" ")) {
-                        String[] p = kv.split("=", 2);
-                        c.config().put(p[0], p[1]);
-                    }
-                }
-                case "param" -> c.params().put(parts[1], ReferenceText.tensor(parts[2]));
-                case "in" -> c.inputs().put(parts[1], ReferenceText.tensor(parts[2]));
-                case "mask" -> c.masks().put(parts[1], ReferenceText.tensor(parts[2]));
-                case "out" -> c.outputs().put(parts[1], ReferenceText.tensor(parts[2]));
-                case "grad" -> c.grads().put(parts[1], ReferenceText.tensor(parts[2]));
-                default -> throw new IllegalStateException("attention_reference.txt: " + String.join(" ", parts));
-            }
-        }
-        return cases;
+        return ReferenceText.cases("/attention_reference.txt").stream().map(c -> new Case(c.name(), c.config(), c.section("param"),
+                c.section("in"), c.section("mask"), c.section("out"), c.section("grad"))).toList();
     }
 }
