@@ -99,9 +99,7 @@ public final class Seq2Seq extends Module {
     private final Linear bridge;
     private final Embedding tgtEmbedding;
     private final GRUCell cell;
-    private final Linear query;
-    private final Linear key;
-    private final Linear v;
+    private final dev.vecgrad.models.attention.AdditiveAttention attention;
     private final Linear out;
 
     public Seq2Seq(Vocabulary source, Vocabulary target, int embedding, int encoderHidden, int decoderHidden, int attentionSize,
@@ -119,10 +117,8 @@ public final class Seq2Seq extends Module {
         Module dec = register("decoder", new Holder());
         tgtEmbedding = ((Holder) dec).add("embedding", new Embedding(target.size(), embedding, Vocabulary.PAD, DType.F32, rng));
         cell = ((Holder) dec).add("cell", new GRUCell(embedding + 2 * encoderHidden, decoderHidden, rng));
-        Module att = register("attention", new Holder());
-        query = ((Holder) att).add("query", new Linear(decoderHidden, attentionSize, false, DType.F32, rng));
-        key = ((Holder) att).add("key", new Linear(2 * encoderHidden, attentionSize, false, DType.F32, rng));
-        v = ((Holder) att).add("v", new Linear(attentionSize, 1, false, DType.F32, rng));
+        attention = register("attention", new dev.vecgrad.models.attention.AdditiveAttention(decoderHidden, 2 * encoderHidden,
+                attentionSize, DType.F32, rng));
         out = register("out", new Linear(decoderHidden + 2 * encoderHidden, target.size(), rng));
     }
 
@@ -155,16 +151,13 @@ public final class Seq2Seq extends Module {
         Tensor keys = o.output().transpose(0, 1).contiguous();                 // [B, S, 2He]
         Tensor last = Tensor.cat(List.of(o.state().h().slice(0, 0, 1).squeeze(0), o.state().h().slice(0, 1, 2).squeeze(0)), 1);
         Tensor state = bridge.forward(last).tanh();
-        return new Encoded(keys, key.forward(keys), Tensor.fromArray(pad, batch, steps), state);
+        return new Encoded(keys, attention.projectKeys(keys), Tensor.fromArray(pad, batch, steps), state);
     }
 
     /** Attention weights [B, S] and context [B, 2He] for decoder state s [B, Hd]. */
     private Tensor[] attend(Encoded e, Tensor s) {
-        // score = v^T tanh(W_q q + W_k k), over the source's real characters
-        Tensor scores = v.forward(e.projected().add(query.forward(s).unsqueeze(1)).tanh()).squeeze(-1);
-        Tensor weights = scores.maskedFill(e.padding(), -1e9).softmax(-1);
-        Tensor context = weights.unsqueeze(1).matmul(e.keys()).squeeze(1);
-        return new Tensor[] {weights, context};
+        var a = attention.attend(s, e.keys(), e.projected(), e.padding());
+        return new Tensor[] {a.weights(), a.context()};
     }
 
     /** One decoder step: the next state and the logits, from the previous character's ids and state. */
