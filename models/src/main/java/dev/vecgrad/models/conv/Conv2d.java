@@ -145,6 +145,7 @@ public final class Conv2d extends Module {
         this.bias = bias ? registerParameter("bias", Init.uniform(Tensor.zeros(dtype, outChannels), bound, rng)) : null;
     }
 
+    /** The convolution of x [N, C_in, H, W]: [N, C_out, H_out, W_out]. */
     @Override
     public Tensor forward(Tensor x) {
         return Tensor.conv2d(x, weight, bias, stride, padding, dilation, groups);

@@ -31,6 +31,7 @@ public final class ConvTranspose2d extends Module {
                 new int[] {outputPadding, outputPadding}, new int[] {1, 1}, 1, true, DType.F32, rng);
     }
 
+    /** Every setting of {@code nn.ConvTranspose2d}, by position: (height, width) pairs for kernel, stride, padding, output padding and dilation. */
     public ConvTranspose2d(int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding, int[] outputPadding,
             int[] dilation, int groups, boolean bias, DType dtype, Random rng) {
         if (inChannels < 1 || outChannels < 1 || groups < 1 || inChannels % groups != 0 || outChannels % groups != 0) {
@@ -51,6 +52,7 @@ public final class ConvTranspose2d extends Module {
         this.bias = bias ? registerParameter("bias", Init.uniform(Tensor.zeros(dtype, outChannels), bound, rng)) : null;
     }
 
+    /** The transposed convolution of x [N, C_in, H, W]: [N, C_out, H_out, W_out]. */
     @Override
     public Tensor forward(Tensor x) {
         return Tensor.convTranspose2d(x, weight, bias, stride, padding, outputPadding, dilation, groups);

@@ -19,10 +19,12 @@ public class Linear extends Module {
     public final Tensor weight;
     public final Tensor bias;
 
+    /** {@code nn.Linear(in, out)}: with bias, float32. */
     public Linear(int in, int out, Random rng) {
         this(in, out, true, DType.F32, rng);
     }
 
+    /** {@code nn.Linear(in, out, bias=bias, dtype=dtype)}. */
     public Linear(int in, int out, boolean bias, DType dtype, Random rng) {
         if (in < 1 || out < 1) {
             throw new IllegalArgumentException("Linear: in and out must be >= 1, got " + in + " and " + out);
@@ -34,6 +36,7 @@ public class Linear extends Module {
         this.bias = bias ? registerParameter("bias", Init.uniform(Tensor.zeros(dtype, out), bound, rng)) : null;
     }
 
+    /** x W^T + b for x [..., in]: [..., out]. */
     @Override
     public Tensor forward(Tensor x) {
         int[] s = x.shape();

@@ -78,6 +78,7 @@ public final class LRSchedulers {
     public static final class LambdaLR extends LRScheduler {
         private final java.util.function.IntToDoubleFunction lrLambda;
 
+        /** {@code LambdaLR(optimizer, lr_lambda)}: the rate is the initial rate times {@code lrLambda(epoch)}. */
         public LambdaLR(Optimizer optimizer, java.util.function.IntToDoubleFunction lrLambda) {
             super(optimizer);
             this.lrLambda = java.util.Objects.requireNonNull(lrLambda, "LambdaLR: lrLambda");
@@ -94,6 +95,7 @@ public final class LRSchedulers {
     public static final class StepLR extends LRScheduler {
         private final Schedules.Schedule[] rates;
 
+        /** {@code StepLR(optimizer, step_size, gamma)}: the rate times {@code gamma} every {@code stepSize} steps. */
         public StepLR(Optimizer optimizer, int stepSize, double gamma) {
             super(optimizer);
             if (stepSize < 1) {
@@ -113,6 +115,7 @@ public final class LRSchedulers {
     public static final class CosineAnnealingLR extends LRScheduler {
         private final Schedules.Schedule[] rates;
 
+        /** {@code CosineAnnealingLR(optimizer, T_max, eta_min)}: from the initial rate down to {@code etaMin} along a half cosine over {@code tMax} steps. */
         public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin) {
             super(optimizer);
             if (tMax < 1) {
@@ -139,6 +142,7 @@ public final class LRSchedulers {
         private final double endFactor;
         private final int totalIters;
 
+        /** {@code LinearLR(optimizer, start_factor, end_factor, total_iters)}: the factor moves linearly from start to end. */
         public LinearLR(Optimizer optimizer, double startFactor, double endFactor, int totalIters) {
             super(optimizer);
             if (!(startFactor > 0 && startFactor <= 1) || !(endFactor >= 0 && endFactor <= 1) || totalIters < 1) {
@@ -166,6 +170,7 @@ public final class LRSchedulers {
         private final List<LRScheduler> schedulers;
         private final int[] milestones;
 
+        /** {@code SequentialLR(optimizer, schedulers, milestones)}: each scheduler in turn, switching at the milestones. */
         public SequentialLR(Optimizer optimizer, List<LRScheduler> schedulers, int... milestones) {
             super(optimizer);
             if (schedulers.size() != milestones.length + 1) {
@@ -214,6 +219,7 @@ public final class LRSchedulers {
         private final double baseMomentum;
         private final double maxMomentum;
 
+        /** {@code OneCycleLR(optimizer, max_lr, total_steps, pct_start, div_factor, final_div_factor, cycle_momentum, base_momentum, max_momentum)}, every setting. */
         public OneCycleLR(Optimizer optimizer, double maxLr, int totalSteps, double pctStart, double divFactor, double finalDivFactor,
                           boolean cycleMomentum, double baseMomentum, double maxMomentum) {
             super(optimizer);
@@ -272,6 +278,7 @@ public final class LRSchedulers {
         private final double eps;
         private final Plateau plateau;
 
+        /** {@code ReduceLROnPlateau(optimizer, mode, factor, patience, threshold, threshold_mode, cooldown, min_lr, eps)}, every setting. */
         public ReduceLROnPlateau(Optimizer optimizer, String mode, double factor, int patience, double threshold, String thresholdMode,
                                  int cooldown, double minLr, double eps) {
             if (!mode.equals("min") && !mode.equals("max")) {
