@@ -62,14 +62,10 @@ def case(lines, name, E, H, L, S, N, batch_first, bias, self_attention, padding,
     lines.append(f"config embed={E} heads={H} batch_first={int(batch_first)} bias={int(bias)} self={int(self_attention)}"
                  f" need_weights={int(need_weights)}")
     write_tensors(lines, "param", ((n, p.detach()) for n, p in m.named_parameters()))
-    for iname, t in inputs:
-        lines.append(f"in {iname} {fmt(t.detach())}")
-    for mname, t in masks:
-        lines.append(f"mask {mname} {fmt(t.double())}")
-    for oname, o in outs:
-        lines.append(f"out {oname} {fmt(o.detach())}")
-    for iname, t in inputs:
-        lines.append(f"grad {iname} {fmt(t.grad)}")
+    write_tensors(lines, "in", ((n, t.detach()) for n, t in inputs))
+    write_tensors(lines, "mask", ((n, t.double()) for n, t in masks))
+    write_tensors(lines, "out", ((n, t.detach()) for n, t in outs))
+    write_tensors(lines, "grad", ((n, t.grad) for n, t in inputs))
     write_tensors(lines, "grad", ((n, p.grad) for n, p in m.named_parameters()))
 
 
@@ -104,8 +100,7 @@ def encoder_case(lines, name, E, H, F_, activation, batch_first, norm_first, T, 
                  f" norm_first={int(norm_first)}")
     write_tensors(lines, "param", ((n, p.detach()) for n, p in m.named_parameters()))
     lines.append(f"in query {fmt(x.detach())}")
-    for mname, t in masks:
-        lines.append(f"mask {mname} {fmt(t.double())}")
+    write_tensors(lines, "mask", ((n, t.double()) for n, t in masks))
     lines.append(f"out output {fmt(out.detach())}")
     lines.append(f"grad query {fmt(x.grad)}")
     write_tensors(lines, "grad", ((n, p.grad) for n, p in m.named_parameters()))

@@ -71,16 +71,11 @@ def module_case(lines, name, kind, inp, hid, layers, bidir, batch_first, bias, n
     lines.append(f"config kind={kind} input={inp} hidden={hid} layers={layers} bidirectional={int(bidir)} "
                  f"batch_first={int(batch_first)} bias={int(bias)} nonlinearity={nonlin or 'tanh'}"
                  + (f" lengths={','.join(str(v) for v in lengths)}" if lengths else ""))
-    for pname, p in m.named_parameters():
-        lines.append(f"param {pname} {fmt(p.detach())}")
-    for iname, t in inputs:
-        lines.append(f"in {iname} {fmt(t.detach())}")
-    for oname, o in outs:
-        lines.append(f"out {oname} {fmt(o.detach())}")
-    for iname, t in inputs:
-        lines.append(f"grad {iname} {fmt(t.grad)}")
-    for pname, p in m.named_parameters():
-        lines.append(f"grad {pname} {fmt(p.grad)}")
+    write_tensors(lines, "param", ((n, p.detach()) for n, p in m.named_parameters()))
+    write_tensors(lines, "in", ((n, t.detach()) for n, t in inputs))
+    write_tensors(lines, "out", ((n, t.detach()) for n, t in outs))
+    write_tensors(lines, "grad", ((n, t.grad) for n, t in inputs))
+    write_tensors(lines, "grad", ((n, p.grad) for n, p in m.named_parameters()))
 
 
 def cell_case(lines, name, kind, inp, hid, B, bias):
@@ -101,16 +96,11 @@ def cell_case(lines, name, kind, inp, hid, B, bias):
     sum((o * weights_of(o)).sum() for _, o in outs).backward()
     lines.append(f"case {name}")
     lines.append(f"config kind={kind} input={inp} hidden={hid} bias={int(bias)}")
-    for pname, p in m.named_parameters():
-        lines.append(f"param {pname} {fmt(p.detach())}")
-    for iname, t in inputs:
-        lines.append(f"in {iname} {fmt(t.detach())}")
-    for oname, o in outs:
-        lines.append(f"out {oname} {fmt(o.detach())}")
-    for iname, t in inputs:
-        lines.append(f"grad {iname} {fmt(t.grad)}")
-    for pname, p in m.named_parameters():
-        lines.append(f"grad {pname} {fmt(p.grad)}")
+    write_tensors(lines, "param", ((n, p.detach()) for n, p in m.named_parameters()))
+    write_tensors(lines, "in", ((n, t.detach()) for n, t in inputs))
+    write_tensors(lines, "out", ((n, t.detach()) for n, t in outs))
+    write_tensors(lines, "grad", ((n, t.grad) for n, t in inputs))
+    write_tensors(lines, "grad", ((n, p.grad) for n, p in m.named_parameters()))
 
 
 def embedding_case(lines):

@@ -196,9 +196,11 @@ final class AblateCommand implements Callable<Integer> {
      * returned {@link Opened} is closed: two studies in one folder both ran every trial.
      */
     static Opened open(TrainCommand baseCommand, TrainSpec spec, Path dir, String plan) throws IOException {
-        Path dataDir = baseCommand.common.fashionMnistDir();
-        if (spec.dataset().equals("fashion-mnist") && !Packages.ensureFashionMnist(dataDir, !baseCommand.common.noInstall, System.err)) {
-            throw new IllegalArgumentException(DataSource.noFashionMnist(dataDir).getMessage());
+        Path dataDir;
+        try {
+            dataDir = baseCommand.common.dataDirFor(spec.dataset());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
         if (java.nio.file.Files.isDirectory(dir) && !java.nio.file.Files.exists(dir.resolve("study.json"))) {
             try (var entries = java.nio.file.Files.list(dir)) {

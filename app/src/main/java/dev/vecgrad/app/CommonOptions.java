@@ -38,6 +38,19 @@ final class CommonOptions {
         return dataDir != null ? dataDir : FashionMnist.SYSTEM_DIR;
     }
 
+    /**
+     * The Fashion-MNIST directory, installed first (Debian's package, where allowed) when a run on
+     * {@code dataset} needs it; NoSuchFileException saying how to get it when it needs it and it is
+     * missing. Any other dataset needs no files: the directory is returned as it is.
+     */
+    Path dataDirFor(String dataset) throws java.nio.file.NoSuchFileException {
+        Path dir = fashionMnistDir();
+        if (dataset.equals("fashion-mnist") && !Packages.ensureFashionMnist(dir, !noInstall, System.err)) {
+            throw dev.vecgrad.models.data.DataSource.noFashionMnist(dir);
+        }
+        return dir;
+    }
+
     /** The first common option that makes no sense (threads, the output folder), or null. */
     String problem() {
         if (threads != null && (threads < 1 || threads > MAX_THREADS)) {

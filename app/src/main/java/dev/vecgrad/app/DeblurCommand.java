@@ -135,10 +135,7 @@ final class DeblurCommand implements Callable<Integer> {
         int w = width != null ? width : quick ? Quick.WIDTH : Full.WIDTH;
         int tuneCount = Math.min(train, quick ? Quick.TUNE : Full.TUNE);
         common.applyThreads();
-        Path dir = common.fashionMnistDir();
-        if (!Packages.ensureFashionMnist(dir, !common.noInstall, System.err)) {
-            throw DataSource.noFashionMnist(dir);
-        }
+        Path dir = common.dataDirFor("fashion-mnist");
         Path out = common.outDir(Path.of("runs", "deblur"));
         long start = System.nanoTime();
         FashionMnist.Splits data = DataSource.fashionMnist(dir, FashionMnist.Scaling.UNIT);

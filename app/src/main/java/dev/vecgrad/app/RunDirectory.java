@@ -88,15 +88,12 @@ final class RunDirectory implements AutoCloseable {
                 Files.writeString(staging.resolve(OWNER), me + (created ? " created" : ""), StandardCharsets.UTF_8);
                 return new RunDirectory(abs, staging, created);
             } catch (FileAlreadyExistsException e) {
-                String owner = owner(staging);
-                long pid = owner == null ? -1 : Long.parseLong(owner.split(" ")[0]);
-                if (pid == me) {
-                    return new RunDirectory(abs, staging, owner.endsWith(" created"));
+                Owner owner = Owner.of(staging);
+                if (owner != null && owner.pid() == me) {
+                    return new RunDirectory(abs, staging, owner.created());
                 }
-                boolean live = pid >= 0 ? ProcessHandle.of(pid).isPresent() : isYoung(staging);
-                if (live || attempt >= 3) {
-                    throw new Busy(target + " is being written by another vecgrad run"
-                            + (pid >= 0 ? " (process " + pid + ")" : "") + ": wait for it to finish, or choose another folder");
+                if (live(owner, staging) || attempt >= 3) {
+                    throw busy(target, owner, "choose another folder");
                 }
                 takeAway(staging);
             }
@@ -141,14 +138,12 @@ final class RunDirectory implements AutoCloseable {
         if (!Files.exists(file)) {
             return;
         }
-        String owner = owner(staging);
-        long pid = owner == null ? -1 : Long.parseLong(owner.split(" ")[0]);
-        if (pid == ProcessHandle.current().pid()) {
+        Owner owner = Owner.of(staging);
+        if (owner != null && owner.pid() == ProcessHandle.current().pid()) {
             return;
         }
-        if (pid >= 0 ? ProcessHandle.of(pid).isPresent() : isYoung(staging)) {
-            throw new Busy(target + " is being written by another vecgrad run" + (pid >= 0 ? " (process " + pid + ")" : "")
-                    + ": wait for it to finish, or stop it first");
+        if (live(owner, staging)) {
+            throw busy(target, owner, "stop it first");
         }
         try {
             move(file, staging.getParent().resolve(name));
@@ -195,13 +190,28 @@ final class RunDirectory implements AutoCloseable {
         }
     }
 
-    private static String owner(Path staging) {
-        try {
-            String s = Files.readString(staging.resolve(OWNER), StandardCharsets.UTF_8).strip();
-            return s.matches("[0-9]{1,18}( created)?") ? s : null;
-        } catch (IOException | RuntimeException e) {
-            return null;
+    /** A claim's owner, from its {@code .owner} file ("PID" or "PID created"). */
+    private record Owner(long pid, boolean created) {
+
+        /** The owner of {@code staging}'s claim; null while the claim is being made (no file yet) or when unreadable. */
+        static Owner of(Path staging) {
+            try {
+                String s = Files.readString(staging.resolve(OWNER), StandardCharsets.UTF_8).strip();
+                return s.matches("[0-9]{1,18}( created)?") ? new Owner(Long.parseLong(s.split(" ")[0]), s.endsWith(" created")) : null;
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
         }
+    }
+
+    /** Whether another process's claim holds: its process runs, or, without an owner yet, the claim is being made. */
+    private static boolean live(Owner owner, Path staging) {
+        return owner != null ? ProcessHandle.of(owner.pid()).isPresent() : isYoung(staging);
+    }
+
+    private static Busy busy(Path target, Owner owner, String advice) {
+        return new Busy(target + " is being written by another vecgrad run" + (owner != null ? " (process " + owner.pid() + ")" : "")
+                + ": wait for it to finish, or " + advice);
     }
 
     private static boolean isYoung(Path staging) {

@@ -121,7 +121,8 @@ final class TrainCommand implements Callable<Integer> {
         if (takes == null) {
             return null;   // an unknown model is refused with its own message
         }
-        for (var o : spec.commandLine().getParseResult().matchedOptions()) {
+        var parsed = spec.commandLine().getParseResult();
+        for (var o : parsed.matchedOptions()) {
             String name = o.longestName();
             if (!ANY_MODEL.contains(name) && !takes.contains(name)) {
                 return name + " does not apply to --model " + model + "; it takes " + String.join(", ", takes)
@@ -129,7 +130,6 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         boolean generated = java.util.List.of("moons", "blobs", "linreg").contains(dataset) || model.equals("seq2seq");
-        var parsed = spec.commandLine().getParseResult();
         for (String data : java.util.List.of("--samples", "--noise")) {
             if (parsed.hasMatchedOption(data) && (!generated || (model.equals("seq2seq") && data.equals("--noise")))) {
                 return data + " does not apply to --dataset " + dataset + (dataset.equals("fashion-mnist")
@@ -279,10 +279,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new dev.vecgrad.models.io.FileFormatException(file, "holds options that are refused: " + problem);
         }
         long seed = Long.parseLong(seedText);
-        Path dir = common.fashionMnistDir();
-        if (spec.dataset().equals("fashion-mnist") && !Packages.ensureFashionMnist(dir, !common.noInstall, System.err)) {
-            throw DataSource.noFashionMnist(dir);
-        }
+        Path dir = common.dataDirFor(spec.dataset());
         TrainingRun run = new TrainingRun();
         run.options = spec;
         run.data = spec.data(dir, seed);
@@ -305,23 +302,19 @@ final class TrainCommand implements Callable<Integer> {
             var parsed = spec.commandLine().getParseResult();
             for (var o : parsed.matchedOptions()) {
                 if (!RESUME_OPTIONS.contains(o.longestName())) {
-                    System.err.println("vecgrad train: --resume continues the run with the options it was started with: drop "
-                            + o.longestName());
-                    return 2;
+                    return bad("--resume continues the run with the options it was started with: drop " + o.longestName());
                 }
             }
             String bad = common.problem();
             if (bad != null) {
-                System.err.println("vecgrad train: " + bad);
-                return 2;
+                return bad(bad);
             }
             common.applyThreads();
             return resumeRun();
         }
         String bad = problem();
         if (bad != null) {
-            System.err.println("vecgrad train: " + bad);
-            return 2;
+            return bad(bad);
         }
         common.applyThreads();
         if (model.equals("seq2seq")) {
@@ -334,16 +327,12 @@ final class TrainCommand implements Callable<Integer> {
             int e = parsed.hasMatchedOption("--epochs") ? epochs : 3;
             String problem = Seq2SeqRun.problem(dataset, n, e, batchSize, lrs[0], sizes);
             if (problem != null) {   // before the run's folder is claimed
-                System.err.println("vecgrad train: " + problem);
-                return 2;
+                return bad(problem);
             }
             return Seq2SeqRun.run(dataset, n, e, batchSize, lrs[0], common.seed, common.outDir(Path.of("runs", "seq2seq-" + dataset)),
                     sizes);
         }
-        Path dir = common.fashionMnistDir();
-        if (dataset.equals("fashion-mnist") && !Packages.ensureFashionMnist(dir, !common.noInstall, System.err)) {
-            throw DataSource.noFashionMnist(dir);
-        }
+        common.dataDirFor(dataset);   // installed first where it may be, or refused with how to get it
         TrainingRun run = toRun();
         run.json = common.json;
         run.outDir = common.outDir(Path.of("runs", model + "-" + dataset));
@@ -400,5 +389,11 @@ final class TrainCommand implements Callable<Integer> {
         run.title = model + " on " + dataset;
         run.keepBest = keep.equals("best");
         return run;
+    }
+
+    /** A bad option: one line on standard error, exit code 2. */
+    private static int bad(String problem) {
+        System.err.println("vecgrad train: " + problem);
+        return 2;
     }
 }

@@ -72,7 +72,7 @@ final class TrainingRun {
 
     int run() throws IOException {
         java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
-        Thread hook = lrs.length == 1 && !options.model().equals("perceptron") ? interruptible(finished) : null;
+        Thread hook = resumable() ? interruptible(finished) : null;
         try {
             return train();
         } finally {
@@ -150,7 +150,7 @@ final class TrainingRun {
                 StepLosses steps = new StepLosses(json || train.size() < 20_000 ? Progress.none() : Progress.auto());
                 int every = Math.max(1, options.epochs() / 20);
                 phaseStart = System.nanoTime();
-                boolean resumable = lrs.length == 1;
+                boolean resumable = resumable();
                 Map<String, String> stateMeta = stateMetadata();
                 TrainSpec.Fit fit = options.withLr(lr).fit(spec, objective, train, val, seed, steps,
                         m -> reportEpoch(m, lr, lrs.length > 1, every), t -> {
@@ -160,7 +160,7 @@ final class TrainingRun {
                             t.keepBest(keepBest);
                             if (resume != null) {
                                 t.resumeFrom(resume);
-                                steps.restore(resume.extra().get("step_x").toDoubleArray(), resume.extra().get("step_loss").toDoubleArray());
+                                restoreSteps(steps, resume);
                             }
                         });
                 Module net = fit.net();
@@ -175,11 +175,7 @@ final class TrainingRun {
                 Trainer.Evaluation t = trainer.evaluate(net, test);
                 phase("test");
                 reportTest(t, lr, lrs.length > 1, h);
-                Map<String, String> meta = new LinkedHashMap<>(spec.toMetadata());
-                meta.putAll(data.toMetadata());
-                meta.put("vecgrad.loss", lossName);
-                meta.put("vecgrad.classes", String.join("|", train.classNames()));
-                meta.put("vecgrad.epochs", Integer.toString(h.epochs().size()));
+                Map<String, String> meta = checkpointMetadata(spec, lossName, train, h.epochs().size());
                 if (h.bestEpoch() > 0) {
                     meta.put("vecgrad.weights_of_epoch", Integer.toString(h.bestEpoch()));
                 }
@@ -222,6 +218,14 @@ final class TrainingRun {
         return diverged == lrs.length ? DIVERGED : 0;
     }
 
+    /**
+     * Whether Ctrl-C keeps the run's last epoch and {@code --resume} continues it: one model of the
+     * Trainer's (a learning-rate study trains several; the perceptron has its own rule).
+     */
+    private boolean resumable() {
+        return lrs.length == 1 && !options.model().equals("perceptron");
+    }
+
     /** What a state file carries besides the tensors: the options, data and seed that {@code --resume} rebuilds the run from. */
     private Map<String, String> stateMetadata() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -237,10 +241,29 @@ final class TrainingRun {
         double[] x = steps.x();
         double[] l = steps.losses();
         try {
-            state.withExtra(Map.of("step_x", Tensor.of(x, x.length), "step_loss", Tensor.of(l, l.length))).save(file, meta);
+            state.withExtra(Map.of(STEP_X, Tensor.of(x, x.length), STEP_LOSS, Tensor.of(l, l.length))).save(file, meta);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The names {@link #saveState} gives the step positions and losses among the state's extra tensors. */
+    private static final String STEP_X = "step_x";
+    private static final String STEP_LOSS = "step_loss";
+
+    /** Puts the step losses {@link #saveState} kept back into {@code steps}. */
+    private static void restoreSteps(StepLosses steps, TrainingState state) {
+        steps.restore(state.extra().get(STEP_X).toDoubleArray(), state.extra().get(STEP_LOSS).toDoubleArray());
+    }
+
+    /** The metadata of a checkpoint of {@code spec} after {@code epochs} epochs: the model, the data, the loss and the classes. */
+    private Map<String, String> checkpointMetadata(ModelSpec spec, String lossName, Dataset train, int epochs) {
+        Map<String, String> meta = new LinkedHashMap<>(spec.toMetadata());
+        meta.putAll(data.toMetadata());
+        meta.put("vecgrad.loss", lossName);
+        meta.put("vecgrad.classes", String.join("|", train.classNames()));
+        meta.put("vecgrad.epochs", Integer.toString(epochs));
+        return meta;
     }
 
     /**
@@ -259,15 +282,11 @@ final class TrainingRun {
         }
         TrainingState state = TrainingState.load(stateFile).state();
         History kept = state.history();
-        Map<String, String> meta = new LinkedHashMap<>(spec.toMetadata());
-        meta.putAll(data.toMetadata());
-        meta.put("vecgrad.loss", lossName);
-        meta.put("vecgrad.classes", String.join("|", train.classNames()));
-        meta.put("vecgrad.epochs", Integer.toString(state.epoch()));
-        dev.vecgrad.models.io.SafeTensors.save(files.dir().resolve("model.safetensors"), state.model(), meta);
+        dev.vecgrad.models.io.SafeTensors.save(files.dir().resolve("model.safetensors"), state.model(),
+                checkpointMetadata(spec, lossName, train, state.epoch()));
         kept.writeCsv(files.dir().resolve("history.csv"));
         StepLosses keptSteps = new StepLosses(Progress.none());   // the steps of the kept epochs, not those of the stopped one
-        keptSteps.restore(state.extra().get("step_x").toDoubleArray(), state.extra().get("step_loss").toDoubleArray());
+        restoreSteps(keptSteps, state);
         Plots.curves(kept, keptSteps, title, files.dir().resolve("curves.png"));
         files.commit();
         say.println();

@@ -85,6 +85,9 @@ final class ConvSuite implements Callable<Integer> {
             + " (default: the CNN's, a strided one and a U-Net's at 64 channels)")
     String shapes = String.join(";", SHAPES);
 
+    /** The checked --shapes, joined with ';' as both workers read them. */
+    private String layers;
+
     /** The --shapes list, each checked: "conv2d" or "conv_transpose2d", then eight positive numbers (padding may be 0). */
     private List<String> shapeList() {
         List<String> out = new ArrayList<>();
@@ -107,7 +110,7 @@ final class ConvSuite implements Callable<Integer> {
         if (threads < 1 || rounds < 1 || warmup < 0 || iterations < 1) {
             throw new IllegalArgumentException("--threads, --rounds and --iterations must be >= 1, --warmup >= 0");
         }
-        shapeList();   // a bad --shapes is refused before any process starts
+        layers = String.join(";", shapeList());   // a bad --shapes is refused before any process starts
         Peers.Torch torch = noBaseline ? null : Peers.torch("torch_cnn.py", "torch_unet.py");
         if (torch != null) {
             System.out.println("pytorch: " + torch.describe(threads));
@@ -177,12 +180,12 @@ final class ConvSuite implements Callable<Integer> {
 
     private Map<String, double[]> vecgrad() throws IOException, InterruptedException {
         return run(Peers.java(Worker.class.getName(), Integer.toString(threads), Integer.toString(warmup), Integer.toString(iterations),
-                String.join(";", shapeList())), "vecgrad conv worker");
+                layers), "vecgrad conv worker");
     }
 
     private Map<String, double[]> pytorch(Peers.Torch torch) throws IOException, InterruptedException {
         return run(torch.command(threads, "--threads", Integer.toString(threads), "--warmup", Integer.toString(warmup), "--iterations",
-                Integer.toString(iterations), "--shapes", String.join(";", shapeList())), "torch_cnn.py (" + torch.python() + ")");
+                Integer.toString(iterations), "--shapes", layers), "torch_cnn.py (" + torch.python() + ")");
     }
 
     /** what -> {first ms, median ms} from the child's JSON lines. */

@@ -42,12 +42,7 @@ public final class TransformerDecoderLayer extends Module {
     /** Every setting, as {@link TransformerEncoderLayer}'s. */
     public TransformerDecoderLayer(int dModel, int nhead, int dimFeedforward, double dropout, String activation, boolean batchFirst,
                                    boolean normFirst, DType dtype, Random rng) {
-        if (!activation.equals("relu") && !activation.equals("gelu")) {
-            throw new IllegalArgumentException("TransformerDecoderLayer: activation must be relu or gelu, got '" + activation + "'");
-        }
-        if (dimFeedforward < 1) {
-            throw new IllegalArgumentException("TransformerDecoderLayer: dim_feedforward must be >= 1, got " + dimFeedforward);
-        }
+        TransformerEncoderLayer.checkSettings("TransformerDecoderLayer", activation, dimFeedforward);
         this.selfAttn = register("self_attn", new MultiheadAttention(dModel, nhead, true, batchFirst, dtype, rng));
         this.multiheadAttn = register("multihead_attn", new MultiheadAttention(dModel, nhead, true, batchFirst, dtype, rng));
         this.linear1 = register("linear1", new Linear(dModel, dimFeedforward, true, dtype, rng));
@@ -96,8 +91,6 @@ public final class TransformerDecoderLayer extends Module {
     }
 
     private Tensor feedForward(Tensor x) {
-        Tensor h = linear1.forward(x);
-        h = activation.equals("relu") ? h.relu() : h.gelu();
-        return dropout3.forward(linear2.forward(dropout.forward(h)));
+        return dropout3.forward(TransformerEncoderLayer.feedForward(x, linear1, activation, dropout, linear2));
     }
 }

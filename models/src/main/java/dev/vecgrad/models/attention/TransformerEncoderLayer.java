@@ -42,12 +42,7 @@ public final class TransformerEncoderLayer extends Module {
      */
     public TransformerEncoderLayer(int dModel, int nhead, int dimFeedforward, double dropout, String activation, boolean batchFirst,
                                    boolean normFirst, DType dtype, Random rng) {
-        if (!activation.equals("relu") && !activation.equals("gelu")) {
-            throw new IllegalArgumentException("TransformerEncoderLayer: activation must be relu or gelu, got '" + activation + "'");
-        }
-        if (dimFeedforward < 1) {
-            throw new IllegalArgumentException("TransformerEncoderLayer: dim_feedforward must be >= 1, got " + dimFeedforward);
-        }
+        checkSettings("TransformerEncoderLayer", activation, dimFeedforward);
         this.selfAttn = register("self_attn", new MultiheadAttention(dModel, nhead, true, batchFirst, dtype, rng));
         this.linear1 = register("linear1", new Linear(dModel, dimFeedforward, true, dtype, rng));
         this.dropout = register("dropout", new Dropout(dropout, new Seeds.Generator(rng.nextLong())));
@@ -84,8 +79,23 @@ public final class TransformerEncoderLayer extends Module {
     }
 
     private Tensor feedForward(Tensor x) {
+        return dropout2.forward(feedForward(x, linear1, activation, dropout, linear2));
+    }
+
+    /** The settings both layers check: the activation, relu or gelu, and a feed-forward width of at least 1. */
+    static void checkSettings(String layer, String activation, int dimFeedforward) {
+        if (!activation.equals("relu") && !activation.equals("gelu")) {
+            throw new IllegalArgumentException(layer + ": activation must be relu or gelu, got '" + activation + "'");
+        }
+        if (dimFeedforward < 1) {
+            throw new IllegalArgumentException(layer + ": dim_feedforward must be >= 1, got " + dimFeedforward);
+        }
+    }
+
+    /** The feed-forward block both layers share: linear2(dropout(activation(linear1(x)))). */
+    static Tensor feedForward(Tensor x, Linear linear1, String activation, Dropout dropout, Linear linear2) {
         Tensor h = linear1.forward(x);
         h = activation.equals("relu") ? h.relu() : h.gelu();
-        return dropout2.forward(linear2.forward(dropout.forward(h)));
+        return linear2.forward(dropout.forward(h));
     }
 }

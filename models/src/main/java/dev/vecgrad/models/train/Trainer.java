@@ -259,12 +259,7 @@ public final class Trainer {
                 history.markDiverged();
                 break;
             }
-            if (plateau != null) {
-                plateau.step(val.loss());
-            }
-            if (scheduler != null && !schedulerPerStep) {
-                scheduler.step();
-            }
+            endOfEpochSchedules(scheduler, plateau, val == null ? Double.NaN : val.loss());
             if (stopper != null && stopper.update(epoch, val.loss(), model)) {
                 stopper.restoreBest(model);
                 history.markStoppedEarly(stopper.bestEpoch());
@@ -280,6 +275,16 @@ public final class Trainer {
         return history;
     }
 
+    /** The schedules' steps at an epoch's end, in this order: reduce-on-plateau with the validation loss, then a per-epoch scheduler. */
+    private void endOfEpochSchedules(LRSchedulers.LRScheduler scheduler, LRSchedulers.ReduceLROnPlateau plateau, double valLoss) {
+        if (plateau != null) {
+            plateau.step(valLoss);
+        }
+        if (scheduler != null && !schedulerPerStep) {
+            scheduler.step();
+        }
+    }
+
     /** Restores {@link #resume} (see {@link #resumeFrom}); returns the first epoch left to train. */
     private int resume(Module model, Optimizer optimizer, Dataset train, Seeds.Generator shuffler, History history,
                        LRSchedulers.LRScheduler scheduler, LRSchedulers.ReduceLROnPlateau plateau, EarlyStopping stopper) {
@@ -289,19 +294,14 @@ public final class Trainer {
         }
         List<EpochMetrics> done = resume.historyRows();
         int steps = train.batchCount(batchSize);
-        // the schedule, replayed in fit's order: per-step updates, then plateau, then per-epoch
+        // the schedule, replayed in fit's order: the per-step updates, then the epoch's end
         for (EpochMetrics m : done) {
             if (scheduler != null && schedulerPerStep) {
                 for (int s = 0; s < steps; s++) {
                     scheduler.step();
                 }
             }
-            if (plateau != null) {
-                plateau.step(m.valLoss());
-            }
-            if (scheduler != null && !schedulerPerStep) {
-                scheduler.step();
-            }
+            endOfEpochSchedules(scheduler, plateau, m.valLoss());
         }
         double replayed = optimizer.lr();
         try {

@@ -106,13 +106,8 @@ public final class TrainingState {
         if (shuffler != null) {
             t.put("trainer.shuffle", Tensor.of(shuffler.state(), 3));
         }
-        dropouts(model, "", (path, d) -> {
-            if (!(d.generator() instanceof Seeds.Generator g)) {
-                throw new IllegalStateException("cannot save the training state: the dropout at '" + path + "' draws from a "
-                        + d.generator().getClass().getName() + ", whose state cannot be read (give it a Seeds.Generator)");
-            }
-            t.put("trainer.dropout." + path, Tensor.of(g.state(), 3));
-        });
+        dropoutGenerators(model, "cannot save the training state", "read",
+                (path, g) -> t.put("trainer.dropout." + path, Tensor.of(g.state(), 3)));
         List<EpochMetrics> rows = history.epochs();
         double[] h = new double[rows.size() * 9];
         for (int i = 0; i < rows.size(); i++) {
@@ -150,13 +145,7 @@ public final class TrainingState {
         if (shuffler != null) {
             shuffler.setState(require("trainer.shuffle").toDoubleArray());
         }
-        dropouts(model, "", (path, d) -> {
-            if (!(d.generator() instanceof Seeds.Generator g)) {
-                throw new IllegalStateException("cannot resume: the dropout at '" + path + "' draws from a "
-                        + d.generator().getClass().getName() + ", whose state cannot be set (give it a Seeds.Generator)");
-            }
-            g.setState(require("trainer.dropout." + path).toDoubleArray());
-        });
+        dropoutGenerators(model, "cannot resume", "set", (path, g) -> g.setState(require("trainer.dropout." + path).toDoubleArray()));
         if (earlyStopping != null) {
             double[] es = require("early_stopping").toDoubleArray();
             Map<String, Tensor> best = section("early_stopping.best.");
@@ -188,6 +177,22 @@ public final class TrainingState {
 
     private static Tensor copy(Tensor t) {
         return Tensor.zeros(t.dtype(), t.shape()).copyFrom(t);
+    }
+
+    /**
+     * The generator of every dropout layer under {@code model}, by dotted path, in name order;
+     * IllegalStateException ("{@code failure}: ... whose state cannot be {@code verb}") for one whose
+     * generator is not a {@link Seeds.Generator}.
+     */
+    private static void dropoutGenerators(Module model, String failure, String verb,
+                                          java.util.function.BiConsumer<String, Seeds.Generator> action) {
+        dropouts(model, "", (path, d) -> {
+            if (!(d.generator() instanceof Seeds.Generator g)) {
+                throw new IllegalStateException(failure + ": the dropout at '" + path + "' draws from a "
+                        + d.generator().getClass().getName() + ", whose state cannot be " + verb + " (give it a Seeds.Generator)");
+            }
+            action.accept(path, g);
+        });
     }
 
     /** Every dropout layer under {@code m}, by dotted path, in name order. */
