@@ -33,6 +33,7 @@ GENERATORS = {
          K + "FloatImageScalar.java", K + "FloatImageSimd.java"],
         [K + "FloatMicroKernels.java", K + "DoubleMicroKernels.java", K + "DoubleGemm.java", K + "DoubleSimd.java",
          K + "DoubleScalar.java", K + "DoubleImageScalar.java", K + "DoubleImageSimd.java"]),
+    "kernels/gen/directconv.py": (["kernels/gen/directconv.py"], [K + "DirectConvSimd.java"]),
     "kernels/gen/exp_log_fit.py": (["kernels/gen/exp_log_fit.py"], [K + "ExpLogCoefficients.java"]),
     "kernels/gen/erfc_fit.py": (["kernels/gen/erfc_fit.py"], [K + "ErfcCoefficients.java"]),
     "autograd/gen/storage.py": (["autograd/gen/storage.py", A + "FloatStorage.java"], [A + "DoubleStorage.java"]),

@@ -159,26 +159,52 @@ class ConvolutionThreadsTest {
     }
 
     /**
-     * A float32 3x3 convolution at stride 1 with 16 or more channels runs as Winograd's F(2x2, 3x3)
-     * (forward, input gradient as the convolution of the flipped weight, weight gradient), and so
-     * does a transposed one (its forward is that input gradient): the same bits on 1, 2 and 3
-     * threads, and within float32 rounding of the float64 direct route.
+     * A float32 3x3 convolution at stride 1 with 32 to 64 channels on 14x15 planes runs as
+     * Winograd's F(2x2, 3x3) (forward, input gradient as the convolution of the flipped weight,
+     * weight gradient), and so does a transposed one (its forward is that input gradient): the same
+     * bits on 1, 2 and 3 threads, and within float32 rounding of the float64 direct route.
      */
     @Test
     void winogradConvolutionRepeatsOnAnyThreadCountAndAgreesWithFloat64() {
         int[] one = {1, 1};
-        int[] xShape = {3, 16, 13, 14};
-        int[] wShape = {20, 16, 3, 3};
+        int[] xShape = {2, 32, 14, 15};
+        int[] wShape = {64, 32, 3, 3};
+        Storage f32 = Tensor.zeros(DType.F32, 1).storage;
         Convolution.Geometry g = Convolution.geometry("conv2d", xShape, wShape, one, one, one, 1);
-        assertNotNull(Convolution.winograd(g, Tensor.zeros(DType.F32, 1).storage), "the Winograd route is taken");
-        assertNotNull(Convolution.winograd(g.transposed(), Tensor.zeros(DType.F32, 1).storage), "and for the input gradient");
-        checkWinograd(xShape, wShape, 20, (x, w, b) -> Tensor.conv2d(x, w, b, one, one, one, 1));
-        // conv_transpose2d 20 -> 16 channels at stride 1: conv2d's geometry above, run the other way
-        checkWinograd(new int[] {3, 20, 13, 14}, new int[] {20, 16, 3, 3}, 16,
+        assertNotNull(Convolution.winograd(g, f32), "the Winograd route is taken");
+        assertNotNull(Convolution.winograd(g.transposed(), f32), "and for the input gradient");
+        assertEquals(null, Convolution.directForward(g, f32), "rather than the direct one");
+        assertEquals(null, Convolution.directForward(g.transposed(), f32));
+        assertEquals(null, Convolution.directWeightGradient(g, f32));
+        checkRoute(xShape, wShape, 64, (x, w, b) -> Tensor.conv2d(x, w, b, one, one, one, 1));
+        // conv_transpose2d 64 -> 32 channels at stride 1: conv2d's geometry above, run the other way
+        checkRoute(new int[] {2, 64, 14, 15}, new int[] {64, 32, 3, 3}, 32,
                 (x, w, b) -> Tensor.convTranspose2d(x, w, b, one, one, new int[] {0, 0}, one, 1));
     }
 
-    private static void checkWinograd(int[] xShape, int[] wShape, int biasLength, Op op) {
+    /**
+     * With 16 to 20 channels, and with a 5x5 kernel, every pass runs as the direct convolution
+     * ({@code DirectConv}), the transposed convolution's forward too: the same bits on 1, 2 and 3
+     * threads, and within float32 rounding of the float64 route (im2col and GEMM).
+     */
+    @Test
+    void directConvolutionRepeatsOnAnyThreadCountAndAgreesWithFloat64() {
+        int[] one = {1, 1};
+        Storage f32 = Tensor.zeros(DType.F32, 1).storage;
+        int[][][] cases = {{{3, 16, 13, 14}, {20, 16, 3, 3}, one}, {{2, 8, 11, 9}, {12, 8, 5, 5}, {2, 2}}};
+        for (int[][] c : cases) {
+            Convolution.Geometry g = Convolution.geometry("conv2d", c[0], c[1], one, c[2], one, 1);
+            assertNotNull(Convolution.directForward(g, f32), "the direct route is taken");
+            assertNotNull(Convolution.directForward(g.transposed(), f32), "and for the input gradient");
+            assertNotNull(Convolution.directWeightGradient(g, f32), "and the weight gradient");
+            checkRoute(c[0], c[1], c[1][0], (x, w, b) -> Tensor.conv2d(x, w, b, one, c[2], one, 1));
+        }
+        // conv_transpose2d 20 -> 16 channels at stride 1: the first geometry run the other way
+        checkRoute(new int[] {3, 20, 13, 14}, new int[] {20, 16, 3, 3}, 16,
+                (x, w, b) -> Tensor.convTranspose2d(x, w, b, one, one, new int[] {0, 0}, one, 1));
+    }
+
+    private static void checkRoute(int[] xShape, int[] wShape, int biasLength, Op op) {
         float[][][] byThreads = new float[3][][];
         for (int threads = 1; threads <= 3; threads++) {
             Parallelism.setThreads(threads);

@@ -14,7 +14,7 @@ import javax.management.ObjectName;
 /**
  * Three compiler directives for a faster and steadier JIT warm-up of the Vector API kernels.
  *
- * <p><b>C1 excluded for the GEMM micro-kernels.</b> C1 does not intrinsify the Vector API, and
+ * <p><b>C1 excluded for the GEMM and direct-convolution micro-kernels.</b> C1 does not intrinsify the Vector API, and
  * it cannot compile most of the micro-kernels with full profiling ("out of virtual registers").
  * Tiered compilation then left some of them in a C1 tier-2 version that never moved on to C2:
  * sgemm ran at 2 GFLOP/s for a whole run, in about half of the runs on a 2-core machine. With C1
@@ -82,7 +82,8 @@ import javax.management.ObjectName;
 final class JitDirectives {
 
     private static final String DIRECTIVE =
-            "[ { match: [\"dev/vecgrad/kernels/FloatMicroKernels.*\", \"dev/vecgrad/kernels/DoubleMicroKernels.*\"],"
+            "[ { match: [\"dev/vecgrad/kernels/FloatMicroKernels.*\", \"dev/vecgrad/kernels/DoubleMicroKernels.*\","
+            + " \"dev/vecgrad/kernels/DirectConvSimd.*\"],"
             + " c1: { Exclude: true } },"
             + " { match: [\"jdk/incubator/vector/*.*\", \"jdk/internal/vm/vector/*.*\"], c2: { Exclude: true } },"
             + " { match: \"dev/vecgrad/*.*\", c2: { inline: [\"-dev/vecgrad/kernels/FloatGemm.sgemm\","
