@@ -26,11 +26,13 @@ import java.util.Arrays;
  * micro-kernel keeps K taps x V vectors of channels in registers over every output position of
  * a group of images, one vector load per V channel-vectors and K broadcasts of the padded input.
  *
- * <p>Every output value and every weight-gradient value is one chain of multiply-adds in a fixed
- * order (taps c, i, j for the forward; images, rows, columns for the weight gradient, continued
- * from one group of images to the next): the bits do not depend on the vector width, the kernel
- * shapes, the group size or the thread count, and equal the scalar reference's ({@link
- * #forwardScalar}, {@link #weightGradientScalar}): fused multiply-adds, each rounded once.
+ * <p>Every output value is one chain of multiply-adds in a fixed order (taps c, i, j), and every
+ * weight-gradient value one chain per part of the batch (images, rows, columns, continued from one
+ * group of images to the next), the parts' sums added in order ({@link Plan#parts}: one part
+ * unless the gradient is too small to share among threads otherwise): the bits do not depend on
+ * the vector width, the kernel shapes, the group size or the thread count, and equal the scalar
+ * reference's ({@link #forwardScalar}, {@link #weightGradientScalar}): fused multiply-adds, each
+ * rounded once.
  *
  * <p>Measured on an AMD EPYC Zen 5 (AVX-512, one thread, FMA probe 225 GFLOP/s), the kernels alone
  * on a group of images: forward 3x8 at 182 GFLOP/s for 32 to 64 channels at 14x14, batch 64, and
@@ -46,6 +48,8 @@ public final class DirectConv {
     private static final int FM = WIDE ? 3 : 2;
     private static final int FN = WIDE ? 8 : 4;
     private static final int WK = WIDE ? 12 : 6;
+    /** Weight-gradient blocks from which the batch is one part: see {@link Plan#parts}. */
+    static final int PARALLEL_TILES = 8;
     /** Forward tiles (of FM vectors of positions) per work item. */
     private static final int TILES_PER_ITEM = 16;
 
@@ -83,6 +87,13 @@ public final class DirectConv {
         final int taps;
         /** Images per group, from {@link #BUDGET}. */
         final int images;
+        /**
+         * Parts of the batch whose weight gradients are summed apart, then added in order: 1 where the
+         * weight gradient has at least {@link #PARALLEL_TILES} blocks of 12 taps x 32 channels to
+         * share among threads, else up to 4 (a first layer of 1 channel has one block). The geometry
+         * alone decides it, never the thread count or the vector width.
+         */
+        final int parts;
 
         /**
          * @throws IllegalArgumentException if a size is below 1, a padding negative or the kernel larger than the padded input
@@ -113,6 +124,13 @@ public final class DirectConv {
             taps = c * kh * kw;
             long perImage = (long) Math.max(c * (long) plane, (long) oh * ow * round(o, 16));
             images = (int) Math.max(1, Math.min(n, budget / perImage));
+            int blocks = (taps + 11) / 12 * ((o + 31) / 32);
+            parts = blocks >= PARALLEL_TILES ? 1 : Math.min(n, 4);
+        }
+
+        /** The first image of weight-gradient part q (q = parts: n). */
+        int partStart(int q) {
+            return (int) ((long) n * q / parts);
         }
 
         /**
@@ -178,15 +196,16 @@ public final class DirectConv {
                 }
             });
             int outPlane = p.oh * p.ow;
-            for (int b = 0; b < g; b++) {
+            int first = b0;
+            Parallelism.forEach(g, b -> {
                 for (int oc = 0; oc < p.o; oc++) {
-                    int to = yOff + ((b0 + b) * p.o + oc) * outPlane;
+                    int to = yOff + ((first + b) * p.o + oc) * outPlane;
                     int from = oc * positions + b * p.plane;
                     for (int r = 0; r < p.oh; r++) {
                         System.arraycopy(ybuf, from + r * p.wp, y, to + r * p.ow, p.ow);
                     }
                 }
-            }
+            });
         }
     }
 
@@ -199,17 +218,36 @@ public final class DirectConv {
             weightGradientScalar(p, x, xOff, dy, dyOff, dw, dwOff);
             return;
         }
-        int vl = DirectConvSimd.VL;
-        int opad = round(p.o, vl);
+        int opad = round(p.o, DirectConvSimd.VL);
         int kpad = round(p.taps, WK);
+        float[][] sums = new float[p.parts][];
+        if (p.parts == 1) {
+            sums[0] = weightGradientPart(p, x, xOff, dy, dyOff, 0, p.n, opad, kpad);
+        } else {
+            Parallelism.forEach(p.parts, q -> sums[q] = weightGradientPart(p, x, xOff, dy, dyOff, p.partStart(q), p.partStart(q + 1), opad, kpad));
+        }
+        for (int oc = 0; oc < p.o; oc++) {
+            for (int k = 0; k < p.taps; k++) {
+                float v = sums[0][k * opad + oc];
+                for (int q = 1; q < p.parts; q++) {
+                    v += sums[q][k * opad + oc];
+                }
+                dw[dwOff + oc * p.taps + k] = v;
+            }
+        }
+    }
+
+    /** dW transposed, [kpad][opad], summed over images [from, to): one chain per value, in image, row, column order. */
+    private static float[] weightGradientPart(Plan p, float[] x, int xOff, float[] dy, int dyOff, int from, int to, int opad, int kpad) {
+        int vl = DirectConvSimd.VL;
         int vectors = opad / vl;
         int pairs = vectors / 2;
         int columns = pairs + vectors % 2;      // column blocks: pairs of vectors, then a single one
         int rows = kpad / WK;
         float[] dwt = new float[kpad * opad];
         int outPlane = p.oh * p.ow;
-        for (int b0 = 0; b0 < p.n; b0 += p.images) {
-            int g = Math.min(p.images, p.n - b0);
+        for (int b0 = from; b0 < to; b0 += p.images) {
+            int g = Math.min(p.images, to - b0);
             int cstride = g * p.plane + p.kh * p.wp + p.kw;
             Scratch s = Scratch.get();
             float[] xp = s.padded = grow(s.padded, p.c * cstride);
@@ -235,11 +273,7 @@ public final class DirectConv {
                 }
             });
         }
-        for (int oc = 0; oc < p.o; oc++) {
-            for (int k = 0; k < p.taps; k++) {
-                dw[dwOff + oc * p.taps + k] = dwt[k * opad + oc];
-            }
-        }
+        return dwt;
     }
 
     /**
@@ -288,15 +322,19 @@ public final class DirectConv {
             for (int ic = 0; ic < p.c; ic++) {
                 for (int i = 0; i < p.kh; i++) {
                     for (int j = 0; j < p.kw; j++) {
-                        float acc = 0;
-                        for (int b = 0; b < p.n; b++) {
-                            for (int r = 0; r < p.oh; r++) {
-                                for (int q = 0; q < p.ow; q++) {
-                                    acc = madd(dy[dyOff + ((b * p.o + oc) * p.oh + r) * p.ow + q], input(p, x, xOff, b, ic, r + i, q + j), acc);
+                        float sum = 0;
+                        for (int part = 0; part < p.parts; part++) {
+                            float acc = 0;
+                            for (int b = p.partStart(part); b < p.partStart(part + 1); b++) {
+                                for (int r = 0; r < p.oh; r++) {
+                                    for (int q = 0; q < p.ow; q++) {
+                                        acc = madd(dy[dyOff + ((b * p.o + oc) * p.oh + r) * p.ow + q], input(p, x, xOff, b, ic, r + i, q + j), acc);
+                                    }
                                 }
                             }
+                            sum = part == 0 ? acc : sum + acc;
                         }
-                        dw[dwOff + ((oc * p.c + ic) * p.kh + i) * p.kw + j] = acc;
+                        dw[dwOff + ((oc * p.c + ic) * p.kh + i) * p.kw + j] = sum;
                     }
                 }
             }
@@ -329,8 +367,8 @@ public final class DirectConv {
 
     /** xp[ic cstride + b plane + (r + ph) wp + q + pw] = x[b0 + b, ic, r, q] for the g images from b0, zeros elsewhere. */
     private static void pad(Plan p, float[] x, int xOff, int b0, int g, float[] xp, int cstride) {
-        Arrays.fill(xp, 0, p.c * cstride, 0f);
-        for (int ic = 0; ic < p.c; ic++) {
+        Parallelism.forEach(p.c, ic -> {
+            Arrays.fill(xp, ic * cstride, (ic + 1) * cstride, 0f);
             for (int b = 0; b < g; b++) {
                 int from = xOff + ((b0 + b) * p.c + ic) * p.h * p.w;
                 int to = ic * cstride + b * p.plane + p.ph * p.wp + p.pw;
@@ -338,14 +376,14 @@ public final class DirectConv {
                     System.arraycopy(x, from + r * p.w, xp, to + r * p.wp, p.w);
                 }
             }
-        }
+        });
     }
 
     /** dyT[(b oh ow + s) opad + oc] = dy[b0 + b, oc, s] for the g images from b0, zeros in the padding channels. */
     private static void channelsLast(Plan p, float[] dy, int dyOff, int b0, int g, float[] dyT, int opad) {
         int outPlane = p.oh * p.ow;
         int block = 16;
-        for (int b = 0; b < g; b++) {
+        Parallelism.forEach(g, b -> {
             int to = b * outPlane * opad;
             int from = dyOff + (b0 + b) * p.o * outPlane;
             for (int s0 = 0; s0 < outPlane; s0 += block) {
@@ -362,7 +400,7 @@ public final class DirectConv {
                     }
                 }
             }
-        }
+        });
     }
 
     private static int round(int value, int multiple) {

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Direct convolution ({@link DirectConv}): the vector kernels against the scalar reference bit
- * for bit (forward and weight gradient), the same bits for groups of one image and for any thread
- * count, the input gradient (the transposed plan's forward with the flipped weight) against sums
+ * for bit (forward and weight gradient, in one part of the batch or several), the same bits for
+ * groups of one image and for any thread count, the input gradient (the transposed plan's forward with the flipped weight) against sums
  * in float64, and the geometries it refuses. The geometries reach output-channel counts that are
  * not multiples of the kernels' blocks (1, 3, 9, 17), tap counts that are not multiples of 12,
  * rows wider than a vector, single rows and columns, 1x3, 5x5 and 3x1 kernels and padding 0 to 2.
@@ -60,10 +60,12 @@ class DirectConvTest {
     @Test
     void vectorKernelsAreTheScalarReferenceBitForBitInAnyGroupingAndThreadCount() throws Exception {
         Random rnd = new Random(7);
+        int split = 0;
         for (int[] s : GEOMETRIES) {
             DirectConv.Plan whole = plan(s, DirectConv.BUDGET);
             DirectConv.Plan single = plan(s, 1);
             assertEquals(1, single.images);
+            split += whole.parts > 1 ? 1 : 0;
             float[] x = random(rnd, whole.n * whole.c * whole.h * whole.w);
             float[] w = random(rnd, whole.o * whole.c * whole.kh * whole.kw);
             float[] dy = random(rnd, whole.n * whole.o * whole.oh * whole.ow);
@@ -82,6 +84,7 @@ class DirectConvTest {
                 assertArrayEquals(a[i], c[i], "one thread " + at);
             }
         }
+        assertTrue(split > 0 && split < GEOMETRIES.length, "weight gradients in one part and in several: " + split);
     }
 
     @Test
