@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The micro-kernels of {@link DirectConv} on the preferred species: forward 3x8, 2x4 (vectors of
- * positions x output channels) and weight 12x2, 12x1, 6x2, 6x1 (taps x vectors of output channels). Every
+ * positions x output channels), weight 12x2, 12x1, 6x2, 6x1 (taps x vectors of output channels) and
+ * weightLast 3x8, 2x4 (vectors of input channels x output channels). Every
  * lane is one chain of fused multiply-adds in a fixed order, so the results do not depend on the
  * vector width or on which kernel shape ran. They call {@code fma} directly (a helper choosing
  * between fma and mul-add, as the GEMM's, took the 12x2 weight kernel past C2's inlining node
@@ -272,5 +273,84 @@ final class DirectConvSimd {
         c3_0.intoArray(dwt, at + 3 * opad);
         c4_0.intoArray(dwt, at + 4 * opad);
         c5_0.intoArray(dwt, at + 5 * opad);
+    }
+
+    /**
+     * dwc[at + j ld + v VL ..] += sum over the images, rows r < oh and columns q < ow of dyT[((b oh + r) ow + q) opad
+     * + oc0 + j] xT[b xStride + r wpc + q cpad + coff[col0 + v] ..], for j < 8, v < 3: channels-last, the lanes
+     * input channels; each lane one chain, in the order b, r, q, continuing from dwc.
+     */
+    static void weightLast3x8(float[] xT, int[] coff, int col0, int cpad, float[] dyT, int opad, int oc0, int images, int xStride,
+            int oh, int ow, int wpc, float[] dwc, int at, int ld) {
+        FloatVector c0_0 = FloatVector.fromArray(S, dwc, at + 0 * ld), c0_1 = FloatVector.fromArray(S, dwc, at + 0 * ld + 1 * VL), c0_2 = FloatVector.fromArray(S, dwc, at + 0 * ld + 2 * VL);
+        FloatVector c1_0 = FloatVector.fromArray(S, dwc, at + 1 * ld), c1_1 = FloatVector.fromArray(S, dwc, at + 1 * ld + 1 * VL), c1_2 = FloatVector.fromArray(S, dwc, at + 1 * ld + 2 * VL);
+        FloatVector c2_0 = FloatVector.fromArray(S, dwc, at + 2 * ld), c2_1 = FloatVector.fromArray(S, dwc, at + 2 * ld + 1 * VL), c2_2 = FloatVector.fromArray(S, dwc, at + 2 * ld + 2 * VL);
+        FloatVector c3_0 = FloatVector.fromArray(S, dwc, at + 3 * ld), c3_1 = FloatVector.fromArray(S, dwc, at + 3 * ld + 1 * VL), c3_2 = FloatVector.fromArray(S, dwc, at + 3 * ld + 2 * VL);
+        FloatVector c4_0 = FloatVector.fromArray(S, dwc, at + 4 * ld), c4_1 = FloatVector.fromArray(S, dwc, at + 4 * ld + 1 * VL), c4_2 = FloatVector.fromArray(S, dwc, at + 4 * ld + 2 * VL);
+        FloatVector c5_0 = FloatVector.fromArray(S, dwc, at + 5 * ld), c5_1 = FloatVector.fromArray(S, dwc, at + 5 * ld + 1 * VL), c5_2 = FloatVector.fromArray(S, dwc, at + 5 * ld + 2 * VL);
+        FloatVector c6_0 = FloatVector.fromArray(S, dwc, at + 6 * ld), c6_1 = FloatVector.fromArray(S, dwc, at + 6 * ld + 1 * VL), c6_2 = FloatVector.fromArray(S, dwc, at + 6 * ld + 2 * VL);
+        FloatVector c7_0 = FloatVector.fromArray(S, dwc, at + 7 * ld), c7_1 = FloatVector.fromArray(S, dwc, at + 7 * ld + 1 * VL), c7_2 = FloatVector.fromArray(S, dwc, at + 7 * ld + 2 * VL);
+        int o0 = coff[col0 + 0], o1 = coff[col0 + 1], o2 = coff[col0 + 2];
+        int d = oc0;
+        for (int b = 0; b < images; b++) {
+            for (int r = 0; r < oh; r++) {
+                int xq = b * xStride + r * wpc;
+                for (int q = 0; q < ow; q++, d += opad, xq += cpad) {
+                    FloatVector x0 = FloatVector.fromArray(S, xT, xq + o0);
+                    FloatVector x1 = FloatVector.fromArray(S, xT, xq + o1);
+                    FloatVector x2 = FloatVector.fromArray(S, xT, xq + o2);
+                    FloatVector y;
+                    y = FloatVector.broadcast(S, dyT[d]); c0_0 = x0.fma(y, c0_0); c0_1 = x1.fma(y, c0_1); c0_2 = x2.fma(y, c0_2);
+                    y = FloatVector.broadcast(S, dyT[d + 1]); c1_0 = x0.fma(y, c1_0); c1_1 = x1.fma(y, c1_1); c1_2 = x2.fma(y, c1_2);
+                    y = FloatVector.broadcast(S, dyT[d + 2]); c2_0 = x0.fma(y, c2_0); c2_1 = x1.fma(y, c2_1); c2_2 = x2.fma(y, c2_2);
+                    y = FloatVector.broadcast(S, dyT[d + 3]); c3_0 = x0.fma(y, c3_0); c3_1 = x1.fma(y, c3_1); c3_2 = x2.fma(y, c3_2);
+                    y = FloatVector.broadcast(S, dyT[d + 4]); c4_0 = x0.fma(y, c4_0); c4_1 = x1.fma(y, c4_1); c4_2 = x2.fma(y, c4_2);
+                    y = FloatVector.broadcast(S, dyT[d + 5]); c5_0 = x0.fma(y, c5_0); c5_1 = x1.fma(y, c5_1); c5_2 = x2.fma(y, c5_2);
+                    y = FloatVector.broadcast(S, dyT[d + 6]); c6_0 = x0.fma(y, c6_0); c6_1 = x1.fma(y, c6_1); c6_2 = x2.fma(y, c6_2);
+                    y = FloatVector.broadcast(S, dyT[d + 7]); c7_0 = x0.fma(y, c7_0); c7_1 = x1.fma(y, c7_1); c7_2 = x2.fma(y, c7_2);
+                }
+            }
+        }
+        c0_0.intoArray(dwc, at + 0 * ld); c0_1.intoArray(dwc, at + 0 * ld + 1 * VL); c0_2.intoArray(dwc, at + 0 * ld + 2 * VL);
+        c1_0.intoArray(dwc, at + 1 * ld); c1_1.intoArray(dwc, at + 1 * ld + 1 * VL); c1_2.intoArray(dwc, at + 1 * ld + 2 * VL);
+        c2_0.intoArray(dwc, at + 2 * ld); c2_1.intoArray(dwc, at + 2 * ld + 1 * VL); c2_2.intoArray(dwc, at + 2 * ld + 2 * VL);
+        c3_0.intoArray(dwc, at + 3 * ld); c3_1.intoArray(dwc, at + 3 * ld + 1 * VL); c3_2.intoArray(dwc, at + 3 * ld + 2 * VL);
+        c4_0.intoArray(dwc, at + 4 * ld); c4_1.intoArray(dwc, at + 4 * ld + 1 * VL); c4_2.intoArray(dwc, at + 4 * ld + 2 * VL);
+        c5_0.intoArray(dwc, at + 5 * ld); c5_1.intoArray(dwc, at + 5 * ld + 1 * VL); c5_2.intoArray(dwc, at + 5 * ld + 2 * VL);
+        c6_0.intoArray(dwc, at + 6 * ld); c6_1.intoArray(dwc, at + 6 * ld + 1 * VL); c6_2.intoArray(dwc, at + 6 * ld + 2 * VL);
+        c7_0.intoArray(dwc, at + 7 * ld); c7_1.intoArray(dwc, at + 7 * ld + 1 * VL); c7_2.intoArray(dwc, at + 7 * ld + 2 * VL);
+    }
+
+    /**
+     * dwc[at + j ld + v VL ..] += sum over the images, rows r < oh and columns q < ow of dyT[((b oh + r) ow + q) opad
+     * + oc0 + j] xT[b xStride + r wpc + q cpad + coff[col0 + v] ..], for j < 4, v < 2: channels-last, the lanes
+     * input channels; each lane one chain, in the order b, r, q, continuing from dwc.
+     */
+    static void weightLast2x4(float[] xT, int[] coff, int col0, int cpad, float[] dyT, int opad, int oc0, int images, int xStride,
+            int oh, int ow, int wpc, float[] dwc, int at, int ld) {
+        FloatVector c0_0 = FloatVector.fromArray(S, dwc, at + 0 * ld), c0_1 = FloatVector.fromArray(S, dwc, at + 0 * ld + 1 * VL);
+        FloatVector c1_0 = FloatVector.fromArray(S, dwc, at + 1 * ld), c1_1 = FloatVector.fromArray(S, dwc, at + 1 * ld + 1 * VL);
+        FloatVector c2_0 = FloatVector.fromArray(S, dwc, at + 2 * ld), c2_1 = FloatVector.fromArray(S, dwc, at + 2 * ld + 1 * VL);
+        FloatVector c3_0 = FloatVector.fromArray(S, dwc, at + 3 * ld), c3_1 = FloatVector.fromArray(S, dwc, at + 3 * ld + 1 * VL);
+        int o0 = coff[col0 + 0], o1 = coff[col0 + 1];
+        int d = oc0;
+        for (int b = 0; b < images; b++) {
+            for (int r = 0; r < oh; r++) {
+                int xq = b * xStride + r * wpc;
+                for (int q = 0; q < ow; q++, d += opad, xq += cpad) {
+                    FloatVector x0 = FloatVector.fromArray(S, xT, xq + o0);
+                    FloatVector x1 = FloatVector.fromArray(S, xT, xq + o1);
+                    FloatVector y;
+                    y = FloatVector.broadcast(S, dyT[d]); c0_0 = x0.fma(y, c0_0); c0_1 = x1.fma(y, c0_1);
+                    y = FloatVector.broadcast(S, dyT[d + 1]); c1_0 = x0.fma(y, c1_0); c1_1 = x1.fma(y, c1_1);
+                    y = FloatVector.broadcast(S, dyT[d + 2]); c2_0 = x0.fma(y, c2_0); c2_1 = x1.fma(y, c2_1);
+                    y = FloatVector.broadcast(S, dyT[d + 3]); c3_0 = x0.fma(y, c3_0); c3_1 = x1.fma(y, c3_1);
+                }
+            }
+        }
+        c0_0.intoArray(dwc, at + 0 * ld); c0_1.intoArray(dwc, at + 0 * ld + 1 * VL);
+        c1_0.intoArray(dwc, at + 1 * ld); c1_1.intoArray(dwc, at + 1 * ld + 1 * VL);
+        c2_0.intoArray(dwc, at + 2 * ld); c2_1.intoArray(dwc, at + 2 * ld + 1 * VL);
+        c3_0.intoArray(dwc, at + 3 * ld); c3_1.intoArray(dwc, at + 3 * ld + 1 * VL);
     }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * groups of one image and for any thread count, the input gradient (the transposed plan's forward with the flipped weight) against sums
  * in float64, and the geometries it refuses. The geometries reach output-channel counts that are
  * not multiples of the kernels' blocks (1, 3, 9, 17), tap counts that are not multiples of 12,
- * rows wider than a vector, single rows and columns, 1x3, 5x5 and 3x1 kernels and padding 0 to 2.
+ * rows wider than a vector, single rows and columns, 1x3, 5x5 and 3x1 kernels, padding 0 to 2, and
+ * the channels-last weight gradient (16 or more input channels, at most 16 output ones).
  */
 class DirectConvTest {
 
@@ -26,7 +27,7 @@ class DirectConvTest {
             {2, 3, 14, 14, 4, 3, 3, 1, 1}, {1, 2, 28, 28, 17, 3, 3, 1, 1}, {3, 2, 9, 7, 9, 3, 3, 0, 0}, {1, 2, 5, 6, 3, 3, 3, 2, 2},
             {2, 1, 3, 3, 1, 3, 3, 0, 0}, {1, 2, 2 * VL + 3, 4 * VL + 1, 2, 3, 3, 1, 0}, {2, 3, 7, 2 * VL, 8, 5, 5, 2, 2},
             {1, 1, 1, 1, 2, 3, 3, 1, 1}, {2, 5, 6, VL + 2, 24, 1, 3, 0, 1}, {1, 4, 1, 9, 3, 1, 3, 0, 1}, {2, 3, 8, 1, 5, 3, 1, 1, 0},
-            {3, 16, 7, 7, 33, 3, 3, 1, 1}};
+            {3, 16, 7, 7, 33, 3, 3, 1, 1}, {2, 17, 6, 9, 5, 3, 3, 1, 1}, {1, 16, 5, 5, 16, 3, 3, 1, 1}};
 
     private static DirectConv.Plan plan(int[] s, int budget) {
         return new DirectConv.Plan(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], budget);
