@@ -61,9 +61,10 @@ def weight(kr, nv):
            f"    static void weight{kr}x{nv}(float[] dyT, int d0, int opad, float[] xp, int[] off, int k0, int images, int xStride, int oh, int ow,",
            f"            int wp, float[] dwt, int at) {{"]
     for i in range(kr):
-        out.append("        FloatVector " + ", ".join(
+        out.append("        FloatVector " + ",\n                ".join(
             f"{acc[i][v]} = FloatVector.fromArray(S, dwt, at + {i} * opad{' + ' + str(v) + ' * VL' if v else ''})" for v in range(nv)) + ";")
-    out.append("        int " + ", ".join(f"o{i} = off[k0 + {i}]" for i in range(kr)) + ";")
+    taps = [f"o{i} = off[k0 + {i}]" for i in range(kr)]
+    out.append("        int " + ",\n                ".join(", ".join(taps[i:i + 6]) for i in range(0, kr, 6)) + ";")
     out.append("        int d = d0;")
     out.append("        for (int b = 0; b < images; b++) {")
     out.append("            for (int r = 0; r < oh; r++) {")
@@ -89,14 +90,15 @@ def weight(kr, nv):
 def weight_cl(m, n):
     acc = [[f"c{j}_{v}" for v in range(m)] for j in range(n)]
     out = [f"    /**",
-           f"     * dwc[at + j ld + v VL ..] += sum over the images, rows r < oh and columns q < ow of dyT[((b oh + r) ow + q) opad",
-           f"     * + oc0 + j] xT[b xStride + r wpc + q cpad + coff[col0 + v] ..], for j < {n}, v < {m}: channels-last, the lanes",
-           f"     * input channels; each lane one chain, in the order b, r, q, continuing from dwc.",
+           f"     * dwc[at + j ld + v VL ..] += sum over the images, rows r < oh and columns q < ow of",
+           f"     * dyT[((b oh + r) ow + q) opad + oc0 + j] xT[b xStride + r wpc + q cpad + coff[col0 + v] ..],",
+           f"     * for j < {n}, v < {m}: channels-last, the lanes input channels; each lane one chain, in the",
+           f"     * order b, r, q, continuing from dwc.",
            f"     */",
            f"    static void weightLast{m}x{n}(float[] xT, int[] coff, int col0, int cpad, float[] dyT, int opad, int oc0, int images, int xStride,",
            f"            int oh, int ow, int wpc, float[] dwc, int at, int ld) {{"]
     for j in range(n):
-        out.append("        FloatVector " + ", ".join(
+        out.append("        FloatVector " + ",\n                ".join(
             f"{acc[j][v]} = FloatVector.fromArray(S, dwc, at + {j} * ld{' + ' + str(v) + ' * VL' if v else ''})" for v in range(m)) + ";")
     out.append("        int " + ", ".join(f"o{v} = coff[col0 + {v}]" for v in range(m)) + ";")
     out.append("        int d = oc0;")

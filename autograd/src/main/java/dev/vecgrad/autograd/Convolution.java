@@ -197,13 +197,12 @@ final class Convolution {
      * The direct-convolution plan for a float32 convolution at stride 1 without dilation or groups,
      * not 1x1, padding at most the kernel less 1 (so that the input gradient is a direct
      * convolution too); null otherwise. Which passes take it: {@link #directForward}, {@link
-     * #directWeightGradient}. Float64
-     * stays on im2col and GEMM, the dtype of the gradient checks; so do machines without the
-     * vector kernels or a hardware FMA.
+     * #directWeightGradient}. Float64 stays on im2col and GEMM, the dtype of the gradient checks;
+     * so do machines without the vector kernels or a hardware FMA.
      */
     static DirectConv.Plan direct(Geometry g, Storage s) {
-        if (!DIRECT || !DirectConv.vectorized() || !(s instanceof FloatStorage) || g.sh() != 1 || g.sw() != 1 || g.dh() != 1 || g.dw() != 1 || g.groups() != 1
-                || g.pointwise() || g.ph() > g.kh() - 1 || g.pw() > g.kw() - 1) {
+        if (!DIRECT || !DirectConv.vectorized() || !(s instanceof FloatStorage) || g.sh() != 1 || g.sw() != 1 || g.dh() != 1
+                || g.dw() != 1 || g.groups() != 1 || g.pointwise() || g.ph() > g.kh() - 1 || g.pw() > g.kw() - 1) {
             return null;
         }
         return new DirectConv.Plan(g.n(), g.c(), g.h(), g.w(), g.o(), g.kh(), g.kw(), g.ph(), g.pw());
@@ -340,8 +339,8 @@ final class Convolution {
         DirectConv.Plan direct = t == null ? null : directForward(t, d.storage);
         if (direct != null) {
             DirectConv.Plan conv = direct(g, d.storage);
-            DirectConv.forward(direct, ((FloatStorage) d.storage).a, d.offset, DirectConv.flip(conv, ((FloatStorage) w.storage).a, w.offset),
-                    0, ((FloatStorage) dx.storage).a, dx.offset);
+            float[] flippedWeight = DirectConv.flip(conv, ((FloatStorage) w.storage).a, w.offset);
+            DirectConv.forward(direct, ((FloatStorage) d.storage).a, d.offset, flippedWeight, 0, ((FloatStorage) dx.storage).a, dx.offset);
             return;
         }
         Winograd.Plan plan = t == null ? null : winograd(t, d.storage);

@@ -56,7 +56,10 @@ public final class DirectConv {
     /** Forward tiles (of FM vectors of positions) per work item. */
     private static final int TILES_PER_ITEM = 16;
 
-    /** Values of one group's zero-bordered input (or channels-last output gradient) kept under this where one image allows (4 MiB of floats). */
+    /**
+     * Values of one group's zero-bordered input (or channels-last output gradient) kept under this
+     * where one image allows (4 MiB of floats).
+     */
     static final int BUDGET = Integer.getInteger("vecgrad.conv.directBudget", 1 << 20);
 
     private DirectConv() {}
@@ -145,7 +148,8 @@ public final class DirectConv {
          */
         public Plan transposed() {
             if (ph > kh - 1 || pw > kw - 1) {
-                throw new IllegalArgumentException("direct conv: padding " + ph + "x" + pw + " exceeds the kernel " + kh + "x" + kw + " less 1");
+                throw new IllegalArgumentException(
+                        "direct conv: padding " + ph + "x" + pw + " exceeds the kernel " + kh + "x" + kw + " less 1");
             }
             return new Plan(n, o, oh, ow, c, kh, kw, kh - 1 - ph, kw - 1 - pw);
         }
@@ -281,9 +285,11 @@ public final class DirectConv {
                 int col0 = item % blocks * LM;
                 int at = oc0 * ld + col0 * vl;
                 if (WIDE) {
-                    DirectConvSimd.weightLast3x8(xT, coff, col0, cpad, dyT, opad, oc0, g, p.plane * cpad, p.oh, p.ow, p.wp * cpad, dwc, at, ld);
+                    DirectConvSimd.weightLast3x8(xT, coff, col0, cpad, dyT, opad, oc0, g, p.plane * cpad, p.oh, p.ow, p.wp * cpad, dwc,
+                            at, ld);
                 } else {
-                    DirectConvSimd.weightLast2x4(xT, coff, col0, cpad, dyT, opad, oc0, g, p.plane * cpad, p.oh, p.ow, p.wp * cpad, dwc, at, ld);
+                    DirectConvSimd.weightLast2x4(xT, coff, col0, cpad, dyT, opad, oc0, g, p.plane * cpad, p.oh, p.ow, p.wp * cpad, dwc,
+                            at, ld);
                 }
             });
         }
@@ -397,7 +403,8 @@ public final class DirectConv {
                             for (int b = p.partStart(part); b < p.partStart(part + 1); b++) {
                                 for (int r = 0; r < p.oh; r++) {
                                     for (int q = 0; q < p.ow; q++) {
-                                        acc = madd(dy[dyOff + ((b * p.o + oc) * p.oh + r) * p.ow + q], input(p, x, xOff, b, ic, r + i, q + j), acc);
+                                        float g = dy[dyOff + ((b * p.o + oc) * p.oh + r) * p.ow + q];
+                                        acc = madd(g, input(p, x, xOff, b, ic, r + i, q + j), acc);
                                     }
                                 }
                             }

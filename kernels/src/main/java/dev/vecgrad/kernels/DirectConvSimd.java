@@ -88,19 +88,32 @@ final class DirectConvSimd {
      */
     static void weight12x2(float[] dyT, int d0, int opad, float[] xp, int[] off, int k0, int images, int xStride, int oh, int ow,
             int wp, float[] dwt, int at) {
-        FloatVector c0_0 = FloatVector.fromArray(S, dwt, at + 0 * opad), c0_1 = FloatVector.fromArray(S, dwt, at + 0 * opad + 1 * VL);
-        FloatVector c1_0 = FloatVector.fromArray(S, dwt, at + 1 * opad), c1_1 = FloatVector.fromArray(S, dwt, at + 1 * opad + 1 * VL);
-        FloatVector c2_0 = FloatVector.fromArray(S, dwt, at + 2 * opad), c2_1 = FloatVector.fromArray(S, dwt, at + 2 * opad + 1 * VL);
-        FloatVector c3_0 = FloatVector.fromArray(S, dwt, at + 3 * opad), c3_1 = FloatVector.fromArray(S, dwt, at + 3 * opad + 1 * VL);
-        FloatVector c4_0 = FloatVector.fromArray(S, dwt, at + 4 * opad), c4_1 = FloatVector.fromArray(S, dwt, at + 4 * opad + 1 * VL);
-        FloatVector c5_0 = FloatVector.fromArray(S, dwt, at + 5 * opad), c5_1 = FloatVector.fromArray(S, dwt, at + 5 * opad + 1 * VL);
-        FloatVector c6_0 = FloatVector.fromArray(S, dwt, at + 6 * opad), c6_1 = FloatVector.fromArray(S, dwt, at + 6 * opad + 1 * VL);
-        FloatVector c7_0 = FloatVector.fromArray(S, dwt, at + 7 * opad), c7_1 = FloatVector.fromArray(S, dwt, at + 7 * opad + 1 * VL);
-        FloatVector c8_0 = FloatVector.fromArray(S, dwt, at + 8 * opad), c8_1 = FloatVector.fromArray(S, dwt, at + 8 * opad + 1 * VL);
-        FloatVector c9_0 = FloatVector.fromArray(S, dwt, at + 9 * opad), c9_1 = FloatVector.fromArray(S, dwt, at + 9 * opad + 1 * VL);
-        FloatVector c10_0 = FloatVector.fromArray(S, dwt, at + 10 * opad), c10_1 = FloatVector.fromArray(S, dwt, at + 10 * opad + 1 * VL);
-        FloatVector c11_0 = FloatVector.fromArray(S, dwt, at + 11 * opad), c11_1 = FloatVector.fromArray(S, dwt, at + 11 * opad + 1 * VL);
-        int o0 = off[k0 + 0], o1 = off[k0 + 1], o2 = off[k0 + 2], o3 = off[k0 + 3], o4 = off[k0 + 4], o5 = off[k0 + 5], o6 = off[k0 + 6], o7 = off[k0 + 7], o8 = off[k0 + 8], o9 = off[k0 + 9], o10 = off[k0 + 10], o11 = off[k0 + 11];
+        FloatVector c0_0 = FloatVector.fromArray(S, dwt, at + 0 * opad),
+                c0_1 = FloatVector.fromArray(S, dwt, at + 0 * opad + 1 * VL);
+        FloatVector c1_0 = FloatVector.fromArray(S, dwt, at + 1 * opad),
+                c1_1 = FloatVector.fromArray(S, dwt, at + 1 * opad + 1 * VL);
+        FloatVector c2_0 = FloatVector.fromArray(S, dwt, at + 2 * opad),
+                c2_1 = FloatVector.fromArray(S, dwt, at + 2 * opad + 1 * VL);
+        FloatVector c3_0 = FloatVector.fromArray(S, dwt, at + 3 * opad),
+                c3_1 = FloatVector.fromArray(S, dwt, at + 3 * opad + 1 * VL);
+        FloatVector c4_0 = FloatVector.fromArray(S, dwt, at + 4 * opad),
+                c4_1 = FloatVector.fromArray(S, dwt, at + 4 * opad + 1 * VL);
+        FloatVector c5_0 = FloatVector.fromArray(S, dwt, at + 5 * opad),
+                c5_1 = FloatVector.fromArray(S, dwt, at + 5 * opad + 1 * VL);
+        FloatVector c6_0 = FloatVector.fromArray(S, dwt, at + 6 * opad),
+                c6_1 = FloatVector.fromArray(S, dwt, at + 6 * opad + 1 * VL);
+        FloatVector c7_0 = FloatVector.fromArray(S, dwt, at + 7 * opad),
+                c7_1 = FloatVector.fromArray(S, dwt, at + 7 * opad + 1 * VL);
+        FloatVector c8_0 = FloatVector.fromArray(S, dwt, at + 8 * opad),
+                c8_1 = FloatVector.fromArray(S, dwt, at + 8 * opad + 1 * VL);
+        FloatVector c9_0 = FloatVector.fromArray(S, dwt, at + 9 * opad),
+                c9_1 = FloatVector.fromArray(S, dwt, at + 9 * opad + 1 * VL);
+        FloatVector c10_0 = FloatVector.fromArray(S, dwt, at + 10 * opad),
+                c10_1 = FloatVector.fromArray(S, dwt, at + 10 * opad + 1 * VL);
+        FloatVector c11_0 = FloatVector.fromArray(S, dwt, at + 11 * opad),
+                c11_1 = FloatVector.fromArray(S, dwt, at + 11 * opad + 1 * VL);
+        int o0 = off[k0 + 0], o1 = off[k0 + 1], o2 = off[k0 + 2], o3 = off[k0 + 3], o4 = off[k0 + 4], o5 = off[k0 + 5],
+                o6 = off[k0 + 6], o7 = off[k0 + 7], o8 = off[k0 + 8], o9 = off[k0 + 9], o10 = off[k0 + 10], o11 = off[k0 + 11];
         int d = d0;
         for (int b = 0; b < images; b++) {
             for (int r = 0; r < oh; r++) {
@@ -158,7 +171,8 @@ final class DirectConvSimd {
         FloatVector c9_0 = FloatVector.fromArray(S, dwt, at + 9 * opad);
         FloatVector c10_0 = FloatVector.fromArray(S, dwt, at + 10 * opad);
         FloatVector c11_0 = FloatVector.fromArray(S, dwt, at + 11 * opad);
-        int o0 = off[k0 + 0], o1 = off[k0 + 1], o2 = off[k0 + 2], o3 = off[k0 + 3], o4 = off[k0 + 4], o5 = off[k0 + 5], o6 = off[k0 + 6], o7 = off[k0 + 7], o8 = off[k0 + 8], o9 = off[k0 + 9], o10 = off[k0 + 10], o11 = off[k0 + 11];
+        int o0 = off[k0 + 0], o1 = off[k0 + 1], o2 = off[k0 + 2], o3 = off[k0 + 3], o4 = off[k0 + 4], o5 = off[k0 + 5],
+                o6 = off[k0 + 6], o7 = off[k0 + 7], o8 = off[k0 + 8], o9 = off[k0 + 9], o10 = off[k0 + 10], o11 = off[k0 + 11];
         int d = d0;
         for (int b = 0; b < images; b++) {
             for (int r = 0; r < oh; r++) {
@@ -203,12 +217,18 @@ final class DirectConvSimd {
      */
     static void weight6x2(float[] dyT, int d0, int opad, float[] xp, int[] off, int k0, int images, int xStride, int oh, int ow,
             int wp, float[] dwt, int at) {
-        FloatVector c0_0 = FloatVector.fromArray(S, dwt, at + 0 * opad), c0_1 = FloatVector.fromArray(S, dwt, at + 0 * opad + 1 * VL);
-        FloatVector c1_0 = FloatVector.fromArray(S, dwt, at + 1 * opad), c1_1 = FloatVector.fromArray(S, dwt, at + 1 * opad + 1 * VL);
-        FloatVector c2_0 = FloatVector.fromArray(S, dwt, at + 2 * opad), c2_1 = FloatVector.fromArray(S, dwt, at + 2 * opad + 1 * VL);
-        FloatVector c3_0 = FloatVector.fromArray(S, dwt, at + 3 * opad), c3_1 = FloatVector.fromArray(S, dwt, at + 3 * opad + 1 * VL);
-        FloatVector c4_0 = FloatVector.fromArray(S, dwt, at + 4 * opad), c4_1 = FloatVector.fromArray(S, dwt, at + 4 * opad + 1 * VL);
-        FloatVector c5_0 = FloatVector.fromArray(S, dwt, at + 5 * opad), c5_1 = FloatVector.fromArray(S, dwt, at + 5 * opad + 1 * VL);
+        FloatVector c0_0 = FloatVector.fromArray(S, dwt, at + 0 * opad),
+                c0_1 = FloatVector.fromArray(S, dwt, at + 0 * opad + 1 * VL);
+        FloatVector c1_0 = FloatVector.fromArray(S, dwt, at + 1 * opad),
+                c1_1 = FloatVector.fromArray(S, dwt, at + 1 * opad + 1 * VL);
+        FloatVector c2_0 = FloatVector.fromArray(S, dwt, at + 2 * opad),
+                c2_1 = FloatVector.fromArray(S, dwt, at + 2 * opad + 1 * VL);
+        FloatVector c3_0 = FloatVector.fromArray(S, dwt, at + 3 * opad),
+                c3_1 = FloatVector.fromArray(S, dwt, at + 3 * opad + 1 * VL);
+        FloatVector c4_0 = FloatVector.fromArray(S, dwt, at + 4 * opad),
+                c4_1 = FloatVector.fromArray(S, dwt, at + 4 * opad + 1 * VL);
+        FloatVector c5_0 = FloatVector.fromArray(S, dwt, at + 5 * opad),
+                c5_1 = FloatVector.fromArray(S, dwt, at + 5 * opad + 1 * VL);
         int o0 = off[k0 + 0], o1 = off[k0 + 1], o2 = off[k0 + 2], o3 = off[k0 + 3], o4 = off[k0 + 4], o5 = off[k0 + 5];
         int d = d0;
         for (int b = 0; b < images; b++) {
@@ -276,20 +296,37 @@ final class DirectConvSimd {
     }
 
     /**
-     * dwc[at + j ld + v VL ..] += sum over the images, rows r < oh and columns q < ow of dyT[((b oh + r) ow + q) opad
-     * + oc0 + j] xT[b xStride + r wpc + q cpad + coff[col0 + v] ..], for j < 8, v < 3: channels-last, the lanes
-     * input channels; each lane one chain, in the order b, r, q, continuing from dwc.
+     * dwc[at + j ld + v VL ..] += sum over the images, rows r < oh and columns q < ow of
+     * dyT[((b oh + r) ow + q) opad + oc0 + j] xT[b xStride + r wpc + q cpad + coff[col0 + v] ..],
+     * for j < 8, v < 3: channels-last, the lanes input channels; each lane one chain, in the
+     * order b, r, q, continuing from dwc.
      */
     static void weightLast3x8(float[] xT, int[] coff, int col0, int cpad, float[] dyT, int opad, int oc0, int images, int xStride,
             int oh, int ow, int wpc, float[] dwc, int at, int ld) {
-        FloatVector c0_0 = FloatVector.fromArray(S, dwc, at + 0 * ld), c0_1 = FloatVector.fromArray(S, dwc, at + 0 * ld + 1 * VL), c0_2 = FloatVector.fromArray(S, dwc, at + 0 * ld + 2 * VL);
-        FloatVector c1_0 = FloatVector.fromArray(S, dwc, at + 1 * ld), c1_1 = FloatVector.fromArray(S, dwc, at + 1 * ld + 1 * VL), c1_2 = FloatVector.fromArray(S, dwc, at + 1 * ld + 2 * VL);
-        FloatVector c2_0 = FloatVector.fromArray(S, dwc, at + 2 * ld), c2_1 = FloatVector.fromArray(S, dwc, at + 2 * ld + 1 * VL), c2_2 = FloatVector.fromArray(S, dwc, at + 2 * ld + 2 * VL);
-        FloatVector c3_0 = FloatVector.fromArray(S, dwc, at + 3 * ld), c3_1 = FloatVector.fromArray(S, dwc, at + 3 * ld + 1 * VL), c3_2 = FloatVector.fromArray(S, dwc, at + 3 * ld + 2 * VL);
-        FloatVector c4_0 = FloatVector.fromArray(S, dwc, at + 4 * ld), c4_1 = FloatVector.fromArray(S, dwc, at + 4 * ld + 1 * VL), c4_2 = FloatVector.fromArray(S, dwc, at + 4 * ld + 2 * VL);
-        FloatVector c5_0 = FloatVector.fromArray(S, dwc, at + 5 * ld), c5_1 = FloatVector.fromArray(S, dwc, at + 5 * ld + 1 * VL), c5_2 = FloatVector.fromArray(S, dwc, at + 5 * ld + 2 * VL);
-        FloatVector c6_0 = FloatVector.fromArray(S, dwc, at + 6 * ld), c6_1 = FloatVector.fromArray(S, dwc, at + 6 * ld + 1 * VL), c6_2 = FloatVector.fromArray(S, dwc, at + 6 * ld + 2 * VL);
-        FloatVector c7_0 = FloatVector.fromArray(S, dwc, at + 7 * ld), c7_1 = FloatVector.fromArray(S, dwc, at + 7 * ld + 1 * VL), c7_2 = FloatVector.fromArray(S, dwc, at + 7 * ld + 2 * VL);
+        FloatVector c0_0 = FloatVector.fromArray(S, dwc, at + 0 * ld),
+                c0_1 = FloatVector.fromArray(S, dwc, at + 0 * ld + 1 * VL),
+                c0_2 = FloatVector.fromArray(S, dwc, at + 0 * ld + 2 * VL);
+        FloatVector c1_0 = FloatVector.fromArray(S, dwc, at + 1 * ld),
+                c1_1 = FloatVector.fromArray(S, dwc, at + 1 * ld + 1 * VL),
+                c1_2 = FloatVector.fromArray(S, dwc, at + 1 * ld + 2 * VL);
+        FloatVector c2_0 = FloatVector.fromArray(S, dwc, at + 2 * ld),
+                c2_1 = FloatVector.fromArray(S, dwc, at + 2 * ld + 1 * VL),
+                c2_2 = FloatVector.fromArray(S, dwc, at + 2 * ld + 2 * VL);
+        FloatVector c3_0 = FloatVector.fromArray(S, dwc, at + 3 * ld),
+                c3_1 = FloatVector.fromArray(S, dwc, at + 3 * ld + 1 * VL),
+                c3_2 = FloatVector.fromArray(S, dwc, at + 3 * ld + 2 * VL);
+        FloatVector c4_0 = FloatVector.fromArray(S, dwc, at + 4 * ld),
+                c4_1 = FloatVector.fromArray(S, dwc, at + 4 * ld + 1 * VL),
+                c4_2 = FloatVector.fromArray(S, dwc, at + 4 * ld + 2 * VL);
+        FloatVector c5_0 = FloatVector.fromArray(S, dwc, at + 5 * ld),
+                c5_1 = FloatVector.fromArray(S, dwc, at + 5 * ld + 1 * VL),
+                c5_2 = FloatVector.fromArray(S, dwc, at + 5 * ld + 2 * VL);
+        FloatVector c6_0 = FloatVector.fromArray(S, dwc, at + 6 * ld),
+                c6_1 = FloatVector.fromArray(S, dwc, at + 6 * ld + 1 * VL),
+                c6_2 = FloatVector.fromArray(S, dwc, at + 6 * ld + 2 * VL);
+        FloatVector c7_0 = FloatVector.fromArray(S, dwc, at + 7 * ld),
+                c7_1 = FloatVector.fromArray(S, dwc, at + 7 * ld + 1 * VL),
+                c7_2 = FloatVector.fromArray(S, dwc, at + 7 * ld + 2 * VL);
         int o0 = coff[col0 + 0], o1 = coff[col0 + 1], o2 = coff[col0 + 2];
         int d = oc0;
         for (int b = 0; b < images; b++) {
@@ -322,16 +359,21 @@ final class DirectConvSimd {
     }
 
     /**
-     * dwc[at + j ld + v VL ..] += sum over the images, rows r < oh and columns q < ow of dyT[((b oh + r) ow + q) opad
-     * + oc0 + j] xT[b xStride + r wpc + q cpad + coff[col0 + v] ..], for j < 4, v < 2: channels-last, the lanes
-     * input channels; each lane one chain, in the order b, r, q, continuing from dwc.
+     * dwc[at + j ld + v VL ..] += sum over the images, rows r < oh and columns q < ow of
+     * dyT[((b oh + r) ow + q) opad + oc0 + j] xT[b xStride + r wpc + q cpad + coff[col0 + v] ..],
+     * for j < 4, v < 2: channels-last, the lanes input channels; each lane one chain, in the
+     * order b, r, q, continuing from dwc.
      */
     static void weightLast2x4(float[] xT, int[] coff, int col0, int cpad, float[] dyT, int opad, int oc0, int images, int xStride,
             int oh, int ow, int wpc, float[] dwc, int at, int ld) {
-        FloatVector c0_0 = FloatVector.fromArray(S, dwc, at + 0 * ld), c0_1 = FloatVector.fromArray(S, dwc, at + 0 * ld + 1 * VL);
-        FloatVector c1_0 = FloatVector.fromArray(S, dwc, at + 1 * ld), c1_1 = FloatVector.fromArray(S, dwc, at + 1 * ld + 1 * VL);
-        FloatVector c2_0 = FloatVector.fromArray(S, dwc, at + 2 * ld), c2_1 = FloatVector.fromArray(S, dwc, at + 2 * ld + 1 * VL);
-        FloatVector c3_0 = FloatVector.fromArray(S, dwc, at + 3 * ld), c3_1 = FloatVector.fromArray(S, dwc, at + 3 * ld + 1 * VL);
+        FloatVector c0_0 = FloatVector.fromArray(S, dwc, at + 0 * ld),
+                c0_1 = FloatVector.fromArray(S, dwc, at + 0 * ld + 1 * VL);
+        FloatVector c1_0 = FloatVector.fromArray(S, dwc, at + 1 * ld),
+                c1_1 = FloatVector.fromArray(S, dwc, at + 1 * ld + 1 * VL);
+        FloatVector c2_0 = FloatVector.fromArray(S, dwc, at + 2 * ld),
+                c2_1 = FloatVector.fromArray(S, dwc, at + 2 * ld + 1 * VL);
+        FloatVector c3_0 = FloatVector.fromArray(S, dwc, at + 3 * ld),
+                c3_1 = FloatVector.fromArray(S, dwc, at + 3 * ld + 1 * VL);
         int o0 = coff[col0 + 0], o1 = coff[col0 + 1];
         int d = oc0;
         for (int b = 0; b < images; b++) {

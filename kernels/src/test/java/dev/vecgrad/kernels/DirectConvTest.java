@@ -137,7 +137,8 @@ class DirectConvTest {
         assertThrows(IllegalArgumentException.class, () -> new DirectConv.Plan(1, 1, 2, 2, 1, 5, 5, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new DirectConv.Plan(0, 1, 2, 2, 1, 1, 1, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new DirectConv.Plan(1, 1, 2, 2, 1, 1, 1, -1, 0));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DirectConv.Plan(1, 2, 5, 6, 3, 3, 3, 3, 1).transposed());
+        DirectConv.Plan wide = new DirectConv.Plan(1, 2, 5, 6, 3, 3, 3, 3, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, wide::transposed);
         assertTrue(e.getMessage().contains("padding 3x1"), e.getMessage());
     }
 }
