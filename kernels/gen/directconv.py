@@ -51,75 +51,63 @@ def forward(m, n):
     return out
 
 
-def weight(kr, nv):
-    acc = [[f"c{i}_{v}" for v in range(nv)] for i in range(kr)]
-    out = [f"    /**",
-           f"     * dwt[at + i opad + v VL ..] += sum over the images, rows r < oh and columns q < ow of",
-           f"     * dyT[d0 + ((b oh + r) ow + q) opad + v VL ..] xp[b xStride + r wp + q + off[k0 + i]], for i < {kr}, v < {nv}:",
-           f"     * each lane one chain, in the order b, r, q, continuing from dwt.",
-           f"     */",
-           f"    static void weight{kr}x{nv}(float[] dyT, int d0, int opad, float[] xp, int[] off, int k0, int images, int xStride, int oh, int ow,",
-           f"            int wp, float[] dwt, int at) {{"]
-    for i in range(kr):
+def accumulating(doc, signature, acc, array, row, offsets, d0, xq_row, q_step, loads, broadcast, fma):
+    """A kernel whose acc[i][v] continue from array[at + i row + v VL] over the images, rows and columns of
+    the output gradient: loads and broadcast(i) give each position's operands, fma(i, v) one multiply-add."""
+    out = ["    /**"] + [f"     * {line}" for line in doc] + ["     */", signature]
+    for i, vectors in enumerate(acc):
         out.append("        FloatVector " + ",\n                ".join(
-            f"{acc[i][v]} = FloatVector.fromArray(S, dwt, at + {i} * opad{' + ' + str(v) + ' * VL' if v else ''})" for v in range(nv)) + ";")
-    taps = [f"o{i} = off[k0 + {i}]" for i in range(kr)]
-    out.append("        int " + ",\n                ".join(", ".join(taps[i:i + 6]) for i in range(0, kr, 6)) + ";")
-    out.append("        int d = d0;")
+            f"{a} = FloatVector.fromArray(S, {array}, at + {i} * {row}{' + ' + str(v) + ' * VL' if v else ''})"
+            for v, a in enumerate(vectors)) + ";")
+    out.append("        int " + ",\n                ".join(", ".join(offsets[i:i + 6]) for i in range(0, len(offsets), 6)) + ";")
+    out.append(f"        int d = {d0};")
     out.append("        for (int b = 0; b < images; b++) {")
     out.append("            for (int r = 0; r < oh; r++) {")
-    out.append("                int xr = b * xStride + r * wp;")
-    out.append("                for (int q = 0; q < ow; q++, d += opad) {")
-    out.append("                    int xq = xr + q;")
-    for v in range(nv):
-        out.append(f"                    FloatVector y{v} = FloatVector.fromArray(S, dyT, d{' + ' + str(v) + ' * VL' if v else ''});")
-    out.append("                    FloatVector x;")
-    for i in range(kr):
-        line = f"                    x = FloatVector.broadcast(S, xp[xq + o{i}]);"
-        line += "".join(f" {acc[i][v]} = y{v}.fma(x, {acc[i][v]});" for v in range(nv))
-        out.append(line)
+    out.append(f"                int {xq_row};")
+    out.append(f"                for (int q = 0; q < ow; q++, {q_step}) {{")
+    out += [f"                    {line}" for line in loads]
+    for i, vectors in enumerate(acc):
+        out.append(f"                    {broadcast(i)}" + "".join(f" {a} = {fma(i, v)};" for v, a in enumerate(vectors)))
     out.append("                }")
     out.append("            }")
     out.append("        }")
-    for i in range(kr):
-        out.append("        " + " ".join(f"{acc[i][v]}.intoArray(dwt, at + {i} * opad{' + ' + str(v) + ' * VL' if v else ''});" for v in range(nv)))
+    for i, vectors in enumerate(acc):
+        out.append("        " + " ".join(f"{a}.intoArray({array}, at + {i} * {row}{' + ' + str(v) + ' * VL' if v else ''});"
+                                         for v, a in enumerate(vectors)))
     out.append("    }")
     return out
+
+
+def weight(kr, nv):
+    acc = [[f"c{i}_{v}" for v in range(nv)] for i in range(kr)]
+    return accumulating(
+        ["dwt[at + i opad + v VL ..] += sum over the images, rows r < oh and columns q < ow of",
+         f"dyT[d0 + ((b oh + r) ow + q) opad + v VL ..] xp[b xStride + r wp + q + off[k0 + i]], for i < {kr}, v < {nv}:",
+         "each lane one chain, in the order b, r, q, continuing from dwt."],
+        f"    static void weight{kr}x{nv}(float[] dyT, int d0, int opad, float[] xp, int[] off, int k0, int images, int xStride, int oh, int ow,\n"
+        f"            int wp, float[] dwt, int at) {{",
+        acc, "dwt", "opad", [f"o{i} = off[k0 + {i}]" for i in range(kr)], "d0", "xr = b * xStride + r * wp", "d += opad",
+        ["int xq = xr + q;"]
+        + [f"FloatVector y{v} = FloatVector.fromArray(S, dyT, d{' + ' + str(v) + ' * VL' if v else ''});" for v in range(nv)]
+        + ["FloatVector x;"],
+        lambda i: f"x = FloatVector.broadcast(S, xp[xq + o{i}]);",
+        lambda i, v: f"y{v}.fma(x, {acc[i][v]})")
 
 
 def weight_cl(m, n):
     acc = [[f"c{j}_{v}" for v in range(m)] for j in range(n)]
-    out = [f"    /**",
-           f"     * dwc[at + j ld + v VL ..] += sum over the images, rows r < oh and columns q < ow of",
-           f"     * dyT[((b oh + r) ow + q) opad + oc0 + j] xT[b xStride + r wpc + q cpad + coff[col0 + v] ..],",
-           f"     * for j < {n}, v < {m}: channels-last, the lanes input channels; each lane one chain, in the",
-           f"     * order b, r, q, continuing from dwc.",
-           f"     */",
-           f"    static void weightLast{m}x{n}(float[] xT, int[] coff, int col0, int cpad, float[] dyT, int opad, int oc0, int images, int xStride,",
-           f"            int oh, int ow, int wpc, float[] dwc, int at, int ld) {{"]
-    for j in range(n):
-        out.append("        FloatVector " + ",\n                ".join(
-            f"{acc[j][v]} = FloatVector.fromArray(S, dwc, at + {j} * ld{' + ' + str(v) + ' * VL' if v else ''})" for v in range(m)) + ";")
-    out.append("        int " + ", ".join(f"o{v} = coff[col0 + {v}]" for v in range(m)) + ";")
-    out.append("        int d = oc0;")
-    out.append("        for (int b = 0; b < images; b++) {")
-    out.append("            for (int r = 0; r < oh; r++) {")
-    out.append("                int xq = b * xStride + r * wpc;")
-    out.append("                for (int q = 0; q < ow; q++, d += opad, xq += cpad) {")
-    for v in range(m):
-        out.append(f"                    FloatVector x{v} = FloatVector.fromArray(S, xT, xq + o{v});")
-    out.append("                    FloatVector y;")
-    for j in range(n):
-        line = f"                    y = FloatVector.broadcast(S, dyT[d{' + ' + str(j) if j else ''}]);"
-        line += "".join(f" {acc[j][v]} = x{v}.fma(y, {acc[j][v]});" for v in range(m))
-        out.append(line)
-    out.append("                }")
-    out.append("            }")
-    out.append("        }")
-    for j in range(n):
-        out.append("        " + " ".join(f"{acc[j][v]}.intoArray(dwc, at + {j} * ld{' + ' + str(v) + ' * VL' if v else ''});" for v in range(m)))
-    out.append("    }")
-    return out
+    return accumulating(
+        ["dwc[at + j ld + v VL ..] += sum over the images, rows r < oh and columns q < ow of",
+         "dyT[((b oh + r) ow + q) opad + oc0 + j] xT[b xStride + r wpc + q cpad + coff[col0 + v] ..],",
+         f"for j < {n}, v < {m}: channels-last, the lanes input channels; each lane one chain, in the",
+         "order b, r, q, continuing from dwc."],
+        f"    static void weightLast{m}x{n}(float[] xT, int[] coff, int col0, int cpad, float[] dyT, int opad, int oc0, int images, int xStride,\n"
+        f"            int oh, int ow, int wpc, float[] dwc, int at, int ld) {{",
+        acc, "dwc", "ld", [f"o{v} = coff[col0 + {v}]" for v in range(m)], "oc0", "xq = b * xStride + r * wpc",
+        "d += opad, xq += cpad",
+        [f"FloatVector x{v} = FloatVector.fromArray(S, xT, xq + o{v});" for v in range(m)] + ["FloatVector y;"],
+        lambda j: f"y = FloatVector.broadcast(S, dyT[d{' + ' + str(j) if j else ''}]);",
+        lambda j, v: f"x{v}.fma(y, {acc[j][v]})")
 
 
 def source():

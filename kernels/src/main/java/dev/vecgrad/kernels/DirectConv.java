@@ -153,13 +153,6 @@ public final class DirectConv {
             }
             return new Plan(n, o, oh, ow, c, kh, kw, kh - 1 - ph, kw - 1 - pw);
         }
-
-        /** Float values of scratch one call allocates or keeps: the padded group, its output and the packed weights. */
-        public long workspace() {
-            long positions = round((long) images * plane, 3L * 16);
-            return c * (positions + (long) kh * wp + kw) + round(o, 8) * positions + (long) round(o, 16) * round(taps, 12)
-                    + (long) images * oh * ow * round(o, 16);
-        }
     }
 
     /** y [n, o, oh, ow] = the convolution of x [n, c, h, w] with w [o, c, kh, kw] (no bias), overwritten. */
@@ -498,10 +491,6 @@ public final class DirectConv {
     }
 
     private static int round(int value, int multiple) {
-        return (value + multiple - 1) / multiple * multiple;
-    }
-
-    private static long round(long value, long multiple) {
         return (value + multiple - 1) / multiple * multiple;
     }
 
